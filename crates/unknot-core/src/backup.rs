@@ -1,0 +1,206 @@
+//! The full, versioned backup: what `unknot export --format json` writes and `unknot import`
+//! reads back.
+//!
+//! The format is a public contract. Its header names the format and version first, so a file
+//! from a newer unknot is refused with a clear message instead of being half-understood.
+//! Rendering is deterministic (entries ordered by time, then id; no export timestamp), so
+//! export, import and export again give the same bytes.
+
+use std::collections::HashSet;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::error::InputError;
+use crate::journal::Entry;
+
+/// The value of the `format` field.
+pub const FORMAT: &str = "unknot-backup";
+/// The newest version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// A whole backup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The format version; see [`VERSION`].
+    pub version: u32,
+    /// Every journal entry.
+    pub entries: Vec<Entry>,
+}
+
+/// Why a backup file was refused. Nothing is imported when any of these is returned.
+#[derive(Debug, Error)]
+pub enum BackupError {
+    /// Not JSON at all, or JSON of the wrong shape.
+    #[error("not a valid unknot backup: {message} (line {line}, column {column})")]
+    Syntax {
+        /// What the parser said.
+        message: String,
+        /// Where.
+        line: usize,
+        /// Where.
+        column: usize,
+    },
+    /// JSON, but not ours.
+    #[error("not an unknot backup: the \"format\" field is {found}, expected \"{FORMAT}\"")]
+    WrongFormat {
+        /// What the file said.
+        found: String,
+    },
+    /// Ours, but from a version we cannot read.
+    #[error(
+        "this backup is format version {found}, and this unknot reads versions 1 to {VERSION}; \
+         update unknot to import it"
+    )]
+    UnknownVersion {
+        /// The version in the file.
+        found: String,
+    },
+    /// An entry that fails validation.
+    #[error("entry {index} (id {id}): {source}")]
+    Entry {
+        /// Position in the file, from 1.
+        index: usize,
+        /// Its id.
+        id: String,
+        /// What is wrong.
+        source: InputError,
+    },
+    /// Two entries with the same id.
+    #[error("entry id {0} appears more than once")]
+    DuplicateId(String),
+}
+
+impl BackupError {
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BackupError::Syntax { .. } => "backup_syntax",
+            BackupError::WrongFormat { .. } => "backup_wrong_format",
+            BackupError::UnknownVersion { .. } => "backup_unknown_version",
+            BackupError::Entry { .. } => "backup_invalid_entry",
+            BackupError::DuplicateId(_) => "backup_duplicate_id",
+        }
+    }
+}
+
+/// Builds a backup of `entries`, in canonical order.
+pub fn build(mut entries: Vec<Entry>) -> Backup {
+    entries.sort_by(|a, b| {
+        a.at.timestamp()
+            .cmp(&b.at.timestamp())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Backup {
+        format: FORMAT.to_string(),
+        version: VERSION,
+        entries,
+    }
+}
+
+/// Renders a backup as pretty JSON with a final newline.
+pub fn render(backup: &Backup) -> String {
+    let mut out = serde_json::to_string_pretty(backup).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// Reads and validates a backup. The header is checked before the body, so a file from a newer
+/// version is refused for its version rather than for a field we do not know yet.
+pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
+    let syntax = |e: serde_json::Error| BackupError::Syntax {
+        message: e.to_string(),
+        line: e.line(),
+        column: e.column(),
+    };
+    #[derive(Deserialize)]
+    struct Header {
+        format: Option<serde_json::Value>,
+        version: Option<serde_json::Value>,
+    }
+    let header: Header = serde_json::from_str(text).map_err(syntax)?;
+    match header.format {
+        Some(serde_json::Value::String(f)) if f == FORMAT => {}
+        other => {
+            return Err(BackupError::WrongFormat {
+                found: other.map_or("missing".to_string(), |v| v.to_string()),
+            });
+        }
+    }
+    match header.version.as_ref().and_then(serde_json::Value::as_u64) {
+        Some(v) if (1..=u64::from(VERSION)).contains(&v) => {}
+        _ => {
+            return Err(BackupError::UnknownVersion {
+                found: header
+                    .version
+                    .map_or("missing".to_string(), |v| v.to_string()),
+            });
+        }
+    }
+    let backup: Backup = serde_json::from_str(text).map_err(syntax)?;
+    let mut seen = HashSet::new();
+    for (i, entry) in backup.entries.iter().enumerate() {
+        entry.check(now).map_err(|source| BackupError::Entry {
+            index: i + 1,
+            id: entry.id.to_string(),
+            source,
+        })?;
+        if !seen.insert(entry.id.as_str()) {
+            return Err(BackupError::DuplicateId(entry.id.to_string()));
+        }
+    }
+    Ok(backup)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::EntryId;
+    use crate::score::Score;
+
+    fn now() -> Timestamp {
+        "2030-01-01T00:00:00Z".parse().unwrap()
+    }
+
+    fn sample() -> Backup {
+        let mut e = Entry::new(
+            EntryId::new("a1").unwrap(),
+            "2026-03-01T09:00:00+01:00[Europe/Paris]".parse().unwrap(),
+        );
+        e.pain = Some(Score::new(4, "pain").unwrap());
+        e.note = Some("after the long drive".to_string());
+        build(vec![e])
+    }
+
+    #[test]
+    fn round_trips_exactly() {
+        let text = render(&sample());
+        let back = parse(&text, now()).unwrap();
+        assert_eq!(render(&back), text);
+    }
+
+    #[test]
+    fn refuses_other_versions_and_formats() {
+        let text = render(&sample()).replace("\"version\": 1", "\"version\": 99");
+        let err = parse(&text, now()).unwrap_err();
+        assert_eq!(err.code(), "backup_unknown_version");
+        assert!(err.to_string().contains("99"));
+        let err = parse("{\"format\": \"other\", \"version\": 1}", now()).unwrap_err();
+        assert_eq!(err.code(), "backup_wrong_format");
+        let err = parse("{not json", now()).unwrap_err();
+        assert_eq!(err.code(), "backup_syntax");
+    }
+
+    #[test]
+    fn refuses_bad_entries_naming_them() {
+        let text = render(&sample()).replace("\"pain\": 4", "\"pain\": 11");
+        let err = parse(&text, now()).unwrap_err().to_string();
+        assert!(err.contains("11"), "{err}");
+        let text = render(&sample()).replace("\"note\"", "\"colour\"");
+        assert!(parse(&text, now()).is_err());
+    }
+}

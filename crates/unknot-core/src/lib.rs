@@ -1,0 +1,21 @@
+//! The pure domain of unknot.
+//!
+//! Everything here is deterministic and free of I/O: no clock, no files, no database, no async.
+//! Callers pass in the current time and the data they loaded; storage, the web app and the
+//! command line are edges around this crate and speak to each other only in its types. That keeps
+//! the rules that matter for safety and for the user's data testable in isolation.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod backup;
+pub mod body;
+pub mod error;
+mod ids;
+pub mod journal;
+pub mod score;
+pub mod suggest;
+pub mod trends;
+pub mod when;
+
+pub use error::InputError;

@@ -1,0 +1,458 @@
+//! Trends over the journal: average pain by week and month, the muscles that knot most often,
+//! and what tends to come before a bad day.
+//!
+//! Pure arithmetic over entries the caller loaded; the command line, the web dashboard and the
+//! visit report all draw from the same numbers. Associations are reported as such: a factor
+//! that often precedes bad days is a lead to discuss, not proof of a cause.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::body::Muscle;
+use crate::journal::{Activity, Entry};
+
+/// Average pain over one calendar period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Period {
+    /// First day of the period (a Monday for weeks, the 1st for months).
+    pub start: Date,
+    /// Mean of the overall pain ratings in the period, if any were given.
+    pub mean_pain: Option<f64>,
+    /// How many rated entries the mean is over.
+    pub rated_entries: usize,
+}
+
+/// How often a muscle was recorded as knotted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MuscleCount {
+    /// The muscle.
+    pub muscle: Muscle,
+    /// Entries that recorded a knot in it.
+    pub count: usize,
+    /// Mean tenderness across those knots.
+    pub mean_tenderness: f64,
+    /// Knots on the left, right, both sides and centre.
+    pub left: usize,
+    /// See `left`.
+    pub right: usize,
+    /// See `left`.
+    pub both: usize,
+    /// See `left`.
+    pub centre: usize,
+}
+
+/// Something that can come before a bad day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "activity")]
+pub enum Factor {
+    /// An activity the user logged.
+    Activity(Activity),
+    /// Six or more hours of sitting logged in a day.
+    LongSitting,
+    /// Stress rated 7 or more.
+    HighStress,
+    /// Sleep quality rated 3 or less.
+    PoorSleep,
+}
+
+impl Factor {
+    /// Plain words for the factor.
+    pub fn label(self) -> String {
+        match self {
+            Factor::Activity(a) => a.label().to_string(),
+            Factor::LongSitting => "6+ hours sitting".to_string(),
+            Factor::HighStress => "high stress (7+)".to_string(),
+            Factor::PoorSleep => "poor sleep (3 or less)".to_string(),
+        }
+    }
+}
+
+/// A factor and how often it came on or the day before a bad day, against how often it came
+/// before any day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorLink {
+    /// What.
+    pub factor: Factor,
+    /// Plain words for it.
+    pub label: String,
+    /// Bad days it came on or the day before.
+    pub bad_days_with: usize,
+    /// That count as a share of all bad days.
+    pub share_of_bad_days: f64,
+    /// Share of all rated days it came on or the day before, for comparison.
+    pub share_of_all_days: f64,
+}
+
+/// Bad days and what preceded them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BadDays {
+    /// A day counts as bad when its mean pain is at or above this.
+    pub threshold: f64,
+    /// How many rated days there were.
+    pub rated_days: usize,
+    /// How many of them were bad.
+    pub bad_days: usize,
+    /// Factors that came before bad days more often than before days in general, strongest
+    /// first.
+    pub preceded_by: Vec<FactorLink>,
+}
+
+/// Everything `unknot trends` shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trends {
+    /// Entries considered.
+    pub entries: usize,
+    /// Of which with an overall pain rating.
+    pub rated_entries: usize,
+    /// The last weeks, oldest first, ending with the current one.
+    pub weekly: Vec<Period>,
+    /// The last months, oldest first, ending with the current one.
+    pub monthly: Vec<Period>,
+    /// Knotted muscles, most frequent first.
+    pub muscles: Vec<MuscleCount>,
+    /// Bad days and their leads.
+    pub bad_days: BadDays,
+}
+
+/// Options for [`compute`].
+#[derive(Debug, Clone, Copy)]
+pub struct TrendOptions {
+    /// How many weeks to show.
+    pub weeks: usize,
+    /// How many months to show.
+    pub months: usize,
+}
+
+impl Default for TrendOptions {
+    fn default() -> Self {
+        TrendOptions {
+            weeks: 12,
+            months: 12,
+        }
+    }
+}
+
+/// Computes trends over `entries` (any order) as of `today` (the user's local date).
+pub fn compute(entries: &[Entry], today: Date, opts: TrendOptions) -> Trends {
+    let mut by_day: BTreeMap<Date, (f64, usize)> = BTreeMap::new();
+    let mut factors_by_day: HashMap<Date, BTreeSet<Factor>> = HashMap::new();
+    let mut sitting_by_day: HashMap<Date, f64> = HashMap::new();
+    let mut muscles: HashMap<Muscle, (usize, u64, [usize; 4])> = HashMap::new();
+    let mut rated = 0;
+
+    for e in entries {
+        let day = e.at.date();
+        if let Some(p) = e.pain {
+            rated += 1;
+            let slot = by_day.entry(day).or_insert((0.0, 0));
+            slot.0 += f64::from(p.get());
+            slot.1 += 1;
+        }
+        let factors = factors_by_day.entry(day).or_default();
+        factors.extend(e.context.activities.iter().map(|a| Factor::Activity(*a)));
+        if e.context.stress.is_some_and(|s| s.get() >= 7) {
+            factors.insert(Factor::HighStress);
+        }
+        if e.context.sleep_quality.is_some_and(|s| s.get() <= 3) {
+            factors.insert(Factor::PoorSleep);
+        }
+        if let Some(h) = e.context.sitting_hours {
+            // Hours are logged as "so far today": the day's figure is the largest one given.
+            let best = sitting_by_day.entry(day).or_insert(0.0);
+            *best = best.max(h);
+        }
+        for k in &e.knots {
+            let slot = muscles.entry(k.muscle).or_insert((0, 0, [0; 4]));
+            slot.0 += 1;
+            slot.1 += u64::from(k.tenderness.get());
+            let side = match k.side {
+                crate::body::Side::Left => 0,
+                crate::body::Side::Right => 1,
+                crate::body::Side::Both => 2,
+                crate::body::Side::Centre => 3,
+            };
+            slot.2[side] += 1;
+        }
+    }
+    for (day, hours) in sitting_by_day {
+        if hours >= 6.0 {
+            factors_by_day
+                .entry(day)
+                .or_default()
+                .insert(Factor::LongSitting);
+        }
+    }
+
+    let mut muscle_counts: Vec<MuscleCount> = muscles
+        .into_iter()
+        .map(|(muscle, (count, sum, sides))| MuscleCount {
+            muscle,
+            count,
+            mean_tenderness: round1(sum as f64 / count as f64),
+            left: sides[0],
+            right: sides[1],
+            both: sides[2],
+            centre: sides[3],
+        })
+        .collect();
+    muscle_counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.muscle.cmp(&b.muscle)));
+
+    Trends {
+        entries: entries.len(),
+        rated_entries: rated,
+        weekly: periods(
+            &by_day,
+            week_start(today),
+            opts.weeks,
+            |d| week_start(d),
+            |d| d.checked_sub(1.week()).ok(),
+        ),
+        monthly: periods(
+            &by_day,
+            today.first_of_month(),
+            opts.months,
+            |d| d.first_of_month(),
+            |d| d.checked_sub(1.month()).ok(),
+        ),
+        muscles: muscle_counts,
+        bad_days: bad_days(&by_day, &factors_by_day),
+    }
+}
+
+fn week_start(d: Date) -> Date {
+    let back = i64::from(d.weekday().to_monday_zero_offset());
+    d.checked_sub(back.days()).unwrap_or(d)
+}
+
+fn periods(
+    by_day: &BTreeMap<Date, (f64, usize)>,
+    current: Date,
+    count: usize,
+    start_of: impl Fn(Date) -> Date,
+    previous: impl Fn(Date) -> Option<Date>,
+) -> Vec<Period> {
+    let mut starts = Vec::with_capacity(count);
+    let mut cursor = Some(current);
+    while starts.len() < count {
+        let Some(s) = cursor else { break };
+        starts.push(s);
+        cursor = previous(s);
+    }
+    starts.reverse();
+    let Some(&first) = starts.first() else {
+        return Vec::new();
+    };
+    let mut sums: HashMap<Date, (f64, usize)> = HashMap::new();
+    for (day, (sum, n)) in by_day.range(first..) {
+        let slot = sums.entry(start_of(*day)).or_insert((0.0, 0));
+        slot.0 += sum;
+        slot.1 += n;
+    }
+    starts
+        .into_iter()
+        .map(|start| {
+            let (sum, n) = sums.get(&start).copied().unwrap_or((0.0, 0));
+            Period {
+                start,
+                mean_pain: (n > 0).then(|| round1(sum / n as f64)),
+                rated_entries: n,
+            }
+        })
+        .collect()
+}
+
+fn bad_days(
+    by_day: &BTreeMap<Date, (f64, usize)>,
+    factors: &HashMap<Date, BTreeSet<Factor>>,
+) -> BadDays {
+    let means: Vec<(Date, f64)> = by_day
+        .iter()
+        .map(|(d, (s, n))| (*d, s / *n as f64))
+        .collect();
+    let mut sorted: Vec<f64> = means.iter().map(|(_, m)| *m).collect();
+    sorted.sort_by(f64::total_cmp);
+    let median = if sorted.is_empty() {
+        0.0
+    } else if sorted.len() % 2 == 1 {
+        sorted[sorted.len() / 2]
+    } else {
+        (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
+    };
+    // Two points above a usual day is the smallest change people notice (Ostelo et al. 2008);
+    // 7 and over is a bad day for anyone.
+    let threshold = round1((median + 2.0).min(7.0));
+
+    let preceding = |day: Date| -> BTreeSet<Factor> {
+        let mut set = factors.get(&day).cloned().unwrap_or_default();
+        if let Ok(prev) = day.yesterday() {
+            if let Some(f) = factors.get(&prev) {
+                set.extend(f.iter().copied());
+            }
+        }
+        set
+    };
+
+    let mut with_all: HashMap<Factor, usize> = HashMap::new();
+    let mut with_bad: HashMap<Factor, usize> = HashMap::new();
+    let mut bad = 0;
+    for (day, mean) in &means {
+        let is_bad = *mean >= threshold;
+        if is_bad {
+            bad += 1;
+        }
+        for f in preceding(*day) {
+            *with_all.entry(f).or_default() += 1;
+            if is_bad {
+                *with_bad.entry(f).or_default() += 1;
+            }
+        }
+    }
+    let days = means.len();
+    let mut links: Vec<FactorLink> = with_bad
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(factor, n)| {
+            let share_bad = n as f64 / bad as f64;
+            let share_all = with_all.get(&factor).copied().unwrap_or(0) as f64 / days as f64;
+            FactorLink {
+                factor,
+                label: factor.label(),
+                bad_days_with: n,
+                share_of_bad_days: round2(share_bad),
+                share_of_all_days: round2(share_all),
+            }
+        })
+        .filter(|l| l.share_of_bad_days > l.share_of_all_days)
+        .collect();
+    links.sort_by(|a, b| {
+        let lift_a = a.share_of_bad_days - a.share_of_all_days;
+        let lift_b = b.share_of_bad_days - b.share_of_all_days;
+        lift_b.total_cmp(&lift_a).then(a.factor.cmp(&b.factor))
+    });
+    links.truncate(5);
+    BadDays {
+        threshold,
+        rated_days: days,
+        bad_days: bad,
+        preceded_by: links,
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// Draws values on a 0-10 scale as a one-line chart of block characters; gaps are spaces.
+pub fn sparkline(values: &[Option<f64>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    values
+        .iter()
+        .map(|v| match v {
+            Some(v) => {
+                let idx = ((v.clamp(0.0, 10.0) / 10.0) * 7.0).round() as usize;
+                BARS[idx.min(7)]
+            }
+            None => ' ',
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{EntryId, Knot};
+    use crate::score::Score;
+
+    fn entry(n: usize, at: &str, pain: i64) -> Entry {
+        let mut e = Entry::new(EntryId::new(format!("e{n}")).unwrap(), at.parse().unwrap());
+        e.pain = Some(Score::new(pain, "pain").unwrap());
+        e
+    }
+
+    #[test]
+    fn weekly_means_include_empty_weeks() {
+        let entries = vec![
+            entry(1, "2026-03-02T09:00[UTC]", 4),
+            entry(2, "2026-03-03T09:00[UTC]", 6),
+            entry(3, "2026-03-16T09:00[UTC]", 2),
+        ];
+        let today: Date = "2026-03-18".parse().unwrap();
+        let t = compute(
+            &entries,
+            today,
+            TrendOptions {
+                weeks: 3,
+                months: 1,
+            },
+        );
+        let means: Vec<Option<f64>> = t.weekly.iter().map(|p| p.mean_pain).collect();
+        assert_eq!(means, vec![Some(5.0), None, Some(2.0)]);
+        assert_eq!(t.weekly[0].start.to_string(), "2026-03-02");
+        assert_eq!(t.monthly[0].mean_pain, Some(4.0));
+        assert_eq!(sparkline(&means), "▅ ▂");
+    }
+
+    #[test]
+    fn muscles_are_ranked_by_count() {
+        let mut a = entry(1, "2026-03-02T09:00[UTC]", 4);
+        a.knots = vec![
+            Knot::parse("rhomboids:left:6").unwrap(),
+            Knot::parse("piriformis:right:4").unwrap(),
+        ];
+        let mut b = entry(2, "2026-03-03T09:00[UTC]", 4);
+        b.knots = vec![Knot::parse("rhomboids:right:8").unwrap()];
+        let t = compute(
+            &[a, b],
+            "2026-03-03".parse().unwrap(),
+            TrendOptions::default(),
+        );
+        assert_eq!(t.muscles[0].muscle, Muscle::Rhomboids);
+        assert_eq!(
+            (t.muscles[0].count, t.muscles[0].left, t.muscles[0].right),
+            (2, 1, 1)
+        );
+        assert_eq!(t.muscles[0].mean_tenderness, 7.0);
+    }
+
+    #[test]
+    fn finds_what_precedes_bad_days() {
+        let mut entries = Vec::new();
+        for day in 1..=20 {
+            let bad = day % 5 == 0;
+            let mut e = entry(
+                day,
+                &format!("2026-03-{day:02}T20:00[UTC]"),
+                if bad { 8 } else { 3 },
+            );
+            if bad || day == 2 {
+                e.context.activities = vec![Activity::Weightlifting];
+            } else {
+                e.context.activities = vec![Activity::Walking];
+            }
+            entries.push(e);
+        }
+        let t = compute(
+            &entries,
+            "2026-03-20".parse().unwrap(),
+            TrendOptions::default(),
+        );
+        assert_eq!(t.bad_days.bad_days, 4);
+        assert_eq!(t.bad_days.threshold, 5.0);
+        let first = &t.bad_days.preceded_by[0];
+        assert_eq!(first.factor, Factor::Activity(Activity::Weightlifting));
+        assert_eq!(first.bad_days_with, 4);
+        assert!(
+            t.bad_days
+                .preceded_by
+                .iter()
+                .all(|l| l.factor != Factor::Activity(Activity::Walking))
+        );
+    }
+}
