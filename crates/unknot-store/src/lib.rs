@@ -1,1 +1,26 @@
-//! placeholder
+//! Persistence for unknot: the journal (and later plans, sessions and clinic data) on embedded
+//! SQLite by default, or on PostgreSQL when a clinic outgrows one machine.
+//!
+//! One implementation over sqlx's `Any` driver serves both engines: runtime queries with `$1`
+//! placeholders and one folder of portable, forward-only migrations that run on open. It speaks
+//! only in `unknot-core` types; input is validated in core before it reaches a method here.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod codec;
+mod error;
+mod journal;
+mod open;
+
+pub use error::StoreError;
+pub use journal::{EntryRange, ImportSummary};
+pub use open::{Engine, Store, redact_url, sqlite_url_for};
+
+/// A fresh id for a new record: a UUIDv7, so ids sort by creation time and index well.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The one user of a single-person install. Clinic mode adds real users beside it.
+pub const LOCAL_USER: &str = "local";

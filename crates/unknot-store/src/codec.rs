@@ -1,0 +1,130 @@
+//! Turning entries into row values and back.
+//!
+//! The scalar fields an engine can filter on (time, pain) are columns; the small lists that are
+//! always read with their entry travel as one JSON document in `details`. Decoding re-runs
+//! nothing but shape checks: entries were validated in core before they were written.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use unknot_core::journal::PainKind;
+use unknot_core::journal::{Context, Entry, EntryId, Knot, RegionPain, Treatments};
+use unknot_core::score::Score;
+
+use crate::error::StoreError;
+
+#[derive(Serialize)]
+struct DetailsOut<'a> {
+    #[serde(skip_serializing_if = "<[RegionPain]>::is_empty")]
+    regions: &'a [RegionPain],
+    #[serde(skip_serializing_if = "<[Knot]>::is_empty")]
+    knots: &'a [Knot],
+    #[serde(skip_serializing_if = "<[PainKind]>::is_empty")]
+    pain_kinds: &'a [PainKind],
+    #[serde(skip_serializing_if = "Context::is_empty")]
+    context: &'a Context,
+    #[serde(skip_serializing_if = "Treatments::is_empty")]
+    treatments: &'a Treatments,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetailsIn {
+    #[serde(default)]
+    regions: Vec<RegionPain>,
+    #[serde(default)]
+    knots: Vec<Knot>,
+    #[serde(default)]
+    pain_kinds: Vec<PainKind>,
+    #[serde(default)]
+    context: Context,
+    #[serde(default)]
+    treatments: Treatments,
+}
+
+/// Row values for one entry.
+pub(crate) struct EntryRow {
+    pub id: String,
+    pub at_ms: i64,
+    pub time_zone: String,
+    pub pain: Option<i64>,
+    pub details: String,
+    pub note: Option<String>,
+}
+
+pub(crate) fn encode(entry: &Entry) -> Result<EntryRow, StoreError> {
+    let details = serde_json::to_string(&DetailsOut {
+        regions: &entry.regions,
+        knots: &entry.knots,
+        pain_kinds: &entry.pain_kinds,
+        context: &entry.context,
+        treatments: &entry.treatments,
+    })
+    .map_err(|e| StoreError::Corrupt {
+        id: entry.id.to_string(),
+        reason: e.to_string(),
+    })?;
+    let ts = entry.at.timestamp();
+    Ok(EntryRow {
+        id: entry.id.to_string(),
+        at_ms: ts.as_millisecond(),
+        time_zone: zone_name(entry.at.time_zone(), ts),
+        pain: entry.pain.map(|p| i64::from(p.get())),
+        details,
+        note: entry.note.clone(),
+    })
+}
+
+pub(crate) fn decode(row: &AnyRow) -> Result<Entry, StoreError> {
+    let id: String = row.try_get(0)?;
+    let corrupt = |reason: String| StoreError::Corrupt {
+        id: id.clone(),
+        reason,
+    };
+    let at_ms: i64 = row.try_get(1)?;
+    let zone: String = row.try_get(2)?;
+    let pain: Option<i64> = row.try_get(3)?;
+    let details: String = row.try_get(4)?;
+    let note: Option<String> = row.try_get(5)?;
+
+    let ts = Timestamp::from_millisecond(at_ms).map_err(|e| corrupt(e.to_string()))?;
+    let tz = zone_from_name(&zone).map_err(corrupt)?;
+    let details: DetailsIn = serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?;
+    let pain = pain
+        .map(|p| Score::new(p, "pain"))
+        .transpose()
+        .map_err(|e| corrupt(e.to_string()))?;
+    Ok(Entry {
+        id: EntryId::new(id.clone()).map_err(|e| corrupt(e.to_string()))?,
+        at: ts.to_zoned(tz),
+        pain,
+        regions: details.regions,
+        knots: details.knots,
+        pain_kinds: details.pain_kinds,
+        context: details.context,
+        treatments: details.treatments,
+        note,
+    })
+}
+
+/// The IANA name of a zone, or its offset at `ts` when it has none (a fixed-offset zone).
+pub(crate) fn zone_name(tz: &TimeZone, ts: Timestamp) -> String {
+    match tz.iana_name() {
+        Some(name) => name.to_string(),
+        None => tz.to_offset(ts).to_string(),
+    }
+}
+
+/// Reads back what [`zone_name`] wrote.
+pub(crate) fn zone_from_name(name: &str) -> Result<TimeZone, String> {
+    if name.starts_with('+') || name.starts_with('-') {
+        // A fixed offset: let jiff's own RFC 9557 reader parse it rather than hand-rolling one.
+        return format!("1970-01-01T00:00:00{name}[{name}]")
+            .parse::<jiff::Zoned>()
+            .map(|z| z.time_zone().clone())
+            .map_err(|_| format!("unreadable offset '{name}'"));
+    }
+    TimeZone::get(name).map_err(|e| format!("unknown time zone '{name}': {e}"))
+}

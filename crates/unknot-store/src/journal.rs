@@ -1,0 +1,252 @@
+//! Journal queries: add, change, remove, find and list entries, and restore a backup.
+
+use jiff::Timestamp;
+use sqlx::Row;
+use unknot_core::journal::{Entry, EntryId};
+
+use crate::codec;
+use crate::error::StoreError;
+use crate::open::Store;
+
+/// A time window for listing entries, inclusive at both ends; `None` leaves that end open.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntryRange {
+    /// Earliest instant.
+    pub since: Option<Timestamp>,
+    /// Latest instant.
+    pub until: Option<Timestamp>,
+    /// Keep only the most recent this many (still returned oldest first).
+    pub last: Option<u32>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    /// Entries that were not there before.
+    pub added: usize,
+    /// Entries whose id existed and whose content changed.
+    pub updated: usize,
+    /// Entries already present exactly as in the file.
+    pub unchanged: usize,
+}
+
+/// Every entry query selects the same columns in the order [`codec::decode`] reads them. A
+/// macro rather than `format!` keeps the SQL a static string, as sqlx asks of queries.
+macro_rules! select_entries {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, at_ms, time_zone, pain, details, note FROM entries ",
+            $rest
+        )
+    };
+}
+
+const UPSERT: &str = "INSERT INTO entries \
+    (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+    ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms, time_zone = excluded.time_zone, \
+    pain = excluded.pain, details = excluded.details, note = excluded.note, \
+    updated_at_ms = excluded.updated_at_ms \
+    WHERE entries.user_id = excluded.user_id";
+
+impl Store {
+    /// Stores a new entry. The caller has checked it with [`Entry::check`].
+    pub async fn insert_entry(&self, entry: &Entry) -> Result<(), StoreError> {
+        let row = codec::encode(entry)?;
+        sqlx::query(
+            "INSERT INTO entries \
+             (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(row.id)
+        .bind(&self.user)
+        .bind(row.at_ms)
+        .bind(row.time_zone)
+        .bind(row.pain)
+        .bind(row.details)
+        .bind(row.note)
+        .bind(Timestamp::now().as_millisecond())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Replaces an existing entry (same id). Fails with [`StoreError::NotFound`] if it is gone.
+    pub async fn update_entry(&self, entry: &Entry) -> Result<(), StoreError> {
+        let row = codec::encode(entry)?;
+        let done = sqlx::query(
+            "UPDATE entries SET at_ms = $1, time_zone = $2, pain = $3, details = $4, note = $5, \
+             updated_at_ms = $6 WHERE id = $7 AND user_id = $8",
+        )
+        .bind(row.at_ms)
+        .bind(row.time_zone)
+        .bind(row.pain)
+        .bind(row.details)
+        .bind(row.note)
+        .bind(Timestamp::now().as_millisecond())
+        .bind(&row.id)
+        .bind(&self.user)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(row.id));
+        }
+        Ok(())
+    }
+
+    /// Removes an entry. Fails with [`StoreError::NotFound`] if there is none with that id.
+    pub async fn delete_entry(&self, id: &EntryId) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM entries WHERE id = $1 AND user_id = $2")
+            .bind(id.as_str())
+            .bind(&self.user)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Finds one entry by its full id, or by the short id `unknot history` shows (any unique
+    /// ending of at least four characters).
+    pub async fn find_entry(&self, given: &str) -> Result<Entry, StoreError> {
+        let given = given.trim();
+        let valid = EntryId::new(given).map_err(|_| StoreError::NotFound(given.to_string()))?;
+        let exact = sqlx::query(select_entries!("WHERE id = $1 AND user_id = $2"))
+            .bind(valid.as_str())
+            .bind(&self.user)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(row) = exact {
+            return codec::decode(&row);
+        }
+        if given.len() < 4 {
+            return Err(StoreError::NotFound(given.to_string()));
+        }
+        // Ids hold only letters, digits and hyphens, so the pattern needs no escaping.
+        let rows = sqlx::query(select_entries!(
+            "WHERE user_id = $1 AND id LIKE $2 ORDER BY id LIMIT 6"
+        ))
+        .bind(&self.user)
+        .bind(format!("%{}", given.to_ascii_lowercase()))
+        .fetch_all(&self.pool)
+        .await?;
+        match rows.as_slice() {
+            [] => Err(StoreError::NotFound(given.to_string())),
+            [one] => codec::decode(one),
+            many => Err(StoreError::Ambiguous {
+                given: given.to_string(),
+                candidates: many
+                    .iter()
+                    .map(|r| r.try_get::<String, _>(0))
+                    .collect::<Result<_, _>>()?,
+            }),
+        }
+    }
+
+    /// Entries in a time window, oldest first (ties broken by id, so the order is stable).
+    pub async fn list_entries(&self, range: EntryRange) -> Result<Vec<Entry>, StoreError> {
+        let since = range.since.map_or(i64::MIN, |t| t.as_millisecond());
+        let until = range.until.map_or(i64::MAX, |t| t.as_millisecond());
+        let rows = match range.last {
+            Some(n) => {
+                let mut rows = sqlx::query(select_entries!(
+                    "WHERE user_id = $1 AND at_ms >= $2 \
+                     AND at_ms <= $3 ORDER BY at_ms DESC, id DESC LIMIT $4"
+                ))
+                .bind(&self.user)
+                .bind(since)
+                .bind(until)
+                .bind(i64::from(n))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.reverse();
+                rows
+            }
+            None => {
+                sqlx::query(select_entries!(
+                    "WHERE user_id = $1 AND at_ms >= $2 \
+                     AND at_ms <= $3 ORDER BY at_ms, id"
+                ))
+                .bind(&self.user)
+                .bind(since)
+                .bind(until)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(codec::decode).collect()
+    }
+
+    /// How many entries the user has.
+    pub async fn count_entries(&self) -> Result<u64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) FROM entries WHERE user_id = $1")
+            .bind(&self.user)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(row.try_get::<i64, _>(0)?).unwrap_or(0))
+    }
+
+    /// Restores entries from a backup in one transaction: all of them land, or none do.
+    /// Entries with a known id are replaced by the file's version.
+    pub async fn import_entries(&self, entries: &[Entry]) -> Result<ImportSummary, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut summary = ImportSummary::default();
+        let now = Timestamp::now().as_millisecond();
+        for entry in entries {
+            let row = codec::encode(entry)?;
+            let existing = sqlx::query(select_entries!("WHERE id = $1 AND user_id = $2"))
+                .bind(&row.id)
+                .bind(&self.user)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match existing {
+                Some(old) if codec::decode(&old).as_ref().ok() == Some(entry) => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                Some(_) => summary.updated += 1,
+                None => summary.added += 1,
+            }
+            sqlx::query(UPSERT)
+                .bind(row.id)
+                .bind(&self.user)
+                .bind(row.at_ms)
+                .bind(row.time_zone)
+                .bind(row.pain)
+                .bind(row.details)
+                .bind(row.note)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Adds many new entries in one transaction (the demo data and benchmarks use this).
+    pub async fn insert_entries(&self, entries: &[Entry]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let now = Timestamp::now().as_millisecond();
+        for entry in entries {
+            let row = codec::encode(entry)?;
+            sqlx::query(
+                "INSERT INTO entries \
+                 (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            )
+            .bind(row.id)
+            .bind(&self.user)
+            .bind(row.at_ms)
+            .bind(row.time_zone)
+            .bind(row.pain)
+            .bind(row.details)
+            .bind(row.note)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,224 @@
+//! Opening a store: choosing the engine from the URL, connecting, setting SQLite up for
+//! durability, and running the migrations.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+use crate::error::StoreError;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Embedded SQLite, the default.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A handle on the database for one user. Cheap to clone: clones share the pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) engine: Engine,
+    pub(crate) user: String,
+}
+
+/// The `sqlite://` URL for a database file.
+pub fn sqlite_url_for(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+/// The URL with any password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and brings its schema up to date.
+    ///
+    /// `sqlite://PATH` creates the file and its folder; `postgres://…` expects the database to
+    /// exist. SQLite runs in WAL mode with full syncs (a committed entry survives a crash or a
+    /// power cut), foreign keys on and a busy timeout, so a second process waits its turn.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
+            (Engine::Sqlite, prepare_sqlite(path)?)
+        } else if url.starts_with("sqlite:") {
+            (Engine::Sqlite, url.to_string())
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Engine::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_url(url)));
+        };
+        let open_err = |source| StoreError::Open {
+            url: redact_url(&url),
+            source,
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(open_err)?;
+        let pool_options = match engine {
+            // One connection is all a command needs, and SQLite has one writer anyway; the web
+            // server raises this for readers.
+            Engine::Sqlite => AnyPoolOptions::new()
+                .max_connections(1)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        Ok(())
+                    })
+                }),
+            Engine::Postgres => AnyPoolOptions::new().max_connections(4),
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(15))
+            .connect_with(options)
+            .await
+            .map_err(open_err)?;
+        MIGRATOR.run(&pool).await?;
+        let store = Store {
+            pool,
+            engine,
+            user: crate::LOCAL_USER.to_string(),
+        };
+        store.ensure_user().await?;
+        Ok(store)
+    }
+
+    /// Which engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Closes the pool, waiting for connections to finish (SQLite then checkpoints its WAL).
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    async fn ensure_user(&self) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO users (id, display_name, created_at_ms) VALUES ($1, NULL, $2) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&self.user)
+        .bind(jiff::Timestamp::now().as_millisecond())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Runs SQLite's own consistency check and returns its verdict (`"ok"` when sound); on
+    /// PostgreSQL, which has no such command, a trivial query stands in.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        use sqlx::Row;
+        match self.engine {
+            Engine::Sqlite => {
+                let row = sqlx::query("PRAGMA integrity_check")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(row.try_get::<String, _>(0)?)
+            }
+            Engine::Postgres => {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok("ok".to_string())
+            }
+        }
+    }
+
+    /// SQLite's journal mode (`"wal"` once opened by us); `None` on PostgreSQL.
+    pub async fn journal_mode(&self) -> Result<Option<String>, StoreError> {
+        use sqlx::Row;
+        if self.engine != Engine::Sqlite {
+            return Ok(None);
+        }
+        let row = sqlx::query("PRAGMA journal_mode")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(row.try_get::<String, _>(0)?))
+    }
+
+    /// Whether SQLite enforces foreign keys on this connection; `None` on PostgreSQL, which
+    /// always does.
+    pub async fn foreign_keys_enforced(&self) -> Result<Option<bool>, StoreError> {
+        use sqlx::Row;
+        if self.engine != Engine::Sqlite {
+            return Ok(None);
+        }
+        let row = sqlx::query("PRAGMA foreign_keys")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(row.try_get::<i64, _>(0)? == 1))
+    }
+
+    /// The names of the tables the migrations created, sorted: lets tests check that both
+    /// engines end up with the same schema.
+    pub async fn table_names(&self) -> Result<Vec<String>, StoreError> {
+        use sqlx::Row;
+        let sql = match self.engine {
+            Engine::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name"
+            }
+            Engine::Postgres => {
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' ORDER BY table_name"
+            }
+        };
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .collect()
+    }
+}
+
+/// Makes the folder for a SQLite file and asks the driver to create the file if missing.
+fn prepare_sqlite(path: &str) -> Result<String, StoreError> {
+    let (file, query) = match path.split_once('?') {
+        Some((f, q)) => (f, Some(q)),
+        None => (path, None),
+    };
+    if let Some(parent) = Path::new(file).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                url: format!("sqlite://{path}"),
+                source: sqlx::Error::Io(e),
+            })?;
+        }
+    }
+    Ok(match query {
+        Some(q) if q.contains("mode=") => format!("sqlite://{file}?{q}"),
+        Some(q) => format!("sqlite://{file}?{q}&mode=rwc"),
+        None => format!("sqlite://{file}?mode=rwc"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hides_passwords() {
+        assert_eq!(
+            redact_url("postgres://me:secret@db/x"),
+            "postgres://me:***@db/x"
+        );
+        assert_eq!(redact_url("postgres://me@db/x"), "postgres://me@db/x");
+        assert_eq!(redact_url("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
+    }
+}

@@ -1,0 +1,8 @@
+//! The store's integration tests, one binary (link time matters on two cores).
+//!
+//! Every story runs on SQLite, and on PostgreSQL when `UNKNOT_TEST_POSTGRES_URL` is set (CI sets
+//! it and fails if the server is down), each test in a fresh database dropped afterwards.
+
+mod roundtrip;
+mod story;
+mod support;

@@ -1,0 +1,87 @@
+//! Test databases: a temporary SQLite file, or a fresh PostgreSQL database per test.
+
+use sqlx::migrate::MigrateDatabase;
+use unknot_core::journal::{Entry, EntryId};
+use unknot_core::score::Score;
+use unknot_store::Store;
+
+/// A database made for one test and removed after it.
+pub struct TestDb {
+    pub url: String,
+    pub label: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    drop_pg: bool,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if self.drop_pg {
+            let url = self.url.clone();
+            // Drop runs outside any runtime; give the clean-up one of its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(rt) = rt {
+                    let _ = rt.block_on(sqlx::Any::force_drop_database(&url));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// The engines to test on: always SQLite, and PostgreSQL when configured.
+pub async fn databases() -> Vec<TestDb> {
+    sqlx::any::install_default_drivers();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("unknot.db");
+    let mut out = vec![TestDb {
+        url: unknot_store::sqlite_url_for(&path),
+        label: "sqlite",
+        _dir: Some(dir),
+        drop_pg: false,
+    }];
+    if let Some(pg) = postgres().await {
+        out.push(pg);
+    }
+    out
+}
+
+/// A fresh PostgreSQL database, or `None` when `UNKNOT_TEST_POSTGRES_URL` is unset.
+pub async fn postgres() -> Option<TestDb> {
+    let base = std::env::var("UNKNOT_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())?;
+    sqlx::any::install_default_drivers();
+    let name = format!("unknot_test_{}", uuid_simple());
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("UNKNOT_TEST_POSTGRES_URL ends in /DATABASE");
+    let url = format!("{server}/{name}");
+    sqlx::Any::create_database(&url).await.unwrap_or_else(|e| {
+        panic!("UNKNOT_TEST_POSTGRES_URL is set but cannot create a database: {e}")
+    });
+    Some(TestDb {
+        url,
+        label: "postgres",
+        _dir: None,
+        drop_pg: true,
+    })
+}
+
+fn uuid_simple() -> String {
+    unknot_store::new_id().replace('-', "")
+}
+
+pub async fn open(db: &TestDb) -> Store {
+    Store::open(&db.url)
+        .await
+        .unwrap_or_else(|e| panic!("{}: open failed: {e}", db.label))
+}
+
+pub fn entry(id: &str, at: &str, pain: i64) -> Entry {
+    let mut e = Entry::new(EntryId::new(id).unwrap(), at.parse().unwrap());
+    e.pain = Some(Score::new(pain, "pain").unwrap());
+    e
+}
