@@ -36,14 +36,10 @@ pub struct Backup {
 #[derive(Debug, Error)]
 pub enum BackupError {
     /// Not JSON at all, or JSON of the wrong shape.
-    #[error("not a valid unknot backup: {message} (line {line}, column {column})")]
+    #[error("not a valid unknot backup: {message}")]
     Syntax {
-        /// What the parser said.
+        /// What the parser said, with the line and column.
         message: String,
-        /// Where.
-        line: usize,
-        /// Where.
-        column: usize,
     },
     /// JSON, but not ours.
     #[error("not an unknot backup: the \"format\" field is {found}, expected \"{FORMAT}\"")]
@@ -114,8 +110,6 @@ pub fn render(backup: &Backup) -> String {
 pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
     let syntax = |e: serde_json::Error| BackupError::Syntax {
         message: e.to_string(),
-        line: e.line(),
-        column: e.column(),
     };
     #[derive(Deserialize)]
     struct Header {
@@ -141,19 +135,42 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
             });
         }
     }
-    let backup: Backup = serde_json::from_str(text).map_err(syntax)?;
+    // Read the entries one by one so an error can say which entry is wrong, not only where.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        #[allow(dead_code)]
+        format: String,
+        version: u32,
+        entries: Vec<serde_json::Value>,
+    }
+    let raw: Raw = serde_json::from_str(text).map_err(syntax)?;
+    let mut entries = Vec::with_capacity(raw.entries.len());
     let mut seen = HashSet::new();
-    for (i, entry) in backup.entries.iter().enumerate() {
-        entry.check(now).map_err(|source| BackupError::Entry {
+    for (i, value) in raw.entries.into_iter().enumerate() {
+        let id = value
+            .get("id")
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_string();
+        let wrap = |source: InputError| BackupError::Entry {
             index: i + 1,
-            id: entry.id.to_string(),
+            id: id.clone(),
             source,
-        })?;
-        if !seen.insert(entry.id.as_str()) {
+        };
+        let entry: Entry = serde_json::from_value(value)
+            .map_err(|e| wrap(InputError::malformed("entry", id.clone(), e.to_string())))?;
+        entry.check(now).map_err(wrap)?;
+        if !seen.insert(entry.id.clone()) {
             return Err(BackupError::DuplicateId(entry.id.to_string()));
         }
+        entries.push(entry);
     }
-    Ok(backup)
+    Ok(Backup {
+        format: FORMAT.to_string(),
+        version: raw.version,
+        entries,
+    })
 }
 
 #[cfg(test)]

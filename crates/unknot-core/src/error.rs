@@ -18,7 +18,7 @@ pub enum InputError {
         value: String,
     },
     /// An id that names nothing we know (a region, a muscle, an activity...).
-    #[error("unknown {kind} '{value}'{}", did_you_mean(suggestions))]
+    #[error("unknown {kind} '{value}'{}", did_you_mean(suggestions, choices))]
     UnknownId {
         /// What sort of id it was meant to be.
         kind: &'static str,
@@ -26,6 +26,8 @@ pub enum InputError {
         value: String,
         /// The nearest known ids, best first (may be empty).
         suggestions: Vec<String>,
+        /// Every known id, listed when nothing is near and the list is short.
+        choices: Vec<String>,
     },
     /// A value that does not have the expected shape.
     #[error("{field}: cannot read '{value}': {reason}")]
@@ -67,8 +69,11 @@ impl InputError {
     }
 }
 
-fn did_you_mean(suggestions: &[String]) -> String {
+fn did_you_mean(suggestions: &[String], choices: &[String]) -> String {
     match suggestions {
+        [] if !choices.is_empty() && choices.len() <= 25 => {
+            format!(" (expected one of: {})", choices.join(", "))
+        }
         [] => String::new(),
         [one] => format!(" (did you mean {one}?)"),
         many => format!(" (did you mean one of: {}?)", many.join(", ")),

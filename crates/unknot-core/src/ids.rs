@@ -58,6 +58,7 @@ macro_rules! id_enum {
                         kind: $what,
                         value: s.to_string(),
                         suggestions: $crate::suggest::nearest(s, Self::ids()),
+                        choices: Self::ids().map(String::from).collect(),
                     })
             }
         }
@@ -82,6 +83,7 @@ macro_rules! id_enum {
                                 kind: $what,
                                 value: raw.to_string(),
                                 suggestions: $crate::suggest::nearest(&raw, Self::ids()),
+                                choices: Vec::new(),
                             },
                         )
                     })

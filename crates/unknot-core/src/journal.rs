@@ -439,27 +439,27 @@ impl Entry {
                 dup.id()
             )));
         }
-        if let Some(h) = self.context.sitting_hours {
-            if !(0.0..=24.0).contains(&h) || !h.is_finite() {
-                return Err(InputError::malformed(
-                    "--sitting",
-                    h.to_string(),
-                    "hours must be from 0 to 24",
-                ));
-            }
+        if let Some(h) = self.context.sitting_hours
+            && (!(0.0..=24.0).contains(&h) || !h.is_finite())
+        {
+            return Err(InputError::malformed(
+                "--sitting",
+                h.to_string(),
+                "hours must be from 0 to 24",
+            ));
         }
         for (field, minutes) in [
             ("--heat", self.treatments.heat_minutes),
             ("--cold", self.treatments.cold_minutes),
         ] {
-            if let Some(m) = minutes {
-                if m == 0 || m > MAX_THERAPY_MINUTES {
-                    return Err(InputError::malformed(
-                        field,
-                        m.to_string(),
-                        format!("minutes must be from 1 to {MAX_THERAPY_MINUTES}"),
-                    ));
-                }
+            if let Some(m) = minutes
+                && (m == 0 || m > MAX_THERAPY_MINUTES)
+            {
+                return Err(InputError::malformed(
+                    field,
+                    m.to_string(),
+                    format!("minutes must be from 1 to {MAX_THERAPY_MINUTES}"),
+                ));
             }
         }
         for med in &self.treatments.medications {

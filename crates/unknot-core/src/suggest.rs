@@ -20,8 +20,11 @@ pub fn nearest<'a>(input: &str, known: impl IntoIterator<Item = &'a str>) -> Vec
         .filter(|(score, _)| *score >= 0.78)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    // Offer only the ids about as close as the best one: a clear winner stands alone.
+    let best = scored.first().map_or(0.0, |s| s.0);
     scored
         .into_iter()
+        .take_while(|(score, _)| *score >= best - 0.05)
         .take(3)
         .map(|(_, id)| id.to_string())
         .collect()

@@ -203,13 +203,9 @@ pub fn compute(entries: &[Entry], today: Date, opts: TrendOptions) -> Trends {
     Trends {
         entries: entries.len(),
         rated_entries: rated,
-        weekly: periods(
-            &by_day,
-            week_start(today),
-            opts.weeks,
-            |d| week_start(d),
-            |d| d.checked_sub(1.week()).ok(),
-        ),
+        weekly: periods(&by_day, week_start(today), opts.weeks, week_start, |d| {
+            d.checked_sub(1.week()).ok()
+        }),
         monthly: periods(
             &by_day,
             today.first_of_month(),
@@ -287,10 +283,10 @@ fn bad_days(
 
     let preceding = |day: Date| -> BTreeSet<Factor> {
         let mut set = factors.get(&day).cloned().unwrap_or_default();
-        if let Ok(prev) = day.yesterday() {
-            if let Some(f) = factors.get(&prev) {
-                set.extend(f.iter().copied());
-            }
+        if let Ok(prev) = day.yesterday()
+            && let Some(f) = factors.get(&prev)
+        {
+            set.extend(f.iter().copied());
         }
         set
     };

@@ -193,13 +193,13 @@ fn prepare_sqlite(path: &str) -> Result<String, StoreError> {
         Some((f, q)) => (f, Some(q)),
         None => (path, None),
     };
-    if let Some(parent) = Path::new(file).parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
-                url: format!("sqlite://{path}"),
-                source: sqlx::Error::Io(e),
-            })?;
-        }
+    if let Some(parent) = Path::new(file).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+            url: format!("sqlite://{path}"),
+            source: sqlx::Error::Io(e),
+        })?;
     }
     Ok(match query {
         Some(q) if q.contains("mode=") => format!("sqlite://{file}?{q}"),

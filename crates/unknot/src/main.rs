@@ -1,1 +1,35 @@
-fn main() {}
+//! unknot: a private, local-first coach for back pain and muscle knots.
+//!
+//! This binary is the outermost edge: it parses the command line into core types (rejecting bad
+//! input before anything is written), opens the store, lets core decide, and renders the result
+//! for a person or, with `--json`, for a script. Exit codes: 0 ok, 1 failure, 2 bad input.
+
+#![forbid(unsafe_code)]
+
+mod app;
+mod cmd;
+mod exit;
+mod form;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cmd::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cmd::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => exit::report(&err),
+    }
+}

@@ -3,6 +3,9 @@
 //! Every story runs on SQLite, and on PostgreSQL when `UNKNOT_TEST_POSTGRES_URL` is set (CI sets
 //! it and fails if the server is down), each test in a fresh database dropped afterwards.
 
+// Test code may panic on a broken fixture: that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod roundtrip;
 mod story;
 mod support;

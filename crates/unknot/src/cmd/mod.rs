@@ -1,0 +1,80 @@
+//! The command line: one module per command group, each with its own clap arguments and a
+//! `run()`. The doc comments on the argument fields are the `--help` text, written for people.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::app::DataOptions;
+
+mod backup;
+mod completions;
+mod demo;
+mod journal;
+mod trends;
+
+/// unknot: a private coach for back pain and muscle knots.
+///
+/// Keep a journal of how your back feels (several entries a day is normal), see what helps and
+/// what comes before bad days, and take the numbers to your doctor or physiotherapist. Your data
+/// stays on this computer.
+///
+/// This is not a diagnosis. If you have numbness between your legs, new trouble controlling
+/// your bladder or bowels, or weakness in your legs that is getting worse, get emergency care now.
+#[derive(Debug, Parser)]
+#[command(
+    name = "unknot",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Start with:  unknot log --pain 5 --region lower-back=6\n\
+                        Then:        unknot history   ·   unknot trends\n\
+                        More:        unknot help <command>"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub data: DataOptions,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record how your back feels now (asks step by step when run without flags).
+    Log(journal::LogArgs),
+    /// List journal entries as a table, JSON or CSV.
+    History(journal::HistoryArgs),
+    /// Show average pain by week and month, the muscles that knot most, and what comes
+    /// before bad days.
+    Trends(trends::TrendsArgs),
+    /// Change an entry: give only the fields to change.
+    Edit(journal::EditArgs),
+    /// Delete an entry (asks first).
+    Delete(journal::DeleteArgs),
+    /// Write a full backup of your journal.
+    Export(backup::ExportArgs),
+    /// Restore a backup written by `unknot export`.
+    Import(backup::ImportArgs),
+    /// Fill an empty journal with made-up example entries, to try unknot out or to measure it.
+    Demo(demo::DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+}
+
+/// Runs the chosen command.
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Log(args) => journal::log(&cli.data, args).await,
+        Command::History(args) => journal::history(&cli.data, args).await,
+        Command::Trends(args) => trends::run(&cli.data, args).await,
+        Command::Edit(args) => journal::edit(&cli.data, args).await,
+        Command::Delete(args) => journal::delete(&cli.data, args).await,
+        Command::Export(args) => backup::export(&cli.data, args).await,
+        Command::Import(args) => backup::import(&cli.data, args).await,
+        Command::Demo(args) => demo::run(&cli.data, args).await,
+        Command::Completions(args) => completions::run(args),
+    }
+}

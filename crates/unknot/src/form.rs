@@ -1,0 +1,336 @@
+//! The interactive journal form: `unknot log` (and `unknot edit`) with no flags on a terminal.
+//!
+//! Each question shows the current value; Esc skips a question and keeps what was there, Ctrl-C
+//! cancels the whole form and nothing is saved. inquire honours `NO_COLOR`.
+
+use std::fmt;
+
+use anyhow::{Result, anyhow};
+use inquire::error::InquireError;
+use inquire::validator::Validation;
+use inquire::{Confirm, CustomType, MultiSelect, Select, Text};
+use jiff::Zoned;
+use unknot_core::body::{Muscle, Region};
+use unknot_core::journal::{Activity, Entry, Knot, PainKind, Professional, RegionPain};
+use unknot_core::score::Score;
+
+/// An option in a list: a value with the words shown for it.
+#[derive(Clone)]
+struct Choice<T> {
+    value: T,
+    label: String,
+}
+
+impl<T> fmt::Display for Choice<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+fn choices<T: Copy>(items: &[T], label: impl Fn(T) -> String) -> Vec<Choice<T>> {
+    items
+        .iter()
+        .map(|v| Choice {
+            value: *v,
+            label: label(*v),
+        })
+        .collect()
+}
+
+fn cancelled(err: InquireError) -> anyhow::Error {
+    match err {
+        InquireError::OperationCanceled | InquireError::OperationInterrupted => {
+            anyhow!("cancelled: nothing was saved")
+        }
+        other => anyhow!("cannot ask on this terminal: {other}"),
+    }
+}
+
+fn rating(question: &str, current: Option<Score>, help: &str) -> Result<Option<Score>> {
+    let mut prompt = CustomType::<u8>::new(question)
+        .with_help_message(help)
+        .with_error_message("type a whole number from 0 to 10")
+        .with_validator(|v: &u8| {
+            Ok(if *v <= 10 {
+                Validation::Valid
+            } else {
+                Validation::Invalid("from 0 to 10, please".into())
+            })
+        });
+    if let Some(c) = current {
+        prompt = prompt.with_default(c.get());
+    }
+    match prompt.prompt_skippable().map_err(cancelled)? {
+        Some(v) => Ok(Some(Score::new(i64::from(v), "rating")?)),
+        None => Ok(current),
+    }
+}
+
+fn pick<T: Copy + PartialEq>(
+    question: &str,
+    all: Vec<Choice<T>>,
+    current: &[T],
+    help: &str,
+) -> Result<Vec<T>> {
+    let defaults: Vec<usize> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| current.contains(&c.value))
+        .map(|(i, _)| i)
+        .collect();
+    let picked = MultiSelect::new(question, all)
+        .with_default(&defaults)
+        .with_help_message(help)
+        .prompt_skippable()
+        .map_err(cancelled)?;
+    Ok(match picked {
+        Some(list) => list.into_iter().map(|c| c.value).collect(),
+        None => current.to_vec(),
+    })
+}
+
+const LIST_HELP: &str = "↑↓ to move, space to tick, enter to go on, esc to skip";
+const RATING_HELP: &str = "0 = none, 10 = worst you can imagine; esc to skip";
+
+/// Asks for every part of an entry, starting from `entry`'s current values.
+pub fn entry(mut entry: Entry, _now: &Zoned) -> Result<Entry> {
+    println!("How is your back? (This journal is a record, not a diagnosis.)");
+    entry.pain = rating("Overall pain right now (0-10):", entry.pain, RATING_HELP)?;
+
+    let current: Vec<Region> = entry.regions.iter().map(|r| r.region).collect();
+    let regions = pick(
+        "Where do you feel it?",
+        choices(Region::ALL, |r| r.label().to_string()),
+        &current,
+        LIST_HELP,
+    )?;
+    let mut rated = Vec::new();
+    for region in regions {
+        let before = entry
+            .regions
+            .iter()
+            .find(|r| r.region == region)
+            .map(|r| r.pain);
+        let q = format!("Pain in your {} (0-10):", region.label().to_lowercase());
+        if let Some(pain) = rating(&q, before.or(entry.pain), RATING_HELP)? {
+            rated.push(RegionPain { region, pain });
+        }
+    }
+    entry.regions = rated;
+
+    let current: Vec<Muscle> = entry.knots.iter().map(|k| k.muscle).collect();
+    let muscles = pick(
+        "Any knots? Tick the muscles (esc for none):",
+        choices(Muscle::ALL, |m| {
+            format!("{} ({})", m.label(), m.region().label().to_lowercase())
+        }),
+        &current,
+        LIST_HELP,
+    )?;
+    let mut knots = Vec::new();
+    for muscle in muscles {
+        let before = entry.knots.iter().find(|k| k.muscle == muscle).cloned();
+        let sides = choices(muscle.sides(), |s| s.label().to_string());
+        let start = before
+            .as_ref()
+            .and_then(|b| sides.iter().position(|c| c.value == b.side))
+            .unwrap_or(0);
+        let side = Select::new(&format!("{}: which side?", muscle.label()), sides)
+            .with_starting_cursor(start)
+            .prompt()
+            .map_err(cancelled)?
+            .value;
+        let q = format!("{}: how tender when pressed (0-10)?", muscle.label());
+        let tenderness = rating(&q, before.as_ref().map(|b| b.tenderness), RATING_HELP)?
+            .unwrap_or(Score::new(5, "tenderness")?);
+        let refers_to = pick(
+            &format!("{}: does the pain spread anywhere?", muscle.label()),
+            choices(Region::ALL, |r| r.label().to_string()),
+            before.as_ref().map_or(&[][..], |b| &b.refers_to),
+            LIST_HELP,
+        )?;
+        knots.push(Knot {
+            muscle,
+            side,
+            tenderness,
+            refers_to,
+        });
+    }
+    entry.knots = knots;
+
+    entry.pain_kinds = pick(
+        "How does it feel?",
+        choices(PainKind::ALL, |k| k.label().to_string()),
+        &entry.pain_kinds,
+        LIST_HELP,
+    )?;
+    entry.context.activities = pick(
+        "What have you done since your last entry?",
+        choices(Activity::ALL, |a| a.label().to_string()),
+        &entry.context.activities,
+        LIST_HELP,
+    )?;
+    let mut hours = CustomType::<f64>::new("Hours sitting today so far:")
+        .with_help_message("e.g. 6.5; esc to skip")
+        .with_error_message("type a number of hours, e.g. 6.5")
+        .with_validator(|h: &f64| {
+            Ok(if (0.0..=24.0).contains(h) {
+                Validation::Valid
+            } else {
+                Validation::Invalid("from 0 to 24".into())
+            })
+        });
+    if let Some(h) = entry.context.sitting_hours {
+        hours = hours.with_default(h);
+    }
+    entry.context.sitting_hours = hours
+        .prompt_skippable()
+        .map_err(cancelled)?
+        .or(entry.context.sitting_hours);
+    entry.context.stress = rating(
+        "Stress today (0-10):",
+        entry.context.stress,
+        "0 = none, 10 = overwhelming",
+    )?;
+    entry.context.sleep_quality = rating(
+        "Sleep last night (0-10):",
+        entry.context.sleep_quality,
+        "0 = very poor, 10 = excellent",
+    )?;
+
+    treatments(&mut entry)?;
+
+    let note = Text::new("A note in your own words:")
+        .with_initial_value(entry.note.as_deref().unwrap_or(""))
+        .with_help_message("enter to finish; esc to skip")
+        .prompt_skippable()
+        .map_err(cancelled)?;
+    if let Some(note) = note {
+        entry.note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
+    }
+    Ok(entry)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Care {
+    Stretching,
+    Strengthening,
+    Heat,
+    Cold,
+    Massage,
+    FoamRolling,
+    Medication,
+    Visit,
+}
+
+fn treatments(entry: &mut Entry) -> Result<()> {
+    let t = &mut entry.treatments;
+    let mut current = Vec::new();
+    for (on, care) in [
+        (t.stretching, Care::Stretching),
+        (t.strengthening, Care::Strengthening),
+        (t.heat_minutes.is_some(), Care::Heat),
+        (t.cold_minutes.is_some(), Care::Cold),
+        (t.massage, Care::Massage),
+        (t.foam_rolling, Care::FoamRolling),
+        (!t.medications.is_empty(), Care::Medication),
+        (!t.visits.is_empty(), Care::Visit),
+    ] {
+        if on {
+            current.push(care);
+        }
+    }
+    let all = [
+        Care::Stretching,
+        Care::Strengthening,
+        Care::Heat,
+        Care::Cold,
+        Care::Massage,
+        Care::FoamRolling,
+        Care::Medication,
+        Care::Visit,
+    ];
+    let label = |c: Care| {
+        match c {
+            Care::Stretching => "stretching",
+            Care::Strengthening => "strengthening exercise",
+            Care::Heat => "heat",
+            Care::Cold => "cold",
+            Care::Massage => "massage or self-massage",
+            Care::FoamRolling => "foam rolling",
+            Care::Medication => "a medicine",
+            Care::Visit => "saw a professional",
+        }
+        .to_string()
+    };
+    let done = pick(
+        "What did you do for it?",
+        choices(&all, label),
+        &current,
+        LIST_HELP,
+    )?;
+    t.stretching = done.contains(&Care::Stretching);
+    t.strengthening = done.contains(&Care::Strengthening);
+    t.massage = done.contains(&Care::Massage);
+    t.foam_rolling = done.contains(&Care::FoamRolling);
+    t.heat_minutes = if done.contains(&Care::Heat) {
+        minutes("Minutes of heat:", t.heat_minutes)?
+    } else {
+        None
+    };
+    t.cold_minutes = if done.contains(&Care::Cold) {
+        minutes("Minutes of cold:", t.cold_minutes)?
+    } else {
+        None
+    };
+    if done.contains(&Care::Medication) {
+        let names = Text::new("Which medicines? (names, separated by commas)")
+            .with_initial_value(&t.medications.join(", "))
+            .with_help_message("no doses needed: follow the label and ask a pharmacist or doctor")
+            .prompt()
+            .map_err(cancelled)?;
+        t.medications = names
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+    } else {
+        t.medications.clear();
+    }
+    if done.contains(&Care::Visit) {
+        t.visits = pick(
+            "Who did you see?",
+            choices(Professional::ALL, |p| p.label().to_string()),
+            &t.visits,
+            LIST_HELP,
+        )?;
+    } else {
+        t.visits.clear();
+    }
+    Ok(())
+}
+
+fn minutes(question: &str, current: Option<u16>) -> Result<Option<u16>> {
+    let max = unknot_core::journal::MAX_THERAPY_MINUTES;
+    let mut prompt = CustomType::<u16>::new(question)
+        .with_error_message("type a whole number of minutes")
+        .with_validator(move |m: &u16| {
+            Ok(if (1..=max).contains(m) {
+                Validation::Valid
+            } else {
+                Validation::Invalid(format!("from 1 to {max}").into())
+            })
+        });
+    if let Some(c) = current {
+        prompt = prompt.with_default(c);
+    }
+    Ok(prompt.prompt_skippable().map_err(cancelled)?.or(current))
+}
+
+/// Asks a yes/no question; no is the default.
+pub fn confirm(question: &str) -> Result<bool> {
+    Confirm::new(question)
+        .with_default(false)
+        .prompt()
+        .map_err(cancelled)
+}

@@ -1,0 +1,113 @@
+//! Rendering for people and for scripts: JSON on stdout, tables, and one-line descriptions.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{ContentArrangement, Table};
+use serde::Serialize;
+use unknot_core::journal::Entry;
+
+/// Prints a value as pretty JSON on stdout.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The entry's local time, to the minute.
+pub fn when(entry: &Entry) -> String {
+    entry.at.strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+/// One line about an entry: when, pain, where.
+pub fn describe(entry: &Entry) -> String {
+    let mut parts = vec![when(entry)];
+    if let Some(p) = entry.pain {
+        parts.push(format!("pain {p}/10"));
+    }
+    let regions = regions(entry);
+    if !regions.is_empty() {
+        parts.push(regions);
+    }
+    let knots = knots(entry);
+    if !knots.is_empty() {
+        parts.push(format!("knots: {knots}"));
+    }
+    parts.join(", ")
+}
+
+fn regions(entry: &Entry) -> String {
+    entry
+        .regions
+        .iter()
+        .map(|r| format!("{} {}", r.region.label().to_lowercase(), r.pain))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn knots(entry: &Entry) -> String {
+    entry
+        .knots
+        .iter()
+        .map(|k| format!("{} {}{}", k.muscle.id(), k.side.letter(), k.tenderness))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `unknot history` table.
+pub fn history_table(entries: &[Entry], total: u64) {
+    if entries.is_empty() {
+        if total == 0 {
+            println!("The journal is empty. Add an entry with: unknot log --pain 5");
+        } else {
+            println!("No entries match (the journal holds {total}).");
+        }
+        return;
+    }
+    let mut table = Table::new();
+    table
+        // Only a rule under the header: rows stay compact and copy-paste cleanly.
+        .load_preset("     ──            ")
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec![
+            "id",
+            "when",
+            "pain",
+            "where",
+            "knots",
+            "done and notes",
+        ]);
+    for e in entries {
+        let mut done = e.treatments.summary();
+        if !e.context.activities.is_empty() {
+            let acts: Vec<&str> = e.context.activities.iter().map(|a| a.label()).collect();
+            done.insert(0, acts.join(", "));
+        }
+        if let Some(note) = &e.note {
+            done.push(format!("“{}”", truncate(note, 60)));
+        }
+        table.add_row(vec![
+            e.id.short().to_string(),
+            when(e),
+            e.pain.map_or("–".to_string(), |p| p.to_string()),
+            regions(e),
+            knots(e),
+            done.join("; "),
+        ]);
+    }
+    println!("{table}");
+    let shown = entries.len() as u64;
+    if shown < total {
+        println!("{shown} of {total} entries shown (use --all, --since or --last N for others).");
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    let flat = text.replace(['\n', '\r'], " ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        format!("{}…", flat.chars().take(max - 1).collect::<String>())
+    }
+}
