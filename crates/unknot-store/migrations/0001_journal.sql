@@ -9,6 +9,10 @@ CREATE TABLE users (
     created_at_ms BIGINT NOT NULL
 );
 
+-- The implicit user of a single-person install exists from the start, so opening the journal
+-- never has to write.
+INSERT INTO users (id, display_name, created_at_ms) VALUES ('local', NULL, 0);
+
 CREATE TABLE entries (
     id TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,

@@ -4,6 +4,9 @@
 //! always read with their entry travel as one JSON document in `details`. Decoding re-runs
 //! nothing but shape checks: entries were validated in core before they were written.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
@@ -79,34 +82,83 @@ pub(crate) fn encode(entry: &Entry) -> Result<EntryRow, StoreError> {
 
 pub(crate) fn decode(row: &AnyRow) -> Result<Entry, StoreError> {
     let id: String = row.try_get(0)?;
-    let corrupt = |reason: String| StoreError::Corrupt {
-        id: id.clone(),
-        reason,
-    };
-    let at_ms: i64 = row.try_get(1)?;
-    let zone: String = row.try_get(2)?;
-    let pain: Option<i64> = row.try_get(3)?;
     let details: String = row.try_get(4)?;
-    let note: Option<String> = row.try_get(5)?;
+    let details: DetailsIn = serde_json::from_str(&details).map_err(|e| StoreError::Corrupt {
+        id: id.clone(),
+        reason: e.to_string(),
+    })?;
+    let parts = Parts {
+        at_ms: row.try_get(1)?,
+        zone: Cow::Owned(row.try_get(2)?),
+        pain: row.try_get(3)?,
+        details,
+        note: row.try_get(5)?,
+        id: Cow::Owned(id),
+    };
+    parts.into_entry(&mut ZoneCache::default())
+}
 
-    let ts = Timestamp::from_millisecond(at_ms).map_err(|e| corrupt(e.to_string()))?;
-    let tz = zone_from_name(&zone).map_err(corrupt)?;
-    let details: DetailsIn = serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?;
-    let pain = pain
-        .map(|p| Score::new(p, "pain"))
-        .transpose()
-        .map_err(|e| corrupt(e.to_string()))?;
-    Ok(Entry {
-        id: EntryId::new(id.clone()).map_err(|e| corrupt(e.to_string()))?,
-        at: ts.to_zoned(tz),
-        pain,
-        regions: details.regions,
-        knots: details.knots,
-        pain_kinds: details.pain_kinds,
-        context: details.context,
-        treatments: details.treatments,
-        note,
-    })
+/// One entry as the list query's JSON array carries it: `[id, at_ms, zone, pain, details, note]`.
+#[derive(Deserialize)]
+pub(crate) struct Parts<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    at_ms: i64,
+    #[serde(borrow)]
+    zone: Cow<'a, str>,
+    pain: Option<i64>,
+    details: DetailsIn,
+    note: Option<String>,
+}
+
+/// Time zones looked up once per query rather than once per row.
+#[derive(Default)]
+pub(crate) struct ZoneCache(HashMap<String, TimeZone>);
+
+impl Parts<'_> {
+    pub(crate) fn into_entry(self, zones: &mut ZoneCache) -> Result<Entry, StoreError> {
+        let id = self.id.into_owned();
+        let corrupt = |reason: String| StoreError::Corrupt {
+            id: id.clone(),
+            reason,
+        };
+        let ts = Timestamp::from_millisecond(self.at_ms).map_err(|e| corrupt(e.to_string()))?;
+        let tz = match zones.0.get(self.zone.as_ref()) {
+            Some(tz) => tz.clone(),
+            None => {
+                let tz = zone_from_name(&self.zone).map_err(corrupt)?;
+                zones.0.insert(self.zone.into_owned(), tz.clone());
+                tz
+            }
+        };
+        let pain = self
+            .pain
+            .map(|p| Score::new(p, "pain"))
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?;
+        let d = self.details;
+        Ok(Entry {
+            id: EntryId::new(id.clone()).map_err(|e| corrupt(e.to_string()))?,
+            at: ts.to_zoned(tz),
+            pain,
+            regions: d.regions,
+            knots: d.knots,
+            pain_kinds: d.pain_kinds,
+            context: d.context,
+            treatments: d.treatments,
+            note: self.note,
+        })
+    }
+}
+
+/// Decodes the JSON array a list query returns.
+pub(crate) fn decode_list(json: &str) -> Result<Vec<Entry>, StoreError> {
+    let rows: Vec<Parts> = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        id: "(entry list)".to_string(),
+        reason: e.to_string(),
+    })?;
+    let mut zones = ZoneCache::default();
+    rows.into_iter().map(|p| p.into_entry(&mut zones)).collect()
 }
 
 /// The IANA name of a zone, or its offset at `ts` when it has none (a fixed-offset zone).

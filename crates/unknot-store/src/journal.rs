@@ -6,7 +6,7 @@ use unknot_core::journal::{Entry, EntryId};
 
 use crate::codec;
 use crate::error::StoreError;
-use crate::open::Store;
+use crate::open::{Engine, Store};
 
 /// A time window for listing entries, inclusive at both ends; `None` leaves that end open.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,6 +40,19 @@ macro_rules! select_entries {
         )
     };
 }
+
+const LIST_SQLITE: &str = "SELECT '[' || COALESCE(group_concat('[\"' || id || '\",' || at_ms || ',\"' \
+    || time_zone || '\",' || COALESCE(pain, 'null') || ',' || details || ',' || json_quote(note) || ']', ','), '') \
+    || ']' FROM entries WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3";
+const LIST_LAST_SQLITE: &str = "SELECT COALESCE(json_group_array(json_array(id, at_ms, time_zone, pain, \
+    json(details), note)), '[]') FROM (SELECT * FROM entries \
+    WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3 ORDER BY at_ms DESC, id DESC LIMIT $4)";
+const LIST_POSTGRES: &str = "SELECT COALESCE(json_agg(json_build_array(id, at_ms, time_zone, pain, \
+    details::json, note))::text, '[]') FROM entries \
+    WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3";
+const LIST_LAST_POSTGRES: &str = "SELECT COALESCE(json_agg(json_build_array(id, at_ms, time_zone, pain, \
+    details::json, note))::text, '[]') FROM (SELECT * FROM entries \
+    WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3 ORDER BY at_ms DESC, id DESC LIMIT $4) AS recent";
 
 const UPSERT: &str = "INSERT INTO entries \
     (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
@@ -145,37 +158,36 @@ impl Store {
     }
 
     /// Entries in a time window, oldest first (ties broken by id, so the order is stable).
+    ///
+    /// The engine builds the whole list as one JSON array: sqlx's SQLite driver hands rows one
+    /// at a time between threads, which cost more than everything else in `unknot trends` over
+    /// years of entries (see docs/PERFORMANCE.md). The SQL differs by engine only in the names
+    /// of the JSON functions.
     pub async fn list_entries(&self, range: EntryRange) -> Result<Vec<Entry>, StoreError> {
         let since = range.since.map_or(i64::MIN, |t| t.as_millisecond());
         let until = range.until.map_or(i64::MAX, |t| t.as_millisecond());
-        let rows = match range.last {
-            Some(n) => {
-                let mut rows = sqlx::query(select_entries!(
-                    "WHERE user_id = $1 AND at_ms >= $2 \
-                     AND at_ms <= $3 ORDER BY at_ms DESC, id DESC LIMIT $4"
-                ))
-                .bind(&self.user)
-                .bind(since)
-                .bind(until)
-                .bind(i64::from(n))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.reverse();
-                rows
-            }
-            None => {
-                sqlx::query(select_entries!(
-                    "WHERE user_id = $1 AND at_ms >= $2 \
-                     AND at_ms <= $3 ORDER BY at_ms, id"
-                ))
-                .bind(&self.user)
-                .bind(since)
-                .bind(until)
-                .fetch_all(&self.pool)
-                .await?
-            }
+        let sql = match (self.engine, range.last.is_some()) {
+            (Engine::Sqlite, false) => LIST_SQLITE,
+            (Engine::Sqlite, true) => LIST_LAST_SQLITE,
+            (Engine::Postgres, false) => LIST_POSTGRES,
+            (Engine::Postgres, true) => LIST_LAST_POSTGRES,
         };
-        rows.iter().map(codec::decode).collect()
+        let mut query = sqlx::query(sql).bind(&self.user).bind(since).bind(until);
+        if let Some(n) = range.last {
+            query = query.bind(i64::from(n));
+        }
+        let row = query.fetch_one(&self.pool).await?;
+        // Borrowed: the list can be megabytes, and copying it costs more than decoding it.
+        let json: &str = row.try_get(0)?;
+        let mut entries = codec::decode_list(json)?;
+        // The (user_id, at_ms) index yields rows in time order, but an aggregate does not promise
+        // to keep it; an ORDER BY inside it made SQLite sort on disk, so sort here instead.
+        entries.sort_by(|a, b| {
+            a.at.timestamp()
+                .cmp(&b.at.timestamp())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(entries)
     }
 
     /// How many entries the user has.

@@ -92,13 +92,11 @@ impl Store {
             .await
             .map_err(open_err)?;
         MIGRATOR.run(&pool).await?;
-        let store = Store {
+        Ok(Store {
             pool,
             engine,
             user: crate::LOCAL_USER.to_string(),
-        };
-        store.ensure_user().await?;
-        Ok(store)
+        })
     }
 
     /// Which engine this store runs on.
@@ -109,18 +107,6 @@ impl Store {
     /// Closes the pool, waiting for connections to finish (SQLite then checkpoints its WAL).
     pub async fn close(self) {
         self.pool.close().await;
-    }
-
-    async fn ensure_user(&self) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO users (id, display_name, created_at_ms) VALUES ($1, NULL, $2) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&self.user)
-        .bind(jiff::Timestamp::now().as_millisecond())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     /// Runs SQLite's own consistency check and returns its verdict (`"ok"` when sound); on
