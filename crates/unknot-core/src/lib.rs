@@ -10,6 +10,7 @@
 
 pub mod backup;
 pub mod body;
+pub mod catalogue;
 pub mod error;
 mod ids;
 pub mod journal;

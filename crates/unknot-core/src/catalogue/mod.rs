@@ -1,0 +1,192 @@
+//! The content library: exercises, heat and cold protocols, articles and their sources.
+//!
+//! Content is data under `content/`, compiled into the binary (see [`builtin`]), optionally
+//! overlaid by a folder (`--content-dir`) and by the user's own exercises. Every layer goes
+//! through the one validation pass in [`Catalogue::load`], which reports every problem it finds
+//! with its file and field rather than stopping at the first.
+
+mod article;
+mod exercise;
+mod source;
+mod therapy;
+mod validate;
+mod vocab;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub use article::{Article, ArticleMeta, split_front_matter};
+pub use exercise::{Dosage, Exercise, SECONDS_PER_REP};
+pub use source::Source;
+pub use therapy::{
+    COLD_MAX_MINUTES, COLD_MIN_GAP_MINUTES, Contrast, Guidance, HEAT_MAX_MINUTES, LimitError,
+    Prefer, Protocol, Therapies, TherapyKind, check_minutes,
+};
+pub use vocab::{Caution, Difficulty, Equipment, ExerciseKind, SourceKind};
+
+/// One content file: its path relative to the content root (with `/`), and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentFile {
+    /// E.g. `exercises/bird-dog.toml`.
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+}
+
+impl ContentFile {
+    /// Shorthand constructor.
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> ContentFile {
+        ContentFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// A set of content files and how they combine with the layers below.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// Where the files came from, for messages (e.g. `built-in`, a folder path).
+    pub origin: String,
+    /// The files.
+    pub files: Vec<ContentFile>,
+    /// Whether entries may replace ones with the same id from lower layers (a content folder
+    /// may; the user's own exercises may not shadow built-in ones).
+    pub may_override: bool,
+}
+
+/// One problem found in content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentError {
+    /// The file, with its layer's origin.
+    pub file: String,
+    /// The field (or `file` for problems with the whole file).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ContentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.file, self.field, self.message)
+    }
+}
+
+/// Every problem found in one validation pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentErrors(pub Vec<ContentError>);
+
+impl fmt::Display for ContentErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} problem(s) in the content:", self.0.len())?;
+        for e in &self.0 {
+            writeln!(f, "  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ContentErrors {}
+
+/// The validated library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalogue {
+    exercises: BTreeMap<String, Exercise>,
+    articles: BTreeMap<String, Article>,
+    sources: BTreeMap<String, Source>,
+    therapies: Therapies,
+    origins: BTreeMap<String, String>,
+}
+
+impl Catalogue {
+    /// Loads and validates layers, lowest first (usually: built-in, then a content folder, then
+    /// the user's own exercises).
+    pub fn load(layers: &[Layer]) -> Result<Catalogue, ContentErrors> {
+        validate::load(layers)
+    }
+
+    /// The built-in library alone.
+    pub fn builtin() -> Result<Catalogue, ContentErrors> {
+        Catalogue::load(&[builtin()])
+    }
+
+    /// Every exercise, by id.
+    pub fn exercises(&self) -> impl Iterator<Item = &Exercise> {
+        self.exercises.values()
+    }
+
+    /// One exercise.
+    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.get(id)
+    }
+
+    /// Every article, by id.
+    pub fn articles(&self) -> impl Iterator<Item = &Article> {
+        self.articles.values()
+    }
+
+    /// One article.
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.get(id)
+    }
+
+    /// One source.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.get(id)
+    }
+
+    /// Every source, by id.
+    pub fn sources(&self) -> impl Iterator<Item = (&String, &Source)> {
+        self.sources.iter()
+    }
+
+    /// The heat, cold and contrast protocols.
+    pub fn therapies(&self) -> &Therapies {
+        &self.therapies
+    }
+
+    /// Where an exercise or article came from (`built-in`, a folder, `your library`).
+    pub fn origin(&self, id: &str) -> Option<&str> {
+        self.origins.get(id).map(String::as_str)
+    }
+
+    /// Exercise ids, for suggestions.
+    pub fn exercise_ids(&self) -> impl Iterator<Item = &str> {
+        self.exercises.keys().map(String::as_str)
+    }
+
+    /// Article ids, for suggestions.
+    pub fn article_ids(&self) -> impl Iterator<Item = &str> {
+        self.articles.keys().map(String::as_str)
+    }
+}
+
+/// The content compiled into this build, as a layer.
+pub fn builtin() -> Layer {
+    Layer {
+        origin: "built-in".to_string(),
+        files: embedded::FILES
+            .iter()
+            .map(|(p, t)| ContentFile::new(*p, *t))
+            .collect(),
+        may_override: false,
+    }
+}
+
+mod embedded {
+    //! Generated by `build.rs`: every file under `content/`, embedded at compile time.
+    include!(concat!(env!("OUT_DIR"), "/embedded_content.rs"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_library_validates() {
+        match Catalogue::builtin() {
+            Ok(c) => assert!(c.exercises().count() > 0),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}

@@ -1,0 +1,485 @@
+//! Loading layers of content and the one validation pass over the result.
+//!
+//! Parsing rejects unknown fields, missing fields and unknown vocabulary ids (through serde).
+//! The checks here cover what serde cannot: ids that match file names, cross-references between
+//! exercises, articles and sources, sensible dosages, and protocol defaults within the hard
+//! limits. Every problem is collected; nothing stops at the first.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::therapy::{COLD_MAX_MINUTES, COLD_MIN_GAP_MINUTES, HEAT_MAX_MINUTES};
+use super::vocab::Equipment;
+use super::{
+    Article, ArticleMeta, Catalogue, ContentError, ContentErrors, Exercise, Layer, Protocol,
+    Source, Therapies, split_front_matter,
+};
+
+struct Loader {
+    exercises: BTreeMap<String, (Exercise, String)>,
+    articles: BTreeMap<String, (Article, String)>,
+    sources: BTreeMap<String, (Source, String)>,
+    therapies: Option<(Therapies, String)>,
+    errors: Vec<ContentError>,
+}
+
+fn err(file: &str, field: &str, message: impl Into<String>) -> ContentError {
+    ContentError {
+        file: file.to_string(),
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Turns a TOML error into a content error naming the field (where toml says which) and the
+/// line.
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> ContentError {
+    let message = e.message().trim().to_string();
+    let field = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.contains("field"))
+        .unwrap_or("file")
+        .to_string();
+    let line = e
+        .span()
+        .map(|span| {
+            format!(
+                " (line {})",
+                text[..span.start.min(text.len())].lines().count().max(1)
+            )
+        })
+        .unwrap_or_default();
+    err(file, &field, format!("{message}{line}"))
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+pub(super) fn load(layers: &[Layer]) -> Result<Catalogue, ContentErrors> {
+    let mut l = Loader {
+        exercises: BTreeMap::new(),
+        articles: BTreeMap::new(),
+        sources: BTreeMap::new(),
+        therapies: None,
+        errors: Vec::new(),
+    };
+    for layer in layers {
+        l.layer(layer);
+    }
+    l.check();
+    if !l.errors.is_empty() {
+        return Err(ContentErrors(l.errors));
+    }
+    let Some((therapies, _)) = l.therapies else {
+        return Err(ContentErrors(vec![err(
+            "therapies.toml",
+            "file",
+            "missing",
+        )]));
+    };
+    let mut origins = BTreeMap::new();
+    for (id, (_, file)) in &l.exercises {
+        origins.insert(id.clone(), file.clone());
+    }
+    for (id, (_, file)) in &l.articles {
+        origins.insert(id.clone(), file.clone());
+    }
+    Ok(Catalogue {
+        exercises: l.exercises.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+        articles: l.articles.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+        sources: l.sources.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+        therapies,
+        origins,
+    })
+}
+
+impl Loader {
+    fn layer(&mut self, layer: &Layer) {
+        let mut seen_here: HashSet<String> = HashSet::new();
+        for file in &layer.files {
+            let shown = if layer.origin == "built-in" {
+                format!("content/{}", file.path)
+            } else {
+                format!("{}/{}", layer.origin.trim_end_matches('/'), file.path)
+            };
+            let path = file.path.as_str();
+            if path == "sources.toml" {
+                match toml::from_str::<BTreeMap<String, Source>>(&file.text) {
+                    Ok(sources) => {
+                        for (id, s) in sources {
+                            if !layer.may_override && self.sources.contains_key(&id) {
+                                self.errors.push(err(
+                                    &shown,
+                                    &id,
+                                    "this source id is already defined",
+                                ));
+                            }
+                            self.sources.insert(id, (s, shown.clone()));
+                        }
+                    }
+                    Err(e) => self.errors.push(toml_error(&shown, &file.text, &e)),
+                }
+            } else if path == "therapies.toml" {
+                if self.therapies.is_some() && !layer.may_override {
+                    self.errors
+                        .push(err(&shown, "file", "the protocols are already defined"));
+                }
+                match toml::from_str::<Therapies>(&file.text) {
+                    Ok(t) => self.therapies = Some((t, shown)),
+                    Err(e) => self.errors.push(toml_error(&shown, &file.text, &e)),
+                }
+            } else if let Some(name) = path
+                .strip_prefix("exercises/")
+                .filter(|n| n.ends_with(".toml"))
+            {
+                match toml::from_str::<Exercise>(&file.text) {
+                    Ok(ex) => {
+                        if ex.id != stem(name) {
+                            self.errors.push(err(
+                                &shown,
+                                "id",
+                                format!("'{}' does not match the file name '{}'", ex.id, name),
+                            ));
+                        }
+                        if !seen_here.insert(format!("exercise:{}", ex.id)) {
+                            self.errors.push(err(
+                                &shown,
+                                "id",
+                                format!("duplicate exercise id '{}'", ex.id),
+                            ));
+                        } else if self.exercises.contains_key(&ex.id) && !layer.may_override {
+                            self.errors.push(err(
+                                &shown,
+                                "id",
+                                format!(
+                                    "'{}' is already the id of another exercise; choose a new id",
+                                    ex.id
+                                ),
+                            ));
+                        }
+                        self.exercises.insert(ex.id.clone(), (ex, shown));
+                    }
+                    Err(e) => self.errors.push(toml_error(&shown, &file.text, &e)),
+                }
+            } else if let Some(name) = path
+                .strip_prefix("articles/")
+                .filter(|n| n.ends_with(".md"))
+            {
+                let Some((front, body)) = split_front_matter(&file.text) else {
+                    self.errors.push(err(
+                        &shown,
+                        "file",
+                        "expected TOML front matter between +++ lines",
+                    ));
+                    continue;
+                };
+                match toml::from_str::<ArticleMeta>(front) {
+                    Ok(meta) => {
+                        if meta.id != stem(name) {
+                            self.errors.push(err(
+                                &shown,
+                                "id",
+                                format!("'{}' does not match the file name '{}'", meta.id, name),
+                            ));
+                        }
+                        if !seen_here.insert(format!("article:{}", meta.id)) {
+                            self.errors.push(err(
+                                &shown,
+                                "id",
+                                format!("duplicate article id '{}'", meta.id),
+                            ));
+                        } else if self.articles.contains_key(&meta.id) && !layer.may_override {
+                            self.errors.push(err(
+                                &shown,
+                                "id",
+                                format!("'{}' is already an article id", meta.id),
+                            ));
+                        }
+                        self.articles.insert(
+                            meta.id.clone(),
+                            (
+                                Article {
+                                    meta,
+                                    body: body.to_string(),
+                                },
+                                shown,
+                            ),
+                        );
+                    }
+                    Err(e) => self
+                        .errors
+                        .push(toml_error(&shown, &format!("\n{front}"), &e)),
+                }
+            }
+            // Other files (a README in a content folder, say) are not content and are left alone.
+        }
+    }
+
+    fn check(&mut self) {
+        let mut errors = Vec::new();
+        for (id, (s, file)) in &self.sources {
+            let e = |f: &str, m: &str| err(file, &format!("{id}.{f}"), m);
+            if !is_kebab(id) {
+                errors.push(err(file, id, "source ids are kebab-case"));
+            }
+            if s.title.trim().is_empty() {
+                errors.push(e("title", "is empty"));
+            }
+            if s.author.trim().is_empty() {
+                errors.push(e("author", "is empty"));
+            }
+            if !(1900..=2100).contains(&s.year) {
+                errors.push(e("year", "is not a plausible year"));
+            }
+        }
+        for (id, (ex, file)) in &self.exercises {
+            self.check_exercise(id, ex, file, &mut errors);
+        }
+        for (id, (a, file)) in &self.articles {
+            let m = &a.meta;
+            if !is_kebab(id) {
+                errors.push(err(file, "id", "ids are kebab-case"));
+            }
+            for (field, text) in [("title", &m.title), ("summary", &m.summary)] {
+                if text.trim().is_empty() {
+                    errors.push(err(file, field, "is empty"));
+                }
+            }
+            if m.questions.is_empty() {
+                errors.push(err(
+                    file,
+                    "questions",
+                    "list at least one question the article answers",
+                ));
+            }
+            if m.tags.is_empty() {
+                errors.push(err(file, "tags", "give at least one tag"));
+            }
+            self.check_sources(&m.sources, file, &mut errors);
+            for r in &m.related {
+                if !self.articles.contains_key(r) {
+                    errors.push(err(file, "related", format!("unknown article '{r}'")));
+                }
+            }
+            if a.body.trim().len() < 200 {
+                errors.push(err(file, "body", "is missing or too short to be useful"));
+            }
+        }
+        match &self.therapies {
+            Some((t, file)) => self.check_therapies(t, file, &mut errors),
+            None => errors.push(err(
+                "therapies.toml",
+                "file",
+                "missing: the heat and cold protocols are required",
+            )),
+        }
+        self.errors.extend(errors);
+    }
+
+    fn check_sources(&self, sources: &[String], file: &str, errors: &mut Vec<ContentError>) {
+        if sources.is_empty() {
+            errors.push(err(
+                file,
+                "sources",
+                "name at least one source (a guideline, review or trial)",
+            ));
+        }
+        for s in sources {
+            if !self.sources.contains_key(s) {
+                errors.push(err(
+                    file,
+                    "sources",
+                    format!("unknown source '{s}' (add it to sources.toml)"),
+                ));
+            }
+        }
+    }
+
+    fn check_exercise(&self, id: &str, ex: &Exercise, file: &str, errors: &mut Vec<ContentError>) {
+        if !is_kebab(id) {
+            errors.push(err(file, "id", "ids are kebab-case"));
+        }
+        for (field, text) in [("name", &ex.name), ("summary", &ex.summary)] {
+            if text.trim().is_empty() {
+                errors.push(err(file, field, "is empty"));
+            }
+        }
+        if ex.steps.len() < 2 {
+            errors.push(err(file, "steps", "give at least two steps"));
+        }
+        if ex.cues.is_empty() {
+            errors.push(err(file, "cues", "give at least one cue"));
+        }
+        for (field, list) in [
+            ("steps", &ex.steps),
+            ("cues", &ex.cues),
+            ("mistakes", &ex.mistakes),
+            ("avoid_if", &ex.avoid_if),
+            ("stop_if", &ex.stop_if),
+        ] {
+            if list.iter().any(|s| s.trim().is_empty()) {
+                errors.push(err(file, field, "has an empty line"));
+            }
+        }
+        if ex.regions.is_empty() {
+            errors.push(err(file, "regions", "name at least one region"));
+        }
+        if ex.muscles.is_empty() {
+            errors.push(err(file, "muscles", "name at least one muscle"));
+        }
+        if ex.equipment.is_empty() {
+            errors.push(err(file, "equipment", "say what it needs, or [\"none\"]"));
+        } else if ex.equipment.contains(&Equipment::None) && ex.equipment.len() > 1 {
+            errors.push(err(
+                file,
+                "equipment",
+                "\"none\" cannot be combined with other equipment",
+            ));
+        }
+        let d = &ex.dosage;
+        if d.hold_seconds.is_none() && d.reps.is_none() {
+            errors.push(err(file, "dosage", "give hold_seconds, reps, or both"));
+        }
+        for (field, range, max) in [
+            ("dosage.hold_seconds", d.hold_seconds, 600),
+            ("dosage.reps", d.reps, 50),
+        ] {
+            if let Some([lo, hi]) = range
+                && (lo == 0 || lo > hi || hi > max)
+            {
+                errors.push(err(
+                    file,
+                    field,
+                    format!("must be [least, most] with 0 < least <= most <= {max}"),
+                ));
+            }
+        }
+        if !(1..=6).contains(&d.sets) {
+            errors.push(err(file, "dosage.sets", "must be from 1 to 6"));
+        }
+        if d.rest_seconds > 300 {
+            errors.push(err(file, "dosage.rest_seconds", "must be at most 300"));
+        }
+        for (field, list) in [("easier", &ex.easier), ("harder", &ex.harder)] {
+            for v in list {
+                if v == id {
+                    errors.push(err(file, field, "an exercise cannot be its own variant"));
+                } else if !self.exercises.contains_key(v) {
+                    errors.push(err(file, field, format!("unknown exercise '{v}'")));
+                }
+            }
+        }
+        for a in &ex.articles {
+            if !self.articles.contains_key(a) {
+                errors.push(err(file, "articles", format!("unknown article '{a}'")));
+            }
+        }
+        self.check_sources(&ex.sources, file, errors);
+    }
+
+    fn check_therapies(&self, t: &Therapies, file: &str, errors: &mut Vec<ContentError>) {
+        let mut protocol = |name: &str, p: &Protocol, max: u16| {
+            let f = |field: &str| format!("{name}.{field}");
+            if p.default_minutes == 0 || p.default_minutes > p.max_minutes {
+                errors.push(err(
+                    file,
+                    &f("default_minutes"),
+                    format!(
+                        "must be above 0 and at most max_minutes ({})",
+                        p.max_minutes
+                    ),
+                ));
+            }
+            if p.max_minutes > max {
+                errors.push(err(
+                    file,
+                    &f("max_minutes"),
+                    format!("the hard limit for {name} is {max} minutes"),
+                ));
+            }
+            if p.barrier.trim().is_empty() {
+                errors.push(err(
+                    file,
+                    &f("barrier"),
+                    "say what goes between the pack and the skin",
+                ));
+            }
+            if p.steps.len() < 2 {
+                errors.push(err(file, &f("steps"), "give at least two steps"));
+            }
+            if p.stop_if.is_empty() {
+                errors.push(err(file, &f("stop_if"), "say when to stop"));
+            }
+            (p.sources.clone(), f("sources"))
+        };
+        let mut refs = vec![
+            protocol("cold", &t.cold, COLD_MAX_MINUTES),
+            protocol("heat", &t.heat, HEAT_MAX_MINUTES),
+        ];
+        if t.cold.min_gap_minutes < COLD_MIN_GAP_MINUTES {
+            errors.push(err(
+                file,
+                "cold.min_gap_minutes",
+                format!("must be at least {COLD_MIN_GAP_MINUTES}"),
+            ));
+        }
+        let c = &t.contrast;
+        if c.heat_minutes == 0 || c.heat_minutes > HEAT_MAX_MINUTES {
+            errors.push(err(
+                file,
+                "contrast.heat_minutes",
+                format!("must be from 1 to {HEAT_MAX_MINUTES}"),
+            ));
+        }
+        if c.cold_minutes == 0 || c.cold_minutes > COLD_MAX_MINUTES {
+            errors.push(err(
+                file,
+                "contrast.cold_minutes",
+                format!("must be from 1 to {COLD_MAX_MINUTES}"),
+            ));
+        }
+        if u16::from(c.rounds) * c.cold_minutes > COLD_MAX_MINUTES {
+            errors.push(err(
+                file,
+                "contrast.rounds",
+                format!("all cold phases together must stay within {COLD_MAX_MINUTES} minutes"),
+            ));
+        }
+        if !(1..=6).contains(&c.rounds) {
+            errors.push(err(file, "contrast.rounds", "must be from 1 to 6"));
+        }
+        refs.push((c.sources.clone(), "contrast.sources".to_string()));
+        if t.guidance.is_empty() {
+            errors.push(err(
+                file,
+                "guidance",
+                "say when to prefer heat and when cold",
+            ));
+        }
+        for (i, g) in t.guidance.iter().enumerate() {
+            refs.push((g.sources.clone(), format!("guidance[{i}].sources")));
+        }
+        for (sources, field) in refs {
+            if sources.is_empty() {
+                errors.push(err(file, &field, "name at least one source"));
+            }
+            for s in sources {
+                if !self.sources.contains_key(&s) {
+                    errors.push(err(file, &field, format!("unknown source '{s}'")));
+                }
+            }
+        }
+    }
+}
