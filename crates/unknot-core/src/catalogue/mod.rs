@@ -190,3 +190,142 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod library_tests {
+    use super::*;
+
+    #[test]
+    fn the_library_has_what_the_coach_needs() {
+        let c = Catalogue::builtin().unwrap();
+        assert!(
+            c.exercises().count() >= 35,
+            "only {} exercises",
+            c.exercises().count()
+        );
+        assert!(
+            c.articles().count() >= 24,
+            "only {} articles",
+            c.articles().count()
+        );
+        for id in [
+            "childs-pose",
+            "standing-forward-fold",
+            "cat-camel",
+            "seated-spinal-twist",
+            "superman",
+            "glute-bridge",
+            "bird-dog",
+            "back-extension",
+            "band-row",
+            "prone-press-up",
+            "knee-to-chest",
+            "pelvic-tilt",
+            "doorway-chest-stretch",
+            "chin-tuck",
+            "upper-trapezius-stretch",
+            "levator-scapulae-stretch",
+            "thoracic-extension-foam-roller",
+            "thread-the-needle",
+            "open-book",
+            "wall-angel",
+            "scapular-squeeze",
+            "dead-bug",
+            "side-plank",
+            "hip-flexor-stretch",
+            "figure-four-stretch",
+            "hamstring-stretch",
+            "ball-wall-rhomboids",
+            "ball-wall-upper-trapezius",
+            "foam-roll-thoracic",
+            "ball-glutes-piriformis",
+        ] {
+            assert!(c.exercise(id).is_some(), "missing exercise {id}");
+        }
+        // The dosages the source articles give.
+        let hold = |id: &str| c.exercise(id).and_then(|e| e.dosage.hold_seconds);
+        assert_eq!(hold("childs-pose"), Some([30, 60]));
+        assert_eq!(hold("standing-forward-fold"), Some([30, 60]));
+        assert_eq!(hold("seated-spinal-twist"), Some([30, 30]));
+        assert!(c.exercise("seated-spinal-twist").unwrap().dosage.per_side);
+        assert!(c.exercise("cat-camel").unwrap().dosage.reps.is_some());
+        for id in ["superman", "glute-bridge", "bird-dog"] {
+            let d = &c.exercise(id).unwrap().dosage;
+            assert!(
+                d.reps.is_some() && d.hold_seconds.is_some_and(|h| h[1] <= 10),
+                "{id}: short holds, repeated"
+            );
+        }
+        // Self-massage carries its cautions.
+        let roll = c.exercise("foam-roll-thoracic").unwrap();
+        assert!(
+            roll.mistakes
+                .iter()
+                .chain(&roll.steps)
+                .any(|s| s.contains("lower back"))
+        );
+        for e in c
+            .exercises()
+            .filter(|e| e.kind == ExerciseKind::SelfMassage)
+        {
+            assert!(
+                e.avoid_if.iter().any(|s| s.contains("numb")),
+                "{} must warn about numb areas",
+                e.id
+            );
+        }
+    }
+
+    #[test]
+    fn the_therapy_limits_are_the_ones_promised() {
+        let t = Catalogue::builtin().unwrap().therapies().clone();
+        assert_eq!(
+            (
+                t.cold.default_minutes,
+                t.cold.max_minutes,
+                t.cold.min_gap_minutes
+            ),
+            (15, 20, 60)
+        );
+        assert_eq!((t.heat.default_minutes, t.heat.max_minutes), (20, 30));
+        assert!(
+            t.heat
+                .avoid_if
+                .iter()
+                .any(|s| s.contains("asleep") || s.contains("in bed"))
+        );
+        assert!(
+            t.heat
+                .avoid_if
+                .iter()
+                .any(|s| s.contains("reduced feeling"))
+        );
+        assert!(t.guidance.iter().any(|g| g.situation == "acute-spasm"));
+        assert!(
+            t.guidance
+                .iter()
+                .any(|g| g.situation == "chronic-stiffness")
+        );
+        assert_eq!(
+            t.contrast.phases().last().map(|p| p.0),
+            Some(TherapyKind::Cold)
+        );
+    }
+
+    #[test]
+    fn medicine_articles_give_no_doses() {
+        let c = Catalogue::builtin().unwrap();
+        for a in c.articles() {
+            let text = a.body.to_lowercase();
+            for unit in [" mg", "milligram", "tablets a day", "times a day"] {
+                assert!(
+                    !text.contains(unit),
+                    "{} mentions a dose ({unit})",
+                    a.meta.id
+                );
+            }
+        }
+        let meds = c.article("medicines-for-back-pain").unwrap();
+        assert!(meds.body.contains("follow the label"));
+    }
+}

@@ -483,3 +483,260 @@ impl Loader {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Catalogue, ContentFile, Layer, builtin};
+
+    fn builtin_text(path: &str) -> String {
+        builtin()
+            .files
+            .into_iter()
+            .find(|f| f.path == path)
+            .map(|f| f.text)
+            .unwrap_or_else(|| panic!("{path} is not built in"))
+    }
+
+    /// Loads the built-in library with one overlay folder holding `files`, and returns every
+    /// problem as "file: field: message" lines.
+    fn problems(files: Vec<(&str, String)>) -> Vec<String> {
+        let overlay = Layer {
+            origin: "overlay".to_string(),
+            files: files
+                .into_iter()
+                .map(|(p, t)| ContentFile::new(p, t))
+                .collect(),
+            may_override: true,
+        };
+        match Catalogue::load(&[builtin(), overlay]) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn assert_problem(problems: &[String], file: &str, field: &str, needle: &str) {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with(&format!("overlay/{file}: {field}:")) && p.contains(needle)),
+            "expected a problem in {file} / {field} mentioning {needle:?}; got {problems:#?}"
+        );
+    }
+
+    fn bird_dog() -> String {
+        builtin_text("exercises/bird-dog.toml")
+    }
+
+    #[test]
+    fn a_clean_overlay_loads_and_overrides() {
+        let text = bird_dog().replace(
+            "name = \"Bird dog\"",
+            "name = \"Bird dog (physio's version)\"",
+        );
+        let overlay = Layer {
+            origin: "overlay".into(),
+            files: vec![ContentFile::new("exercises/bird-dog.toml", text)],
+            may_override: true,
+        };
+        let c = Catalogue::load(&[builtin(), overlay]).unwrap();
+        assert_eq!(
+            c.exercise("bird-dog").unwrap().name,
+            "Bird dog (physio's version)"
+        );
+        assert_eq!(
+            c.origin("bird-dog"),
+            Some("overlay/exercises/bird-dog.toml")
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_with_their_name() {
+        let text = bird_dog().replace("difficulty = ", "colour = \"blue\"\ndifficulty = ");
+        assert_problem(
+            &problems(vec![("exercises/bird-dog.toml", text)]),
+            "exercises/bird-dog.toml",
+            "colour",
+            "unknown field",
+        );
+    }
+
+    #[test]
+    fn unknown_ids_are_refused() {
+        let text = bird_dog().replace("\"multifidus\",", "\"multifidis\",");
+        let p = problems(vec![("exercises/bird-dog.toml", text)]);
+        assert!(
+            p.iter()
+                .any(|p| p.contains("multifidis") && p.contains("did you mean multifidus")),
+            "{p:#?}"
+        );
+        let text = bird_dog().replace("cautions = [\"wrist-pain\"", "cautions = [\"wrist-ache\"");
+        let p = problems(vec![("exercises/bird-dog.toml", text)]);
+        assert!(p.iter().any(|p| p.contains("wrist-ache")), "{p:#?}");
+    }
+
+    #[test]
+    fn missing_required_fields_are_refused() {
+        let text: String = bird_dog()
+            .lines()
+            .filter(|l| !l.starts_with("sources ="))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_problem(
+            &problems(vec![("exercises/bird-dog.toml", text)]),
+            "exercises/bird-dog.toml",
+            "sources",
+            "missing field",
+        );
+    }
+
+    #[test]
+    fn broken_cross_references_are_refused() {
+        let text = bird_dog().replace("easier = [\"heel-taps\"]", "easier = [\"heel-tapz\"]");
+        assert_problem(
+            &problems(vec![("exercises/bird-dog.toml", text)]),
+            "exercises/bird-dog.toml",
+            "easier",
+            "heel-tapz",
+        );
+        let text = bird_dog().replace(
+            "articles = [\"strengthening-for-back-pain\"]",
+            "articles = [\"no-such-article\"]",
+        );
+        assert_problem(
+            &problems(vec![("exercises/bird-dog.toml", text)]),
+            "exercises/bird-dog.toml",
+            "articles",
+            "no-such-article",
+        );
+        let text = bird_dog().replace("sources = [\"mcgill-2016\"", "sources = [\"made-up-2099\"");
+        assert_problem(
+            &problems(vec![("exercises/bird-dog.toml", text)]),
+            "exercises/bird-dog.toml",
+            "sources",
+            "made-up-2099",
+        );
+        let article = builtin_text("articles/what-are-knots.md")
+            .replace("\"knots-by-muscle\"]", "\"knots-by-muscel\"]");
+        assert_problem(
+            &problems(vec![("articles/what-are-knots.md", article)]),
+            "articles/what-are-knots.md",
+            "related",
+            "knots-by-muscel",
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        let copy = bird_dog();
+        let p = problems(vec![
+            ("exercises/bird-dog.toml", copy.clone()),
+            ("exercises/bird-dog-2.toml", copy),
+        ]);
+        assert!(
+            p.iter()
+                .any(|p| p.contains("duplicate exercise id 'bird-dog'")),
+            "{p:#?}"
+        );
+        // The user's own exercises may not shadow a built-in one.
+        let mine = Layer {
+            origin: "your library".into(),
+            files: vec![ContentFile::new("exercises/bird-dog.toml", bird_dog())],
+            may_override: false,
+        };
+        let err = Catalogue::load(&[builtin(), mine]).unwrap_err().to_string();
+        assert!(err.contains("already the id of another exercise"), "{err}");
+    }
+
+    #[test]
+    fn entries_without_sources_are_refused() {
+        let text = bird_dog().replace(
+            "sources = [\"mcgill-2016\", \"cochrane-exercise-2021\"]",
+            "sources = []",
+        );
+        assert_problem(
+            &problems(vec![("exercises/bird-dog.toml", text)]),
+            "exercises/bird-dog.toml",
+            "sources",
+            "at least one source",
+        );
+        let article = builtin_text("articles/what-are-knots.md").replace(
+            "sources = [\"travell-simons-1999\", \"shah-2015\"]",
+            "sources = []",
+        );
+        assert_problem(
+            &problems(vec![("articles/what-are-knots.md", article)]),
+            "articles/what-are-knots.md",
+            "sources",
+            "at least one source",
+        );
+    }
+
+    #[test]
+    fn therapy_defaults_above_their_limits_are_refused() {
+        let t = builtin_text("therapies.toml");
+        let cold = t.replacen(
+            "default_minutes = 15\nmax_minutes = 20",
+            "default_minutes = 25\nmax_minutes = 25",
+            1,
+        );
+        let p = problems(vec![("therapies.toml", cold)]);
+        assert_problem(
+            &p,
+            "therapies.toml",
+            "cold.max_minutes",
+            "hard limit for cold is 20",
+        );
+        let heat = t.replacen(
+            "default_minutes = 20\nmax_minutes = 30",
+            "default_minutes = 40\nmax_minutes = 30",
+            1,
+        );
+        assert_problem(
+            &problems(vec![("therapies.toml", heat)]),
+            "therapies.toml",
+            "heat.default_minutes",
+            "at most max_minutes",
+        );
+        let gap = t.replacen("min_gap_minutes = 60", "min_gap_minutes = 10", 1);
+        assert_problem(
+            &problems(vec![("therapies.toml", gap)]),
+            "therapies.toml",
+            "cold.min_gap_minutes",
+            "at least 60",
+        );
+    }
+
+    #[test]
+    fn ids_must_match_file_names_and_dosages_must_make_sense() {
+        let p = problems(vec![(
+            "exercises/other-name.toml",
+            bird_dog().replace("\"Bird dog\"", "\"Other\""),
+        )]);
+        assert!(
+            p.iter().any(|p| p.contains("does not match the file name")),
+            "{p:#?}"
+        );
+        let text = bird_dog().replace("reps = [6, 8]", "reps = [8, 6]");
+        assert_problem(
+            &problems(vec![("exercises/bird-dog.toml", text)]),
+            "exercises/bird-dog.toml",
+            "dosage.reps",
+            "least <= most",
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_one_pass() {
+        let a = bird_dog().replace("easier = [\"heel-taps\"]", "easier = [\"nope-one\"]");
+        let b = builtin_text("exercises/superman.toml")
+            .replace("easier = [\"back-extension\"]", "easier = [\"nope-two\"]");
+        let p = problems(vec![
+            ("exercises/bird-dog.toml", a),
+            ("exercises/superman.toml", b),
+        ]);
+        assert!(
+            p.iter().any(|p| p.contains("nope-one")) && p.iter().any(|p| p.contains("nope-two")),
+            "{p:#?}"
+        );
+    }
+}
