@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::catalogue::UserExercise;
 use crate::error::InputError;
 use crate::journal::Entry;
 
@@ -30,6 +31,9 @@ pub struct Backup {
     pub version: u32,
     /// Every journal entry.
     pub entries: Vec<Entry>,
+    /// The user's own exercises, in the library's format.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exercises: Vec<UserExercise>,
 }
 
 /// Why a backup file was refused. Nothing is imported when any of these is returned.
@@ -84,17 +88,19 @@ impl BackupError {
     }
 }
 
-/// Builds a backup of `entries`, in canonical order.
-pub fn build(mut entries: Vec<Entry>) -> Backup {
+/// Builds a backup of `entries` and the user's exercises, in canonical order.
+pub fn build(mut entries: Vec<Entry>, mut exercises: Vec<UserExercise>) -> Backup {
     entries.sort_by(|a, b| {
         a.at.timestamp()
             .cmp(&b.at.timestamp())
             .then_with(|| a.id.cmp(&b.id))
     });
+    exercises.sort_by(|a, b| a.id.cmp(&b.id));
     Backup {
         format: FORMAT.to_string(),
         version: VERSION,
         entries,
+        exercises,
     }
 }
 
@@ -143,6 +149,8 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
         format: String,
         version: u32,
         entries: Vec<serde_json::Value>,
+        #[serde(default)]
+        exercises: Vec<UserExercise>,
     }
     let raw: Raw = serde_json::from_str(text).map_err(syntax)?;
     let mut entries = Vec::with_capacity(raw.entries.len());
@@ -170,6 +178,7 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
         format: FORMAT.to_string(),
         version: raw.version,
         entries,
+        exercises: raw.exercises,
     })
 }
 
@@ -190,7 +199,7 @@ mod tests {
         );
         e.pain = Some(Score::new(4, "pain").unwrap());
         e.note = Some("after the long drive".to_string());
-        build(vec![e])
+        build(vec![e], Vec::new())
     }
 
     #[test]

@@ -11,10 +11,12 @@
 mod codec;
 mod error;
 mod journal;
+mod library;
 mod open;
 
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary};
+pub use library::CustomExercise;
 pub use open::{Engine, Store, redact_url, sqlite_url_for};
 
 /// A fresh id for a new record: a UUIDv7, so ids sort by creation time and index well.

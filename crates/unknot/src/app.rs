@@ -1,11 +1,12 @@
 //! What every command shares: where the data lives, the open store, and the current time in
 //! the user's time zone.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use clap::Args;
 use jiff::Zoned;
+use unknot_core::catalogue::{self, Catalogue, ContentFile, Layer};
 use unknot_store::Store;
 
 use crate::exit::usage;
@@ -24,6 +25,11 @@ pub struct DataOptions {
     /// postgres://USER@HOST/DB for a shared clinic server.
     #[arg(long, global = true, env = "UNKNOT_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
+
+    /// A folder of extra or replacement content (exercises/*.toml, articles/*.md,
+    /// therapies.toml, sources.toml), checked by the same validation as the built-in library.
+    #[arg(long, global = true, env = "UNKNOT_CONTENT_DIR", value_name = "DIR")]
+    pub content_dir: Option<PathBuf>,
 }
 
 impl DataOptions {
@@ -54,6 +60,65 @@ impl DataOptions {
             .await
             .with_context(|| "could not open the journal".to_string())
     }
+}
+
+impl DataOptions {
+    /// The `--content-dir` folder as a layer, if one was given.
+    pub fn content_layer(&self) -> Result<Option<Layer>> {
+        let Some(dir) = &self.content_dir else {
+            return Ok(None);
+        };
+        if !dir.is_dir() {
+            return Err(usage(format!(
+                "--content-dir {}: no such folder",
+                dir.display()
+            )));
+        }
+        let mut files = Vec::new();
+        read_content(dir, dir, &mut files)
+            .with_context(|| format!("cannot read the content folder {}", dir.display()))?;
+        Ok(Some(Layer {
+            origin: dir.display().to_string(),
+            files,
+            may_override: true,
+            user_content: false,
+        }))
+    }
+
+    /// The library: built in, then `--content-dir`, then the user's own exercises from
+    /// `store` (when given). Invalid content is a usage error listing every problem.
+    pub async fn catalogue(&self, store: Option<&Store>) -> Result<Catalogue> {
+        let mut layers = vec![catalogue::builtin()];
+        layers.extend(self.content_layer()?);
+        if let Some(store) = store {
+            layers.push(Layer::user(&store.custom_exercises().await?));
+        }
+        Catalogue::load(&layers).map_err(|e| usage(e.to_string().trim_end().to_string()))
+    }
+}
+
+fn read_content(root: &Path, dir: &Path, out: &mut Vec<ContentFile>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            read_content(root, &path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("toml" | "md")
+        ) {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push(ContentFile::new(rel, std::fs::read_to_string(&path)?));
+        }
+    }
+    Ok(())
 }
 
 /// The current time in the user's time zone (the system's, or `TZ`).

@@ -334,3 +334,188 @@ pub fn confirm(question: &str) -> Result<bool> {
         .prompt()
         .map_err(cancelled)
 }
+
+/// Lines typed one at a time until an empty line; at least `min` of them.
+fn lines(question: &str, help: &str, min: usize) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    loop {
+        let prompt = format!("{question} {}:", out.len() + 1);
+        let line = Text::new(&prompt)
+            .with_help_message(help)
+            .prompt()
+            .map_err(cancelled)?;
+        let line = line.trim().to_string();
+        if line.is_empty() {
+            if out.len() >= min {
+                return Ok(out);
+            }
+            println!("Please give at least {min}.");
+            continue;
+        }
+        out.push(line);
+    }
+}
+
+/// Asks for a whole exercise and returns it in the library's TOML format, citing the user's
+/// clinician as its source. The caller validates it with the rest of the library.
+pub fn exercise(catalogue: &unknot_core::catalogue::Catalogue) -> Result<String> {
+    use unknot_core::catalogue::{
+        CLINICIAN_SOURCE, Caution, Difficulty, Dosage, Equipment, Exercise, ExerciseKind,
+    };
+    println!("Add an exercise to your library (for example one your physiotherapist gave you).");
+    let name = Text::new("Name:")
+        .with_validator(|s: &str| {
+            Ok(if s.trim().is_empty() {
+                Validation::Invalid("give it a name".into())
+            } else {
+                Validation::Valid
+            })
+        })
+        .prompt()
+        .map_err(cancelled)?;
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let taken: Vec<String> = catalogue.exercise_ids().map(String::from).collect();
+    let id = Text::new("Id (letters, digits and hyphens):")
+        .with_initial_value(&slug)
+        .with_validator(move |s: &str| {
+            let ok = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            Ok(if !ok {
+                Validation::Invalid("use lower-case letters, digits and hyphens".into())
+            } else if taken.iter().any(|t| t == s) {
+                Validation::Invalid("that id is taken".into())
+            } else {
+                Validation::Valid
+            })
+        })
+        .prompt()
+        .map_err(cancelled)?;
+    let kind = Select::new(
+        "Kind:",
+        choices(ExerciseKind::ALL, |k| k.label().to_string()),
+    )
+    .prompt()
+    .map_err(cancelled)?
+    .value;
+    let summary = Text::new("In one sentence, what is it for?")
+        .prompt()
+        .map_err(cancelled)?;
+    let regions = pick(
+        "Which regions does it work on?",
+        choices(Region::ALL, |r| r.label().to_string()),
+        &[],
+        LIST_HELP,
+    )?;
+    let muscles = pick(
+        "Which muscles?",
+        choices(Muscle::ALL, |m| {
+            format!("{} ({})", m.label(), m.region().label().to_lowercase())
+        }),
+        &[],
+        LIST_HELP,
+    )?;
+    let mut equipment = pick(
+        "What does it need?",
+        choices(Equipment::ALL, |q| q.label().to_string()),
+        &[],
+        LIST_HELP,
+    )?;
+    if equipment.is_empty() || equipment.len() > 1 {
+        equipment.retain(|q| *q != Equipment::None);
+    }
+    if equipment.is_empty() {
+        equipment.push(Equipment::None);
+    }
+    let difficulty = Select::new(
+        "Difficulty:",
+        choices(Difficulty::ALL, |d| d.label().to_string()),
+    )
+    .prompt()
+    .map_err(cancelled)?
+    .value;
+    let number = |q: &str, default: u16| -> Result<u16> {
+        CustomType::<u16>::new(q)
+            .with_default(default)
+            .prompt()
+            .map_err(cancelled)
+    };
+    let style = Select::new(
+        "How is it dosed?",
+        vec![
+            "hold for some seconds",
+            "repetitions",
+            "repetitions with a short hold",
+        ],
+    )
+    .prompt()
+    .map_err(cancelled)?;
+    let hold = if style != "repetitions" {
+        let h = number("Seconds to hold:", 30)?;
+        Some([h, h])
+    } else {
+        None
+    };
+    let reps = if style != "hold for some seconds" {
+        let r = number("Repetitions per set:", 10)?;
+        Some([r, r])
+    } else {
+        None
+    };
+    let sets = number("Sets:", 2)?.clamp(1, 6) as u8;
+    let per_side = Confirm::new("Done on each side?")
+        .with_default(false)
+        .prompt()
+        .map_err(cancelled)?;
+    let rest_seconds = number("Seconds of rest between sets:", 30)?;
+    let steps = lines("Step", "one step per line; an empty line when done", 2)?;
+    let cues = lines(
+        "Cue",
+        "a short reminder for while you do it; empty line when done",
+        1,
+    )?;
+    let avoid_if = lines("Do not do it if", "empty line when done", 0)?;
+    let stop_if = lines("Stop if", "empty line when done", 0)?;
+    let cautions = pick(
+        "Should unknot leave it out of your plan in any of these situations?",
+        choices(Caution::ALL, |c| c.label().to_string()),
+        &[],
+        LIST_HELP,
+    )?;
+    let exercise = Exercise {
+        id,
+        name: name.trim().to_string(),
+        kind,
+        summary: summary.trim().to_string(),
+        regions,
+        muscles,
+        equipment,
+        difficulty,
+        dosage: Dosage {
+            hold_seconds: hold,
+            reps,
+            sets,
+            per_side,
+            rest_seconds,
+        },
+        steps,
+        cues,
+        mistakes: Vec::new(),
+        avoid_if,
+        stop_if,
+        cautions,
+        easier: Vec::new(),
+        harder: Vec::new(),
+        articles: Vec::new(),
+        sources: vec![CLINICIAN_SOURCE.to_string()],
+    };
+    Ok(toml::to_string(&exercise)?)
+}

@@ -11,12 +11,15 @@ mod cmd;
 mod exit;
 mod form;
 mod output;
+mod term;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // `unknot history | head` should end quietly, as other Unix tools do, not panic.
+    sigpipe::reset();
     let cli = cmd::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

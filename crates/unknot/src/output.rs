@@ -7,6 +7,15 @@ use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 use unknot_core::journal::Entry;
 
+/// The table style used throughout: a rule under the header only, so rows stay compact and
+/// copy cleanly.
+pub const TABLE_PRESET: &str = "     ──            ";
+
+/// Said wherever advice is given.
+pub const NOT_A_DIAGNOSIS: &str = "This is general information, not a diagnosis. If you have numbness between \
+    your legs, new bladder or bowel trouble, leg weakness that is getting worse, or chest pain, get \
+    emergency care now (see: unknot learn when-to-see-a-doctor).";
+
 /// Prints a value as pretty JSON on stdout.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -67,8 +76,7 @@ pub fn history_table(entries: &[Entry], total: u64) {
     }
     let mut table = Table::new();
     table
-        // Only a rule under the header: rows stay compact and copy-paste cleanly.
-        .load_preset("     ──            ")
+        .load_preset(TABLE_PRESET)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(vec![
             "id",

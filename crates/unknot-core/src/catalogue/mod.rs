@@ -43,6 +43,20 @@ impl ContentFile {
     }
 }
 
+/// An exercise the user added, as stored: its id and its text in the library's TOML format.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserExercise {
+    /// Its id (also inside the text).
+    pub id: String,
+    /// The exercise in the library's TOML format.
+    pub toml: String,
+}
+
+/// The source id a user's own exercise may cite instead of a publication: "given to me by my
+/// physiotherapist or doctor". Built-in content may not use it.
+pub const CLINICIAN_SOURCE: &str = "my-clinician";
+
 /// A set of content files and how they combine with the layers below.
 #[derive(Debug, Clone)]
 pub struct Layer {
@@ -53,6 +67,23 @@ pub struct Layer {
     /// Whether entries may replace ones with the same id from lower layers (a content folder
     /// may; the user's own exercises may not shadow built-in ones).
     pub may_override: bool,
+    /// True for the user's own data, which may cite [`CLINICIAN_SOURCE`].
+    pub user_content: bool,
+}
+
+impl Layer {
+    /// The user's own exercises as a layer.
+    pub fn user(exercises: &[UserExercise]) -> Layer {
+        Layer {
+            origin: "your library".to_string(),
+            files: exercises
+                .iter()
+                .map(|e| ContentFile::new(format!("exercises/{}.toml", e.id), e.toml.clone()))
+                .collect(),
+            may_override: false,
+            user_content: true,
+        }
+    }
 }
 
 /// One problem found in content.
@@ -170,6 +201,7 @@ pub fn builtin() -> Layer {
             .map(|(p, t)| ContentFile::new(*p, *t))
             .collect(),
         may_override: false,
+        user_content: false,
     }
 }
 

@@ -16,6 +16,8 @@ use super::{
 
 struct Loader {
     exercises: BTreeMap<String, (Exercise, String)>,
+    /// Ids of exercises from the user's own layer, which may cite their clinician.
+    user_exercises: HashSet<String>,
     articles: BTreeMap<String, (Article, String)>,
     sources: BTreeMap<String, (Source, String)>,
     therapies: Option<(Therapies, String)>,
@@ -70,6 +72,7 @@ fn stem(path: &str) -> &str {
 pub(super) fn load(layers: &[Layer]) -> Result<Catalogue, ContentErrors> {
     let mut l = Loader {
         exercises: BTreeMap::new(),
+        user_exercises: HashSet::new(),
         articles: BTreeMap::new(),
         sources: BTreeMap::new(),
         therapies: None,
@@ -168,6 +171,11 @@ impl Loader {
                                     ex.id
                                 ),
                             ));
+                        }
+                        if layer.user_content {
+                            self.user_exercises.insert(ex.id.clone());
+                        } else {
+                            self.user_exercises.remove(&ex.id);
                         }
                         self.exercises.insert(ex.id.clone(), (ex, shown));
                     }
@@ -289,6 +297,16 @@ impl Loader {
     }
 
     fn check_sources(&self, sources: &[String], file: &str, errors: &mut Vec<ContentError>) {
+        self.check_sources_for(sources, file, false, errors);
+    }
+
+    fn check_sources_for(
+        &self,
+        sources: &[String],
+        file: &str,
+        user: bool,
+        errors: &mut Vec<ContentError>,
+    ) {
         if sources.is_empty() {
             errors.push(err(
                 file,
@@ -297,6 +315,9 @@ impl Loader {
             ));
         }
         for s in sources {
+            if user && s == super::CLINICIAN_SOURCE {
+                continue;
+            }
             if !self.sources.contains_key(s) {
                 errors.push(err(
                     file,
@@ -386,7 +407,7 @@ impl Loader {
                 errors.push(err(file, "articles", format!("unknown article '{a}'")));
             }
         }
-        self.check_sources(&ex.sources, file, errors);
+        self.check_sources_for(&ex.sources, file, self.user_exercises.contains(id), errors);
     }
 
     fn check_therapies(&self, t: &Therapies, file: &str, errors: &mut Vec<ContentError>) {
@@ -507,6 +528,7 @@ mod tests {
                 .map(|(p, t)| ContentFile::new(p, t))
                 .collect(),
             may_override: true,
+            user_content: false,
         };
         match Catalogue::load(&[builtin(), overlay]) {
             Ok(_) => Vec::new(),
@@ -537,6 +559,7 @@ mod tests {
             origin: "overlay".into(),
             files: vec![ContentFile::new("exercises/bird-dog.toml", text)],
             may_override: true,
+            user_content: false,
         };
         let c = Catalogue::load(&[builtin(), overlay]).unwrap();
         assert_eq!(
@@ -638,11 +661,10 @@ mod tests {
             "{p:#?}"
         );
         // The user's own exercises may not shadow a built-in one.
-        let mine = Layer {
-            origin: "your library".into(),
-            files: vec![ContentFile::new("exercises/bird-dog.toml", bird_dog())],
-            may_override: false,
-        };
+        let mine = Layer::user(&[super::super::UserExercise {
+            id: "bird-dog".into(),
+            toml: bird_dog(),
+        }]);
         let err = Catalogue::load(&[builtin(), mine]).unwrap_err().to_string();
         assert!(err.contains("already the id of another exercise"), "{err}");
     }
@@ -738,5 +760,52 @@ mod tests {
             p.iter().any(|p| p.contains("nope-one")) && p.iter().any(|p| p.contains("nope-two")),
             "{p:#?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod user_tests {
+    use super::super::{CLINICIAN_SOURCE, Catalogue, Layer, UserExercise, builtin};
+
+    fn mine(id: &str, sources: &str) -> UserExercise {
+        let text = builtin()
+            .files
+            .into_iter()
+            .find(|f| f.path == "exercises/bird-dog.toml")
+            .map(|f| f.text)
+            .unwrap()
+            .replace("id = \"bird-dog\"", &format!("id = \"{id}\""))
+            .replace(
+                "sources = [\"mcgill-2016\", \"cochrane-exercise-2021\"]",
+                sources,
+            );
+        UserExercise {
+            id: id.to_string(),
+            toml: text,
+        }
+    }
+
+    #[test]
+    fn user_exercises_may_cite_their_clinician_but_built_ins_may_not() {
+        let ok = mine(
+            "physio-bird-dog",
+            &format!("sources = [\"{CLINICIAN_SOURCE}\"]"),
+        );
+        let c = Catalogue::load(&[builtin(), Layer::user(&[ok])]).unwrap();
+        assert_eq!(
+            c.origin("physio-bird-dog"),
+            Some("your library/exercises/physio-bird-dog.toml")
+        );
+        let empty = mine("physio-bird-dog", "sources = []");
+        assert!(Catalogue::load(&[builtin(), Layer::user(&[empty])]).is_err());
+        let mut overlay = Layer::user(&[mine(
+            "x-dog",
+            &format!("sources = [\"{CLINICIAN_SOURCE}\"]"),
+        )]);
+        overlay.user_content = false;
+        let err = Catalogue::load(&[builtin(), overlay])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown source 'my-clinician'"), "{err}");
     }
 }

@@ -22,7 +22,7 @@ async fn schema_is_the_same_on_every_engine_and_sqlite_is_durable() {
         assert_eq!(again.count_entries().await.unwrap(), 0);
     }
     assert!(tables.iter().all(|t| t == &tables[0]), "{tables:?}");
-    assert_eq!(tables[0], vec!["entries", "users"]);
+    assert_eq!(tables[0], vec!["custom_exercises", "entries", "users"]);
 }
 
 #[tokio::test]
@@ -177,4 +177,33 @@ async fn unsupported_urls_are_named() {
         .unwrap_err();
     assert!(err.is_user_error());
     assert!(err.to_string().contains("mysql://root@localhost/x"));
+}
+
+#[tokio::test]
+async fn custom_exercises_are_kept_per_user_and_replaced_by_id() {
+    for db in databases().await {
+        let store = open(&db).await;
+        let ex = unknot_store::CustomExercise {
+            id: "my-stretch".into(),
+            toml: "id = \"my-stretch\"".into(),
+        };
+        store.save_custom_exercise(&ex).await.unwrap();
+        let changed = unknot_store::CustomExercise {
+            toml: "id = \"my-stretch\"\n# v2".into(),
+            ..ex.clone()
+        };
+        store.save_custom_exercise(&changed).await.unwrap();
+        assert_eq!(
+            store.custom_exercises().await.unwrap(),
+            vec![changed],
+            "{}",
+            db.label
+        );
+        store.delete_custom_exercise("my-stretch").await.unwrap();
+        assert!(store.custom_exercises().await.unwrap().is_empty());
+        assert!(matches!(
+            store.delete_custom_exercise("my-stretch").await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
 }

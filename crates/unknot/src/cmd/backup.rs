@@ -38,9 +38,10 @@ pub struct ExportArgs {
 pub async fn export(data: &DataOptions, args: ExportArgs) -> Result<()> {
     let store = data.open().await?;
     let entries = store.list_entries(EntryRange::default()).await?;
+    let exercises = store.custom_exercises().await?;
     store.close().await;
     let bytes = match args.format {
-        Format::Json => backup::render(&backup::build(entries)).into_bytes(),
+        Format::Json => backup::render(&backup::build(entries, exercises)).into_bytes(),
         Format::Csv => {
             let mut buf = Vec::new();
             unknot_export::csv::write_entries(&entries, &mut buf)?;
@@ -115,7 +116,27 @@ pub async fn import(data: &DataOptions, args: ImportArgs) -> Result<()> {
     let parsed = backup::parse(&text, app::now().timestamp())
         .with_context(|| format!("{} was not imported", args.file.display()))?;
     let store = data.open().await?;
+    if !parsed.exercises.is_empty() {
+        // The exercises must validate with the library as it loads here, before anything is
+        // written; ones already stored under the same id are replaced by the file's version.
+        let mut yours = store.custom_exercises().await?;
+        yours.retain(|m| !parsed.exercises.iter().any(|p| p.id == m.id));
+        yours.extend(parsed.exercises.iter().cloned());
+        let mut layers = vec![unknot_core::catalogue::builtin()];
+        layers.extend(data.content_layer()?);
+        layers.push(unknot_core::catalogue::Layer::user(&yours));
+        unknot_core::catalogue::Catalogue::load(&layers).map_err(|e| {
+            usage(format!(
+                "{} was not imported: {}",
+                args.file.display(),
+                e.to_string().trim_end()
+            ))
+        })?;
+    }
     let summary = store.import_entries(&parsed.entries).await?;
+    for exercise in &parsed.exercises {
+        store.save_custom_exercise(exercise).await?;
+    }
     store.close().await;
     if args.json {
         output::json(&summary)

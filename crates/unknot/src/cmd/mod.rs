@@ -10,6 +10,8 @@ mod backup;
 mod completions;
 mod demo;
 mod journal;
+mod learn;
+mod library;
 mod trends;
 
 /// unknot: a private coach for back pain and muscle knots.
@@ -58,6 +60,12 @@ pub enum Command {
     Export(backup::ExportArgs),
     /// Restore a backup written by `unknot export`.
     Import(backup::ImportArgs),
+    /// Browse the exercise library, show one exercise, or add your own.
+    Library(library::LibraryArgs),
+    /// Read the articles: what knots are, heat or cold, posture, medicines, when to see a doctor…
+    Learn(learn::LearnArgs),
+    /// Ask a question in your own words and get the best matching articles and exercises.
+    Ask(learn::AskArgs),
     /// Fill an empty journal with made-up example entries, to try unknot out or to measure it.
     Demo(demo::DemoArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -74,6 +82,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Delete(args) => journal::delete(&cli.data, args).await,
         Command::Export(args) => backup::export(&cli.data, args).await,
         Command::Import(args) => backup::import(&cli.data, args).await,
+        Command::Library(args) => library::run(&cli.data, args).await,
+        Command::Learn(args) => learn::learn(&cli.data, args).await,
+        Command::Ask(args) => learn::ask(&cli.data, args).await,
         Command::Demo(args) => demo::run(&cli.data, args).await,
         Command::Completions(args) => completions::run(args),
     }

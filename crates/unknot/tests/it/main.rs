@@ -11,5 +11,6 @@ mod backup;
 mod bad_input;
 mod crash;
 mod journal;
+mod library;
 mod support;
 mod trends;

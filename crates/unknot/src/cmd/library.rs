@@ -1,0 +1,359 @@
+//! `unknot library`: browse the exercises, show one, and add your own.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::{Args, Subcommand};
+use comfy_table::{ContentArrangement, Table};
+use serde::Serialize;
+use unknot_core::body::{Muscle, Region};
+use unknot_core::catalogue::{
+    CLINICIAN_SOURCE, Catalogue, Difficulty, Equipment, Exercise, ExerciseKind, Layer,
+    UserExercise, builtin,
+};
+use unknot_core::suggest;
+
+use crate::app::{self, DataOptions};
+use crate::exit::usage;
+use crate::term::Style;
+use crate::{form, output};
+
+fn id<T: std::str::FromStr<Err = unknot_core::InputError>>(s: &str) -> Result<T, String> {
+    s.parse()
+        .map_err(|e: unknot_core::InputError| e.to_string())
+}
+
+/// Arguments of `unknot library`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+#[command(
+    after_help = "Examples:\n  unknot library --region upper-back --have massage-ball,wall\n  \
+                        unknot library show bird-dog\n  unknot library add --file my-physio-stretch.toml"
+)]
+pub struct LibraryArgs {
+    #[command(subcommand)]
+    pub command: Option<LibraryCmd>,
+
+    #[command(flatten)]
+    pub filter: Filter,
+}
+
+/// Filters for the exercise list.
+#[derive(Debug, Args, Default)]
+pub struct Filter {
+    /// Only exercises for this region (neck, upper-back, mid-back, lower-back, shoulders, …).
+    #[arg(long, value_parser = id::<Region>)]
+    pub region: Option<Region>,
+
+    /// Only exercises for this muscle (e.g. rhomboids, quadratus-lumborum, piriformis).
+    #[arg(long, value_parser = id::<Muscle>)]
+    pub muscle: Option<Muscle>,
+
+    /// Only this kind: stretch, strengthening, mobility, self-massage, posture, breathing.
+    #[arg(long, value_parser = id::<ExerciseKind>)]
+    pub kind: Option<ExerciseKind>,
+
+    /// Only exercises that use this equipment (mat, foam-roller, massage-ball, resistance-band,
+    /// wall, chair, doorway).
+    #[arg(long, value_parser = id::<Equipment>)]
+    pub equipment: Option<Equipment>,
+
+    /// Only exercises you can do with what you have, e.g. --have mat,wall (none = nothing).
+    #[arg(long, value_delimiter = ',', value_parser = id::<Equipment>)]
+    pub have: Option<Vec<Equipment>>,
+
+    /// Only this difficulty: gentle, moderate, demanding.
+    #[arg(long, value_parser = id::<Difficulty>)]
+    pub difficulty: Option<Difficulty>,
+
+    /// Print the exercises as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `unknot library` can do besides listing.
+#[derive(Debug, Subcommand)]
+pub enum LibraryCmd {
+    /// Show one exercise: steps, dosage, cautions, variants and sources.
+    Show {
+        /// The exercise id (see `unknot library`).
+        id: String,
+        /// Print it as JSON.
+        #[arg(long, conflicts_with = "toml")]
+        json: bool,
+        /// Print it in the library's TOML format: a starting point for your own exercise.
+        #[arg(long)]
+        toml: bool,
+    },
+    /// Add your own exercise (one your physiotherapist gave you, say), from prompts or a file in
+    /// the library's TOML format. It is checked like the built-in ones.
+    Add {
+        /// A TOML file in the library's format (see `unknot library show ID --toml` for one).
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Replace your own exercise with the same id.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Remove one of your own exercises.
+    Remove {
+        /// Its id.
+        id: String,
+        /// Remove without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+/// `unknot library`.
+pub async fn run(data: &DataOptions, args: LibraryArgs) -> Result<()> {
+    let store = data.open().await?;
+    let catalogue = data.catalogue(Some(&store)).await?;
+    match args.command {
+        None => list(&catalogue, &args.filter),
+        Some(LibraryCmd::Show { id, toml: true, .. }) => {
+            print!("{}", toml::to_string(find(&catalogue, &id)?)?);
+            Ok(())
+        }
+        Some(LibraryCmd::Show { id, json, .. }) => show(&catalogue, &id, json),
+        Some(LibraryCmd::Add { file, replace }) => {
+            let text = match file {
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?,
+                None if app::interactive() => form::exercise(&catalogue)?,
+                None => {
+                    return Err(usage(
+                        "give --file FILE, or run on a terminal to be asked step by step",
+                    ));
+                }
+            };
+            add(data, &store, &catalogue, text, replace).await
+        }
+        Some(LibraryCmd::Remove { id, yes }) => {
+            if catalogue.origin(&id) != Some(&format!("your library/exercises/{id}.toml")) {
+                return Err(usage(format!(
+                    "'{id}' is not one of your own exercises; only those can be removed"
+                )));
+            }
+            if !yes {
+                if !app::interactive() {
+                    return Err(usage(format!(
+                        "not removing {id} without confirmation: pass --yes"
+                    )));
+                }
+                if !form::confirm(&format!("Remove your exercise {id}?"))? {
+                    return Ok(());
+                }
+            }
+            store.delete_custom_exercise(&id).await?;
+            println!("Removed {id}.");
+            Ok(())
+        }
+    }
+}
+
+fn list(catalogue: &Catalogue, f: &Filter) -> Result<()> {
+    let chosen: Vec<&Exercise> = catalogue
+        .exercises()
+        .filter(|e| f.region.is_none_or(|r| e.regions.contains(&r)))
+        .filter(|e| f.muscle.is_none_or(|m| e.muscles.contains(&m)))
+        .filter(|e| f.kind.is_none_or(|k| e.kind == k))
+        .filter(|e| f.equipment.is_none_or(|q| e.equipment.contains(&q)))
+        .filter(|e| f.have.as_ref().is_none_or(|owned| e.fits_equipment(owned)))
+        .filter(|e| f.difficulty.is_none_or(|d| e.difficulty == d))
+        .collect();
+    if f.json {
+        return output::json(&chosen);
+    }
+    if chosen.is_empty() {
+        println!("No exercise matches those filters.");
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(output::TABLE_PRESET)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec!["id", "name", "kind", "level", "needs", "dose"]);
+    for e in &chosen {
+        let needs: Vec<&str> = e.equipment.iter().map(|q| q.label()).collect();
+        table.add_row(vec![
+            e.id.clone(),
+            e.name.clone(),
+            e.kind.label().to_string(),
+            e.difficulty.label().to_string(),
+            needs.join(", "),
+            e.dosage.describe(),
+        ]);
+    }
+    println!("{table}");
+    println!(
+        "{} exercises. Details: unknot library show ID",
+        chosen.len()
+    );
+    Ok(())
+}
+
+/// An exercise with its sources spelled out, for `--json`.
+#[derive(Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    exercise: &'a Exercise,
+    origin: Option<&'a str>,
+    minutes: f64,
+    citations: Vec<String>,
+}
+
+fn find<'a>(catalogue: &'a Catalogue, id: &str) -> Result<&'a Exercise> {
+    catalogue.exercise(id).ok_or_else(|| {
+        let near = suggest::nearest(id, catalogue.exercise_ids());
+        let hint = match near.as_slice() {
+            [] => " (see `unknot library` for the list)".to_string(),
+            [one] => format!(" (did you mean {one}?)"),
+            many => format!(" (did you mean one of: {}?)", many.join(", ")),
+        };
+        usage(format!("unknown exercise '{id}'{hint}"))
+    })
+}
+
+fn citations(catalogue: &Catalogue, ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|s| match catalogue.source(s) {
+            Some(src) => src.citation(),
+            None if s == CLINICIAN_SOURCE => {
+                "Given to you by your own physiotherapist or doctor.".to_string()
+            }
+            None => s.clone(),
+        })
+        .collect()
+}
+
+fn show(catalogue: &Catalogue, id: &str, json: bool) -> Result<()> {
+    let e = find(catalogue, id)?;
+    let minutes = f64::from(e.dosage.total_seconds()) / 60.0;
+    if json {
+        return output::json(&Shown {
+            exercise: e,
+            origin: catalogue.origin(id),
+            minutes: (minutes * 10.0).round() / 10.0,
+            citations: citations(catalogue, &e.sources),
+        });
+    }
+    let s = Style::detect();
+    let needs: Vec<&str> = e.equipment.iter().map(|q| q.label()).collect();
+    println!("{}", s.heading(&e.name));
+    println!(
+        "{}",
+        s.dim(&format!(
+            "{} · {} · {} · about {:.0} min",
+            e.kind.label(),
+            e.difficulty.label(),
+            needs.join(", "),
+            minutes.max(1.0)
+        ))
+    );
+    println!("\n{}", s.wrap(&e.summary, "", ""));
+    let regions: Vec<String> = e.regions.iter().map(|r| r.label().to_lowercase()).collect();
+    let muscles: Vec<&str> = e.muscles.iter().map(|m| m.label()).collect();
+    println!(
+        "\n{} {}; {}",
+        s.bold("Works on:"),
+        regions.join(", "),
+        muscles.join(", ")
+    );
+    println!("{} {}", s.bold("Dose:"), e.dosage.describe());
+    println!("\n{}", s.heading("Steps"));
+    for (i, step) in e.steps.iter().enumerate() {
+        let n = format!("{:>2}. ", i + 1);
+        println!("{}", s.wrap(step, &n, "    "));
+    }
+    for (title, items) in [
+        ("Cues", &e.cues),
+        ("Common mistakes", &e.mistakes),
+        ("Do not do it if", &e.avoid_if),
+        ("Stop if", &e.stop_if),
+    ] {
+        if !items.is_empty() {
+            println!("\n{}", s.heading(title));
+            for item in items {
+                println!("{}", s.wrap(item, "  • ", "    "));
+            }
+        }
+    }
+    let names = |ids: &[String]| {
+        ids.iter()
+            .map(|v| {
+                catalogue
+                    .exercise(v)
+                    .map_or(v.clone(), |x| format!("{} ({v})", x.name))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !(e.easier.is_empty() && e.harder.is_empty() && e.articles.is_empty()) {
+        println!();
+    }
+    if !e.easier.is_empty() {
+        println!("{} {}", s.bold("Easier:"), names(&e.easier));
+    }
+    if !e.harder.is_empty() {
+        println!("{} {}", s.bold("Harder:"), names(&e.harder));
+    }
+    if !e.articles.is_empty() {
+        println!(
+            "{} {}",
+            s.bold("Read:"),
+            e.articles
+                .iter()
+                .map(|a| format!("unknot learn {a}"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        );
+    }
+    println!("\n{}", s.heading("Sources"));
+    for c in citations(catalogue, &e.sources) {
+        println!("{}", s.wrap(&c, "  • ", "    "));
+    }
+    println!("\n{}", s.dim(&s.wrap(output::NOT_A_DIAGNOSIS, "", "")));
+    Ok(())
+}
+
+async fn add(
+    data: &DataOptions,
+    store: &unknot_store::Store,
+    catalogue: &Catalogue,
+    text: String,
+    replace: bool,
+) -> Result<()> {
+    let parsed: Exercise = toml::from_str(&text)
+        .map_err(|e| usage(format!("the exercise cannot be read: {}", e.message())))?;
+    let id = parsed.id.clone();
+    let mine = store.custom_exercises().await?;
+    let already_mine = mine.iter().any(|m| m.id == id);
+    if already_mine && !replace {
+        return Err(usage(format!(
+            "you already have an exercise '{id}'; pass --replace to change it"
+        )));
+    }
+    if !already_mine && catalogue.exercise(&id).is_some() {
+        return Err(usage(format!(
+            "'{id}' is the id of a built-in exercise; choose another id"
+        )));
+    }
+    // Validate the new exercise together with the whole library, exactly as it will load.
+    let mut yours: Vec<UserExercise> = mine.into_iter().filter(|m| m.id != id).collect();
+    let new = UserExercise {
+        id: id.clone(),
+        toml: text,
+    };
+    yours.push(new.clone());
+    let mut layers = vec![builtin()];
+    layers.extend(data.content_layer()?);
+    layers.push(Layer::user(&yours));
+    Catalogue::load(&layers).map_err(|e| usage(e.to_string().trim_end().to_string()))?;
+    store
+        .save_custom_exercise(&new)
+        .await
+        .context("could not save the exercise")?;
+    println!("Added {id} to your library. See it with: unknot library show {id}");
+    Ok(())
+}
