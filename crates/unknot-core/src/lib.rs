@@ -13,10 +13,12 @@ pub mod body;
 pub mod catalogue;
 pub mod error;
 mod ids;
+pub mod intake;
 pub mod journal;
 pub mod score;
 pub mod suggest;
 pub mod trends;
+pub mod triage;
 pub mod when;
 
 pub use error::InputError;

@@ -89,6 +89,15 @@ fn pick<T: Copy + PartialEq>(
     })
 }
 
+/// A muscle with its region, unless its name already says where it is.
+fn muscle_choice(m: Muscle) -> String {
+    if m.label().contains('(') {
+        m.label().to_string()
+    } else {
+        format!("{} ({})", m.label(), m.region().label().to_lowercase())
+    }
+}
+
 const LIST_HELP: &str = "↑↓ to move, space to tick, enter to go on, esc to skip";
 const RATING_HELP: &str = "0 = none, 10 = worst you can imagine; esc to skip";
 
@@ -121,9 +130,7 @@ pub fn entry(mut entry: Entry, _now: &Zoned) -> Result<Entry> {
     let current: Vec<Muscle> = entry.knots.iter().map(|k| k.muscle).collect();
     let muscles = pick(
         "Any knots? Tick the muscles (esc for none):",
-        choices(Muscle::ALL, |m| {
-            format!("{} ({})", m.label(), m.region().label().to_lowercase())
-        }),
+        choices(Muscle::ALL, muscle_choice),
         &current,
         LIST_HELP,
     )?;
@@ -417,9 +424,7 @@ pub fn exercise(catalogue: &unknot_core::catalogue::Catalogue) -> Result<String>
     )?;
     let muscles = pick(
         "Which muscles?",
-        choices(Muscle::ALL, |m| {
-            format!("{} ({})", m.label(), m.region().label().to_lowercase())
-        }),
+        choices(Muscle::ALL, muscle_choice),
         &[],
         LIST_HELP,
     )?;

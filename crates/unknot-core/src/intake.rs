@@ -1,0 +1,432 @@
+//! The intake answers: a public contract (see `docs/intake.md`).
+//!
+//! Field names are fixed and every field is optional; an unknown field or a value out of range
+//! is refused. The same struct is filled by the interactive `unknot assess`, by
+//! `unknot assess --answers FILE.json`, and by the web form, so triage and the planner see one
+//! shape whatever the edge.
+
+use serde::{Deserialize, Serialize};
+
+use crate::body::{Muscle, Region};
+use crate::catalogue::{Caution, Equipment};
+use crate::error::InputError;
+use crate::score::Score;
+
+/// A region as the intake names it (`upper_back`, with an underscore).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeRegion {
+    /// Neck.
+    Neck,
+    /// Upper back.
+    UpperBack,
+    /// Middle back.
+    MidBack,
+    /// Lower back.
+    LowerBack,
+    /// Shoulders.
+    Shoulders,
+    /// Buttocks.
+    Buttocks,
+}
+
+impl IntakeRegion {
+    /// The body-model region.
+    pub fn region(self) -> Region {
+        match self {
+            IntakeRegion::Neck => Region::Neck,
+            IntakeRegion::UpperBack => Region::UpperBack,
+            IntakeRegion::MidBack => Region::MidBack,
+            IntakeRegion::LowerBack => Region::LowerBack,
+            IntakeRegion::Shoulders => Region::Shoulders,
+            IntakeRegion::Buttocks => Region::Buttocks,
+        }
+    }
+}
+
+/// How the pain began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Onset {
+    /// Crept up over days or weeks.
+    Gradual,
+    /// Came on suddenly.
+    Sudden,
+}
+
+/// What the user thinks set it off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// Posture.
+    Posture,
+    /// Long sitting.
+    ProlongedSitting,
+    /// Lifting something.
+    Lifting,
+    /// Weight training.
+    Weightlifting,
+    /// Running.
+    Running,
+    /// High-intensity interval training.
+    Hiit,
+    /// Stress.
+    Stress,
+    /// An injury.
+    Injury,
+    /// Overuse.
+    Overuse,
+    /// Not known.
+    Unknown,
+}
+
+/// Where the pain spreads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Radiation {
+    /// It stays where it is.
+    None,
+    /// Into the buttock.
+    Buttock,
+    /// Into the thigh.
+    Thigh,
+    /// Below the knee.
+    BelowKnee,
+    /// Into the arm.
+    Arm,
+    /// Into the chest.
+    Chest,
+}
+
+/// Leg weakness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegWeakness {
+    /// None.
+    None,
+    /// Present but not changing.
+    Stable,
+    /// Getting worse.
+    Worsening,
+}
+
+/// An injury before the pain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trauma {
+    /// None.
+    None,
+    /// A minor knock, slip or strain.
+    Minor,
+    /// A major injury (a fall from a height, a road accident).
+    Major,
+}
+
+/// One activity of the Patient-Specific Functional Scale: something that matters to the user
+/// and how well they can do it now (0 = not at all, 10 = as before the problem).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PsfsItem {
+    /// The activity, in the user's words.
+    pub activity: String,
+    /// How well they can do it.
+    pub score: Score,
+}
+
+/// The ergonomics and habits check (all optional; `true` means the good habit is in place).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Habits {
+    /// The top of the screen is at about eye level.
+    pub screen_at_eye_level: Option<bool>,
+    /// The chair supports the lower back.
+    pub chair_supports_lower_back: Option<bool>,
+    /// Feet rest flat on the floor or a footrest.
+    pub feet_flat: Option<bool>,
+    /// Up and moving at least once an hour at work.
+    pub breaks_hourly: Option<bool>,
+    /// Hours a day looking down at a phone or tablet.
+    pub phone_hours: Option<f64>,
+    /// Hours a day driving.
+    pub driving_hours: Option<f64>,
+    /// Lifts or carries heavy things at work or home.
+    pub lifts_heavy_things: Option<bool>,
+    /// When lifting: load close, knees and hips bent, no twisting.
+    pub lifts_with_good_technique: Option<bool>,
+    /// The mattress is comfortable and not sagging.
+    pub mattress_comfortable: Option<bool>,
+    /// The pillow keeps the neck level with the spine.
+    pub pillow_keeps_neck_level: Option<bool>,
+    /// Days a week with at least 30 minutes of activity.
+    pub active_days_per_week: Option<u8>,
+    /// The user would like help with their weight.
+    pub weight_concern: Option<bool>,
+}
+
+/// Everything the intake asks. All fields are optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    /// Age in years.
+    pub age: Option<u8>,
+    /// Where it hurts.
+    pub regions: Option<Vec<IntakeRegion>>,
+    /// Pain now, 0-10.
+    pub pain_now: Option<Score>,
+    /// Worst pain in the last week, 0-10.
+    pub pain_worst: Option<Score>,
+    /// Days since it began.
+    pub onset_days: Option<u32>,
+    /// How it began.
+    pub onset: Option<Onset>,
+    /// What set it off.
+    pub causes: Option<Vec<Cause>>,
+    /// Where it spreads.
+    pub radiation: Option<Radiation>,
+    /// Symptoms in both legs.
+    pub both_legs: Option<bool>,
+    /// Numbness or tingling.
+    pub numbness_tingling: Option<bool>,
+    /// Leg weakness.
+    pub leg_weakness: Option<LegWeakness>,
+    /// Numbness between the legs or around the bottom.
+    pub saddle_numbness: Option<bool>,
+    /// A new change in bladder or bowel control.
+    pub bladder_bowel_change: Option<bool>,
+    /// A new change in sexual function.
+    pub sexual_function_change: Option<bool>,
+    /// Fever or chills.
+    pub fever: Option<bool>,
+    /// Weight loss without trying.
+    pub unexplained_weight_loss: Option<bool>,
+    /// Any history of cancer.
+    pub cancer_history: Option<bool>,
+    /// An injury before the pain.
+    pub trauma: Option<Trauma>,
+    /// Osteoporosis or long-term steroid tablets.
+    pub osteoporosis_or_steroids: Option<bool>,
+    /// Constant night pain, not eased by rest or changing position.
+    pub night_pain: Option<bool>,
+    /// A weakened immune system, or injected drug use.
+    pub immunosuppressed_or_iv_drug_use: Option<bool>,
+    /// Chest pain or breathlessness.
+    pub chest_pain_or_breathless: Option<bool>,
+    /// Getting worse despite self-care.
+    pub worsening_despite_self_care: Option<bool>,
+    /// The pain limits daily activities.
+    pub limits_daily_activities: Option<bool>,
+
+    // What the plan needs, beyond the triage contract.
+    /// Minutes a day for exercises (5 to 60; 15 when not given).
+    pub minutes_per_day: Option<u8>,
+    /// Equipment at hand.
+    pub equipment: Option<Vec<Equipment>>,
+    /// Hours a day sitting.
+    pub sitting_hours: Option<f64>,
+    /// Muscles where the user feels knots.
+    pub knots: Option<Vec<Muscle>>,
+    /// Other situations that rule exercises out (pregnancy, painful knees…).
+    pub other_cautions: Option<Vec<Caution>>,
+    /// What the user wants to get back to, in their words.
+    pub goals: Option<Vec<String>>,
+    /// PEG: pain on average over the past week, 0-10.
+    pub peg_pain: Option<Score>,
+    /// PEG: how much pain interfered with enjoyment of life, 0-10.
+    pub peg_enjoyment: Option<Score>,
+    /// PEG: how much pain interfered with general activity, 0-10.
+    pub peg_activity: Option<Score>,
+    /// PSFS: three to five activities and how well they can be done.
+    pub psfs: Option<Vec<PsfsItem>>,
+    /// The habits check.
+    pub habits: Option<Habits>,
+}
+
+impl Answers {
+    /// Parses the public JSON form. Unknown fields and out-of-range values are refused with
+    /// the field named.
+    pub fn from_json(text: &str) -> Result<Answers, InputError> {
+        let answers: Answers = serde_json::from_str(text).map_err(|e| {
+            InputError::malformed(
+                "answers",
+                format!("line {}, column {}", e.line(), e.column()),
+                e.to_string(),
+            )
+        })?;
+        answers.check()?;
+        Ok(answers)
+    }
+
+    /// Range checks serde cannot express.
+    pub fn check(&self) -> Result<(), InputError> {
+        if let Some(age) = self.age
+            && !(16..=120).contains(&age)
+        {
+            return Err(InputError::malformed(
+                "age",
+                age.to_string(),
+                "unknot is for adults: give an age from 16 to 120",
+            ));
+        }
+        if let Some(m) = self.minutes_per_day
+            && !(5..=60).contains(&m)
+        {
+            return Err(InputError::malformed(
+                "minutes_per_day",
+                m.to_string(),
+                "from 5 to 60",
+            ));
+        }
+        for (field, hours) in [
+            ("sitting_hours", self.sitting_hours),
+            (
+                "habits.phone_hours",
+                self.habits.as_ref().and_then(|h| h.phone_hours),
+            ),
+            (
+                "habits.driving_hours",
+                self.habits.as_ref().and_then(|h| h.driving_hours),
+            ),
+        ] {
+            if let Some(h) = hours
+                && !(0.0..=24.0).contains(&h)
+            {
+                return Err(InputError::malformed(
+                    field,
+                    h.to_string(),
+                    "hours from 0 to 24",
+                ));
+            }
+        }
+        if let Some(d) = self.habits.as_ref().and_then(|h| h.active_days_per_week)
+            && d > 7
+        {
+            return Err(InputError::malformed(
+                "habits.active_days_per_week",
+                d.to_string(),
+                "from 0 to 7",
+            ));
+        }
+        if let Some(days) = self.onset_days
+            && days > 36_500
+        {
+            return Err(InputError::malformed(
+                "onset_days",
+                days.to_string(),
+                "more than a hundred years",
+            ));
+        }
+        if let Some(items) = &self.psfs {
+            if !(1..=5).contains(&items.len()) {
+                return Err(InputError::malformed(
+                    "psfs",
+                    items.len().to_string(),
+                    "name 3 to 5 activities",
+                ));
+            }
+            if items.iter().any(|i| i.activity.trim().is_empty()) {
+                return Err(InputError::malformed(
+                    "psfs",
+                    "",
+                    "each activity needs a name",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// True when the user answered yes.
+    pub fn yes(flag: Option<bool>) -> bool {
+        flag == Some(true)
+    }
+
+    /// The situations, from these answers, in which exercises carrying that caution tag must
+    /// not be chosen.
+    pub fn cautions(&self) -> Vec<Caution> {
+        let mut out = self.other_cautions.clone().unwrap_or_default();
+        let recent = self.onset_days.is_some_and(|d| d <= 7);
+        if (recent && self.pain_now.is_some_and(|p| p.get() >= 6))
+            || self.pain_now.is_some_and(|p| p.get() >= 8)
+        {
+            out.push(Caution::AcuteFlare);
+        }
+        if matches!(
+            self.radiation,
+            Some(Radiation::Thigh | Radiation::BelowKnee)
+        ) || Answers::yes(self.both_legs)
+            || matches!(
+                self.leg_weakness,
+                Some(LegWeakness::Stable | LegWeakness::Worsening)
+            )
+        {
+            out.push(Caution::LegSymptoms);
+        }
+        if Answers::yes(self.numbness_tingling) {
+            out.push(if self.radiation == Some(Radiation::Arm) {
+                Caution::ArmSymptoms
+            } else {
+                Caution::LegSymptoms
+            });
+        }
+        if self.radiation == Some(Radiation::Arm) {
+            out.push(Caution::ArmSymptoms);
+        }
+        if Answers::yes(self.osteoporosis_or_steroids) {
+            out.push(Caution::Osteoporosis);
+        }
+        if self.age.is_some_and(|a| a >= 75) {
+            out.push(Caution::BalanceProblems);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_names_parse() {
+        let a = Answers::from_json(
+            r#"{"age": 44, "regions": ["upper_back", "lower_back"], "pain_now": 6, "onset": "sudden",
+                "causes": ["prolonged_sitting", "hiit"], "radiation": "below_knee", "leg_weakness": "stable",
+                "trauma": "minor", "saddle_numbness": false, "equipment": ["mat", "massage-ball"],
+                "knots": ["rhomboids"], "psfs": [{"activity": "gardening", "score": 4}]}"#,
+        )
+        .unwrap();
+        assert_eq!(a.regions.unwrap()[0], IntakeRegion::UpperBack);
+        assert_eq!(a.radiation, Some(Radiation::BelowKnee));
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_named() {
+        let err = Answers::from_json(r#"{"pain_today": 3}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("pain_today"), "{err}");
+        let err = Answers::from_json(r#"{"pain_now": 11}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("11"), "{err}");
+        let err = Answers::from_json(r#"{"radiation": "foot"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("foot"), "{err}");
+        let err = Answers::from_json(r#"{"age": 9}"#).unwrap_err().to_string();
+        assert!(err.contains("age") && err.contains('9'), "{err}");
+    }
+
+    #[test]
+    fn cautions_follow_the_answers() {
+        let a = Answers {
+            radiation: Some(Radiation::BelowKnee),
+            osteoporosis_or_steroids: Some(true),
+            ..Answers::default()
+        };
+        assert_eq!(
+            a.cautions(),
+            vec![Caution::LegSymptoms, Caution::Osteoporosis]
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Core's integration tests, one binary: triage vignettes and properties, planner properties.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod triage_properties;
+mod triage_vignettes;
