@@ -2,5 +2,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod plan;
 mod triage_properties;
 mod triage_vignettes;
