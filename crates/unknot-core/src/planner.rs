@@ -190,20 +190,27 @@ impl Fit {
         }
     }
 
-    /// Whether the exercise is safe and possible for this person at all.
-    pub(crate) fn allows(&self, e: &Exercise) -> bool {
-        let kind_ok = !self.gentle_only
-            || matches!(
-                e.kind,
-                ExerciseKind::Stretch
-                    | ExerciseKind::Mobility
-                    | ExerciseKind::Breathing
-                    | ExerciseKind::Posture
-            );
-        kind_ok
+    /// Whether the exercise is safe and possible for this person: no caution matches, the
+    /// equipment is at hand, and, until a doctor has been seen, gentle movement only.
+    pub(crate) fn safe(&self, e: &Exercise) -> bool {
+        let gentle_ok = !self.gentle_only
+            || (e.difficulty == Difficulty::Gentle
+                && matches!(
+                    e.kind,
+                    ExerciseKind::Stretch
+                        | ExerciseKind::Mobility
+                        | ExerciseKind::Breathing
+                        | ExerciseKind::Posture
+                ));
+        gentle_ok
             && !e.cautions.iter().any(|c| self.cautions.contains(c))
             && e.fits_equipment(&self.equipment)
-            && e.difficulty <= self.max_difficulty
+    }
+
+    /// Whether the exercise may be chosen for a new plan: safe, and no harder than a starting
+    /// level (harder variants come later, through progression).
+    pub(crate) fn allows(&self, e: &Exercise) -> bool {
+        self.safe(e) && e.difficulty <= self.max_difficulty
     }
 
     /// How well the exercise suits the person (higher is better).

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod adapt;
 mod plan;
 mod triage_properties;
 mod triage_vignettes;
