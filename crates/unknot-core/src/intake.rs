@@ -430,3 +430,45 @@ mod tests {
         );
     }
 }
+
+/// Whether an assessment was the full intake or a weekly check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentKind {
+    /// The full intake.
+    Intake,
+    /// A weekly check-in (pain, PEG, PSFS and the warning signs).
+    Checkin,
+}
+
+/// A recorded assessment: when, what kind, and the answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// Stable id.
+    pub id: String,
+    /// Intake or check-in.
+    pub kind: AssessmentKind,
+    /// When.
+    pub at: jiff::Zoned,
+    /// The answers.
+    pub answers: Answers,
+}
+
+impl Answers {
+    /// These answers with a check-in's answers laid over them: every field the check-in gave
+    /// replaces the intake's, so a warning sign reported later counts.
+    pub fn updated_by(&self, later: &Answers) -> Answers {
+        let mut out = serde_json::to_value(self).unwrap_or_default();
+        if let (Some(base), Ok(serde_json::Value::Object(newer))) =
+            (out.as_object_mut(), serde_json::to_value(later))
+        {
+            for (k, v) in newer {
+                if !v.is_null() {
+                    base.insert(k, v);
+                }
+            }
+        }
+        serde_json::from_value(out).unwrap_or_else(|_| self.clone())
+    }
+}

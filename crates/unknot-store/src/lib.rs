@@ -13,11 +13,13 @@ mod error;
 mod journal;
 mod library;
 mod open;
+mod plans;
 
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary};
 pub use library::CustomExercise;
 pub use open::{Engine, Store, redact_url, sqlite_url_for};
+pub use plans::StoredPlan;
 
 /// A fresh id for a new record: a UUIDv7, so ids sort by creation time and index well.
 pub fn new_id() -> String {

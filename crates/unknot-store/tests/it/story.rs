@@ -22,7 +22,17 @@ async fn schema_is_the_same_on_every_engine_and_sqlite_is_durable() {
         assert_eq!(again.count_entries().await.unwrap(), 0);
     }
     assert!(tables.iter().all(|t| t == &tables[0]), "{tables:?}");
-    assert_eq!(tables[0], vec!["custom_exercises", "entries", "users"]);
+    assert_eq!(
+        tables[0],
+        vec![
+            "assessments",
+            "custom_exercises",
+            "entries",
+            "plans",
+            "sessions",
+            "users"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -205,5 +215,75 @@ async fn custom_exercises_are_kept_per_user_and_replaced_by_id() {
             store.delete_custom_exercise("my-stretch").await,
             Err(StoreError::NotFound(_))
         ));
+    }
+}
+
+#[tokio::test]
+async fn assessments_plans_and_sessions_round_trip() {
+    use unknot_core::adapt::{ItemOutcome, ItemStatus, SessionRecord};
+    use unknot_core::catalogue::Catalogue;
+    use unknot_core::intake::{Answers, Assessment, AssessmentKind};
+    use unknot_core::planner::{PlanInput, build};
+    for db in databases().await {
+        let store = open(&db).await;
+        let answers = Answers::from_json(
+            r#"{"regions": ["lower_back"], "pain_now": 5, "minutes_per_day": 10}"#,
+        )
+        .unwrap();
+        let a = Assessment {
+            id: "a-1".into(),
+            kind: AssessmentKind::Intake,
+            at: "2026-03-01T09:00:00+01:00[Europe/Paris]".parse().unwrap(),
+            answers: answers.clone(),
+        };
+        store.save_assessment(&a).await.unwrap();
+        assert_eq!(store.assessments().await.unwrap(), vec![a]);
+
+        let c = Catalogue::builtin().unwrap();
+        let t = unknot_core::triage::triage(&answers);
+        let plan = build(&PlanInput {
+            answers: &answers,
+            triage: &t,
+            catalogue: &c,
+            journal_knots: &[],
+        })
+        .unwrap();
+        let created: Timestamp = "2026-03-01T09:05:00Z".parse().unwrap();
+        store.save_plan(&plan, created).await.unwrap();
+        assert!(
+            store.save_plan(&plan, created).await.is_err(),
+            "{}: versions are unique",
+            db.label
+        );
+        let mut v2 = plan.clone();
+        v2.version = 2;
+        store.save_plan(&v2, created).await.unwrap();
+        let plans = store.plans().await.unwrap();
+        assert_eq!(
+            plans.iter().map(|p| p.plan.version).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(plans[0].plan, plan);
+
+        let s = SessionRecord {
+            id: "s-1".into(),
+            at: "2026-03-02T18:00:00+01:00[Europe/Paris]".parse().unwrap(),
+            items: vec![ItemOutcome {
+                exercise: "bird-dog".into(),
+                status: ItemStatus::Done,
+                seconds: 120,
+            }],
+            pain_before: None,
+            pain_after: None,
+        };
+        store.save_session(&s).await.unwrap();
+        assert_eq!(store.sessions_since(created).await.unwrap(), vec![s]);
+        assert!(
+            store
+                .sessions_since("2026-03-03T00:00:00Z".parse().unwrap())
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -1,0 +1,144 @@
+//! Assessments, versioned plans and sessions: core types stored as JSON documents, with the
+//! columns queries filter on (user, time, version) beside them.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+use unknot_core::adapt::SessionRecord;
+use unknot_core::intake::{Assessment, AssessmentKind};
+use unknot_core::planner::Plan;
+
+use crate::codec::zone_name;
+use crate::error::StoreError;
+use crate::open::Store;
+
+/// A plan version as stored: the plan and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StoredPlan {
+    /// When this version was made.
+    pub created: Timestamp,
+    /// The plan.
+    pub plan: Plan,
+}
+
+fn to_json<T: Serialize>(id: &str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
+        id: id.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn from_json<T: DeserializeOwned>(id: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        id: id.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn kind_id(kind: AssessmentKind) -> &'static str {
+    match kind {
+        AssessmentKind::Intake => "intake",
+        AssessmentKind::Checkin => "checkin",
+    }
+}
+
+impl Store {
+    /// Records an assessment (intake or check-in).
+    pub async fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
+        let ts = a.at.timestamp();
+        sqlx::query(
+            "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&a.id)
+        .bind(&self.user)
+        .bind(kind_id(a.kind))
+        .bind(ts.as_millisecond())
+        .bind(zone_name(a.at.time_zone(), ts))
+        .bind(to_json(&a.id, a)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every assessment, oldest first.
+    pub async fn assessments(&self) -> Result<Vec<Assessment>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, body FROM assessments WHERE user_id = $1 ORDER BY at_ms, id")
+                .bind(&self.user)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get(0)?;
+                let body: String = r.try_get(1)?;
+                from_json(&id, &body)
+            })
+            .collect()
+    }
+
+    /// Stores a plan version. Versions are unique per user: saving one twice is an error.
+    pub async fn save_plan(&self, plan: &Plan, created: Timestamp) -> Result<(), StoreError> {
+        let id = crate::new_id();
+        let stored = StoredPlan {
+            created,
+            plan: plan.clone(),
+        };
+        sqlx::query("INSERT INTO plans (id, user_id, version, created_at_ms, body) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(&self.user)
+            .bind(i64::from(plan.version))
+            .bind(created.as_millisecond())
+            .bind(to_json(&id, &stored)?)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every plan version, oldest first.
+    pub async fn plans(&self) -> Result<Vec<StoredPlan>, StoreError> {
+        let rows = sqlx::query("SELECT id, body FROM plans WHERE user_id = $1 ORDER BY version")
+            .bind(&self.user)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get(0)?;
+                let body: String = r.try_get(1)?;
+                from_json(&id, &body)
+            })
+            .collect()
+    }
+
+    /// Records a session.
+    pub async fn save_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
+        let ts = s.at.timestamp();
+        sqlx::query("INSERT INTO sessions (id, user_id, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&s.id)
+            .bind(&self.user)
+            .bind(ts.as_millisecond())
+            .bind(zone_name(s.at.time_zone(), ts))
+            .bind(to_json(&s.id, s)?)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sessions at or after `since`, oldest first.
+    pub async fn sessions_since(&self, since: Timestamp) -> Result<Vec<SessionRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, body FROM sessions WHERE user_id = $1 AND at_ms >= $2 ORDER BY at_ms, id",
+        )
+        .bind(&self.user)
+        .bind(since.as_millisecond())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get(0)?;
+                let body: String = r.try_get(1)?;
+                from_json(&id, &body)
+            })
+            .collect()
+    }
+}
