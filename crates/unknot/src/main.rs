@@ -10,6 +10,7 @@ mod app;
 mod cmd;
 mod exit;
 mod form;
+mod intake_form;
 mod output;
 mod term;
 

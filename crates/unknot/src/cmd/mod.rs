@@ -12,6 +12,7 @@ mod demo;
 mod journal;
 mod learn;
 mod library;
+mod plan;
 mod trends;
 
 /// unknot: a private coach for back pain and muscle knots.
@@ -60,6 +61,14 @@ pub enum Command {
     Export(backup::ExportArgs),
     /// Restore a backup written by `unknot export`.
     Import(backup::ImportArgs),
+    /// Check whether self-care is safe (red flags), record your starting scores, and check your habits.
+    Assess(plan::AssessArgs),
+    /// Your personal plan: show it, review and adapt it, or see how it changed.
+    Plan(plan::PlanArgs),
+    /// What is due today: routine, breaks, check-in, and any open advice.
+    Today(plan::TodayArgs),
+    /// The weekly check-in: pain, PEG and activity scores, the warning signs, then a plan review.
+    Checkin(plan::CheckinArgs),
     /// Browse the exercise library, show one exercise, or add your own.
     Library(library::LibraryArgs),
     /// Read the articles: what knots are, heat or cold, posture, medicines, when to see a doctor…
@@ -82,6 +91,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Delete(args) => journal::delete(&cli.data, args).await,
         Command::Export(args) => backup::export(&cli.data, args).await,
         Command::Import(args) => backup::import(&cli.data, args).await,
+        Command::Assess(args) => plan::assess(&cli.data, args).await,
+        Command::Plan(args) => plan::plan(&cli.data, args).await,
+        Command::Today(args) => plan::today(&cli.data, args).await,
+        Command::Checkin(args) => plan::checkin(&cli.data, args).await,
         Command::Library(args) => library::run(&cli.data, args).await,
         Command::Learn(args) => learn::learn(&cli.data, args).await,
         Command::Ask(args) => learn::ask(&cli.data, args).await,

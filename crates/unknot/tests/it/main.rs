@@ -9,6 +9,7 @@
 
 mod backup;
 mod bad_input;
+mod coach;
 mod crash;
 mod journal;
 mod library;
