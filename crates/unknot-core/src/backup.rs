@@ -12,9 +12,12 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::adapt::SessionRecord;
 use crate::catalogue::UserExercise;
 use crate::error::InputError;
+use crate::intake::Assessment;
 use crate::journal::Entry;
+use crate::planner::StoredPlan;
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "unknot-backup";
@@ -34,6 +37,28 @@ pub struct Backup {
     /// The user's own exercises, in the library's format.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exercises: Vec<UserExercise>,
+    /// Assessments and check-ins, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assessments: Vec<Assessment>,
+    /// Every plan version, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<StoredPlan>,
+    /// Guided sessions, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<SessionRecord>,
+}
+
+/// Everything besides journal entries that a backup carries.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extras {
+    /// The user's own exercises.
+    pub exercises: Vec<UserExercise>,
+    /// Assessments and check-ins.
+    pub assessments: Vec<Assessment>,
+    /// Plan versions.
+    pub plans: Vec<StoredPlan>,
+    /// Sessions.
+    pub sessions: Vec<SessionRecord>,
 }
 
 /// Why a backup file was refused. Nothing is imported when any of these is returned.
@@ -88,19 +113,39 @@ impl BackupError {
     }
 }
 
-/// Builds a backup of `entries` and the user's exercises, in canonical order.
-pub fn build(mut entries: Vec<Entry>, mut exercises: Vec<UserExercise>) -> Backup {
+/// Builds a backup of `entries` and everything else the user has, in canonical order.
+pub fn build(mut entries: Vec<Entry>, extras: Extras) -> Backup {
+    let Extras {
+        mut exercises,
+        mut assessments,
+        mut plans,
+        mut sessions,
+    } = extras;
     entries.sort_by(|a, b| {
         a.at.timestamp()
             .cmp(&b.at.timestamp())
             .then_with(|| a.id.cmp(&b.id))
     });
     exercises.sort_by(|a, b| a.id.cmp(&b.id));
+    assessments.sort_by(|a, b| {
+        a.at.timestamp()
+            .cmp(&b.at.timestamp())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    plans.sort_by_key(|p| p.plan.version);
+    sessions.sort_by(|a, b| {
+        a.at.timestamp()
+            .cmp(&b.at.timestamp())
+            .then_with(|| a.id.cmp(&b.id))
+    });
     Backup {
         format: FORMAT.to_string(),
         version: VERSION,
         entries,
         exercises,
+        assessments,
+        plans,
+        sessions,
     }
 }
 
@@ -151,6 +196,12 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
         entries: Vec<serde_json::Value>,
         #[serde(default)]
         exercises: Vec<UserExercise>,
+        #[serde(default)]
+        assessments: Vec<Assessment>,
+        #[serde(default)]
+        plans: Vec<StoredPlan>,
+        #[serde(default)]
+        sessions: Vec<SessionRecord>,
     }
     let raw: Raw = serde_json::from_str(text).map_err(syntax)?;
     let mut entries = Vec::with_capacity(raw.entries.len());
@@ -179,6 +230,9 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
         version: raw.version,
         entries,
         exercises: raw.exercises,
+        assessments: raw.assessments,
+        plans: raw.plans,
+        sessions: raw.sessions,
     })
 }
 
@@ -199,7 +253,7 @@ mod tests {
         );
         e.pain = Some(Score::new(4, "pain").unwrap());
         e.note = Some("after the long drive".to_string());
-        build(vec![e], Vec::new())
+        build(vec![e], Extras::default())
     }
 
     #[test]

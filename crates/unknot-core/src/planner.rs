@@ -105,6 +105,16 @@ pub struct Plan {
     pub changes: Vec<PlanChange>,
 }
 
+/// A plan version as kept: the plan and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredPlan {
+    /// When this version was made.
+    pub created: jiff::Timestamp,
+    /// The plan.
+    pub plan: Plan,
+}
+
 /// No plan can be made.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PlanError {

@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 use sqlx::Row;
+use unknot_core::backup::Extras;
 use unknot_core::journal::{Entry, EntryId};
 
 use crate::codec;
@@ -28,6 +29,8 @@ pub struct ImportSummary {
     pub updated: usize,
     /// Entries already present exactly as in the file.
     pub unchanged: usize,
+    /// Assessments, plan versions and sessions added.
+    pub records: usize,
 }
 
 /// Every entry query selects the same columns in the order [`codec::decode`] reads them. A
@@ -202,6 +205,17 @@ impl Store {
     /// Restores entries from a backup in one transaction: all of them land, or none do.
     /// Entries with a known id are replaced by the file's version.
     pub async fn import_entries(&self, entries: &[Entry]) -> Result<ImportSummary, StoreError> {
+        self.import_backup(entries, &Extras::default()).await
+    }
+
+    /// Restores a whole backup (entries, the user's exercises, assessments, plan versions and
+    /// sessions) in one transaction, so an import is never half-applied. Entries and exercises
+    /// with a known id take the file's version; other records already present are kept.
+    pub async fn import_backup(
+        &self,
+        entries: &[Entry],
+        extras: &Extras,
+    ) -> Result<ImportSummary, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut summary = ImportSummary::default();
         let now = Timestamp::now().as_millisecond();
@@ -232,6 +246,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        for e in &extras.exercises {
+            crate::library::upsert_custom(&mut tx, &self.user, e, now).await?;
+        }
+        summary.records = crate::plans::insert_documents(&mut tx, &self.user, extras).await?;
         tx.commit().await?;
         Ok(summary)
     }

@@ -32,17 +32,13 @@ impl Store {
     /// it together with the library.
     pub async fn save_custom_exercise(&self, exercise: &CustomExercise) -> Result<(), StoreError> {
         let now = Timestamp::now().as_millisecond();
-        sqlx::query(
-            "INSERT INTO custom_exercises (user_id, id, body, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $4) \
-             ON CONFLICT (user_id, id) DO UPDATE SET body = excluded.body, updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(&self.user)
-        .bind(&exercise.id)
-        .bind(&exercise.toml)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(UPSERT_CUSTOM)
+            .bind(&self.user)
+            .bind(&exercise.id)
+            .bind(&exercise.toml)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -59,3 +55,24 @@ impl Store {
         Ok(())
     }
 }
+
+/// Adds or replaces one custom exercise inside a transaction.
+pub(crate) async fn upsert_custom(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &str,
+    exercise: &CustomExercise,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(UPSERT_CUSTOM)
+        .bind(user)
+        .bind(&exercise.id)
+        .bind(&exercise.toml)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+const UPSERT_CUSTOM: &str = "INSERT INTO custom_exercises (user_id, id, body, created_at_ms, updated_at_ms) \
+     VALUES ($1, $2, $3, $4, $4) \
+     ON CONFLICT (user_id, id) DO UPDATE SET body = excluded.body, updated_at_ms = excluded.updated_at_ms";

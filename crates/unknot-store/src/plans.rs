@@ -8,19 +8,11 @@ use sqlx::Row;
 use unknot_core::adapt::SessionRecord;
 use unknot_core::intake::{Assessment, AssessmentKind};
 use unknot_core::planner::Plan;
+pub use unknot_core::planner::StoredPlan;
 
 use crate::codec::zone_name;
 use crate::error::StoreError;
 use crate::open::Store;
-
-/// A plan version as stored: the plan and when it was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct StoredPlan {
-    /// When this version was made.
-    pub created: Timestamp,
-    /// The plan.
-    pub plan: Plan,
-}
 
 fn to_json<T: Serialize>(id: &str, value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
@@ -124,6 +116,11 @@ impl Store {
         Ok(())
     }
 
+    /// Every session, oldest first.
+    pub async fn sessions(&self) -> Result<Vec<SessionRecord>, StoreError> {
+        self.sessions_since(Timestamp::MIN).await
+    }
+
     /// Sessions at or after `since`, oldest first.
     pub async fn sessions_since(&self, since: Timestamp) -> Result<Vec<SessionRecord>, StoreError> {
         let rows = sqlx::query(
@@ -141,4 +138,62 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Inserts a backup's assessments, plan versions and sessions inside a transaction. Records
+/// already present (same id, or same plan version) are left as they are, so importing a backup
+/// twice changes nothing. Returns how many were added.
+pub(crate) async fn insert_documents(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &str,
+    extras: &unknot_core::backup::Extras,
+) -> Result<usize, StoreError> {
+    let mut added = 0;
+    for a in &extras.assessments {
+        let ts = a.at.timestamp();
+        let done = sqlx::query(
+            "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&a.id)
+        .bind(user)
+        .bind(kind_id(a.kind))
+        .bind(ts.as_millisecond())
+        .bind(zone_name(a.at.time_zone(), ts))
+        .bind(to_json(&a.id, a)?)
+        .execute(&mut **tx)
+        .await?;
+        added += done.rows_affected() as usize;
+    }
+    for p in &extras.plans {
+        let id = crate::new_id();
+        let done = sqlx::query(
+            "INSERT INTO plans (id, user_id, version, created_at_ms, body) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&id)
+        .bind(user)
+        .bind(i64::from(p.plan.version))
+        .bind(p.created.as_millisecond())
+        .bind(to_json(&id, p)?)
+        .execute(&mut **tx)
+        .await?;
+        added += done.rows_affected() as usize;
+    }
+    for s in &extras.sessions {
+        let ts = s.at.timestamp();
+        let done = sqlx::query(
+            "INSERT INTO sessions (id, user_id, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&s.id)
+        .bind(user)
+        .bind(ts.as_millisecond())
+        .bind(zone_name(s.at.time_zone(), ts))
+        .bind(to_json(&s.id, s)?)
+        .execute(&mut **tx)
+        .await?;
+        added += done.rows_affected() as usize;
+    }
+    Ok(added)
 }

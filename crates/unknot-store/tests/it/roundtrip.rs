@@ -135,14 +135,14 @@ proptest! {
                     e.check(now).unwrap();
                     first.insert_entry(e).await.unwrap();
                 }
-                let exported = backup::render(&backup::build(first.list_entries(Default::default()).await.unwrap(), Vec::new()));
+                let exported = backup::render(&backup::build(first.list_entries(Default::default()).await.unwrap(), Default::default()));
                 first.close().await;
 
                 let parsed = backup::parse(&exported, now).unwrap();
                 let target = crate::support::databases().await.into_iter().find(|d| d.label == db.label).unwrap();
                 let second = open(&target).await;
                 second.import_entries(&parsed.entries).await.unwrap();
-                let again = backup::render(&backup::build(second.list_entries(Default::default()).await.unwrap(), Vec::new()));
+                let again = backup::render(&backup::build(second.list_entries(Default::default()).await.unwrap(), Default::default()));
                 assert_eq!(&exported, &again, "{}", db.label);
                 // And the stored journal is the generated one.
                 let mut want = entries.clone();

@@ -38,10 +38,15 @@ pub struct ExportArgs {
 pub async fn export(data: &DataOptions, args: ExportArgs) -> Result<()> {
     let store = data.open().await?;
     let entries = store.list_entries(EntryRange::default()).await?;
-    let exercises = store.custom_exercises().await?;
+    let extras = backup::Extras {
+        exercises: store.custom_exercises().await?,
+        assessments: store.assessments().await?,
+        plans: store.plans().await?,
+        sessions: store.sessions().await?,
+    };
     store.close().await;
     let bytes = match args.format {
-        Format::Json => backup::render(&backup::build(entries, exercises)).into_bytes(),
+        Format::Json => backup::render(&backup::build(entries, extras)).into_bytes(),
         Format::Csv => {
             let mut buf = Vec::new();
             unknot_export::csv::write_entries(&entries, &mut buf)?;
@@ -133,20 +138,24 @@ pub async fn import(data: &DataOptions, args: ImportArgs) -> Result<()> {
             ))
         })?;
     }
-    let summary = store.import_entries(&parsed.entries).await?;
-    for exercise in &parsed.exercises {
-        store.save_custom_exercise(exercise).await?;
-    }
+    let extras = backup::Extras {
+        exercises: parsed.exercises,
+        assessments: parsed.assessments,
+        plans: parsed.plans,
+        sessions: parsed.sessions,
+    };
+    let summary = store.import_backup(&parsed.entries, &extras).await?;
     store.close().await;
     if args.json {
         output::json(&summary)
     } else {
         println!(
-            "Imported {}: {} new, {} updated, {} already there.",
+            "Imported {}: {} new, {} updated, {} already there; {} assessments, plans and sessions added.",
             args.file.display(),
             summary.added,
             summary.updated,
-            summary.unchanged
+            summary.unchanged,
+            summary.records
         );
         Ok(())
     }

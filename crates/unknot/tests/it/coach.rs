@@ -167,3 +167,27 @@ fn a_journal_warning_sign_changes_the_plan_at_review() {
     assert_eq!(history.as_array().map(Vec::len), Some(2));
     assert!(s.ok(&["plan", "history"]).contains("Version 2"));
 }
+
+#[test]
+fn the_backup_carries_assessments_and_plans() {
+    let s = Sandbox::sqlite();
+    let f = answers(&s, "me.json", DESK_WORKER);
+    s.ok(&["assess", "--answers", &f]);
+    s.ok(&["plan"]);
+    s.ok(&["log", "--pain", "4"]);
+    let file = s.dir.path().join("all.json").to_string_lossy().to_string();
+    s.ok(&["export", "--out", &file]);
+    let fresh = Sandbox::sqlite();
+    let summary = fresh.json(&["import", &file, "--json"]);
+    assert_eq!(summary["records"], 2, "{summary}");
+    assert_eq!(fresh.json(&["plan", "--json"])["plan"]["version"], 1);
+    assert_eq!(
+        fresh.ok(&["export"]),
+        std::fs::read_to_string(&file).expect("read")
+    );
+    assert_eq!(
+        fresh.json(&["import", &file, "--json"])["records"],
+        0,
+        "importing twice adds nothing"
+    );
+}
