@@ -233,6 +233,10 @@ pub fn intake() -> Result<Answers> {
         "Is your immune system weakened (by illness or medicines), or do you inject drugs?",
     )?;
     a.limits_daily_activities = yes_no("Does the pain stop you doing your daily activities?")?;
+    if !unknot_core::triage::triage(&a).plan_allowed {
+        // Someone who needs a doctor today should see that now, not after the plan questions.
+        return Ok(a);
+    }
 
     println!("\nNow for your plan.");
     a.minutes_per_day = number::<u8>(

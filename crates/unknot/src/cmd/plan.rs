@@ -150,7 +150,7 @@ pub async fn assess(data: &DataOptions, args: AssessArgs) -> Result<()> {
     let s = Style::detect();
     print_triage(&t, &s);
     let sc = &out.scores;
-    if sc.pain_now.is_some() || sc.peg.is_some() || sc.psfs.is_some() {
+    if t.plan_allowed && (sc.pain_now.is_some() || sc.peg.is_some() || sc.psfs.is_some()) {
         println!("\n{}", s.heading("Your starting scores"));
         if let Some(p) = sc.pain_now {
             println!("  pain now: {p}/10");
