@@ -2,6 +2,8 @@
 
 use jiff::Timestamp;
 use sqlx::Row;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
 use unknot_core::backup::Extras;
 use unknot_core::journal::{Entry, EntryId};
 
@@ -65,25 +67,35 @@ const UPSERT: &str = "INSERT INTO entries \
     updated_at_ms = excluded.updated_at_ms \
     WHERE entries.user_id = excluded.user_id";
 
-impl Store {
-    /// Stores a new entry. The caller has checked it with [`Entry::check`].
-    pub async fn insert_entry(&self, entry: &Entry) -> Result<(), StoreError> {
-        let row = codec::encode(entry)?;
-        sqlx::query(
-            "INSERT INTO entries \
-             (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-        )
+const INSERT: &str = "INSERT INTO entries \
+    (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+
+/// An INSERT (or the UPSERT) of one encoded entry, with every value bound in column order.
+fn bind_row<'q>(
+    sql: &'static str,
+    row: codec::EntryRow,
+    user: &'q str,
+    now: i64,
+) -> Query<'q, sqlx::Any, AnyArguments> {
+    sqlx::query(sql)
         .bind(row.id)
-        .bind(&self.user)
+        .bind(user)
         .bind(row.at_ms)
         .bind(row.time_zone)
         .bind(row.pain)
         .bind(row.details)
         .bind(row.note)
-        .bind(Timestamp::now().as_millisecond())
-        .execute(&self.pool)
-        .await?;
+        .bind(now)
+}
+
+impl Store {
+    /// Stores a new entry. The caller has checked it with [`Entry::check`].
+    pub async fn insert_entry(&self, entry: &Entry) -> Result<(), StoreError> {
+        let row = codec::encode(entry)?;
+        bind_row(INSERT, row, &self.user, Timestamp::now().as_millisecond())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -234,15 +246,7 @@ impl Store {
                 Some(_) => summary.updated += 1,
                 None => summary.added += 1,
             }
-            sqlx::query(UPSERT)
-                .bind(row.id)
-                .bind(&self.user)
-                .bind(row.at_ms)
-                .bind(row.time_zone)
-                .bind(row.pain)
-                .bind(row.details)
-                .bind(row.note)
-                .bind(now)
+            bind_row(UPSERT, row, &self.user, now)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -260,21 +264,9 @@ impl Store {
         let now = Timestamp::now().as_millisecond();
         for entry in entries {
             let row = codec::encode(entry)?;
-            sqlx::query(
-                "INSERT INTO entries \
-                 (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-            )
-            .bind(row.id)
-            .bind(&self.user)
-            .bind(row.at_ms)
-            .bind(row.time_zone)
-            .bind(row.pain)
-            .bind(row.details)
-            .bind(row.note)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            bind_row(INSERT, row, &self.user, now)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

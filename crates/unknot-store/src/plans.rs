@@ -38,18 +38,7 @@ fn kind_id(kind: AssessmentKind) -> &'static str {
 impl Store {
     /// Records an assessment (intake or check-in).
     pub async fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
-        let ts = a.at.timestamp();
-        sqlx::query(
-            "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&a.id)
-        .bind(&self.user)
-        .bind(kind_id(a.kind))
-        .bind(ts.as_millisecond())
-        .bind(zone_name(a.at.time_zone(), ts))
-        .bind(to_json(&a.id, a)?)
-        .execute(&self.pool)
-        .await?;
+        insert_assessment(&self.pool, &self.user, a, INSERT_ASSESSMENT).await?;
         Ok(())
     }
 
@@ -71,19 +60,11 @@ impl Store {
 
     /// Stores a plan version. Versions are unique per user: saving one twice is an error.
     pub async fn save_plan(&self, plan: &Plan, created: Timestamp) -> Result<(), StoreError> {
-        let id = crate::new_id();
         let stored = StoredPlan {
             created,
             plan: plan.clone(),
         };
-        sqlx::query("INSERT INTO plans (id, user_id, version, created_at_ms, body) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(&self.user)
-            .bind(i64::from(plan.version))
-            .bind(created.as_millisecond())
-            .bind(to_json(&id, &stored)?)
-            .execute(&self.pool)
-            .await?;
+        insert_plan(&self.pool, &self.user, &stored, INSERT_PLAN).await?;
         Ok(())
     }
 
@@ -104,15 +85,7 @@ impl Store {
 
     /// Records a session.
     pub async fn save_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
-        let ts = s.at.timestamp();
-        sqlx::query("INSERT INTO sessions (id, user_id, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&s.id)
-            .bind(&self.user)
-            .bind(ts.as_millisecond())
-            .bind(zone_name(s.at.time_zone(), ts))
-            .bind(to_json(&s.id, s)?)
-            .execute(&self.pool)
-            .await?;
+        insert_session(&self.pool, &self.user, s, INSERT_SESSION).await?;
         Ok(())
     }
 
@@ -140,6 +113,82 @@ impl Store {
     }
 }
 
+const INSERT_ASSESSMENT: &str = "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5, $6)";
+const IMPORT_ASSESSMENT: &str = "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+const INSERT_PLAN: &str =
+    "INSERT INTO plans (id, user_id, version, created_at_ms, body) VALUES ($1, $2, $3, $4, $5)";
+const IMPORT_PLAN: &str = "INSERT INTO plans (id, user_id, version, created_at_ms, body) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+const INSERT_SESSION: &str =
+    "INSERT INTO sessions (id, user_id, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5)";
+const IMPORT_SESSION: &str = "INSERT INTO sessions (id, user_id, at_ms, time_zone, body) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+
+async fn insert_assessment<'e, E>(
+    ex: E,
+    user: &str,
+    a: &Assessment,
+    sql: &'static str,
+) -> Result<u64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let ts = a.at.timestamp();
+    let done = sqlx::query(sql)
+        .bind(&a.id)
+        .bind(user)
+        .bind(kind_id(a.kind))
+        .bind(ts.as_millisecond())
+        .bind(zone_name(a.at.time_zone(), ts))
+        .bind(to_json(&a.id, a)?)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+async fn insert_plan<'e, E>(
+    ex: E,
+    user: &str,
+    p: &StoredPlan,
+    sql: &'static str,
+) -> Result<u64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let id = crate::new_id();
+    let done = sqlx::query(sql)
+        .bind(&id)
+        .bind(user)
+        .bind(i64::from(p.plan.version))
+        .bind(p.created.as_millisecond())
+        .bind(to_json(&id, p)?)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+async fn insert_session<'e, E>(
+    ex: E,
+    user: &str,
+    s: &SessionRecord,
+    sql: &'static str,
+) -> Result<u64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let ts = s.at.timestamp();
+    let done = sqlx::query(sql)
+        .bind(&s.id)
+        .bind(user)
+        .bind(ts.as_millisecond())
+        .bind(zone_name(s.at.time_zone(), ts))
+        .bind(to_json(&s.id, s)?)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// Inserts a backup's assessments, plan versions and sessions inside a transaction. Records
 /// already present (same id, or same plan version) are left as they are, so importing a backup
 /// twice changes nothing. Returns how many were added.
@@ -150,50 +199,13 @@ pub(crate) async fn insert_documents(
 ) -> Result<usize, StoreError> {
     let mut added = 0;
     for a in &extras.assessments {
-        let ts = a.at.timestamp();
-        let done = sqlx::query(
-            "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&a.id)
-        .bind(user)
-        .bind(kind_id(a.kind))
-        .bind(ts.as_millisecond())
-        .bind(zone_name(a.at.time_zone(), ts))
-        .bind(to_json(&a.id, a)?)
-        .execute(&mut **tx)
-        .await?;
-        added += done.rows_affected() as usize;
+        added += insert_assessment(&mut **tx, user, a, IMPORT_ASSESSMENT).await?;
     }
     for p in &extras.plans {
-        let id = crate::new_id();
-        let done = sqlx::query(
-            "INSERT INTO plans (id, user_id, version, created_at_ms, body) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&id)
-        .bind(user)
-        .bind(i64::from(p.plan.version))
-        .bind(p.created.as_millisecond())
-        .bind(to_json(&id, p)?)
-        .execute(&mut **tx)
-        .await?;
-        added += done.rows_affected() as usize;
+        added += insert_plan(&mut **tx, user, p, IMPORT_PLAN).await?;
     }
     for s in &extras.sessions {
-        let ts = s.at.timestamp();
-        let done = sqlx::query(
-            "INSERT INTO sessions (id, user_id, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&s.id)
-        .bind(user)
-        .bind(ts.as_millisecond())
-        .bind(zone_name(s.at.time_zone(), ts))
-        .bind(to_json(&s.id, s)?)
-        .execute(&mut **tx)
-        .await?;
-        added += done.rows_affected() as usize;
+        added += insert_session(&mut **tx, user, s, IMPORT_SESSION).await?;
     }
-    Ok(added)
+    Ok(usize::try_from(added).unwrap_or(usize::MAX))
 }

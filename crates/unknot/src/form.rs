@@ -37,7 +37,9 @@ fn choices<T: Copy>(items: &[T], label: impl Fn(T) -> String) -> Vec<Choice<T>> 
         .collect()
 }
 
-fn cancelled(err: InquireError) -> anyhow::Error {
+/// Turns an interrupted prompt into "nothing was saved", and any other prompt failure into a
+/// clear message.
+pub(crate) fn cancelled(err: InquireError) -> anyhow::Error {
     match err {
         InquireError::OperationCanceled | InquireError::OperationInterrupted => {
             anyhow!("cancelled: nothing was saved")

@@ -3,8 +3,7 @@
 //! The questions are unknot's own wording; the answers fill the same `Answers` struct as the
 //! public JSON file, so triage sees one shape whatever the edge. Esc skips a question.
 
-use anyhow::{Result, anyhow};
-use inquire::error::InquireError;
+use anyhow::Result;
 use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, MultiSelect, Select, Text};
 use unknot_core::body::Muscle;
@@ -14,14 +13,7 @@ use unknot_core::intake::{
 };
 use unknot_core::score::Score;
 
-fn cancelled(err: InquireError) -> anyhow::Error {
-    match err {
-        InquireError::OperationCanceled | InquireError::OperationInterrupted => {
-            anyhow!("cancelled: nothing was saved")
-        }
-        other => anyhow!("cannot ask on this terminal: {other}"),
-    }
-}
+use crate::form::cancelled;
 
 fn yes_no(question: &str) -> Result<Option<bool>> {
     Confirm::new(question)
