@@ -13,6 +13,7 @@ mod journal;
 mod learn;
 mod library;
 mod plan;
+mod therapy;
 mod trends;
 
 /// unknot: a private coach for back pain and muscle knots.
@@ -69,6 +70,8 @@ pub enum Command {
     Today(plan::TodayArgs),
     /// The weekly check-in: pain, PEG and activity scores, the warning signs, then a plan review.
     Checkin(plan::CheckinArgs),
+    /// Time a heat, cold or contrast session within the safe limits, and record it.
+    Therapy(therapy::TherapyArgs),
     /// Browse the exercise library, show one exercise, or add your own.
     Library(library::LibraryArgs),
     /// Read the articles: what knots are, heat or cold, posture, medicines, when to see a doctor…
@@ -95,6 +98,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan::plan(&cli.data, args).await,
         Command::Today(args) => plan::today(&cli.data, args).await,
         Command::Checkin(args) => plan::checkin(&cli.data, args).await,
+        Command::Therapy(args) => therapy::run(&cli.data, args).await,
         Command::Library(args) => library::run(&cli.data, args).await,
         Command::Learn(args) => learn::learn(&cli.data, args).await,
         Command::Ask(args) => learn::ask(&cli.data, args).await,

@@ -14,4 +14,5 @@ mod crash;
 mod journal;
 mod library;
 mod support;
+mod therapy;
 mod trends;
