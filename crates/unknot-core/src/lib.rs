@@ -20,6 +20,7 @@ pub mod journal;
 pub mod outcomes;
 pub mod planner;
 pub mod score;
+pub mod session;
 pub mod suggest;
 pub mod trends;
 pub mod triage;
