@@ -88,37 +88,89 @@ pub fn steps(items: &[Item]) -> Vec<Step> {
     for (i, item) in items.iter().enumerate() {
         let d = &item.dosage;
         let sets = d.sets.max(1);
-        let sides: &[Option<Side>] = if d.per_side { &[Some(Side::Left), Some(Side::Right)] } else { &[None] };
+        let sides: &[Option<Side>] = if d.per_side {
+            &[Some(Side::Left), Some(Side::Right)]
+        } else {
+            &[None]
+        };
         for set in 1..=sets {
             for (si, side) in sides.iter().enumerate() {
-                let base = Step { item: i, phase: Phase::GetReady, seconds: GET_READY_SECONDS, set, sets, side: *side, rep: None, reps: 0 };
+                let base = Step {
+                    item: i,
+                    phase: Phase::GetReady,
+                    seconds: GET_READY_SECONDS,
+                    set,
+                    sets,
+                    side: *side,
+                    rep: None,
+                    reps: 0,
+                };
                 if si > 0 {
-                    out.push(Step { phase: Phase::SwitchSides, seconds: SWITCH_SECONDS, ..base.clone() });
+                    out.push(Step {
+                        phase: Phase::SwitchSides,
+                        seconds: SWITCH_SECONDS,
+                        ..base.clone()
+                    });
                 }
                 match (d.reps, d.hold_seconds) {
                     (Some([reps, _]), Some([hold, _])) => {
                         for rep in 1..=reps.max(1) {
-                            out.push(Step { rep: Some((rep, reps)), ..base.clone() });
-                            out.push(Step { phase: Phase::Hold, seconds: u32::from(hold), rep: Some((rep, reps)), ..base.clone() });
+                            out.push(Step {
+                                rep: Some((rep, reps)),
+                                ..base.clone()
+                            });
+                            out.push(Step {
+                                phase: Phase::Hold,
+                                seconds: u32::from(hold),
+                                rep: Some((rep, reps)),
+                                ..base.clone()
+                            });
                         }
                     }
                     (Some([reps, _]), None) => {
                         out.push(base.clone());
-                        out.push(Step { phase: Phase::Reps, seconds: u32::from(reps) * SECONDS_PER_REP, reps, ..base.clone() });
+                        out.push(Step {
+                            phase: Phase::Reps,
+                            seconds: u32::from(reps) * SECONDS_PER_REP,
+                            reps,
+                            ..base.clone()
+                        });
                     }
                     (None, Some([hold, _])) => {
                         out.push(base.clone());
-                        out.push(Step { phase: Phase::Hold, seconds: u32::from(hold), ..base.clone() });
+                        out.push(Step {
+                            phase: Phase::Hold,
+                            seconds: u32::from(hold),
+                            ..base.clone()
+                        });
                     }
                     (None, None) => {}
                 }
             }
             if set < sets && d.rest_seconds > 0 {
-                out.push(Step { item: i, phase: Phase::Rest, seconds: u32::from(d.rest_seconds), set, sets, side: None, rep: None, reps: 0 });
+                out.push(Step {
+                    item: i,
+                    phase: Phase::Rest,
+                    seconds: u32::from(d.rest_seconds),
+                    set,
+                    sets,
+                    side: None,
+                    rep: None,
+                    reps: 0,
+                });
             }
         }
         if i + 1 < items.len() {
-            out.push(Step { item: i, phase: Phase::Rest, seconds: BETWEEN_EXERCISES_SECONDS, set: sets, sets, side: None, rep: None, reps: 0 });
+            out.push(Step {
+                item: i,
+                phase: Phase::Rest,
+                seconds: BETWEEN_EXERCISES_SECONDS,
+                set: sets,
+                sets,
+                side: None,
+                rep: None,
+                reps: 0,
+            });
         }
     }
     out
@@ -189,7 +241,15 @@ impl Runner {
     pub fn new(items: Vec<Item>) -> Runner {
         let steps = steps(&items);
         let progress = vec![(0, 0, 0, false); items.len()];
-        let mut r = Runner { items, steps, index: 0, elapsed_ms: 0, paused: false, quit: false, progress };
+        let mut r = Runner {
+            items,
+            steps,
+            index: 0,
+            elapsed_ms: 0,
+            paused: false,
+            quit: false,
+            progress,
+        };
         r.enter();
         r
     }
@@ -271,7 +331,12 @@ impl Runner {
                 let item = self.steps[self.index].item;
                 self.leave(false);
                 self.progress[item].3 = true;
-                let next = self.steps.iter().skip(self.index).position(|s| s.item != item).map(|n| self.index + n);
+                let next = self
+                    .steps
+                    .iter()
+                    .skip(self.index)
+                    .position(|s| s.item != item)
+                    .map(|n| self.index + n);
                 self.index = next.unwrap_or(self.steps.len());
                 // The rest between two exercises belongs to the skipped one: go straight on.
                 self.elapsed_ms = 0;
@@ -294,13 +359,19 @@ impl Runner {
         let step = self.steps.get(self.index).filter(|_| !self.quit);
         let name = step.map_or("", |s| self.items[s.item].name.as_str());
         let length = step.map_or(1, |s| u64::from(s.seconds) * 1000).max(1);
-        let remaining = u32::try_from(length.saturating_sub(self.elapsed_ms).div_ceil(1000)).unwrap_or(0);
+        let remaining =
+            u32::try_from(length.saturating_sub(self.elapsed_ms).div_ceil(1000)).unwrap_or(0);
         let rep_now = step.filter(|s| s.phase == Phase::Reps).map(|s| {
             let per = u64::from(SECONDS_PER_REP) * 1000;
-            u16::try_from(self.elapsed_ms / per + 1).unwrap_or(u16::MAX).min(s.reps)
+            u16::try_from(self.elapsed_ms / per + 1)
+                .unwrap_or(u16::MAX)
+                .min(s.reps)
         });
         let next = step.and_then(|s| {
-            self.steps[self.index + 1..].iter().find(|n| n.item != s.item).map(|n| self.items[n.item].name.as_str())
+            self.steps[self.index + 1..]
+                .iter()
+                .find(|n| n.item != s.item)
+                .map(|n| self.items[n.item].name.as_str())
         });
         View {
             step,
@@ -316,7 +387,10 @@ impl Runner {
 
     /// The item currently running.
     pub fn item(&self) -> Option<&Item> {
-        self.steps.get(self.index).filter(|_| !self.quit).map(|s| &self.items[s.item])
+        self.steps
+            .get(self.index)
+            .filter(|_| !self.quit)
+            .map(|s| &self.items[s.item])
     }
 
     /// Each exercise's outcome: done (every work step finished), cut short (work started but
@@ -327,7 +401,11 @@ impl Runner {
             .zip(&self.progress)
             .enumerate()
             .map(|(i, (item, (ms, reached, finished, skipped)))| {
-                let work_steps = self.steps.iter().filter(|s| s.item == i && s.work()).count();
+                let work_steps = self
+                    .steps
+                    .iter()
+                    .filter(|s| s.item == i && s.work())
+                    .count();
                 // Skipping before any work was done counts as skipped, not cut short.
                 let status = if *finished >= work_steps && work_steps > 0 && !skipped {
                     ItemStatus::Done
@@ -336,7 +414,11 @@ impl Runner {
                 } else {
                     ItemStatus::Skipped
                 };
-                ItemOutcome { exercise: item.exercise.clone(), status, seconds: u32::try_from(ms / 1000).unwrap_or(u32::MAX) }
+                ItemOutcome {
+                    exercise: item.exercise.clone(),
+                    status,
+                    seconds: u32::try_from(ms / 1000).unwrap_or(u32::MAX),
+                }
             })
             .collect()
     }
@@ -346,11 +428,23 @@ impl Runner {
 mod tests {
     use super::*;
 
-    fn item(id: &str, reps: Option<[u16; 2]>, hold: Option<[u16; 2]>, sets: u8, per_side: bool) -> Item {
+    fn item(
+        id: &str,
+        reps: Option<[u16; 2]>,
+        hold: Option<[u16; 2]>,
+        sets: u8,
+        per_side: bool,
+    ) -> Item {
         Item {
             exercise: id.to_string(),
             name: id.to_string(),
-            dosage: Dosage { hold_seconds: hold, reps, sets, per_side, rest_seconds: 10 },
+            dosage: Dosage {
+                hold_seconds: hold,
+                reps,
+                sets,
+                per_side,
+                rest_seconds: 10,
+            },
         }
     }
 
@@ -368,9 +462,28 @@ mod tests {
         // twist: 2 sets × (left: ready, hold; right: switch, ready, hold) + rest between sets.
         let twist: Vec<Phase> = s.iter().filter(|x| x.item == 0).map(|x| x.phase).collect();
         use Phase::*;
-        assert_eq!(twist, vec![GetReady, Hold, SwitchSides, GetReady, Hold, Rest, GetReady, Hold, SwitchSides, GetReady, Hold, Rest]);
+        assert_eq!(
+            twist,
+            vec![
+                GetReady,
+                Hold,
+                SwitchSides,
+                GetReady,
+                Hold,
+                Rest,
+                GetReady,
+                Hold,
+                SwitchSides,
+                GetReady,
+                Hold,
+                Rest
+            ]
+        );
         let bridge_holds = s.iter().filter(|x| x.item == 1 && x.phase == Hold).count();
-        assert_eq!(bridge_holds, 3, "a get-ready before each of the three holds");
+        assert_eq!(
+            bridge_holds, 3,
+            "a get-ready before each of the three holds"
+        );
         let reps = s.iter().find(|x| x.item == 2 && x.phase == Reps).unwrap();
         assert_eq!((reps.reps, reps.seconds), (8, 8 * SECONDS_PER_REP));
     }
@@ -393,7 +506,11 @@ mod tests {
         }
         assert!(finished && r.done());
         assert_eq!(changes, steps(&routine()).len() - 1);
-        assert!(r.outcomes().iter().all(|o| o.status == ItemStatus::Done), "{:?}", r.outcomes());
+        assert!(
+            r.outcomes().iter().all(|o| o.status == ItemStatus::Done),
+            "{:?}",
+            r.outcomes()
+        );
         assert_eq!(r.outcomes()[0].seconds, 120, "four holds of 30 s");
     }
 
@@ -417,7 +534,11 @@ mod tests {
         r.handle(Event::Tick(1_000));
         r.handle(Event::Quit);
         let o = r.outcomes();
-        assert_eq!(o[0].status, ItemStatus::Skipped, "skipped before any hold time");
+        assert_eq!(
+            o[0].status,
+            ItemStatus::Skipped,
+            "skipped before any hold time"
+        );
         assert_eq!(o[1].status, ItemStatus::CutShort);
         assert_eq!(o[2].status, ItemStatus::Skipped);
         assert!(r.done());
@@ -425,7 +546,10 @@ mod tests {
 
     #[test]
     fn the_view_counts_reps_and_names_what_is_next() {
-        let mut r = Runner::new(vec![item("cat-camel", Some([8, 12]), None, 1, false), item("child", None, Some([30, 60]), 1, false)]);
+        let mut r = Runner::new(vec![
+            item("cat-camel", Some([8, 12]), None, 1, false),
+            item("child", None, Some([30, 60]), 1, false),
+        ]);
         r.handle(Event::Tick(3_000));
         r.handle(Event::Tick(4_500));
         let v = r.view();
@@ -433,5 +557,4 @@ mod tests {
         assert_eq!(v.rep_now, Some(2));
         assert_eq!(v.next, Some("child"));
     }
-
 }

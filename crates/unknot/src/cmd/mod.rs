@@ -13,6 +13,7 @@ mod journal;
 mod learn;
 mod library;
 mod plan;
+mod session;
 mod therapy;
 mod trends;
 
@@ -70,6 +71,8 @@ pub enum Command {
     Today(plan::TodayArgs),
     /// The weekly check-in: pain, PEG and activity scores, the warning signs, then a plan review.
     Checkin(plan::CheckinArgs),
+    /// Run today's routine (or one exercise) with timers, holds, reps and sides, and record it.
+    Session(session::SessionArgs),
     /// Time a heat, cold or contrast session within the safe limits, and record it.
     Therapy(therapy::TherapyArgs),
     /// Browse the exercise library, show one exercise, or add your own.
@@ -98,6 +101,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan::plan(&cli.data, args).await,
         Command::Today(args) => plan::today(&cli.data, args).await,
         Command::Checkin(args) => plan::checkin(&cli.data, args).await,
+        Command::Session(args) => session::run(&cli.data, args).await,
         Command::Therapy(args) => therapy::run(&cli.data, args).await,
         Command::Library(args) => library::run(&cli.data, args).await,
         Command::Learn(args) => learn::learn(&cli.data, args).await,

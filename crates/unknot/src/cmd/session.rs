@@ -1,0 +1,496 @@
+//! `unknot session`: a guided routine with timers, holds, reps and sides.
+//!
+//! The steps and their timing come from core's [`Runner`]; this module only feeds it time and
+//! keys and draws it: full screen with ratatui on a terminal, or line by line when output is
+//! not a terminal or with `--plain`. `--speed` scales the clock for demos and tests.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use clap::Args;
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind};
+use jiff::Zoned;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Modifier, Style as TuiStyle};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+use unknot_core::adapt::{ItemStatus, SessionRecord};
+use unknot_core::catalogue::{Catalogue, ExerciseKind};
+use unknot_core::journal::{Entry, EntryId};
+use unknot_core::score::Score;
+use unknot_core::session::{Event, Item, Phase, Runner, Side, Signal, Step};
+
+use crate::app::{self, DataOptions};
+use crate::exit::usage;
+use crate::form;
+use crate::term::Style;
+
+fn score(s: &str) -> Result<Score, String> {
+    Score::parse(s, "pain").map_err(|e| e.to_string())
+}
+
+fn speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (1.0..=10_000.0).contains(&v) => Ok(v),
+        _ => Err(format!("speed must be a number from 1 to 10000, got {s}")),
+    }
+}
+
+/// Arguments of `unknot session`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Keys: space pause/resume · n next · b back · s skip exercise · q quit\n\n\
+                        Examples:\n  unknot session                      (today's routine)\n  \
+                        unknot session --exercise bird-dog\n  unknot session --plain --speed 20   (a quick demo)"
+)]
+pub struct SessionArgs {
+    /// Run one exercise from the library instead of today's routine.
+    #[arg(long, value_name = "ID")]
+    pub exercise: Option<String>,
+
+    /// Line by line instead of full screen (the default when output is not a terminal).
+    #[arg(long)]
+    pub plain: bool,
+
+    /// No terminal bell at each change.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// Demo option: run the timers this many times faster.
+    #[arg(long, default_value_t = 1.0, value_parser = speed)]
+    pub speed: f64,
+
+    /// Pain before, 0-10 (asked on a terminal when not given).
+    #[arg(long, value_name = "0-10", value_parser = score)]
+    pub pain_before: Option<Score>,
+
+    /// Pain after, 0-10 (asked on a terminal when not given).
+    #[arg(long, value_name = "0-10", value_parser = score)]
+    pub pain_after: Option<Score>,
+
+    /// Do not record the session.
+    #[arg(long)]
+    pub no_record: bool,
+}
+
+fn items(
+    catalogue: &Catalogue,
+    exercise: Option<&str>,
+    plan: Option<&unknot_core::planner::Plan>,
+) -> Result<Vec<Item>> {
+    if let Some(id) = exercise {
+        let e = catalogue.exercise(id).ok_or_else(|| {
+            let near = unknot_core::suggest::nearest(id, catalogue.exercise_ids());
+            usage(format!(
+                "unknown exercise '{id}'{}",
+                near.first()
+                    .map(|n| format!(" (did you mean {n}?)"))
+                    .unwrap_or_default()
+            ))
+        })?;
+        return Ok(vec![Item {
+            exercise: e.id.clone(),
+            name: e.name.clone(),
+            dosage: e.dosage.clone(),
+        }]);
+    }
+    let plan = plan.ok_or_else(|| {
+        usage("no plan yet: run `unknot assess` and `unknot plan`, or use --exercise ID")
+    })?;
+    if plan.routine.is_empty() {
+        return Err(usage("today's routine is empty; see `unknot plan`"));
+    }
+    Ok(plan
+        .routine
+        .iter()
+        .map(|i| Item {
+            exercise: i.exercise.clone(),
+            name: i.name.clone(),
+            dosage: i.dosage.clone(),
+        })
+        .collect())
+}
+
+fn ask_pain(given: Option<Score>, question: &str) -> Result<Option<Score>> {
+    if given.is_some() || !app::interactive() {
+        return Ok(given);
+    }
+    let answer = inquire::CustomType::<u8>::new(question)
+        .with_help_message("0 = none, 10 = worst imaginable; esc to skip")
+        .prompt_skippable()
+        .map_err(form::cancelled)?;
+    answer
+        .map(|v| Score::new(i64::from(v), "pain"))
+        .transpose()
+        .map_err(Into::into)
+}
+
+/// `unknot session`.
+pub async fn run(data: &DataOptions, args: SessionArgs) -> Result<()> {
+    let store = data.open().await?;
+    let catalogue = data.catalogue(Some(&store)).await?;
+    let plan = store.plans().await?.pop().map(|p| p.plan);
+    let items = items(&catalogue, args.exercise.as_deref(), plan.as_ref())?;
+    let started = app::now();
+    let pain_before = ask_pain(args.pain_before, "Pain before you start (0-10):")?;
+    let mut runner = Runner::new(items.clone());
+    let tui = !args.plain && app::interactive();
+    let quit_early = if tui {
+        run_tui(&mut runner, &catalogue, &args)?
+    } else {
+        run_plain(&mut runner, &catalogue, &args)?
+    };
+    let outcomes = runner.outcomes();
+    let done = outcomes
+        .iter()
+        .filter(|o| o.status == ItemStatus::Done)
+        .count();
+    println!(
+        "\nSession over: {done} of {} exercises done.",
+        outcomes.len()
+    );
+    let save = if quit_early && tui {
+        form::confirm("Save this session in your journal?")?
+    } else {
+        true
+    };
+    if args.no_record || !save {
+        println!("Not recorded.");
+        return Ok(());
+    }
+    let pain_after = ask_pain(args.pain_after, "Pain now (0-10):")?;
+    let record = SessionRecord {
+        id: unknot_store::new_id(),
+        at: started.clone(),
+        items: outcomes.clone(),
+        pain_before,
+        pain_after,
+    };
+    store.save_session(&record).await?;
+    journal_entry(&store, &catalogue, &record, &started).await?;
+    store.close().await;
+    println!("Recorded. (unknot plan review uses it to adapt your plan.)");
+    Ok(())
+}
+
+/// Adds the session to the journal as an entry, so history, trends and reports see it.
+async fn journal_entry(
+    store: &unknot_store::Store,
+    catalogue: &Catalogue,
+    record: &SessionRecord,
+    started: &Zoned,
+) -> Result<()> {
+    let mut entry = Entry::new(EntryId::new(unknot_store::new_id())?, app::now());
+    entry.pain = record.pain_after;
+    for o in record
+        .items
+        .iter()
+        .filter(|o| o.status != ItemStatus::Skipped)
+    {
+        match catalogue.exercise(&o.exercise).map(|e| e.kind) {
+            Some(ExerciseKind::Strengthening) => entry.treatments.strengthening = true,
+            Some(ExerciseKind::Stretch | ExerciseKind::Mobility | ExerciseKind::Posture) => {
+                entry.treatments.stretching = true
+            }
+            Some(ExerciseKind::SelfMassage) => entry.treatments.massage = true,
+            _ => {}
+        }
+    }
+    let done = record
+        .items
+        .iter()
+        .filter(|o| o.status == ItemStatus::Done)
+        .count();
+    entry.note = Some(format!(
+        "Guided session at {}: {done} of {} exercises done.",
+        started.strftime("%H:%M"),
+        record.items.len()
+    ));
+    entry.check(app::now().timestamp())?;
+    store.insert_entry(&entry).await?;
+    Ok(())
+}
+
+fn describe(step: &Step) -> String {
+    let side = match step.side {
+        Some(Side::Left) => ", left side",
+        Some(Side::Right) => ", right side",
+        None => "",
+    };
+    let set = if step.sets > 1 {
+        format!("set {} of {}", step.set, step.sets)
+    } else {
+        String::new()
+    };
+    let what = match step.phase {
+        Phase::GetReady => "get ready".to_string(),
+        Phase::Hold => match step.rep {
+            Some((r, n)) => format!("hold ({r} of {n})"),
+            None => "hold".to_string(),
+        },
+        Phase::Reps => format!("{} reps at an easy pace", step.reps),
+        Phase::SwitchSides => "switch sides".to_string(),
+        Phase::Rest => "rest".to_string(),
+    };
+    let sep = if set.is_empty() { "" } else { ", " };
+    format!("{what}, {} s{sep}{set}{side}", step.seconds)
+}
+
+/// Feeds the runner real time, scaled by `--speed`.
+struct Clock {
+    last: Instant,
+    speed: f64,
+}
+
+impl Clock {
+    fn new(speed: f64) -> Clock {
+        Clock {
+            last: Instant::now(),
+            speed,
+        }
+    }
+
+    fn tick(&mut self) -> u64 {
+        let now = Instant::now();
+        let ms = (now.duration_since(self.last).as_secs_f64() * 1000.0 * self.speed) as u64;
+        // Keep the fraction of a millisecond for next time by only moving `last` by what we used.
+        let used = Duration::from_secs_f64(ms as f64 / 1000.0 / self.speed);
+        self.last += used;
+        ms
+    }
+}
+
+fn run_plain(runner: &mut Runner, catalogue: &Catalogue, args: &SessionArgs) -> Result<bool> {
+    let s = Style::detect();
+    let mut out = std::io::stdout();
+    let mut current_item = None;
+    let mut announce = |runner: &Runner, out: &mut std::io::Stdout| -> Result<()> {
+        let v = runner.view();
+        if let Some(step) = v.step {
+            if current_item != Some(step.item) {
+                current_item = Some(step.item);
+                writeln!(out, "\n{}", s.bold(v.name))?;
+                if let Some(e) = runner.item().and_then(|i| catalogue.exercise(&i.exercise)) {
+                    for (n, line) in e.steps.iter().enumerate() {
+                        writeln!(out, "{}", s.wrap(line, &format!("  {}. ", n + 1), "     "))?;
+                    }
+                }
+            }
+            writeln!(out, "  • {}", describe(step))?;
+            if !args.quiet {
+                write!(out, "\x07")?;
+            }
+            out.flush()?;
+        }
+        Ok(())
+    };
+    announce(runner, &mut out)?;
+    let mut clock = Clock::new(args.speed);
+    let pause = Duration::from_millis(((100.0 / args.speed) as u64).max(1));
+    while !runner.done() {
+        std::thread::sleep(pause);
+        let ms = clock.tick();
+        for signal in runner.handle(Event::Tick(ms)) {
+            if signal == Signal::StepChanged {
+                announce(runner, &mut out)?;
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Restores the terminal even if drawing fails part-way.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+fn run_tui(runner: &mut Runner, catalogue: &Catalogue, args: &SessionArgs) -> Result<bool> {
+    let mut terminal = ratatui::init();
+    let _guard = TerminalGuard;
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut clock = Clock::new(args.speed);
+    let mut quit_early = false;
+    while !runner.done() {
+        terminal.draw(|f| draw(f, runner, catalogue, color))?;
+        if event::poll(Duration::from_millis(100))?
+            && let TermEvent::Key(key) = event::read()?
+            && key.kind == KeyEventKind::Press
+        {
+            let ev = match key.code {
+                KeyCode::Char(' ') => Some(Event::TogglePause),
+                KeyCode::Char('n') | KeyCode::Right => Some(Event::Next),
+                KeyCode::Char('b') | KeyCode::Left => Some(Event::Back),
+                KeyCode::Char('s') => Some(Event::Skip),
+                KeyCode::Char('q') | KeyCode::Esc => {
+                    quit_early = true;
+                    Some(Event::Quit)
+                }
+                _ => None,
+            };
+            if let Some(ev) = ev {
+                let signals = runner.handle(ev);
+                if !args.quiet && signals.contains(&Signal::StepChanged) {
+                    print!("\x07");
+                }
+            }
+        }
+        let ms = clock.tick();
+        let signals = runner.handle(Event::Tick(ms));
+        if !args.quiet && signals.contains(&Signal::StepChanged) {
+            print!("\x07");
+        }
+    }
+    Ok(quit_early)
+}
+
+fn draw(f: &mut ratatui::Frame, runner: &Runner, catalogue: &Catalogue, color: bool) {
+    let v = runner.view();
+    let bold = TuiStyle::default().add_modifier(Modifier::BOLD);
+    let accent = if color {
+        bold.fg(ratatui::style::Color::Cyan)
+    } else {
+        bold
+    };
+    let areas = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(5),
+        Constraint::Min(6),
+        Constraint::Length(2),
+    ])
+    .split(f.area());
+    let Some(step) = v.step else { return };
+    let header = format!("{} · {}", v.name, describe(step));
+    f.render_widget(
+        Paragraph::new(Line::from(Span::styled(header, accent)))
+            .block(Block::default().borders(Borders::BOTTOM)),
+        areas[0],
+    );
+    let mut big = format!("{:>2}:{:02}", v.remaining / 60, v.remaining % 60);
+    if let Some(rep) = v.rep_now {
+        big = format!("{big}   rep {rep} of {}", step.reps);
+    }
+    if v.paused {
+        big = format!("{big}   (paused)");
+    }
+    let label = match step.phase {
+        Phase::GetReady => "Get ready",
+        Phase::Hold => "Hold",
+        Phase::Reps => "Move",
+        Phase::SwitchSides => "Switch sides",
+        Phase::Rest => "Rest",
+    };
+    let timer_area =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(2)]).split(areas[1]);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("{label}  "), bold),
+            Span::styled(big, accent),
+        ])),
+        timer_area[0],
+    );
+    f.render_widget(
+        Gauge::default()
+            .ratio(v.progress.clamp(0.0, 1.0))
+            .gauge_style(accent),
+        timer_area[1],
+    );
+    let mut lines = Vec::new();
+    if let Some(e) = runner.item().and_then(|i| catalogue.exercise(&i.exercise)) {
+        for (n, s) in e.steps.iter().enumerate() {
+            lines.push(Line::from(format!("{}. {s}", n + 1)));
+        }
+        if let Some(cue) = e.cues.first() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(format!("Cue: {cue}"), bold)));
+        }
+    }
+    if let Some(next) = v.next {
+        lines.push(Line::from(""));
+        lines.push(Line::from(format!("Next: {next}")));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), areas[2]);
+    f.render_widget(
+        Paragraph::new(format!(
+            "space pause · n next · b back · s skip · q quit      step {} of {}",
+            v.position.0 + 1,
+            v.position.1
+        )),
+        areas[3],
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    fn screen(runner: &Runner, catalogue: &Catalogue) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|f| draw(f, runner, catalogue, false))
+            .unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        (0..24)
+            .map(|y| {
+                (0..80)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_screen_shows_the_exercise_timer_steps_and_keys_at_80_by_24() {
+        let catalogue = Catalogue::builtin().unwrap();
+        let items = items(&catalogue, Some("bird-dog"), None).unwrap();
+        let mut runner = Runner::new(items);
+        let first = screen(&runner, &catalogue);
+        assert!(
+            first.contains("Bird dog · get ready, 3 s, set 1 of 2, left side"),
+            "{first}"
+        );
+        assert!(first.contains("Get ready   0:03"), "{first}");
+        assert!(
+            first.contains("space pause · n next · b back · s skip · q quit"),
+            "{first}"
+        );
+        runner.handle(Event::Tick(3_000));
+        runner.handle(Event::Tick(2_000));
+        let hold = screen(&runner, &catalogue);
+        assert!(hold.contains("Hold   0:03"), "{hold}");
+        assert!(hold.contains("1. Kneel on all fours"), "{hold}");
+        assert!(hold.contains("Cue: Imagine a glass of water"), "{hold}");
+        runner.handle(Event::TogglePause);
+        assert!(screen(&runner, &catalogue).contains("(paused)"));
+    }
+
+    #[test]
+    fn reps_show_the_rep_count_and_what_comes_next() {
+        let catalogue = Catalogue::builtin().unwrap();
+        let items: Vec<Item> = ["cat-camel", "childs-pose"]
+            .iter()
+            .map(|id| {
+                let e = catalogue.exercise(id).unwrap();
+                Item {
+                    exercise: e.id.clone(),
+                    name: e.name.clone(),
+                    dosage: e.dosage.clone(),
+                }
+            })
+            .collect();
+        let mut runner = Runner::new(items);
+        runner.handle(Event::Tick(3_000));
+        runner.handle(Event::Tick(9_000));
+        let s = screen(&runner, &catalogue);
+        assert!(s.contains("Move") && s.contains("rep 3 of 8"), "{s}");
+        assert!(s.contains("Next: Child's pose"), "{s}");
+    }
+}
