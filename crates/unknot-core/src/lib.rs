@@ -19,6 +19,7 @@ pub mod intake;
 pub mod journal;
 pub mod outcomes;
 pub mod planner;
+pub mod remind;
 pub mod score;
 pub mod session;
 pub mod suggest;
