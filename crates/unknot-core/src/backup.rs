@@ -18,6 +18,7 @@ use crate::error::InputError;
 use crate::intake::Assessment;
 use crate::journal::Entry;
 use crate::planner::StoredPlan;
+use crate::remind::BreakRecord;
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "unknot-backup";
@@ -46,6 +47,9 @@ pub struct Backup {
     /// Guided sessions, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sessions: Vec<SessionRecord>,
+    /// Breaks from sitting, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakRecord>,
 }
 
 /// Everything besides journal entries that a backup carries.
@@ -59,6 +63,8 @@ pub struct Extras {
     pub plans: Vec<StoredPlan>,
     /// Sessions.
     pub sessions: Vec<SessionRecord>,
+    /// Breaks.
+    pub breaks: Vec<BreakRecord>,
 }
 
 /// Why a backup file was refused. Nothing is imported when any of these is returned.
@@ -120,6 +126,7 @@ pub fn build(mut entries: Vec<Entry>, extras: Extras) -> Backup {
         mut assessments,
         mut plans,
         mut sessions,
+        mut breaks,
     } = extras;
     entries.sort_by(|a, b| {
         a.at.timestamp()
@@ -138,6 +145,11 @@ pub fn build(mut entries: Vec<Entry>, extras: Extras) -> Backup {
             .cmp(&b.at.timestamp())
             .then_with(|| a.id.cmp(&b.id))
     });
+    breaks.sort_by(|a, b| {
+        a.at.timestamp()
+            .cmp(&b.at.timestamp())
+            .then_with(|| a.id.cmp(&b.id))
+    });
     Backup {
         format: FORMAT.to_string(),
         version: VERSION,
@@ -146,6 +158,7 @@ pub fn build(mut entries: Vec<Entry>, extras: Extras) -> Backup {
         assessments,
         plans,
         sessions,
+        breaks,
     }
 }
 
@@ -202,6 +215,8 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
         plans: Vec<StoredPlan>,
         #[serde(default)]
         sessions: Vec<SessionRecord>,
+        #[serde(default)]
+        breaks: Vec<BreakRecord>,
     }
     let raw: Raw = serde_json::from_str(text).map_err(syntax)?;
     let mut entries = Vec::with_capacity(raw.entries.len());
@@ -233,6 +248,7 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
         assessments: raw.assessments,
         plans: raw.plans,
         sessions: raw.sessions,
+        breaks: raw.breaks,
     })
 }
 

@@ -192,7 +192,9 @@ impl Scheduler {
         }
         self.shown += 1;
         let posture = self.config.posture_check_every > 0
-            && self.shown % u32::from(self.config.posture_check_every) == 0;
+            && self
+                .shown
+                .is_multiple_of(u32::from(self.config.posture_check_every));
         if posture || self.exercises.is_empty() {
             return Decision::Remind(Reminder::PostureCheck);
         }
@@ -339,4 +341,19 @@ mod tests {
             Decision::Remind(_)
         ));
     }
+}
+
+/// A break as recorded: when, what was suggested, and how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakRecord {
+    /// Stable id.
+    pub id: String,
+    /// When the break came due or was taken.
+    pub at: Zoned,
+    /// What was suggested (none for a break taken by stepping away).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<Reminder>,
+    /// How it ended.
+    pub status: BreakStatus,
 }

@@ -9,6 +9,7 @@ use unknot_core::adapt::SessionRecord;
 use unknot_core::intake::{Assessment, AssessmentKind};
 use unknot_core::planner::Plan;
 pub use unknot_core::planner::StoredPlan;
+use unknot_core::remind::BreakRecord;
 
 use crate::codec::zone_name;
 use crate::error::StoreError;
@@ -89,6 +90,30 @@ impl Store {
         Ok(())
     }
 
+    /// Records a break.
+    pub async fn save_break(&self, b: &BreakRecord) -> Result<(), StoreError> {
+        insert_break(&self.pool, &self.user, b, INSERT_BREAK).await?;
+        Ok(())
+    }
+
+    /// Breaks at or after `since`, oldest first.
+    pub async fn breaks_since(&self, since: Timestamp) -> Result<Vec<BreakRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, body FROM breaks WHERE user_id = $1 AND at_ms >= $2 ORDER BY at_ms, id",
+        )
+        .bind(&self.user)
+        .bind(since.as_millisecond())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get(0)?;
+                let body: String = r.try_get(1)?;
+                from_json(&id, &body)
+            })
+            .collect()
+    }
+
     /// Every session, oldest first.
     pub async fn sessions(&self) -> Result<Vec<SessionRecord>, StoreError> {
         self.sessions_since(Timestamp::MIN).await
@@ -124,6 +149,36 @@ const INSERT_SESSION: &str =
     "INSERT INTO sessions (id, user_id, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5)";
 const IMPORT_SESSION: &str = "INSERT INTO sessions (id, user_id, at_ms, time_zone, body) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+
+const INSERT_BREAK: &str = "INSERT INTO breaks (id, user_id, at_ms, time_zone, status, body) VALUES ($1, $2, $3, $4, $5, $6)";
+const IMPORT_BREAK: &str = "INSERT INTO breaks (id, user_id, at_ms, time_zone, status, body) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+
+async fn insert_break<'e, E>(
+    ex: E,
+    user: &str,
+    b: &BreakRecord,
+    sql: &'static str,
+) -> Result<u64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let ts = b.at.timestamp();
+    let status = serde_json::to_value(b.status)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let done = sqlx::query(sql)
+        .bind(&b.id)
+        .bind(user)
+        .bind(ts.as_millisecond())
+        .bind(zone_name(b.at.time_zone(), ts))
+        .bind(status)
+        .bind(to_json(&b.id, b)?)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
 
 async fn insert_assessment<'e, E>(
     ex: E,
@@ -206,6 +261,9 @@ pub(crate) async fn insert_documents(
     }
     for s in &extras.sessions {
         added += insert_session(&mut **tx, user, s, IMPORT_SESSION).await?;
+    }
+    for b in &extras.breaks {
+        added += insert_break(&mut **tx, user, b, IMPORT_BREAK).await?;
     }
     Ok(usize::try_from(added).unwrap_or(usize::MAX))
 }

@@ -43,6 +43,7 @@ pub async fn export(data: &DataOptions, args: ExportArgs) -> Result<()> {
         assessments: store.assessments().await?,
         plans: store.plans().await?,
         sessions: store.sessions().await?,
+        breaks: store.breaks_since(jiff::Timestamp::MIN).await?,
     };
     store.close().await;
     let bytes = match args.format {
@@ -143,6 +144,7 @@ pub async fn import(data: &DataOptions, args: ImportArgs) -> Result<()> {
         assessments: parsed.assessments,
         plans: parsed.plans,
         sessions: parsed.sessions,
+        breaks: parsed.breaks,
     };
     let summary = store.import_backup(&parsed.entries, &extras).await?;
     store.close().await;

@@ -13,6 +13,7 @@ mod journal;
 mod learn;
 mod library;
 mod plan;
+mod remind;
 mod session;
 mod therapy;
 mod trends;
@@ -73,6 +74,8 @@ pub enum Command {
     Checkin(plan::CheckinArgs),
     /// Run today's routine (or one exercise) with timers, holds, reps and sides, and record it.
     Session(session::SessionArgs),
+    /// Break and posture reminders on your desktop while you sit (runs until stopped).
+    Remind(remind::RemindArgs),
     /// Time a heat, cold or contrast session within the safe limits, and record it.
     Therapy(therapy::TherapyArgs),
     /// Browse the exercise library, show one exercise, or add your own.
@@ -102,6 +105,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Today(args) => plan::today(&cli.data, args).await,
         Command::Checkin(args) => plan::checkin(&cli.data, args).await,
         Command::Session(args) => session::run(&cli.data, args).await,
+        Command::Remind(args) => remind::run(&cli.data, args).await,
         Command::Therapy(args) => therapy::run(&cli.data, args).await,
         Command::Library(args) => library::run(&cli.data, args).await,
         Command::Learn(args) => learn::learn(&cli.data, args).await,

@@ -13,6 +13,7 @@ mod coach;
 mod crash;
 mod journal;
 mod library;
+mod remind;
 mod session;
 mod support;
 mod therapy;
