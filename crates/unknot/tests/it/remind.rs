@@ -44,10 +44,18 @@ fn bus() -> Bus {
     }
 }
 
+/// One notification as the fake desktop received it.
+#[derive(Clone, Debug)]
+struct Shown {
+    summary: String,
+    body: String,
+    actions: Vec<String>,
+}
+
 /// What the fake desktop saw and will say.
 #[derive(Clone, Default)]
 struct Desk {
-    shown: Arc<Mutex<Vec<(String, String, Vec<String>)>>>,
+    shown: Arc<Mutex<Vec<Shown>>>,
     answer: Arc<Mutex<String>>,
     /// Idle seconds to report on each call, in turn (then 0).
     idle: Arc<Mutex<Vec<u32>>>,
