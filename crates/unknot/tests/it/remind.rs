@@ -80,11 +80,11 @@ impl Notifications {
         #[zbus(connection)] conn: &zbus::Connection,
     ) -> u32 {
         let id = self.0.next_id.fetch_add(1, Ordering::SeqCst) + 1;
-        self.0
-            .shown
-            .lock()
-            .expect("lock")
-            .push((summary, body, actions));
+        self.0.shown.lock().expect("lock").push(Shown {
+            summary,
+            body,
+            actions,
+        });
         let answer = self.0.answer.lock().expect("lock").clone();
         let conn = conn.clone();
         // A person clicks a button a moment later.
@@ -217,12 +217,12 @@ fn reminders_arrive_as_desktop_notifications_and_answers_are_recorded() {
     let shown = desk.shown.lock().expect("lock").clone();
     assert_eq!(shown.len(), 2, "{shown:?}");
     assert!(
-        shown[0].0.starts_with("Time for a short break"),
+        shown[0].summary.starts_with("Time for a short break"),
         "{shown:?}"
     );
-    assert!(!shown[0].1.is_empty());
+    assert!(!shown[0].body.is_empty());
     assert_eq!(
-        shown[0].2,
+        shown[0].actions,
         vec!["done", "Done", "snooze", "Snooze", "skip", "Skip"],
         "the user is asked whether they did it"
     );
