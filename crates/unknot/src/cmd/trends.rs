@@ -3,6 +3,8 @@
 
 use anyhow::Result;
 use clap::Args;
+use serde::Serialize;
+use unknot_core::remind::BreakStatus;
 use unknot_core::trends::{self, TrendOptions, Trends, sparkline};
 use unknot_store::EntryRange;
 
@@ -30,7 +32,19 @@ pub async fn run(data: &DataOptions, args: TrendsArgs) -> Result<()> {
     let now = app::now();
     let store = data.open().await?;
     let entries = store.list_entries(EntryRange::default()).await?;
+    let since = now.checked_sub(jiff::ToSpan::days(28))?.timestamp();
+    let recent_breaks = store.breaks_since(since).await?;
     store.close().await;
+    let mut breaks = BreakCounts::default();
+    for b in &recent_breaks {
+        match b.status {
+            BreakStatus::Taken => breaks.taken += 1,
+            BreakStatus::Away => breaks.away += 1,
+            BreakStatus::Skipped => breaks.skipped += 1,
+            BreakStatus::Snoozed => breaks.snoozed += 1,
+            BreakStatus::Unanswered => breaks.unanswered += 1,
+        }
+    }
     let t = trends::compute(
         &entries,
         now.date(),
@@ -40,10 +54,36 @@ pub async fn run(data: &DataOptions, args: TrendsArgs) -> Result<()> {
         },
     );
     if args.json {
-        return output::json(&t);
+        return output::json(&Out {
+            trends: &t,
+            breaks_last_28_days: &breaks,
+        });
     }
     print(&t);
+    if breaks != BreakCounts::default() {
+        println!(
+            "\nBreaks from sitting, last 28 days: {} taken, {} while away, {} skipped, {} snoozed, {} unanswered",
+            breaks.taken, breaks.away, breaks.skipped, breaks.snoozed, breaks.unanswered
+        );
+    }
     Ok(())
+}
+
+/// How reminder breaks ended over the last four weeks.
+#[derive(Debug, Default, PartialEq, Eq, Serialize)]
+struct BreakCounts {
+    taken: u32,
+    away: u32,
+    skipped: u32,
+    snoozed: u32,
+    unanswered: u32,
+}
+
+#[derive(Serialize)]
+struct Out<'a> {
+    #[serde(flatten)]
+    trends: &'a Trends,
+    breaks_last_28_days: &'a BreakCounts,
 }
 
 fn print(t: &Trends) {

@@ -227,6 +227,11 @@ fn reminders_arrive_as_desktop_notifications_and_answers_are_recorded() {
         "the user is asked whether they did it"
     );
     assert_eq!(breaks(&s), vec!["taken", "taken"]);
+    let trends = s.json(&["trends", "--json"]);
+    assert_eq!(
+        trends["breaks_last_28_days"]["taken"], 2,
+        "trends count the breaks"
+    );
 }
 
 #[test]
