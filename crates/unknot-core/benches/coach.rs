@@ -84,6 +84,7 @@ fn benches(c: &mut Criterion) {
         now: &now,
         sessions: &sessions,
         entries: &entries,
+        breaks: &[],
         answers: &answers,
         catalogue: &catalogue,
         journal_knots: &[Muscle::Rhomboids],

@@ -19,6 +19,7 @@ use crate::catalogue::{Catalogue, Dosage, Exercise, ExerciseKind};
 use crate::intake::{Answers, Radiation};
 use crate::journal::{Entry, PainKind};
 use crate::planner::{Fit, Plan, PlanChange, PlanInput, item, why};
+use crate::remind::{BreakRecord, BreakStatus};
 use crate::score::Score;
 use crate::triage::{Triage, Urgency, triage};
 
@@ -77,6 +78,8 @@ pub struct ReviewInput<'a> {
     pub sessions: &'a [SessionRecord],
     /// Journal entries since `since`.
     pub entries: &'a [Entry],
+    /// Breaks from sitting since `since`.
+    pub breaks: &'a [BreakRecord],
     /// The latest assessment answers (with any check-in updates).
     pub answers: &'a Answers,
     /// The library.
@@ -94,6 +97,10 @@ pub struct Review {
     pub sessions: usize,
     /// Share of days with a session, 0-1.
     pub adherence: f64,
+    /// Break reminders answered with a break (taken, or away anyway), and reminders in all.
+    pub breaks_taken: usize,
+    /// See `breaks_taken`.
+    pub breaks_reminded: usize,
     /// What changed and why (empty: the plan stays as it is).
     pub changes: Vec<PlanChange>,
     /// The new plan version, when anything changed and a plan is still allowed.
@@ -185,6 +192,12 @@ pub fn review(input: &ReviewInput) -> Review {
     };
 
     let mut changes = Vec::new();
+    let breaks_taken = input
+        .breaks
+        .iter()
+        .filter(|b| matches!(b.status, BreakStatus::Taken | BreakStatus::Away))
+        .count();
+    let breaks_reminded = input.breaks.iter().filter(|b| b.reminder.is_some()).count();
 
     // 1. Warning signs in the journal: triage again.
     let (answers, signs) = answers_with_journal_signs(input.answers, input.entries);
@@ -216,6 +229,8 @@ pub fn review(input: &ReviewInput) -> Review {
                 days,
                 sessions: input.sessions.len(),
                 adherence,
+                breaks_taken,
+                breaks_reminded,
                 changes,
                 plan: None,
                 triage: retriaged,
@@ -460,10 +475,30 @@ pub fn review(input: &ReviewInput) -> Review {
         }
     }
 
+    // 5. Breaks mostly skipped or ignored: remind less often rather than nag.
+    let mut every_minutes = input.plan.breaks.every_minutes;
+    let ignored = input
+        .breaks
+        .iter()
+        .filter(|b| matches!(b.status, BreakStatus::Skipped | BreakStatus::Unanswered))
+        .count();
+    if breaks_reminded >= 5 && ignored * 2 > breaks_reminded && every_minutes < 60 {
+        let longer = (every_minutes + 15).min(60);
+        changes.push(PlanChange {
+            kind: "breaks".to_string(),
+            exercise: None,
+            reason: format!(
+                "{ignored} of {breaks_reminded} break reminders were skipped or went unanswered, so breaks now come every {longer} minutes instead of {every_minutes}."
+            ),
+        });
+        every_minutes = longer;
+    }
+
     let plan = if changes.is_empty() {
         None
     } else {
         let mut next = input.plan.clone();
+        next.breaks.every_minutes = every_minutes;
         next.version += 1;
         next.urgency = fresh.urgency.id().to_string();
         next.gentle_only = fresh.gentle_only;
@@ -476,6 +511,8 @@ pub fn review(input: &ReviewInput) -> Review {
         days,
         sessions: input.sessions.len(),
         adherence: (adherence * 100.0).round() / 100.0,
+        breaks_taken,
+        breaks_reminded,
         changes,
         plan,
         triage: retriaged,

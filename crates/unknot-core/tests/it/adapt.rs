@@ -82,6 +82,17 @@ fn run(
     sessions: &[SessionRecord],
     entries: &[Entry],
 ) -> unknot_core::adapt::Review {
+    run_with_breaks(c, p, days, sessions, entries, &[])
+}
+
+fn run_with_breaks(
+    c: &Catalogue,
+    p: &Plan,
+    days: i64,
+    sessions: &[SessionRecord],
+    entries: &[Entry],
+    breaks: &[unknot_core::remind::BreakRecord],
+) -> unknot_core::adapt::Review {
     let now = start().checked_add(days.days()).unwrap();
     let a = answers();
     review(&ReviewInput {
@@ -90,6 +101,7 @@ fn run(
         now: &now,
         sessions,
         entries,
+        breaks,
         answers: &a,
         catalogue: c,
         journal_knots: &[],
@@ -212,4 +224,35 @@ fn warning_signs_in_the_journal_trigger_triage_again() {
     assert_eq!(r.triage.as_ref().map(|t| t.urgency.id()), Some("emergency"));
     assert!(r.plan.is_none(), "no plan at emergency level");
     let _ = (Muscle::Rhomboids, Timestamp::UNIX_EPOCH);
+}
+
+#[test]
+fn ignored_break_reminders_come_less_often() {
+    use unknot_core::remind::{BreakRecord, BreakStatus, Reminder};
+    let c = Catalogue::builtin().unwrap();
+    let p = plan(&c);
+    let breaks: Vec<BreakRecord> = (0..6)
+        .map(|i| BreakRecord {
+            id: format!("b{i}"),
+            at: start().checked_add(i.hours()).unwrap(),
+            reminder: Some(Reminder::PostureCheck),
+            status: if i < 4 {
+                BreakStatus::Unanswered
+            } else {
+                BreakStatus::Taken
+            },
+        })
+        .collect();
+    let r = run_with_breaks(&c, &p, 2, &[], &[], &breaks);
+    let change = r
+        .changes
+        .iter()
+        .find(|ch| ch.kind == "breaks")
+        .expect("a break change");
+    assert!(change.reason.contains("4 of 6"), "{}", change.reason);
+    assert_eq!(
+        r.plan.unwrap().breaks.every_minutes,
+        (p.breaks.every_minutes + 15).min(60)
+    );
+    assert_eq!((r.breaks_taken, r.breaks_reminded), (2, 6));
 }

@@ -526,6 +526,7 @@ async fn run_review(store: &Store, catalogue: &Catalogue) -> Result<(ReviewOut, 
             ..Default::default()
         })
         .await?;
+    let breaks = store.breaks_since(stored.created).await?;
     let knots = journal_knots(store, &now).await?;
     let r = adapt::review(&ReviewInput {
         plan: &stored.plan,
@@ -533,6 +534,7 @@ async fn run_review(store: &Store, catalogue: &Catalogue) -> Result<(ReviewOut, 
         now: &now,
         sessions: &sessions,
         entries: &entries,
+        breaks: &breaks,
         answers: &answers,
         catalogue,
         journal_knots: &knots,
