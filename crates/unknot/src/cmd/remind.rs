@@ -134,7 +134,31 @@ pub struct RemindArgs {
     /// Print the status as JSON (with --status).
     #[arg(long, requires = "status")]
     pub json: bool,
+
+    /// Internal: run as the lean long-lived worker (set up by `unknot remind` itself).
+    #[arg(long, hide = true)]
+    pub worker: bool,
+
+    /// Internal: record one break (JSON) and exit; the worker calls this per break.
+    #[arg(long, hide = true, value_name = "JSON")]
+    pub record: Option<String>,
 }
+
+/// Everything the long-lived worker needs, prepared by the setup process so the worker never
+/// loads the library or the database code (which is what keeps it small).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Worker {
+    config: RemindConfig,
+    exercises: Vec<String>,
+    /// Summary and body for each exercise id, and for the posture check (key "").
+    texts: HashMap<String, (String, String)>,
+    answer_within: u32,
+    max_reminders: Option<u32>,
+    state_file: PathBuf,
+}
+
+/// The environment variable that carries the worker's setup across `exec`.
+const WORKER_ENV: &str = "UNKNOT_REMIND_WORKER";
 
 /// What `--status` reads: written by the running process whenever its plans change.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -161,9 +185,49 @@ pub async fn run(data: &DataOptions, args: RemindArgs) -> Result<()> {
     if args.status {
         return status(data, args.json);
     }
+    if let Some(json) = &args.record {
+        let b: BreakRecord =
+            serde_json::from_str(json).map_err(|e| usage(format!("--record: {e}")))?;
+        let store = data.open().await?;
+        store
+            .save_break(&b)
+            .await
+            .context("could not record the break")?;
+        store.close().await;
+        return Ok(());
+    }
+    if args.worker {
+        let json = std::env::var(WORKER_ENV)
+            .map_err(|_| usage("--worker is started by `unknot remind` itself"))?;
+        let worker: Worker = serde_json::from_str(&json).context("bad worker set-up")?;
+        return run_worker(worker).await;
+    }
+    let worker = set_up(data, &args).await?;
+    // Start the long-lived part afresh, in this same process (same pid for systemd and
+    // --status), with only the code the reminder loop needs ever touched.
+    if let Ok(exe) = std::env::current_exe() {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args(["remind", "--worker"])
+            .env(WORKER_ENV, serde_json::to_string(&worker)?);
+        if let Some(dir) = &data.data_dir {
+            cmd.env("UNKNOT_DATA_DIR", dir);
+        }
+        if let Some(url) = &data.database_url {
+            cmd.env("UNKNOT_DATABASE_URL", url);
+        }
+        let err = cmd.exec();
+        eprintln!("note: running reminders without the lean worker ({err})");
+    }
+    run_worker(worker).await
+}
+
+/// Reads the plan and the library once, and turns them into the worker's set-up.
+async fn set_up(data: &DataOptions, args: &RemindArgs) -> Result<Worker> {
     let store = data.open().await?;
     let catalogue = data.catalogue(Some(&store)).await?;
     let plan = store.plans().await?.pop().map(|p| p.plan);
+    store.close().await;
     let every = args.every.unwrap_or_else(|| {
         plan.as_ref()
             .map_or(45 * 60, |p| u32::from(p.breaks.every_minutes) * 60)
@@ -184,17 +248,44 @@ pub async fn run(data: &DataOptions, args: RemindArgs) -> Result<()> {
         .map(|s| (*s).to_string())
         .collect();
     }
-    let config = RemindConfig {
-        every_seconds: every,
-        snooze_seconds: args.snooze,
-        away_after_seconds: args.away_after,
-        quiet_start: args.quiet_hours.map(|q| q.0),
-        quiet_end: args.quiet_hours.map(|q| q.1),
-        posture_check_every: plan.as_ref().map_or(3, |p| p.breaks.posture_check_every),
-    };
+    let mut texts: HashMap<String, (String, String)> = exercises
+        .iter()
+        .map(|id| {
+            (
+                id.clone(),
+                text(
+                    &Reminder::Break {
+                        exercise: id.clone(),
+                    },
+                    &catalogue,
+                ),
+            )
+        })
+        .collect();
+    texts.insert(String::new(), text(&Reminder::PostureCheck, &catalogue));
+    Ok(Worker {
+        config: RemindConfig {
+            every_seconds: every,
+            snooze_seconds: args.snooze,
+            away_after_seconds: args.away_after,
+            quiet_start: args.quiet_hours.map(|q| q.0),
+            quiet_end: args.quiet_hours.map(|q| q.1),
+            posture_check_every: plan.as_ref().map_or(3, |p| p.breaks.posture_check_every),
+        },
+        exercises,
+        texts,
+        answer_within: args.answer_within,
+        max_reminders: args.max_reminders,
+        state_file: state_path(data)?,
+    })
+}
+
+/// The reminder loop: sleeps until something is due, reminds, records.
+async fn run_worker(w: Worker) -> Result<()> {
     let now = app::now();
     let tz = now.time_zone().clone();
-    let mut scheduler = Scheduler::new(config, exercises, now.timestamp());
+    let every = w.config.every_seconds;
+    let mut scheduler = Scheduler::new(w.config.clone(), w.exercises.clone(), now.timestamp());
     let desktop = Desktop::connect().await;
     if desktop.is_none() {
         eprintln!(
@@ -207,7 +298,6 @@ pub async fn run(data: &DataOptions, args: RemindArgs) -> Result<()> {
         "terminal"
     };
     let started = now.timestamp();
-    let state_file = state_path(data)?;
     let mut last_break = None;
     let mut lock_events = match &desktop {
         Some(d) => d.lock_changes().await,
@@ -216,7 +306,7 @@ pub async fn run(data: &DataOptions, args: RemindArgs) -> Result<()> {
     let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     loop {
         write_state(
-            &state_file,
+            &w.state_file,
             &State {
                 pid: std::process::id(),
                 started,
@@ -228,7 +318,7 @@ pub async fn run(data: &DataOptions, args: RemindArgs) -> Result<()> {
                 last_break,
             },
         );
-        if args.max_reminders.is_some_and(|max| scheduler.shown >= max) {
+        if w.max_reminders.is_some_and(|max| scheduler.shown >= max) {
             break;
         }
         let wake = scheduler.next_wake(&tz);
@@ -254,49 +344,64 @@ pub async fn run(data: &DataOptions, args: RemindArgs) -> Result<()> {
             Decision::Sleep => {}
             Decision::Away => {
                 last_break = Some(BreakStatus::Away);
-                record(
-                    &store,
-                    BreakRecord {
-                        id: unknot_store::new_id(),
-                        at: now,
-                        reminder: None,
-                        status: BreakStatus::Away,
-                    },
-                )
+                record(BreakRecord {
+                    id: unknot_store::new_id(),
+                    at: now,
+                    reminder: None,
+                    status: BreakStatus::Away,
+                })
                 .await?;
             }
             Decision::Remind(reminder) => {
-                let (summary, body) = text(&reminder, &catalogue);
-                let timeout = Duration::from_secs(u64::from(args.answer_within));
+                let key = match &reminder {
+                    Reminder::Break { exercise } => exercise.clone(),
+                    Reminder::PostureCheck => String::new(),
+                };
+                let (summary, body) = w.texts.get(&key).cloned().unwrap_or_else(|| {
+                    (
+                        "Time for a short break".to_string(),
+                        "Stand up and move for a minute or two.".to_string(),
+                    )
+                });
+                let timeout = Duration::from_secs(u64::from(w.answer_within));
                 let answer = match &desktop {
                     Some(d) => d.ask(&summary, &body, timeout).await,
                     None => terminal_ask(&summary, &body, timeout).await,
                 };
                 let status = scheduler.answer(Timestamp::now(), answer);
                 last_break = Some(status);
-                record(
-                    &store,
-                    BreakRecord {
-                        id: unknot_store::new_id(),
-                        at: now,
-                        reminder: Some(reminder),
-                        status,
-                    },
-                )
+                record(BreakRecord {
+                    id: unknot_store::new_id(),
+                    at: now,
+                    reminder: Some(reminder),
+                    status,
+                })
                 .await?;
             }
         }
     }
-    let _ = std::fs::remove_file(&state_file);
-    store.close().await;
+    let _ = std::fs::remove_file(&w.state_file);
     Ok(())
 }
 
-async fn record(store: &unknot_store::Store, b: BreakRecord) -> Result<()> {
-    store
-        .save_break(&b)
+/// Records a break through a short-lived `unknot remind --record`, so the database code runs
+/// in a process that exits right after, not in the long-lived worker.
+async fn record(b: BreakRecord) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find the unknot program")?;
+    let json = serde_json::to_string(&b)?;
+    let out = tokio::process::Command::new(exe)
+        .args(["remind", "--record", &json])
+        .stdin(std::process::Stdio::null())
+        .output()
         .await
-        .context("could not record the break")
+        .context("could not start unknot to record the break")?;
+    if !out.status.success() {
+        anyhow::bail!(
+            "could not record the break: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
 }
 
 async fn next_lock(events: &mut Option<ActiveChangedStream>) -> Option<bool> {
