@@ -91,7 +91,9 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        MIGRATOR.run(&pool).await?;
+        if !schema_is_current(&pool).await {
+            MIGRATOR.run(&pool).await?;
+        }
         Ok(Store {
             pool,
             engine,
@@ -170,6 +172,26 @@ impl Store {
         rows.iter()
             .map(|r| Ok(r.try_get::<String, _>(0)?))
             .collect()
+    }
+}
+
+/// True when the migrations table already records every embedded migration as applied, so
+/// opening can skip sqlx's migrator (a lock and several queries) on every command. Anything
+/// unexpected, including a missing table, answers false and the migrator runs as usual.
+async fn schema_is_current(pool: &AnyPool) -> bool {
+    use sqlx::Row;
+    let expected = MIGRATOR.iter().count() as i64;
+    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let row = sqlx::query("SELECT COUNT(*), MAX(version) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await;
+    match row {
+        Ok(r) => {
+            let count: i64 = r.try_get(0).unwrap_or(-1);
+            let max: Option<i64> = r.try_get(1).unwrap_or(None);
+            count == expected && max == Some(latest)
+        }
+        Err(_) => false,
     }
 }
 
