@@ -48,7 +48,8 @@ pub(crate) fn cancelled(err: InquireError) -> anyhow::Error {
     }
 }
 
-fn rating(question: &str, current: Option<Score>, help: &str) -> Result<Option<Score>> {
+/// Asks for a 0-10 rating, showing `current` as the default; Esc keeps `current`.
+pub(crate) fn rating(question: &str, current: Option<Score>, help: &str) -> Result<Option<Score>> {
     let mut prompt = CustomType::<u8>::new(question)
         .with_help_message(help)
         .with_error_message("type a whole number from 0 to 10")

@@ -4,7 +4,6 @@
 //! public JSON file, so triage sees one shape whatever the edge. Esc skips a question.
 
 use anyhow::Result;
-use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, MultiSelect, Select, Text};
 use unknot_core::body::Muscle;
 use unknot_core::catalogue::{Caution, Equipment};
@@ -23,21 +22,7 @@ fn yes_no(question: &str) -> Result<Option<bool>> {
 }
 
 fn rating(question: &str, help: &str) -> Result<Option<Score>> {
-    let v = CustomType::<u8>::new(question)
-        .with_help_message(help)
-        .with_error_message("type a whole number from 0 to 10")
-        .with_validator(|v: &u8| {
-            Ok(if *v <= 10 {
-                Validation::Valid
-            } else {
-                Validation::Invalid("from 0 to 10".into())
-            })
-        })
-        .prompt_skippable()
-        .map_err(cancelled)?;
-    v.map(|v| Score::new(i64::from(v), question))
-        .transpose()
-        .map_err(Into::into)
+    crate::form::rating(question, None, help)
 }
 
 fn choose<T: Copy>(question: &str, options: &[(T, &str)]) -> Result<Option<T>> {
