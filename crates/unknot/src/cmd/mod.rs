@@ -34,8 +34,8 @@ mod trends;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Start with:  unknot log --pain 5 --region lower-back=6\n\
-                        Then:        unknot history   ·   unknot trends\n\
+    after_help = "Start with:  unknot assess   (a short safety check), then unknot plan\n\
+                        Every day:   unknot today   ·   unknot log --pain 5 --region lower-back=6\n\
                         More:        unknot help <command>"
 )]
 pub struct Cli {
