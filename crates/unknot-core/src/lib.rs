@@ -22,6 +22,7 @@ pub mod planner;
 pub mod remind;
 pub mod score;
 pub mod session;
+pub mod settings;
 pub mod suggest;
 pub mod trends;
 pub mod triage;

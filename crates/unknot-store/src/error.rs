@@ -42,6 +42,9 @@ pub enum StoreError {
         /// The full ids it matches.
         candidates: Vec<String>,
     },
+    /// A date computation fell outside the calendar (a clock set wildly wrong).
+    #[error("date out of range: {0}")]
+    Time(String),
 }
 
 impl StoreError {
@@ -55,6 +58,7 @@ impl StoreError {
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::NotFound(_) => "not_found",
             StoreError::Ambiguous { .. } => "ambiguous",
+            StoreError::Time(_) => "time_out_of_range",
         }
     }
 

@@ -205,6 +205,29 @@ impl Store {
         Ok(entries)
     }
 
+    /// The local dates (in `now`'s time zone) that have at least one entry since `since`.
+    pub async fn active_days_since(
+        &self,
+        since: Timestamp,
+        now: &jiff::Zoned,
+    ) -> Result<Vec<jiff::civil::Date>, StoreError> {
+        let rows = sqlx::query("SELECT at_ms FROM entries WHERE user_id = $1 AND at_ms >= $2")
+            .bind(&self.user)
+            .bind(since.as_millisecond())
+            .fetch_all(&self.pool)
+            .await?;
+        let zone = now.time_zone().clone();
+        let mut days = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let ms: i64 = r.try_get(0)?;
+            if let Ok(t) = Timestamp::from_millisecond(ms) {
+                days.push(t.to_zoned(zone.clone()).date());
+            }
+        }
+        days.dedup();
+        Ok(days)
+    }
+
     /// How many entries the user has.
     pub async fn count_entries(&self) -> Result<u64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) FROM entries WHERE user_id = $1")

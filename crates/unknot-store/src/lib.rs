@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod coach;
 mod codec;
 mod error;
 mod journal;
@@ -15,6 +16,9 @@ mod library;
 mod open;
 mod plans;
 
+pub use coach::{
+    CheckinOutcome, PlanOutcome, ReviewOutcome, Scores, Today, compare, current_answers, scores,
+};
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary};
 pub use library::CustomExercise;

@@ -55,7 +55,14 @@ impl Store {
     /// exist. SQLite runs in WAL mode with full syncs (a committed entry survives a crash or a
     /// power cut), foreign keys on and a busy timeout, so a second process waits its turn.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with(url, 1).await
+    }
+
+    /// Like [`Store::open`], with up to `connections` pooled connections: the web server reads
+    /// from several at once (SQLite's WAL lets readers run beside the one writer).
+    pub async fn open_with(url: &str, connections: u32) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
+        let connections = connections.max(1);
         let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
             (Engine::Sqlite, prepare_sqlite(path)?)
         } else if url.starts_with("sqlite:") {
@@ -74,7 +81,7 @@ impl Store {
             // One connection is all a command needs, and SQLite has one writer anyway; the web
             // server raises this for readers.
             Engine::Sqlite => AnyPoolOptions::new()
-                .max_connections(1)
+                .max_connections(connections)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
@@ -84,7 +91,7 @@ impl Store {
                         Ok(())
                     })
                 }),
-            Engine::Postgres => AnyPoolOptions::new().max_connections(4),
+            Engine::Postgres => AnyPoolOptions::new().max_connections(connections.max(4)),
         };
         let pool = pool_options
             .acquire_timeout(Duration::from_secs(15))

@@ -267,3 +267,36 @@ pub(crate) async fn insert_documents(
     }
     Ok(usize::try_from(added).unwrap_or(usize::MAX))
 }
+
+impl Store {
+    /// The user's preferences, or the defaults when none were saved.
+    pub async fn settings(&self) -> Result<unknot_core::settings::Settings, StoreError> {
+        let row = sqlx::query("SELECT body FROM settings WHERE user_id = $1")
+            .bind(&self.user)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => from_json("settings", &r.try_get::<String, _>(0)?),
+            None => Ok(unknot_core::settings::Settings::default()),
+        }
+    }
+
+    /// Saves the user's preferences (checked by the caller with `Settings::check`).
+    pub async fn save_settings(
+        &self,
+        settings: &unknot_core::settings::Settings,
+    ) -> Result<(), StoreError> {
+        let body = to_json("settings", settings)?;
+        sqlx::query(
+            "INSERT INTO settings (user_id, body, updated_at_ms) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, \
+             updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(&self.user)
+        .bind(body)
+        .bind(Timestamp::now().as_millisecond())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -31,6 +31,7 @@ async fn schema_is_the_same_on_every_engine_and_sqlite_is_durable() {
             "entries",
             "plans",
             "sessions",
+            "settings",
             "users"
         ]
     );

@@ -4,18 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use jiff::{ToSpan, Zoned};
 use serde::Serialize;
-use unknot_core::adapt::{self, ReviewInput};
-use unknot_core::body::Muscle;
 use unknot_core::catalogue::{Catalogue, TherapyKind};
 use unknot_core::habits::{self, HabitChange};
 use unknot_core::intake::{Answers, Assessment, AssessmentKind};
-use unknot_core::outcomes::{self, Change, Instrument};
-use unknot_core::planner::{self, PlanError, PlanInput};
-use unknot_core::trends::{self, TrendOptions};
 use unknot_core::triage::{Triage, Urgency, triage};
-use unknot_store::{EntryRange, Store, StoredPlan};
+use unknot_store::{PlanOutcome, ReviewOutcome, Store, StoredPlan, current_answers, scores};
 
 use crate::app::{self, DataOptions};
 use crate::exit::usage;
@@ -79,31 +73,12 @@ pub enum AssessCmd {
     },
 }
 
-/// Scores from one set of answers.
-#[derive(Debug, Serialize)]
-struct Scores {
-    pain_now: Option<u8>,
-    peg: Option<f64>,
-    psfs: Option<f64>,
-}
-
-fn scores(a: &Answers) -> Scores {
-    Scores {
-        pain_now: a.pain_now.map(|p| p.get()),
-        peg: match (a.peg_pain, a.peg_enjoyment, a.peg_activity) {
-            (Some(p), Some(e), Some(g)) => Some(outcomes::peg(p, e, g)),
-            _ => None,
-        },
-        psfs: a.psfs.as_deref().and_then(outcomes::psfs),
-    }
-}
-
 #[derive(Serialize)]
 struct AssessOut<'a> {
     #[serde(flatten)]
     triage: &'a Triage,
     urgency_label: &'static str,
-    scores: Scores,
+    scores: unknot_store::Scores,
     habits: Vec<HabitChange>,
     assessment_id: Option<String>,
 }
@@ -256,39 +231,6 @@ async fn latest_intake(store: &Store) -> Result<Option<Assessment>> {
         .rfind(|a| a.kind == AssessmentKind::Intake))
 }
 
-/// The answers to plan from: the latest intake, with any later check-ins laid over it.
-async fn current_answers(store: &Store) -> Result<Option<(Assessment, Answers)>> {
-    let all = store.assessments().await?;
-    let Some(pos) = all.iter().rposition(|a| a.kind == AssessmentKind::Intake) else {
-        return Ok(None);
-    };
-    let intake = all[pos].clone();
-    let answers = all[pos + 1..]
-        .iter()
-        .fold(intake.answers.clone(), |acc, c| acc.updated_by(&c.answers));
-    Ok(Some((intake, answers)))
-}
-
-/// Muscles the last 90 days of the journal show knotting, most often first.
-async fn journal_knots(store: &Store, now: &Zoned) -> Result<Vec<Muscle>> {
-    let since = now.checked_sub(90.days())?.timestamp();
-    let entries = store
-        .list_entries(EntryRange {
-            since: Some(since),
-            ..Default::default()
-        })
-        .await?;
-    let t = trends::compute(
-        &entries,
-        now.date(),
-        TrendOptions {
-            weeks: 1,
-            months: 1,
-        },
-    );
-    Ok(t.muscles.iter().map(|m| m.muscle).collect())
-}
-
 /// Arguments of `unknot plan`.
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -339,63 +281,25 @@ pub async fn plan(data: &DataOptions, args: PlanArgs) -> Result<()> {
         Some(PlanCmd::History { json }) => return history(&store, json).await,
         None => {}
     }
-    let Some((intake, answers)) = current_answers(&store).await? else {
-        return Err(usage("no assessment yet: run `unknot assess` first"));
-    };
-    let t = triage(&answers);
-    if !t.plan_allowed {
-        // A warning sign (at intake or since) outranks any plan already stored.
-        if args.json {
-            return output::json(&NoPlan {
-                plan: None,
-                urgency: t.urgency.id(),
-                advice: t.advice,
-            });
+    let now = app::now();
+    let stored = match store.current_plan(&catalogue, &now, args.rebuild).await? {
+        PlanOutcome::NoAssessment => {
+            return Err(usage("no assessment yet: run `unknot assess` first"));
         }
-        print_triage(&t, &Style::detect());
-        println!("\nNo exercise plan is made at this level: please get the help above first.");
-        return Ok(());
-    }
-    let plans = store.plans().await?;
-    let latest = plans.last().cloned();
-    // Rebuild when the assessment is newer than the plan, or the triage level has moved.
-    let stale = latest
-        .as_ref()
-        .is_none_or(|p| p.created < intake.at.timestamp() || p.plan.urgency != t.urgency.id());
-    let stored = if args.rebuild || stale {
-        let now = app::now();
-        let knots = journal_knots(&store, &now).await?;
-        match planner::build(&PlanInput {
-            answers: &answers,
-            triage: &t,
-            catalogue: &catalogue,
-            journal_knots: &knots,
-        }) {
-            Ok(mut plan) => {
-                plan.version = latest.as_ref().map_or(1, |p| p.plan.version + 1);
-                let created = now.timestamp();
-                store.save_plan(&plan, created).await?;
-                StoredPlan { created, plan }
+        PlanOutcome::Withheld(t) => {
+            // A warning sign (at intake or since) outranks any plan already stored.
+            if args.json {
+                return output::json(&NoPlan {
+                    plan: None,
+                    urgency: t.urgency.id(),
+                    advice: t.advice,
+                });
             }
-            Err(PlanError::SeeADoctor(u)) => {
-                if args.json {
-                    return output::json(&NoPlan {
-                        plan: None,
-                        urgency: u.id(),
-                        advice: u.advice(),
-                    });
-                }
-                print_triage(&t, &Style::detect());
-                println!(
-                    "\nNo exercise plan is made at this level: please get the help above first."
-                );
-                return Ok(());
-            }
+            print_triage(&t, &Style::detect());
+            println!("\nNo exercise plan is made at this level: please get the help above first.");
+            return Ok(());
         }
-    } else if let Some(p) = latest {
-        p
-    } else {
-        return Err(usage("no plan yet: run `unknot plan --rebuild`"));
+        PlanOutcome::Plan { stored, .. } => stored,
     };
     store.close().await;
     if args.json {
@@ -500,69 +404,21 @@ fn print_plan(stored: &StoredPlan, catalogue: &Catalogue, s: &Style) {
     }
 }
 
-#[derive(Serialize)]
-struct ReviewOut {
-    #[serde(flatten)]
-    review: adapt::Review,
-    saved_version: Option<u32>,
-}
-
-/// Runs a review and stores what it decided: a new plan version, or, when a warning sign
-/// withdraws the plan, the updated answers so `today` shows the advice.
-async fn run_review(store: &Store, catalogue: &Catalogue) -> Result<(ReviewOut, u32)> {
-    let Some(stored) = store.plans().await?.pop() else {
-        return Err(usage(
+/// Runs a review and stores what it decided.
+async fn run_review(store: &Store, catalogue: &Catalogue) -> Result<(ReviewOutcome, u32)> {
+    match store.review_plan(catalogue, &app::now()).await? {
+        Some(out) => {
+            let v = out.reviewed_version;
+            Ok((out, v))
+        }
+        None if store.plans().await?.is_empty() => Err(usage(
             "no plan yet: run `unknot assess`, then `unknot plan`",
-        ));
-    };
-    let Some((_, answers)) = current_answers(store).await? else {
-        return Err(usage("no assessment yet: run `unknot assess` first"));
-    };
-    let now = app::now();
-    let sessions = store.sessions_since(stored.created).await?;
-    let entries = store
-        .list_entries(EntryRange {
-            since: Some(stored.created),
-            ..Default::default()
-        })
-        .await?;
-    let breaks = store.breaks_since(stored.created).await?;
-    let knots = journal_knots(store, &now).await?;
-    let r = adapt::review(&ReviewInput {
-        plan: &stored.plan,
-        since: stored.created,
-        now: &now,
-        sessions: &sessions,
-        entries: &entries,
-        breaks: &breaks,
-        answers: &answers,
-        catalogue,
-        journal_knots: &knots,
-    });
-    let mut saved = None;
-    if let Some(next) = &r.plan {
-        store.save_plan(next, now.timestamp()).await?;
-        saved = Some(next.version);
-    } else if r.triage.as_ref().is_some_and(|t| !t.plan_allowed) {
-        store
-            .save_assessment(&Assessment {
-                id: unknot_store::new_id(),
-                kind: AssessmentKind::Checkin,
-                at: now.clone(),
-                answers: r.answers.clone(),
-            })
-            .await?;
+        )),
+        None => Err(usage("no assessment yet: run `unknot assess` first")),
     }
-    Ok((
-        ReviewOut {
-            review: r,
-            saved_version: saved,
-        },
-        stored.plan.version,
-    ))
 }
 
-fn print_review(out: &ReviewOut, version: u32, s: &Style) {
+fn print_review(out: &ReviewOutcome, version: u32, s: &Style) {
     let r = &out.review;
     if let Some(t) = &r.triage {
         print_triage(t, s);
@@ -641,72 +497,16 @@ pub struct TodayArgs {
     pub json: bool,
 }
 
-#[derive(Serialize)]
-struct Today {
-    date: String,
-    urgency: Option<&'static str>,
-    advice: Option<&'static str>,
-    routine_due: bool,
-    routine: Vec<String>,
-    routine_minutes: u32,
-    sessions_today: usize,
-    checkin_due: bool,
-    days_since_checkin: Option<i64>,
-    break_every_minutes: Option<u16>,
-    next: Vec<String>,
-}
-
 /// `unknot today`: what is due.
 pub async fn today(data: &DataOptions, args: TodayArgs) -> Result<()> {
     let store = data.open().await?;
     let now = app::now();
-    let start_of_day = now.date().to_zoned(now.time_zone().clone())?.timestamp();
-    let sessions_today = store.sessions_since(start_of_day).await?.len();
-    let assessments = store.assessments().await?;
-    let latest = current_answers(&store).await?;
+    let out = store.today(&now, true).await?;
+    let latest = current_answers(&store.assessments().await?);
     let plan = store.plans().await?.pop();
     store.close().await;
     let t = latest.as_ref().map(|(_, a)| triage(a));
-    let last_check = assessments
-        .last()
-        .map(|a| (now.timestamp().as_second() - a.at.timestamp().as_second()) / 86_400);
-    let checkin_due = last_check.is_some_and(|d| d >= 7);
-    let mut next = Vec::new();
-    if latest.is_none() {
-        next.push("Start with a short assessment: unknot assess".to_string());
-    }
     let plan_ok = t.as_ref().is_none_or(|t| t.plan_allowed);
-    if plan_ok && plan.is_some() && sessions_today == 0 {
-        next.push("Do today's routine (unknot plan shows it).".to_string());
-    }
-    if latest.is_some() && plan.is_none() && plan_ok {
-        next.push("Make your plan: unknot plan".to_string());
-    }
-    if checkin_due {
-        next.push("Your weekly check-in is due: unknot checkin".to_string());
-    }
-    next.push("Log how your back feels: unknot log".to_string());
-    let out = Today {
-        date: now.date().to_string(),
-        urgency: t.as_ref().map(|t| t.urgency.id()),
-        advice: t
-            .as_ref()
-            .filter(|t| t.urgency > Urgency::SelfCare)
-            .map(|t| t.advice),
-        routine_due: plan_ok && plan.is_some() && sessions_today == 0,
-        routine: plan
-            .as_ref()
-            .map(|p| p.plan.routine.iter().map(|i| i.exercise.clone()).collect())
-            .unwrap_or_default(),
-        routine_minutes: plan
-            .as_ref()
-            .map_or(0, |p| p.plan.total_seconds.div_ceil(60)),
-        sessions_today,
-        checkin_due,
-        days_since_checkin: last_check,
-        break_every_minutes: plan.as_ref().map(|p| p.plan.breaks.every_minutes),
-        next,
-    };
     if args.json {
         return output::json(&out);
     }
@@ -732,6 +532,9 @@ pub async fn today(data: &DataOptions, args: TodayArgs) -> Result<()> {
             p.plan.breaks.every_minutes
         );
     }
+    if out.streak_days > 1 {
+        println!("  Streak: {} days in a row", out.streak_days);
+    }
     for n in &out.next {
         println!("  • {n}");
     }
@@ -754,40 +557,10 @@ pub struct CheckinArgs {
     pub json: bool,
 }
 
-#[derive(Serialize)]
-struct CheckinOut {
-    urgency: &'static str,
-    triage: Triage,
-    scores: Scores,
-    changes_since_start: Vec<Change>,
-    changes_since_last: Vec<Change>,
-    review: Option<ReviewOut>,
-}
-
-fn compare(before: &Answers, after: &Answers) -> Vec<Change> {
-    let (b, a) = (scores(before), scores(after));
-    let mut out = Vec::new();
-    if let (Some(x), Some(y)) = (b.pain_now, a.pain_now) {
-        out.push(outcomes::change(
-            Instrument::PainNrs,
-            f64::from(x),
-            f64::from(y),
-        ));
-    }
-    if let (Some(x), Some(y)) = (b.peg, a.peg) {
-        out.push(outcomes::change(Instrument::Peg, x, y));
-    }
-    if let (Some(x), Some(y)) = (b.psfs, a.psfs) {
-        out.push(outcomes::change(Instrument::Psfs, x, y));
-    }
-    out
-}
-
 /// `unknot checkin`: the weekly scores and warning signs, then a plan review.
 pub async fn checkin(data: &DataOptions, args: CheckinArgs) -> Result<()> {
     let store = data.open().await?;
-    let all = store.assessments().await?;
-    let Some((intake, current)) = current_answers(&store).await? else {
+    let Some((_, current)) = current_answers(&store.assessments().await?) else {
         return Err(usage("no assessment yet: run `unknot assess` first"));
     };
     let answers = match &args.answers {
@@ -799,40 +572,18 @@ pub async fn checkin(data: &DataOptions, args: CheckinArgs) -> Result<()> {
             ));
         }
     };
-    let record = Assessment {
-        id: unknot_store::new_id(),
-        kind: AssessmentKind::Checkin,
-        at: app::now(),
-        answers: answers.clone(),
-    };
-    store.save_assessment(&record).await?;
-    let merged = current.updated_by(&answers);
-    let t = triage(&merged);
-    let last = all.last().map(|a| a.answers.clone()).unwrap_or_default();
     let catalogue = data.catalogue(Some(&store)).await?;
-    let has_plan = !store.plans().await?.is_empty();
-    let out = CheckinOut {
-        urgency: t.urgency.id(),
-        triage: t.clone(),
-        scores: scores(&answers),
-        changes_since_start: compare(&intake.answers, &answers),
-        changes_since_last: compare(&last, &answers),
-        review: None,
+    let Some(out) = store.checkin(&answers, &catalogue, &app::now()).await? else {
+        return Err(usage("no assessment yet: run `unknot assess` first"));
     };
-    let reviewed = if has_plan {
-        Some(run_review(&store, &catalogue).await?)
-    } else {
-        None
-    };
+    store.close().await;
     if args.json {
-        return output::json(&CheckinOut {
-            review: reviewed.map(|(r, _)| r),
-            ..out
-        });
+        return output::json(&out);
     }
+    let t = &out.triage;
     let s = Style::detect();
     if t.urgency > Urgency::Routine {
-        print_triage(&t, &s);
+        print_triage(t, &s);
         println!();
     }
     println!("{}", s.heading("This week"));
@@ -849,8 +600,8 @@ pub async fn checkin(data: &DataOptions, args: CheckinArgs) -> Result<()> {
         println!("{}", s.dim(&format!("    {}: {}", c.name(), c.source())));
     }
     println!();
-    if let Some((r, version)) = &reviewed {
-        print_review(r, *version, &s);
+    if let Some(r) = &out.review {
+        print_review(r, r.reviewed_version, &s);
     }
     Ok(())
 }

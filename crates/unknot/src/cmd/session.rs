@@ -10,14 +10,13 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::Args;
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind};
-use jiff::Zoned;
+
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style as TuiStyle};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use unknot_core::adapt::{ItemStatus, SessionRecord};
-use unknot_core::catalogue::{Catalogue, ExerciseKind};
-use unknot_core::journal::{Entry, EntryId};
+use unknot_core::catalogue::Catalogue;
 use unknot_core::score::Score;
 use unknot_core::session::{Event, Item, Phase, Runner, Side, Signal, Step};
 
@@ -167,48 +166,11 @@ pub async fn run(data: &DataOptions, args: SessionArgs) -> Result<()> {
         pain_before,
         pain_after,
     };
-    store.save_session(&record).await?;
-    journal_entry(&store, &catalogue, &record, &started).await?;
+    store
+        .record_session(&record, &catalogue, &app::now())
+        .await?;
     store.close().await;
     println!("Recorded. (unknot plan review uses it to adapt your plan.)");
-    Ok(())
-}
-
-/// Adds the session to the journal as an entry, so history, trends and reports see it.
-async fn journal_entry(
-    store: &unknot_store::Store,
-    catalogue: &Catalogue,
-    record: &SessionRecord,
-    started: &Zoned,
-) -> Result<()> {
-    let mut entry = Entry::new(EntryId::new(unknot_store::new_id())?, app::now());
-    entry.pain = record.pain_after;
-    for o in record
-        .items
-        .iter()
-        .filter(|o| o.status != ItemStatus::Skipped)
-    {
-        match catalogue.exercise(&o.exercise).map(|e| e.kind) {
-            Some(ExerciseKind::Strengthening) => entry.treatments.strengthening = true,
-            Some(ExerciseKind::Stretch | ExerciseKind::Mobility | ExerciseKind::Posture) => {
-                entry.treatments.stretching = true
-            }
-            Some(ExerciseKind::SelfMassage) => entry.treatments.massage = true,
-            _ => {}
-        }
-    }
-    let done = record
-        .items
-        .iter()
-        .filter(|o| o.status == ItemStatus::Done)
-        .count();
-    entry.note = Some(format!(
-        "Guided session at {}: {done} of {} exercises done.",
-        started.strftime("%H:%M"),
-        record.items.len()
-    ));
-    entry.check(app::now().timestamp())?;
-    store.insert_entry(&entry).await?;
     Ok(())
 }
 

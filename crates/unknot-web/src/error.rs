@@ -1,0 +1,116 @@
+//! Errors as the web answers them: an RFC 9457 `application/problem+json` body for the API, and
+//! a page with the same message for the browser. Input errors keep their stable codes, so a
+//! script can match on `code` exactly as it would on the command line's messages.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use unknot_core::InputError;
+use unknot_store::StoreError;
+
+/// Something a request could not do.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// The request's content was refused by core; nothing was stored.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The request itself was malformed (a missing field, wrong type, bad JSON).
+    #[error("{0}")]
+    BadRequest(String),
+    /// No such record or page.
+    #[error("{0}")]
+    NotFound(String),
+    /// The CSRF token or origin check failed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request cannot be done in the current state (no assessment yet, say).
+    #[error("{0}")]
+    Conflict(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(StoreError),
+    /// Anything else: a bug or the system.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        match e {
+            StoreError::NotFound(_) | StoreError::Ambiguous { .. } => {
+                WebError::NotFound(e.to_string())
+            }
+            other => WebError::Store(other),
+        }
+    }
+}
+
+/// An RFC 9457 problem details body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem (relative to this server).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request, naming the offending value.
+    pub detail: String,
+    /// A stable code scripts can match on.
+    pub code: String,
+}
+
+impl WebError {
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Input(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::Input(e) => e.code(),
+            WebError::BadRequest(_) => "bad_request",
+            WebError::NotFound(_) => "not_found",
+            WebError::Forbidden(_) => "forbidden",
+            WebError::Conflict(_) => "conflict",
+            WebError::Store(e) => e.code(),
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    /// The problem body.
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        Problem {
+            kind: format!("/api/problems/{}", self.code()),
+            title: status
+                .canonical_reason()
+                .unwrap_or("Error")
+                .to_string(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            code: self.code().to_string(),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        (
+            self.status(),
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
+    }
+}

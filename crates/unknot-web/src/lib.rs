@@ -1,0 +1,59 @@
+//! unknot's local web app: the main way to use unknot.
+//!
+//! `unknot serve` hands this crate an open [`Store`](unknot_store::Store) and the loaded library;
+//! [`router`] answers with pages rendered on the server (askama templates, readable without
+//! JavaScript, enhanced by two small embedded scripts), a JSON API under `/api/v1/` described by
+//! an OpenAPI 3.1 document at `/api/openapi.json`, and the embedded assets. Every handler parses
+//! input into core types first, so bad input is answered with a message on the form or an
+//! RFC 9457 problem body and nothing is stored.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api;
+mod assets;
+pub mod bodymap;
+pub mod charts;
+mod entry_form;
+mod error;
+mod pages;
+mod security;
+mod state;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+
+pub use api::ApiDoc;
+pub use error::WebError;
+pub use state::{AppState, Options};
+
+/// Largest request body the app accepts (a backup import can be a few megabytes).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Largest body for everything but the import: forms and JSON are small.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// Every route: pages, the API, its OpenAPI document and the assets, with the security headers
+/// and size limits applied.
+pub fn router(state: AppState) -> Router {
+    let app = Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(assets::routes());
+    security::layer(app, state.clone()).with_state(state)
+}
+
+/// Serves the app on `addr` until `shutdown` completes. Returns the bound address through
+/// `bound` before serving, so a caller that asked for port 0 learns the real one.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

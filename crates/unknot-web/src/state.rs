@@ -1,0 +1,179 @@
+//! What every handler shares: the store, the library and its search index, the CSRF token, and
+//! a small cache of the pages that are read far more often than the journal changes.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use jiff::Zoned;
+use jiff::tz::TimeZone;
+use unknot_core::catalogue::Catalogue;
+use unknot_core::settings::Settings;
+use unknot_search::KnowledgeBase;
+use unknot_store::Store;
+
+/// How the app was started.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Multiply session timers by this (tests and demos run sessions fast); 1.0 for real time.
+    pub speed: f64,
+    /// True when serving on loopback only: requests must then be addressed to localhost, which
+    /// stops other sites reaching the app through DNS rebinding.
+    pub loopback_only: bool,
+}
+
+/// Shared state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    catalogue: Catalogue,
+    kb: KnowledgeBase,
+    csrf: String,
+    options: Options,
+    generation: AtomicU64,
+    cache: Mutex<HashMap<String, (u64, Arc<CachedBody>)>>,
+    settings: Mutex<Settings>,
+    system_zone: TimeZone,
+}
+
+/// A rendered response body kept for reuse while nothing has been written since.
+#[derive(Debug)]
+pub struct CachedBody {
+    /// The content type.
+    pub content_type: &'static str,
+    /// The bytes.
+    pub body: axum::body::Bytes,
+}
+
+impl AppState {
+    /// Builds the state; the search index is built here, once.
+    pub async fn new(
+        store: Store,
+        catalogue: Catalogue,
+        options: Options,
+    ) -> Result<AppState, crate::WebError> {
+        let kb = KnowledgeBase::build(&catalogue)
+            .map_err(|e| crate::WebError::Internal(e.to_string()))?;
+        let settings = store.settings().await?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                store,
+                catalogue,
+                kb,
+                csrf: random_token()?,
+                options: Options {
+                    speed: if options.speed > 0.0 {
+                        options.speed
+                    } else {
+                        1.0
+                    },
+                    loopback_only: options.loopback_only,
+                },
+                generation: AtomicU64::new(0),
+                cache: Mutex::new(HashMap::new()),
+                settings: Mutex::new(settings),
+                system_zone: TimeZone::system(),
+            }),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The library.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.inner.catalogue
+    }
+
+    /// The search index over the library.
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.inner.kb
+    }
+
+    /// The token every form and state-changing request must carry.
+    pub fn csrf(&self) -> &str {
+        &self.inner.csrf
+    }
+
+    /// Timer speed for the session player.
+    pub fn speed(&self) -> f64 {
+        self.inner.options.speed
+    }
+
+    /// Whether requests must be addressed to localhost.
+    pub fn loopback_only(&self) -> bool {
+        self.inner.options.loopback_only
+    }
+
+    /// The current settings.
+    pub fn settings(&self) -> Settings {
+        self.inner
+            .settings
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
+    }
+
+    /// Replaces the settings held in memory (after they were stored).
+    pub fn set_settings(&self, settings: Settings) {
+        if let Ok(mut s) = self.inner.settings.lock() {
+            *s = settings;
+        }
+        self.changed();
+    }
+
+    /// Now, in the user's chosen time zone (or the computer's).
+    pub fn now(&self) -> Zoned {
+        let zone = self.settings().zone(&self.inner.system_zone);
+        jiff::Timestamp::now().to_zoned(zone)
+    }
+
+    /// Records that something was written, so cached pages are rendered again.
+    pub fn changed(&self) {
+        self.inner.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// A cached body for `key`, if nothing has been written since it was made and it was made
+    /// today (pages show "today" and relative dates).
+    pub fn cached(&self, key: &str) -> Option<Arc<CachedBody>> {
+        let generation = self.inner.generation.load(Ordering::SeqCst);
+        let cache = self.inner.cache.lock().ok()?;
+        cache
+            .get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, b)| b.clone())
+    }
+
+    /// Keeps a body for `key`, made when the write generation was `generation`.
+    pub fn keep(&self, key: String, generation: u64, body: CachedBody) -> Arc<CachedBody> {
+        let body = Arc::new(body);
+        if let Ok(mut cache) = self.inner.cache.lock() {
+            if cache.len() > 256 {
+                cache.clear();
+            }
+            cache.insert(key, (generation, body.clone()));
+        }
+        body
+    }
+
+    /// The current write generation (read before rendering, so a write during rendering makes
+    /// the result stale rather than cached).
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::SeqCst)
+    }
+}
+
+fn random_token() -> Result<String, crate::WebError> {
+    let mut bytes = [0u8; 24];
+    // Without the system's randomness there is no unguessable token, and a guessable one would
+    // let other sites post forms here: refuse to start instead.
+    getrandom::fill(&mut bytes)
+        .map_err(|e| crate::WebError::Internal(format!("no system randomness for tokens: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
