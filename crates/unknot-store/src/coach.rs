@@ -6,11 +6,11 @@
 use jiff::{ToSpan, Zoned};
 use serde::Serialize;
 use unknot_core::adapt::{self, ItemStatus, Review, ReviewInput, SessionRecord};
-use unknot_core::catalogue::ExerciseKind;
-use unknot_core::journal::{Entry, EntryId};
 use unknot_core::body::Muscle;
 use unknot_core::catalogue::Catalogue;
+use unknot_core::catalogue::ExerciseKind;
 use unknot_core::intake::{Answers, Assessment, AssessmentKind};
+use unknot_core::journal::{Entry, EntryId};
 use unknot_core::outcomes::{self, Change, Instrument};
 use unknot_core::planner::{self, PlanError, PlanInput, StoredPlan};
 use unknot_core::trends::{self, TrendOptions};
@@ -152,6 +152,20 @@ pub struct Today {
 }
 
 impl Store {
+    /// Everything the user has, as a backup (`unknot export --format json`, the web app's
+    /// download): entries, their own exercises, assessments, plan versions, sessions, breaks.
+    pub async fn backup(&self) -> Result<unknot_core::backup::Backup, StoreError> {
+        let entries = self.list_entries(EntryRange::default()).await?;
+        let extras = unknot_core::backup::Extras {
+            exercises: self.custom_exercises().await?,
+            assessments: self.assessments().await?,
+            plans: self.plans().await?,
+            sessions: self.sessions().await?,
+            breaks: self.breaks_since(jiff::Timestamp::MIN).await?,
+        };
+        Ok(unknot_core::backup::build(entries, extras))
+    }
+
     /// Records a guided session and a journal entry for it (pain after, what kinds of exercise
     /// were done, and a note), so the journal, trends and reports all see it.
     pub async fn record_session(

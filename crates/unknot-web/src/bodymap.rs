@@ -236,7 +236,10 @@ mod tests {
             knots: &[(Muscle::Rhomboids, Side::Left)],
         });
         for r in Region::ALL {
-            assert!(map.contains(&format!("data-toggle=\"region-{}\"", r.id())), "{r:?}");
+            assert!(
+                map.contains(&format!("data-toggle=\"region-{}\"", r.id())),
+                "{r:?}"
+            );
         }
         for m in Muscle::ALL {
             for s in drawn_sides(*m) {
@@ -272,7 +275,10 @@ mod tests {
     #[test]
     fn the_heat_map_draws_only_muscles_that_knotted() {
         let map = svg(Mode::Heat {
-            counts: &[(Muscle::UpperTrapezius, Side::Both, 4), (Muscle::Rhomboids, Side::Left, 0)],
+            counts: &[
+                (Muscle::UpperTrapezius, Side::Both, 4),
+                (Muscle::Rhomboids, Side::Left, 0),
+            ],
         });
         assert_eq!(map.matches("class=\"hot\"").count(), 2);
         assert!(map.contains("Upper trapezius, left: 4 times"));

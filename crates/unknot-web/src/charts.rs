@@ -39,12 +39,7 @@ pub fn line_chart(title: &str, dates: &[Date], series: &[Series], y_max: f64) ->
     label(svg, title)
 }
 
-fn draw(
-    svg: &mut String,
-    dates: &[Date],
-    series: &[Series],
-    y_max: f64,
-) -> Result<(), Box<dyn std::error::Error + '_>> {
+fn draw(svg: &mut String, dates: &[Date], series: &[Series], y_max: f64) -> Result<(), String> {
     let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
     let n = dates.len().max(2) as f64 - 1.0;
     let first = dates.first().copied();
@@ -52,7 +47,8 @@ fn draw(
         .margin(12)
         .x_label_area_size(28)
         .y_label_area_size(32)
-        .build_cartesian_2d(0f64..n, 0f64..y_max.max(1.0))?;
+        .build_cartesian_2d(0f64..n, 0f64..y_max.max(1.0))
+        .map_err(|e| e.to_string())?;
     let labels = |x: &f64| {
         first
             .and_then(|d| d.checked_add(jiff::Span::new().days(x.round() as i64)).ok())
@@ -67,7 +63,8 @@ fn draw(
         .light_line_style(BLACK.mix(0.06))
         .bold_line_style(BLACK.mix(0.15))
         .label_style(("sans-serif", 13))
-        .draw()?;
+        .draw()
+        .map_err(|e| e.to_string())?;
     for (i, s) in series.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
         // One line per run of recorded days, so a gap shows as a gap.
@@ -86,7 +83,9 @@ fn draw(
         let mut legend_done = false;
         for run in runs {
             let points = run.clone();
-            let line = chart.draw_series(LineSeries::new(run, colour.stroke_width(2)))?;
+            let line = chart
+                .draw_series(LineSeries::new(run, colour.stroke_width(2)))
+                .map_err(|e| e.to_string())?;
             if !legend_done {
                 line.label(s.label.clone()).legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
@@ -94,11 +93,13 @@ fn draw(
                 legend_done = true;
             }
             if points.len() < 40 {
-                chart.draw_series(
-                    points
-                        .into_iter()
-                        .map(|p| Circle::new(p, 3, colour.filled())),
-                )?;
+                chart
+                    .draw_series(
+                        points
+                            .into_iter()
+                            .map(|p| Circle::new(p, 3, colour.filled())),
+                    )
+                    .map_err(|e| e.to_string())?;
             }
         }
     }
@@ -109,9 +110,10 @@ fn draw(
             .background_style(WHITE.mix(0.7))
             .border_style(BLACK.mix(0.2))
             .label_font(("sans-serif", 13))
-            .draw()?;
+            .draw()
+            .map_err(|e| e.to_string())?;
     }
-    root.present()?;
+    root.present().map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -91,7 +91,9 @@ pub fn apply(pairs: &Pairs, entry: &mut Entry, now: &Zoned) -> Result<(), InputE
             Ok(knot)
         })
         .collect::<Result<_, InputError>>()?;
-    entry.pain_kinds = all(pairs, "kind").map(str::parse).collect::<Result<_, _>>()?;
+    entry.pain_kinds = all(pairs, "kind")
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
     entry.context.activities = all(pairs, "activity")
         .map(str::parse)
         .collect::<Result<_, _>>()?;
@@ -119,14 +121,19 @@ pub fn apply(pairs: &Pairs, entry: &mut Entry, now: &Zoned) -> Result<(), InputE
                 .collect()
         })
         .unwrap_or_default();
-    t.visits = all(pairs, "visit").map(str::parse).collect::<Result<_, _>>()?;
+    t.visits = all(pairs, "visit")
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
     entry.note = one(pairs, "note").map(str::to_string);
     entry.check(now.timestamp())
 }
 
 /// A fresh entry at `now` with a new id.
 pub fn new_entry(now: &Zoned) -> Result<Entry, InputError> {
-    Ok(Entry::new(EntryId::new(unknot_store::new_id())?, now.clone()))
+    Ok(Entry::new(
+        EntryId::new(unknot_store::new_id())?,
+        now.clone(),
+    ))
 }
 
 /// One checkbox with a 0-10 slider beside it.
@@ -452,7 +459,11 @@ mod tests {
             ("sitting", "lots"),
         ]);
         let v = FormView::from_pairs(&p, &now(), "/journal".into(), "Save");
-        assert!(v.regions.iter().any(|r| r.value == "neck" && r.checked && r.rating == 4));
+        assert!(
+            v.regions
+                .iter()
+                .any(|r| r.value == "neck" && r.checked && r.rating == 4)
+        );
         assert_eq!(v.note, "keep me");
         assert_eq!(v.sitting, "lots");
     }

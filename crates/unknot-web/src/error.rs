@@ -92,10 +92,7 @@ impl WebError {
         let status = self.status();
         Problem {
             kind: format!("/api/problems/{}", self.code()),
-            title: status
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_string(),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
             detail: self.to_string(),
             code: self.code().to_string(),

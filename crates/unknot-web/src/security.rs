@@ -147,7 +147,10 @@ mod tests {
 
     fn headers(host: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_str(host).unwrap_or(HeaderValue::from_static("x")));
+        h.insert(
+            header::HOST,
+            HeaderValue::from_str(host).unwrap_or(HeaderValue::from_static("x")),
+        );
         h
     }
 

@@ -22,10 +22,13 @@ fn main() -> ExitCode {
     // `unknot history | head` should end quietly, as other Unix tools do, not panic.
     sigpipe::reset();
     let cli = cmd::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // The web server answers on both cores; every other command is one task at a time.
+    let builder = if matches!(cli.command, cmd::Command::Serve(_)) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match { builder }.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start: {e}");

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use clap::{Args, ValueEnum};
 use unknot_core::backup;
-use unknot_store::EntryRange;
 
 use crate::app::{self, DataOptions};
 use crate::exit::usage;
@@ -37,20 +36,13 @@ pub struct ExportArgs {
 /// `unknot export`.
 pub async fn export(data: &DataOptions, args: ExportArgs) -> Result<()> {
     let store = data.open().await?;
-    let entries = store.list_entries(EntryRange::default()).await?;
-    let extras = backup::Extras {
-        exercises: store.custom_exercises().await?,
-        assessments: store.assessments().await?,
-        plans: store.plans().await?,
-        sessions: store.sessions().await?,
-        breaks: store.breaks_since(jiff::Timestamp::MIN).await?,
-    };
+    let full = store.backup().await?;
     store.close().await;
     let bytes = match args.format {
-        Format::Json => backup::render(&backup::build(entries, extras)).into_bytes(),
+        Format::Json => backup::render(&full).into_bytes(),
         Format::Csv => {
             let mut buf = Vec::new();
-            unknot_export::csv::write_entries(&entries, &mut buf)?;
+            unknot_export::csv::write_entries(&full.entries, &mut buf)?;
             buf
         }
     };

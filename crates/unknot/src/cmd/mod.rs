@@ -14,6 +14,7 @@ mod learn;
 mod library;
 mod plan;
 mod remind;
+mod serve;
 mod session;
 mod therapy;
 mod trends;
@@ -34,7 +35,8 @@ mod trends;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Start with:  unknot assess   (a short safety check), then unknot plan\n\
+    after_help = "Start with:  unknot serve --open   (the app in your browser)\n\
+                        Or:          unknot assess   (a short safety check), then unknot plan\n\
                         Every day:   unknot today   ·   unknot log --pain 5 --region lower-back=6\n\
                         More:        unknot help <command>"
 )]
@@ -49,6 +51,9 @@ pub struct Cli {
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open unknot in your web browser: Today, the journal with a body map, sessions, your plan
+    /// and the library (serves on this computer only).
+    Serve(serve::ServeArgs),
     /// Record how your back feels now (asks step by step when run without flags).
     Log(journal::LogArgs),
     /// List journal entries as a table, JSON or CSV.
@@ -93,6 +98,7 @@ pub enum Command {
 /// Runs the chosen command.
 pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Serve(args) => serve::run(&cli.data, args).await,
         Command::Log(args) => journal::log(&cli.data, args).await,
         Command::History(args) => journal::history(&cli.data, args).await,
         Command::Trends(args) => trends::run(&cli.data, args).await,

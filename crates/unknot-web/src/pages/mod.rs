@@ -1,0 +1,130 @@
+//! The pages: server-rendered HTML for every screen, each readable without JavaScript. Forms
+//! post back here, are read into core types (bad input is shown on the form with what was typed
+//! kept, and nothing stored), and redirect after a write so a reload never posts twice.
+
+mod coach;
+pub(crate) mod journal;
+mod library;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use unknot_core::triage::{Urgency, triage};
+
+use crate::{AppState, WebError};
+
+/// All page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(journal::routes())
+        .merge(coach::routes())
+        .merge(library::routes())
+}
+
+/// What the shared layout shows: title, the current menu item, the form token, the theme, and
+/// any open triage advice (shown at the top of every page until it is resolved).
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The page title.
+    pub title: String,
+    /// Which menu item is current.
+    pub nav: &'static str,
+    /// The CSRF token for forms.
+    pub csrf: String,
+    /// `system`, `light` or `dark`.
+    pub theme: &'static str,
+    /// Advice to show first, when the latest triage is above self-care.
+    pub advice: Option<&'static str>,
+    /// The triage level id (for styling).
+    pub urgency: &'static str,
+    /// The triage level in words.
+    pub urgency_label: &'static str,
+}
+
+impl Layout {
+    /// The layout for a page, with the open advice looked up.
+    pub async fn new(state: &AppState, title: &str, nav: &'static str) -> Result<Layout, WebError> {
+        let answers = unknot_store::current_answers(&state.store().assessments().await?);
+        let t = answers.map(|(_, a)| triage(&a));
+        let open = t.filter(|t| t.urgency > Urgency::SelfCare);
+        Ok(Layout {
+            title: title.to_string(),
+            nav,
+            csrf: state.csrf().to_string(),
+            theme: state.settings().theme.id(),
+            advice: open.as_ref().map(|t| t.advice),
+            urgency: open.as_ref().map_or("", |t| t.urgency.id()),
+            urgency_label: open.as_ref().map_or("", |t| t.urgency.label()),
+        })
+    }
+}
+
+/// Renders a template into a response.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the page could not be drawn: {e}"),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: String,
+    detail: String,
+}
+
+/// An error shown as a page (for browsers), with the problem's status.
+pub struct PageError(pub WebError);
+
+impl From<WebError> for PageError {
+    fn from(e: WebError) -> PageError {
+        PageError(e)
+    }
+}
+
+impl From<unknot_store::StoreError> for PageError {
+    fn from(e: unknot_store::StoreError) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let page = ErrorPage {
+            layout: Layout {
+                title: status.canonical_reason().unwrap_or("Error").to_string(),
+                nav: "",
+                csrf: String::new(),
+                theme: "system",
+                advice: None,
+                urgency: "",
+                urgency_label: "",
+            },
+            heading: match status {
+                StatusCode::NOT_FOUND => "Not found".to_string(),
+                StatusCode::FORBIDDEN => "Refused".to_string(),
+                _ => "Something went wrong".to_string(),
+            },
+            detail: self.0.to_string(),
+        };
+        let mut res = render(&page);
+        *res.status_mut() = status;
+        res
+    }
+}
+
+/// A 303 redirect after a successful form post.
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// The page result type.
+pub type PageResult = Result<Response, PageError>;
