@@ -71,8 +71,10 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             break_every_minutes: None,
-            quiet_start: Some(Time::constant(22, 0, 0, 0)),
-            quiet_end: Some(Time::constant(7, 0, 0, 0)),
+            // No quiet hours until the user chooses them: a reminder that never shows is worse
+            // than one at an odd hour, and `unknot remind --quiet-hours` can set them per run.
+            quiet_start: None,
+            quiet_end: None,
             time_zone: None,
             theme: Theme::System,
         }
@@ -137,7 +139,7 @@ mod tests {
         };
         assert!(s.check().unwrap_err().to_string().contains("Mars/Olympus"));
         let s = Settings {
-            quiet_end: None,
+            quiet_start: Some(Time::constant(22, 0, 0, 0)),
             ..Settings::default()
         };
         assert!(s.check().is_err());

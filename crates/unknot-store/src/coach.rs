@@ -83,8 +83,8 @@ pub enum PlanOutcome {
     Withheld(Triage),
     /// The current plan (freshly made when it was missing or stale).
     Plan {
-        /// The plan and when it was made.
-        stored: StoredPlan,
+        /// The plan and when it was made (boxed: it is far larger than the other outcomes).
+        stored: Box<StoredPlan>,
         /// The triage it was made under.
         triage: Triage,
         /// True when this call made a new version.
@@ -149,6 +149,8 @@ pub struct Today {
     pub streak_days: u32,
     /// What to do next, in plain words (commands for the terminal).
     pub next: Vec<String>,
+    /// What each of `next` is, for links: `assess`, `session`, `plan`, `checkin` or `log`.
+    pub next_actions: Vec<&'static str>,
 }
 
 impl Store {
@@ -259,7 +261,7 @@ impl Store {
             && let Some(stored) = latest
         {
             return Ok(PlanOutcome::Plan {
-                stored,
+                stored: Box::new(stored),
                 triage: t,
                 made: false,
             });
@@ -276,7 +278,7 @@ impl Store {
                 let created = now.timestamp();
                 self.save_plan(&plan, created).await?;
                 Ok(PlanOutcome::Plan {
-                    stored: StoredPlan { created, plan },
+                    stored: Box::new(StoredPlan { created, plan }),
                     triage: t,
                     made: true,
                 })
@@ -415,19 +417,30 @@ impl Store {
             }
         };
         let mut next = Vec::new();
+        let mut next_actions = Vec::new();
+        let mut add = |action: &'static str, words: String| {
+            next.push(words);
+            next_actions.push(action);
+        };
         if latest.is_none() {
-            next.push(say("unknot assess", "Start with a short safety check"));
+            add(
+                "assess",
+                say("unknot assess", "Start with a short safety check"),
+            );
         }
         if plan_ok && plan.is_some() && sessions_today == 0 {
-            next.push(say("unknot session", "Do today's routine"));
+            add("session", say("unknot session", "Do today's routine"));
         }
         if latest.is_some() && plan.is_none() && plan_ok {
-            next.push(say("unknot plan", "Make your plan"));
+            add("plan", say("unknot plan", "Make your plan"));
         }
         if checkin_due {
-            next.push(say("unknot checkin", "Your weekly check-in is due"));
+            add(
+                "checkin",
+                say("unknot checkin", "Your weekly check-in is due"),
+            );
         }
-        next.push(say("unknot log", "Log how your back feels"));
+        add("log", say("unknot log", "Log how your back feels"));
         Ok(Today {
             date: now.date().to_string(),
             urgency: t.as_ref().map(|t| t.urgency.id()),
@@ -449,6 +462,7 @@ impl Store {
             break_every_minutes: plan.as_ref().map(|p| p.plan.breaks.every_minutes),
             streak_days,
             next,
+            next_actions,
         })
     }
 }

@@ -60,7 +60,7 @@ fn draw(svg: &mut String, dates: &[Date], series: &[Series], y_max: f64) -> Resu
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&labels)
-        .light_line_style(BLACK.mix(0.06))
+        .light_line_style(TRANSPARENT)
         .bold_line_style(BLACK.mix(0.15))
         .label_style(("sans-serif", 13))
         .draw()
@@ -178,8 +178,13 @@ mod tests {
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("aria-label=\"Pain &lt;by day&gt;\""));
         assert!(svg.contains("<title>Pain &lt;by day&gt;</title>"));
-        // Three runs of recorded days: three polylines, plus the legend's sample line.
-        assert_eq!(svg.matches("<polyline").count(), 3, "{svg}");
+        // Three runs of recorded days: three lines in the series colour (width 2), and the
+        // legend's sample (width 3).
+        let lines = svg
+            .lines()
+            .filter(|l| l.contains("<polyline") && l.contains("stroke=\"#1F77B4\""));
+        let widths: Vec<bool> = lines.map(|l| l.contains("stroke-width=\"2\"")).collect();
+        assert_eq!(widths, vec![true, true, true, false], "{svg}");
         assert!(svg.contains("Mar 1"), "dates label the x axis");
     }
 

@@ -129,7 +129,9 @@ fn with_headers(mut res: Response) -> Response {
     };
     set(h, "content-security-policy", CSP);
     set(h, "x-content-type-options", "nosniff");
-    set(h, "referrer-policy", "no-referrer");
+    // `no-referrer` would make browsers send `Origin: null` on form posts, which the origin check
+    // must refuse; `same-origin` keeps referrers from leaving this app and the Origin intact.
+    set(h, "referrer-policy", "same-origin");
     set(h, "x-frame-options", "DENY");
     set(h, "cross-origin-opener-policy", "same-origin");
     set(h, "cross-origin-resource-policy", "same-origin");

@@ -123,25 +123,24 @@ async fn today(State(state): State<AppState>) -> PageResult {
         },
     );
     let counts = knot_counts(&entries);
-    let link = |words: &str| -> &'static str {
-        if words.contains("safety check") {
-            "/assess"
-        } else if words.contains("routine") {
-            "/session"
-        } else if words.contains("plan") {
-            "/plan"
-        } else if words.contains("check-in") {
-            "/checkin"
-        } else if words.contains("Log") {
-            ""
-        } else {
-            ""
+    let link = |action: &str| -> &'static str {
+        match action {
+            "assess" => "/assess",
+            "session" => "/session",
+            "plan" => "/plan",
+            "checkin" => "/checkin",
+            _ => "",
         }
     };
     let page = TodayPage {
         layout: Layout::new(&state, "Today", "today").await?,
         date: now.strftime("%A %-d %B %Y").to_string(),
-        next: t.next.iter().map(|n| (n.clone(), link(n))).collect(),
+        next: t
+            .next
+            .iter()
+            .zip(&t.next_actions)
+            .map(|(n, a)| (n.clone(), link(a)))
+            .collect(),
         routine_minutes: (!t.routine.is_empty()).then_some(t.routine_minutes),
         routine_count: t.routine.len(),
         routine_done: !t.routine.is_empty() && !t.routine_due,

@@ -299,7 +299,7 @@ pub async fn plan(data: &DataOptions, args: PlanArgs) -> Result<()> {
             println!("\nNo exercise plan is made at this level: please get the help above first.");
             return Ok(());
         }
-        PlanOutcome::Plan { stored, .. } => stored,
+        PlanOutcome::Plan { stored, .. } => *stored,
     };
     store.close().await;
     if args.json {

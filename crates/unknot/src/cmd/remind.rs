@@ -227,11 +227,19 @@ async fn set_up(data: &DataOptions, args: &RemindArgs) -> Result<Worker> {
     let store = data.open().await?;
     let catalogue = data.catalogue(Some(&store)).await?;
     let plan = store.plans().await?.pop().map(|p| p.plan);
+    // Flags win; then what was chosen in the web app's Settings; then the plan.
+    let settings = store.settings().await?;
     store.close().await;
-    let every = args.every.unwrap_or_else(|| {
-        plan.as_ref()
-            .map_or(45 * 60, |p| u32::from(p.breaks.every_minutes) * 60)
-    });
+    let every = args
+        .every
+        .or(settings.break_every_minutes.map(|m| u32::from(m) * 60))
+        .unwrap_or_else(|| {
+            plan.as_ref()
+                .map_or(45 * 60, |p| u32::from(p.breaks.every_minutes) * 60)
+        });
+    let quiet = args
+        .quiet_hours
+        .or(settings.quiet_start.zip(settings.quiet_end));
     let mut exercises: Vec<String> = plan
         .as_ref()
         .map(|p| p.breaks.micro_breaks.clone())
@@ -268,8 +276,8 @@ async fn set_up(data: &DataOptions, args: &RemindArgs) -> Result<Worker> {
             every_seconds: every,
             snooze_seconds: args.snooze,
             away_after_seconds: args.away_after,
-            quiet_start: args.quiet_hours.map(|q| q.0),
-            quiet_end: args.quiet_hours.map(|q| q.1),
+            quiet_start: quiet.map(|q| q.0),
+            quiet_end: quiet.map(|q| q.1),
             posture_check_every: plan.as_ref().map_or(3, |p| p.breaks.posture_check_every),
         },
         exercises,

@@ -14,6 +14,7 @@ mod crash;
 mod journal;
 mod library;
 mod remind;
+mod serve;
 mod session;
 mod support;
 mod therapy;

@@ -1,0 +1,224 @@
+//! The API: the OpenAPI document validates against the official OpenAPI 3.1 schema, every
+//! operation it documents is called here and answers with a status it documents, and errors
+//! are problem documents naming the bad value.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use serde_json::{Value, json};
+
+use crate::support::{App, app, plain_answers};
+
+#[tokio::test]
+async fn the_openapi_document_validates_against_the_official_schema() {
+    let app = app().await;
+    let r = app.get("/api/openapi.json").await;
+    assert_eq!(r.status, 200);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let schema: Value =
+        serde_json::from_str(include_str!("../fixtures/openapi-3.1.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A broken document is caught, so the check above can fail.
+    let mut broken = doc.clone();
+    broken["paths"]["/api/v1/today"]["get"]["responses"] = json!("none");
+    assert!(!validator.is_valid(&broken));
+}
+
+/// Calls one operation with sensible inputs and returns its status.
+async fn call(app: &App, method: &str, path: &str, entry_id: &str) -> (u16, String) {
+    let path = path
+        .replace("exercises/{id}", "exercises/bird-dog")
+        .replace("articles/{id}", "articles/heat-or-cold")
+        .replace("{id}", entry_id);
+    let (path, body) = match (method, path.as_str()) {
+        ("post", "/api/v1/entries") => (path, Some(json!({"pain": 4, "note": "from the API"}))),
+        ("put", p) if p.starts_with("/api/v1/entries/") => (path, Some(json!({"pain": 3}))),
+        ("post", "/api/v1/assessments") => (path, Some(plain_answers())),
+        ("post", "/api/v1/checkins") => (
+            path,
+            Some(json!({"pain_now": 3, "peg_pain": 3, "peg_enjoyment": 2, "peg_activity": 3})),
+        ),
+        ("post", "/api/v1/sessions") => (
+            path,
+            Some(
+                json!({"items": [{"exercise": "bird-dog", "status": "done", "seconds": 90}], "pain_before": 4, "pain_after": 3}),
+            ),
+        ),
+        ("post", "/api/v1/therapy") => (
+            path,
+            Some(json!({"kind": "heat", "minutes": 15, "barrier": true})),
+        ),
+        ("put", "/api/v1/settings") => (
+            path,
+            Some(json!({"break_every_minutes": 40, "theme": "light"})),
+        ),
+        ("post", "/api/v1/import") => {
+            let backup = app.get("/api/v1/export/backup.json").await.body;
+            (path, Some(serde_json::from_str(&backup).unwrap()))
+        }
+        ("post", "/api/v1/plan/review") => (path, Some(json!({}))),
+        _ => (path, None),
+    };
+    let path = if path == "/api/v1/search" {
+        "/api/v1/search?q=is+heat+or+ice+better".to_string()
+    } else {
+        path
+    };
+    let r = match body {
+        Some(b) => app.json(&method.to_uppercase(), &path, b).await,
+        None => {
+            app.send(
+                Request::builder()
+                    .method(method.to_uppercase().as_str())
+                    .uri(&path)
+                    .header(header::HOST, "127.0.0.1:7878")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    (r.status.as_u16(), r.body)
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers_with_a_documented_status() {
+    let app = app().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    // The order matters: an entry is made before it is read, changed and deleted, and an
+    // assessment before the plan and check-in.
+    let order = [
+        ("post", "/api/v1/assessments"),
+        ("post", "/api/v1/entries"),
+        ("get", "/api/v1/entries"),
+        ("get", "/api/v1/entries/{id}"),
+        ("put", "/api/v1/entries/{id}"),
+        ("get", "/api/v1/today"),
+        ("get", "/api/v1/trends"),
+        ("get", "/api/v1/plan"),
+        ("get", "/api/v1/session/steps"),
+        ("post", "/api/v1/sessions"),
+        ("post", "/api/v1/therapy"),
+        ("post", "/api/v1/plan/review"),
+        ("post", "/api/v1/checkins"),
+        ("get", "/api/v1/exercises"),
+        ("get", "/api/v1/exercises/{id}"),
+        ("get", "/api/v1/articles"),
+        ("get", "/api/v1/articles/{id}"),
+        ("get", "/api/v1/search"),
+        ("get", "/api/v1/settings"),
+        ("put", "/api/v1/settings"),
+        ("get", "/api/v1/export/backup.json"),
+        ("get", "/api/v1/export/entries.csv"),
+        ("post", "/api/v1/import"),
+        ("delete", "/api/v1/entries/{id}"),
+    ];
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.clone(), p.clone()))
+        })
+        .collect();
+    let tested: BTreeSet<(String, String)> = order
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(
+        documented, tested,
+        "every documented operation is tested, and only those"
+    );
+    let mut entry_id = String::new();
+    for (method, path) in order {
+        let (status, body) = call(&app, method, path, &entry_id).await;
+        if (method, path) == ("post", "/api/v1/entries") {
+            entry_id = serde_json::from_str::<Value>(&body).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+        }
+        let codes = doc["paths"][path][method]["responses"].as_object().unwrap();
+        assert!(
+            codes.contains_key(&status.to_string()),
+            "{method} {path} answered {status}, documented {:?}: {body}",
+            codes.keys().collect::<Vec<_>>()
+        );
+        assert!(status < 400, "{method} {path}: {status} {body}");
+    }
+    // The work above is visible where the pages look.
+    let entries = app.get("/api/v1/entries").await.json();
+    assert!(entries.as_array().unwrap().len() >= 2, "{entries}");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_problem_document_naming_the_value_and_nothing_is_stored() {
+    let app = app().await;
+    let r = app
+        .json("POST", "/api/v1/entries", json!({"pain": 11}))
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.content_type, "application/problem+json");
+    let p = r.json();
+    assert_eq!(p["status"], 422);
+    assert!(p["detail"].as_str().unwrap().contains("11"), "{p}");
+    let r = app
+        .json(
+            "POST",
+            "/api/v1/therapy",
+            json!({"kind": "cold", "minutes": 45, "barrier": true}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["detail"].as_str().unwrap().contains("45"));
+    let r = app
+        .json(
+            "POST",
+            "/api/v1/sessions",
+            json!({"items": [{"exercise": "bird-dogg", "status": "done", "seconds": 3}]}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["detail"].as_str().unwrap().contains("bird-dogg"));
+    let r = app.get("/api/v1/entries?since=soon").await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["detail"].as_str().unwrap().contains("soon"));
+    let r = app.get("/api/v1/entries/nothere").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["code"], "not_found");
+    let r = app
+        .json("POST", "/api/v1/import", json!({"format": "other"}))
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(app.entry_count().await, 0);
+}
+
+#[tokio::test]
+async fn an_emergency_intake_through_the_api_withholds_the_plan() {
+    let app = app().await;
+    let r = app
+        .json(
+            "POST",
+            "/api/v1/assessments",
+            crate::support::emergency_answers(),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.json()["urgency"], "emergency");
+    let plan = app.get("/api/v1/plan").await.json();
+    assert!(plan["plan"].is_null());
+    assert_eq!(plan["urgency"], "emergency");
+    let today = app.get("/api/v1/today").await.json();
+    assert!(today["advice"].as_str().unwrap().len() > 10);
+}

@@ -1,0 +1,9 @@
+//! The web app's integration tests, one binary: pages and forms, the API against its OpenAPI
+//! document, the security rules, and end-to-end runs in a real Chromium.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod api;
+mod browser;
+mod pages;
+mod security;
+mod support;

@@ -1,0 +1,281 @@
+//! Every page renders; the journal form stores entries, refuses bad ones with the value named
+//! and what was typed kept; user text is escaped.
+
+use crate::support::{app, plain_answers};
+
+const PAGES: &[&str] = &[
+    "/",
+    "/journal",
+    "/history",
+    "/session",
+    "/therapy",
+    "/assess",
+    "/checkin",
+    "/plan",
+    "/library",
+    "/library/bird-dog",
+    "/learn",
+    "/learn/heat-or-cold",
+    "/search?q=do+knots+go+away+on+their+own",
+    "/settings",
+];
+
+#[tokio::test]
+async fn every_page_renders_on_an_empty_journal_and_after_an_assessment() {
+    let app = app().await;
+    for round in 0..2 {
+        for p in PAGES {
+            let r = app.get(p).await;
+            assert_eq!(r.status, 200, "{p} (round {round}): {}", r.body);
+            assert!(r.content_type.starts_with("text/html"), "{p}");
+            assert!(r.body.contains("<main id=\"main\""), "{p}");
+            assert!(
+                r.body.contains("does not diagnose"),
+                "{p}: the disclaimer is on every page"
+            );
+        }
+        let r = app
+            .json("POST", "/api/v1/assessments", plain_answers())
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let plan = app.get("/plan").await;
+    assert!(
+        plan.body.contains("Why:"),
+        "the plan gives a reason per exercise"
+    );
+    let session = app.get("/session").await;
+    assert!(
+        session.body.contains("data-steps-url"),
+        "the player appears once there is a plan"
+    );
+}
+
+#[tokio::test]
+async fn the_journal_form_stores_an_entry_with_regions_knots_and_treatments() {
+    let app = app().await;
+    let r = app
+        .post_form(
+            "/journal",
+            &[
+                ("pain_rated", "on"),
+                ("pain", "6"),
+                ("region", "lower-back"),
+                ("region_pain_lower-back", "7"),
+                ("knot", "upper-trapezius:right"),
+                ("tender_upper-trapezius_right", "8"),
+                ("activity", "desk-work"),
+                ("heat_minutes", "15"),
+                ("note", "after the long drive"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.headers["location"], "/journal?done=saved");
+    let entries = app
+        .state
+        .store()
+        .list_entries(Default::default())
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(e.pain.map(|p| p.get()), Some(6));
+    assert_eq!(e.regions[0].region.id(), "lower-back");
+    assert_eq!(e.knots[0].muscle.id(), "upper-trapezius");
+    assert_eq!(e.knots[0].tenderness.get(), 8);
+    assert_eq!(e.treatments.heat_minutes, Some(15));
+    let page = app.get("/journal?done=saved").await;
+    assert!(page.body.contains("Saved."));
+    assert!(page.body.contains("after the long drive"));
+    // Several entries a day are normal.
+    let r = app
+        .post_form("/journal", &[("pain_rated", "on"), ("pain", "3")])
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(app.entry_count().await, 2);
+}
+
+#[tokio::test]
+async fn a_bad_value_is_named_on_the_form_and_nothing_is_stored() {
+    let app = app().await;
+    let r = app
+        .post_form(
+            "/journal",
+            &[
+                ("pain_rated", "on"),
+                ("pain", "4"),
+                ("region", "neck"),
+                ("region_pain_neck", "12"),
+                ("note", "keep this text"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("12"), "the value is named: {}", r.body);
+    assert!(r.body.contains("keep this text"), "what was typed is kept");
+    assert!(r.body.contains("value=\"neck\" id=\"region-neck\" checked"));
+    assert_eq!(app.entry_count().await, 0);
+    let r = app
+        .post_form("/journal", &[("knot", "rhomboid:left")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("did you mean rhomboids?"), "{}", r.body);
+    assert_eq!(app.entry_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_script_in_a_note_renders_inert() {
+    let app = app().await;
+    let evil = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    let r = app
+        .post_form(
+            "/journal",
+            &[("pain_rated", "on"), ("pain", "2"), ("note", evil)],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    for page in ["/journal", "/history"] {
+        let body = app.get(page).await.body;
+        assert!(
+            !body.contains("<script>alert"),
+            "{page} must escape the note"
+        );
+        assert!(!body.contains("<img src=x"), "{page} must escape the note");
+        assert!(
+            body.contains("&#60;script&#62;alert") || body.contains("&lt;script&gt;alert"),
+            "{page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn entries_can_be_edited_and_deleted_from_the_pages() {
+    let app = app().await;
+    app.post_form("/journal", &[("pain_rated", "on"), ("pain", "5")])
+        .await;
+    let id = app
+        .state
+        .store()
+        .list_entries(Default::default())
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
+    let form = app.get(&format!("/journal/{id}/edit")).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("value=\"5\""));
+    let r = app
+        .post_form(
+            &format!("/journal/{id}"),
+            &[("pain_rated", "on"), ("pain", "2"), ("note", "better")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let e = app.state.store().find_entry(&id).await.unwrap();
+    assert_eq!(e.pain.map(|p| p.get()), Some(2));
+    let r = app.post_form(&format!("/journal/{id}/delete"), &[]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(app.entry_count().await, 0);
+    assert_eq!(app.get(&format!("/journal/{id}/edit")).await.status, 404);
+}
+
+#[tokio::test]
+async fn history_filters_by_region_and_names_a_bad_date() {
+    let app = app().await;
+    app.post_form("/journal", &[("region", "neck"), ("region_pain_neck", "4")])
+        .await;
+    app.post_form(
+        "/journal",
+        &[("region", "lower-back"), ("region_pain_lower-back", "6")],
+    )
+    .await;
+    let all = app.get("/history").await;
+    assert!(all.body.contains("2 entries"), "{}", all.body);
+    assert!(
+        all.body.contains("class=\"chart\" role=\"img\""),
+        "charts are SVG drawn on the server"
+    );
+    let neck = app.get("/history?region=neck").await;
+    assert!(neck.body.contains("1 entries"));
+    let bad = app.get("/history?since=yesterdayish").await;
+    assert_eq!(bad.status, 200);
+    assert!(bad.body.contains("yesterdayish"), "the bad value is named");
+}
+
+#[tokio::test]
+async fn an_emergency_assessment_shows_unmissable_advice_everywhere() {
+    let app = app().await;
+    let r = app
+        .post_form(
+            "/assess",
+            &[
+                ("saddle_numbness", "yes"),
+                ("bladder_bowel_change", "yes"),
+                ("age", "50"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let result = app.get("/assess/result").await;
+    assert!(
+        result.body.contains("Get emergency care now"),
+        "{}",
+        result.body
+    );
+    assert!(result.body.contains("role=\"alert\""));
+    let today = app.get("/").await;
+    assert!(
+        today.body.contains("class=\"alert alert-emergency\""),
+        "Today shows the advice first"
+    );
+    let plan = app.get("/plan").await;
+    assert!(plan.body.contains("No exercise plan is made at this level"));
+}
+
+#[tokio::test]
+async fn settings_save_and_refuse_bad_values() {
+    let app = app().await;
+    let r = app
+        .post_form(
+            "/settings",
+            &[
+                ("break_every_minutes", "45"),
+                ("quiet_start", "21:30"),
+                ("quiet_end", "07:00"),
+                ("time_zone", "Europe/Lisbon"),
+                ("theme", "dark"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        app.state
+            .store()
+            .settings()
+            .await
+            .unwrap()
+            .break_every_minutes,
+        Some(45)
+    );
+    assert!(app.get("/").await.body.contains("class=\"theme-dark\""));
+    let r = app
+        .post_form(
+            "/settings",
+            &[("time_zone", "Mars/Olympus"), ("theme", "dark")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Mars/Olympus"));
+    assert_eq!(
+        app.state
+            .store()
+            .settings()
+            .await
+            .unwrap()
+            .time_zone
+            .as_deref(),
+        Some("Europe/Lisbon"),
+        "nothing changed"
+    );
+}
