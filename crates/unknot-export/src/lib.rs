@@ -7,3 +7,5 @@
 #![deny(missing_docs)]
 
 pub mod csv;
+pub mod fhir;
+pub mod ics;

@@ -1,0 +1,554 @@
+//! A FHIR R4 Bundle of the journal, for clinicians' software: a Patient; an Observation per pain
+//! score (LOINC 72514-3, with the body site where the entry named one) and per PEG score
+//! (LOINC 91147-9); a QuestionnaireResponse per assessment and check-in; and a CarePlan of the
+//! current plan (exercise therapy, SNOMED CT 229065009) with one activity per exercise.
+//!
+//! No maintained Rust crate speaks R4 today, so these are small serde structs for exactly the
+//! resources and fields we emit. A test checks every Bundle against the official R4 JSON Schema.
+
+use serde::Serialize;
+use unknot_core::body::Region;
+use unknot_core::intake::Assessment;
+use unknot_core::journal::Entry;
+use unknot_core::outcomes;
+use unknot_core::planner::StoredPlan;
+
+/// The notice the LOINC licence asks every copy of LOINC content to carry.
+pub const LOINC_NOTICE: &str = "This material contains content from LOINC (http://loinc.org). \
+    LOINC is copyright Regenstrief Institute, Inc. and the Logical Observation Identifiers Names \
+    and Codes (LOINC) Committee and is available at no cost under the license at \
+    http://loinc.org/license. LOINC is a registered United States trademark of Regenstrief \
+    Institute, Inc.";
+
+const LOINC: &str = "http://loinc.org";
+const SNOMED: &str = "http://snomed.info/sct";
+const OBS_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+/// The LOINC code for a 0-10 pain severity rating.
+pub const PAIN_LOINC: &str = "72514-3";
+/// The LOINC code for the PEG three-item pain scale score.
+pub const PEG_LOINC: &str = "91147-9";
+/// The SNOMED CT code for exercise therapy.
+pub const EXERCISE_THERAPY_SNOMED: &str = "229065009";
+/// A fixed id for the one person of a local install (FHIR ids in a collection Bundle are
+/// `urn:uuid:` URLs).
+const PATIENT_UUID: &str = "4b6e6f74-0000-4000-8000-000000000001";
+
+/// Who the Bundle is about.
+#[derive(Debug, Clone, Default)]
+pub struct Person {
+    /// Name, when the user gave one.
+    pub name: Option<String>,
+}
+
+/// Everything the Bundle is built from.
+#[derive(Debug, Clone)]
+pub struct Input<'a> {
+    /// The person.
+    pub person: Person,
+    /// Journal entries, oldest first.
+    pub entries: &'a [Entry],
+    /// Assessments and check-ins, oldest first.
+    pub assessments: &'a [Assessment],
+    /// The current plan, if any.
+    pub plan: Option<&'a StoredPlan>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Coding {
+    system: &'static str,
+    code: String,
+    display: String,
+}
+
+#[derive(Serialize)]
+struct CodeableConcept {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    coding: Vec<Coding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Reference {
+    reference: String,
+}
+
+#[derive(Serialize)]
+struct Quantity {
+    value: f64,
+    unit: &'static str,
+    system: &'static str,
+    code: &'static str,
+}
+
+#[derive(Serialize)]
+struct Annotation {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Observation {
+    resource_type: &'static str,
+    id: String,
+    status: &'static str,
+    category: Vec<CodeableConcept>,
+    code: CodeableConcept,
+    subject: Reference,
+    effective_date_time: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_integer: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_quantity: Option<Quantity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_site: Option<CodeableConcept>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    note: Vec<Annotation>,
+}
+
+#[derive(Serialize)]
+struct HumanName {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Patient {
+    resource_type: &'static str,
+    id: String,
+    active: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    name: Vec<HumanName>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_integer: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_boolean: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_string: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QrItem {
+    link_id: String,
+    text: String,
+    answer: Vec<Answer>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QuestionnaireResponse {
+    resource_type: &'static str,
+    id: String,
+    status: &'static str,
+    subject: Reference,
+    authored: String,
+    item: Vec<QrItem>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Repeat {
+    frequency: u32,
+    period: f64,
+    period_unit: &'static str,
+}
+
+#[derive(Serialize)]
+struct Timing {
+    repeat: Repeat,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ActivityDetail {
+    code: CodeableConcept,
+    status: &'static str,
+    description: String,
+    scheduled_timing: Timing,
+}
+
+#[derive(Serialize)]
+struct Activity {
+    detail: ActivityDetail,
+}
+
+#[derive(Serialize)]
+struct Period {
+    start: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CarePlan {
+    resource_type: &'static str,
+    id: String,
+    status: &'static str,
+    intent: &'static str,
+    category: Vec<CodeableConcept>,
+    title: String,
+    description: String,
+    subject: Reference,
+    period: Period,
+    activity: Vec<Activity>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Resource {
+    Patient(Patient),
+    Observation(Box<Observation>),
+    QuestionnaireResponse(QuestionnaireResponse),
+    CarePlan(CarePlan),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BundleEntry {
+    full_url: String,
+    resource: Resource,
+}
+
+#[derive(Serialize)]
+struct Tag {
+    system: &'static str,
+    code: &'static str,
+    display: &'static str,
+}
+
+#[derive(Serialize)]
+struct Meta {
+    tag: Vec<Tag>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Bundle {
+    resource_type: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    meta: Meta,
+    timestamp: String,
+    entry: Vec<BundleEntry>,
+}
+
+/// The SNOMED CT body structure for a region, where one maps cleanly; otherwise words only.
+fn body_site(region: Region) -> CodeableConcept {
+    let code = match region {
+        Region::Neck => Some(("45048000", "Neck structure")),
+        Region::LowerBack => Some(("37822005", "Lower back structure")),
+        Region::Shoulders => Some(("16982005", "Shoulder region structure")),
+        Region::Buttocks => Some(("46862004", "Buttock structure")),
+        Region::Arm => Some(("53120007", "Upper limb structure")),
+        Region::Leg => Some(("61685007", "Lower limb structure")),
+        Region::Chest => Some(("51185008", "Thoracic structure")),
+        // The upper and middle back have no single concept that matches how people use the
+        // words, so they travel as text.
+        Region::UpperBack | Region::MidBack => None,
+    };
+    CodeableConcept {
+        coding: code
+            .map(|(c, d)| Coding {
+                system: SNOMED,
+                code: c.into(),
+                display: d.into(),
+            })
+            .into_iter()
+            .collect(),
+        text: Some(region.label().to_string()),
+    }
+}
+
+fn survey() -> Vec<CodeableConcept> {
+    vec![CodeableConcept {
+        coding: vec![Coding {
+            system: OBS_CATEGORY,
+            code: "survey".into(),
+            display: "Survey".into(),
+        }],
+        text: None,
+    }]
+}
+
+fn pain_code() -> CodeableConcept {
+    CodeableConcept {
+        coding: vec![Coding {
+            system: LOINC,
+            code: PAIN_LOINC.into(),
+            display: "Pain severity - 0-10 verbal numeric rating [Score] - Reported".into(),
+        }],
+        text: Some("Pain, 0 (none) to 10 (worst)".into()),
+    }
+}
+
+fn peg_code() -> CodeableConcept {
+    CodeableConcept {
+        coding: vec![Coding {
+            system: LOINC,
+            code: PEG_LOINC.into(),
+            display: "PEG 3 item pain scale score".into(),
+        }],
+        text: Some("PEG: pain, enjoyment of life, general activity (0-10)".into()),
+    }
+}
+
+fn time(z: &jiff::Zoned) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// A stable UUID for a resource derived from one of ours (`kind` and the source id), so the same
+/// journal always exports the same ids and no two resources share one. Built from two 64-bit
+/// FNV-1a hashes, shaped as a version 8 (custom) UUID.
+fn derived_uuid(kind: &str, id: &str) -> String {
+    let hash = |seed: u64| {
+        let mut h = seed;
+        for b in kind.bytes().chain([0u8]).chain(id.bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    };
+    let (a, b) = (hash(0xcbf2_9ce4_8422_2325), hash(0x84222325_cbf29ce4));
+    let a = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_8000;
+    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+fn subject() -> Reference {
+    Reference {
+        reference: format!("urn:uuid:{PATIENT_UUID}"),
+    }
+}
+
+fn pain_observation(id: String, at: &jiff::Zoned, pain: u8, site: Option<Region>) -> Observation {
+    Observation {
+        resource_type: "Observation",
+        id: id.clone(),
+        status: "final",
+        category: survey(),
+        code: pain_code(),
+        subject: subject(),
+        effective_date_time: time(at),
+        value_integer: Some(i64::from(pain)),
+        value_quantity: None,
+        body_site: site.map(body_site),
+        note: Vec::new(),
+    }
+}
+
+/// Builds the Bundle.
+pub fn bundle(input: &Input, now: &jiff::Zoned) -> serde_json::Value {
+    let mut entry = Vec::new();
+    let mut push = |id: String, resource: Resource| {
+        entry.push(BundleEntry {
+            full_url: format!("urn:uuid:{id}"),
+            resource,
+        });
+    };
+    push(
+        PATIENT_UUID.into(),
+        Resource::Patient(Patient {
+            resource_type: "Patient",
+            id: PATIENT_UUID.into(),
+            active: true,
+            name: input
+                .person
+                .name
+                .iter()
+                .map(|n| HumanName { text: n.clone() })
+                .collect(),
+        }),
+    );
+    for e in input.entries {
+        let base = e.id.as_str();
+        if let Some(p) = e.pain {
+            let id = derived_uuid("pain", base);
+            push(
+                id.clone(),
+                Resource::Observation(Box::new(pain_observation(id, &e.at, p.get(), None))),
+            );
+        }
+        for (i, r) in e.regions.iter().enumerate() {
+            let id = derived_uuid(&format!("region-pain-{i}"), base);
+            push(
+                id.clone(),
+                Resource::Observation(Box::new(pain_observation(
+                    id,
+                    &e.at,
+                    r.pain.get(),
+                    Some(r.region),
+                ))),
+            );
+        }
+    }
+    for a in input.assessments {
+        let ans = &a.answers;
+        if let (Some(p), Some(en), Some(ac)) = (ans.peg_pain, ans.peg_enjoyment, ans.peg_activity) {
+            let id = derived_uuid("peg", &a.id);
+            push(
+                id.clone(),
+                Resource::Observation(Box::new(Observation {
+                    resource_type: "Observation",
+                    id,
+                    status: "final",
+                    category: survey(),
+                    code: peg_code(),
+                    subject: subject(),
+                    effective_date_time: time(&a.at),
+                    value_integer: None,
+                    value_quantity: Some(Quantity {
+                        value: (outcomes::peg(p, en, ac) * 100.0).round() / 100.0,
+                        unit: "score",
+                        system: "http://unitsofmeasure.org",
+                        code: "{score}",
+                    }),
+                    body_site: None,
+                    note: vec![Annotation {
+                        text: format!(
+                            "Pain {}, enjoyment of life {}, general activity {} (each 0-10)",
+                            p.get(),
+                            en.get(),
+                            ac.get()
+                        ),
+                    }],
+                })),
+            );
+        }
+        let mut item = Vec::new();
+        let mut int = |link: &str, text: &str, v: Option<u8>| {
+            if let Some(v) = v {
+                item.push(QrItem {
+                    link_id: link.into(),
+                    text: text.into(),
+                    answer: vec![Answer {
+                        value_integer: Some(i64::from(v)),
+                        value_boolean: None,
+                        value_string: None,
+                    }],
+                });
+            }
+        };
+        int("pain_now", "Pain now (0-10)", ans.pain_now.map(|s| s.get()));
+        int(
+            "peg_pain",
+            "Average pain in the past week (0-10)",
+            ans.peg_pain.map(|s| s.get()),
+        );
+        int(
+            "peg_enjoyment",
+            "Pain interfered with enjoyment of life (0-10)",
+            ans.peg_enjoyment.map(|s| s.get()),
+        );
+        int(
+            "peg_activity",
+            "Pain interfered with general activity (0-10)",
+            ans.peg_activity.map(|s| s.get()),
+        );
+        for (i, p) in ans.psfs.iter().flatten().enumerate() {
+            item.push(QrItem {
+                link_id: format!("psfs_{}", i + 1),
+                text: format!("How well can you {}? (0 unable, 10 as before)", p.activity),
+                answer: vec![Answer {
+                    value_integer: Some(i64::from(p.score.get())),
+                    value_boolean: None,
+                    value_string: None,
+                }],
+            });
+        }
+        if item.is_empty() {
+            continue;
+        }
+        let id = derived_uuid("questionnaire-response", &a.id);
+        push(
+            id.clone(),
+            Resource::QuestionnaireResponse(QuestionnaireResponse {
+                resource_type: "QuestionnaireResponse",
+                id,
+                status: "completed",
+                subject: subject(),
+                authored: time(&a.at),
+                item,
+            }),
+        );
+    }
+    if let Some(stored) = input.plan {
+        let p = &stored.plan;
+        let therapy = || CodeableConcept {
+            coding: vec![Coding {
+                system: SNOMED,
+                code: EXERCISE_THERAPY_SNOMED.into(),
+                display: "Exercise therapy".into(),
+            }],
+            text: None,
+        };
+        let id = derived_uuid("care-plan", &p.version.to_string());
+        push(
+            id.clone(),
+            Resource::CarePlan(CarePlan {
+                resource_type: "CarePlan",
+                id,
+                status: "active",
+                intent: "plan",
+                category: vec![therapy()],
+                title: format!("Self-care exercise plan, version {}", p.version),
+                description: format!(
+                    "About {} minutes a day; a break from sitting every {} minutes.",
+                    p.total_seconds.div_ceil(60),
+                    p.breaks.every_minutes
+                ),
+                subject: subject(),
+                period: Period {
+                    start: stored.created.to_string(),
+                },
+                activity: p
+                    .routine
+                    .iter()
+                    .map(|i| Activity {
+                        detail: ActivityDetail {
+                            code: CodeableConcept {
+                                text: Some(i.name.clone()),
+                                ..therapy()
+                            },
+                            status: "in-progress",
+                            description: format!("{}: {}", i.name, i.dosage.describe()),
+                            scheduled_timing: Timing {
+                                repeat: Repeat {
+                                    frequency: 1,
+                                    period: 1.0,
+                                    period_unit: "d",
+                                },
+                            },
+                        },
+                    })
+                    .collect(),
+            }),
+        );
+    }
+    let b = Bundle {
+        resource_type: "Bundle",
+        kind: "collection",
+        meta: Meta {
+            tag: vec![Tag {
+                system: "http://loinc.org",
+                code: "license-notice",
+                display: LOINC_NOTICE,
+            }],
+        },
+        timestamp: time(now),
+        entry,
+    };
+    serde_json::to_value(&b).unwrap_or(serde_json::Value::Null)
+}

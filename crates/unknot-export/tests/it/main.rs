@@ -1,0 +1,9 @@
+//! The exports, checked by independent readers: the FHIR Bundle against the official R4 JSON
+//! Schema.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod csv;
+mod fhir;
+mod ics;
+mod sample;
