@@ -65,6 +65,8 @@ pub struct Settings {
     pub time_zone: Option<String>,
     /// Colour theme.
     pub theme: Theme,
+    /// The user's name, for the visit summary and the FHIR Patient (never required).
+    pub name: Option<String>,
 }
 
 impl Default for Settings {
@@ -77,6 +79,7 @@ impl Default for Settings {
             quiet_end: None,
             time_zone: None,
             theme: Theme::System,
+            name: None,
         }
     }
 }
@@ -98,6 +101,15 @@ impl Settings {
                 "quiet_end",
                 format!("{:?}", self.quiet_end),
                 "give both the start and the end of quiet hours, or neither",
+            ));
+        }
+        if let Some(name) = &self.name
+            && name.chars().count() > 100
+        {
+            return Err(InputError::malformed(
+                "name",
+                name.chars().take(20).collect::<String>(),
+                "keep the name under 100 characters",
             ));
         }
         if let Some(zone) = &self.time_zone

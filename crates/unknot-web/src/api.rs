@@ -42,7 +42,8 @@ use crate::{AppState, WebError};
         today, list_entries, create_entry, get_entry, update_entry, delete_entry, trends,
         create_assessment, create_checkin, get_plan, review_plan, session_steps, create_session,
         create_therapy, list_exercises, get_exercise, list_articles, get_article, search,
-        get_settings, put_settings, export_backup, export_csv, import_backup
+        get_settings, put_settings, export_backup, export_csv, export_fhir, export_calendar,
+        import_backup
     ),
     components(schemas(Problem, AnyObject, SessionInput, TherapyInput, SearchHit, ImportResult)),
     tags((name = "journal"), (name = "coach"), (name = "library"), (name = "data"))
@@ -79,6 +80,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/settings", get(get_settings).put(put_settings))
         .route("/api/v1/export/backup.json", get(export_backup))
         .route("/api/v1/export/entries.csv", get(export_csv))
+        .route("/api/v1/export/fhir.json", get(export_fhir))
+        .route("/api/v1/export/calendar.ics", get(export_calendar))
+        .route("/calendar.ics", get(export_calendar))
         .route(
             "/api/v1/import",
             post(import_backup).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
@@ -746,6 +750,63 @@ async fn export_csv(
             ),
         ],
         buf,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/export/fhir.json", tag = "data",
+    responses((status = 200, description = "A FHIR R4 Bundle: Patient, pain and PEG Observations, QuestionnaireResponses, CarePlan", body = AnyObject)))]
+async fn export_fhir(State(state): State<AppState>) -> Result<Response, WebError> {
+    let backup = state.store().backup().await?;
+    let bundle = unknot_export::fhir::bundle(
+        &unknot_export::fhir::Input {
+            person: unknot_export::fhir::Person {
+                name: state.settings().name,
+            },
+            entries: &backup.entries,
+            assessments: &backup.assessments,
+            plan: backup.plans.last(),
+        },
+        &state.now(),
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/fhir+json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"unknot-fhir.json\"",
+            ),
+        ],
+        serde_json::to_vec_pretty(&bundle).map_err(|e| WebError::Internal(e.to_string()))?,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/export/calendar.ics", tag = "data",
+    responses(
+        (status = 200, description = "The plan as an iCalendar feed (also at /calendar.ics for subscribing)", content_type = "text/calendar", body = String),
+        (status = 409, description = "No plan yet", body = Problem, content_type = "application/problem+json")))]
+async fn export_calendar(State(state): State<AppState>) -> Result<Response, WebError> {
+    let now = state.now();
+    let plan = state.store().plans().await?.pop().ok_or_else(|| {
+        WebError::Conflict("no plan yet: do the safety check, then open Plan".into())
+    })?;
+    let start = jiff::Timestamp::from_second(plan.created.as_second())
+        .map(|t| t.to_zoned(now.time_zone().clone()).date())
+        .unwrap_or(now.date());
+    let text = unknot_export::ics::calendar(
+        &plan,
+        &unknot_export::ics::Schedule {
+            start,
+            routine_at: jiff::civil::Time::constant(18, 0, 0, 0),
+            checkin_at: jiff::civil::Time::constant(9, 0, 0, 0),
+            alarm_minutes_before: 10,
+        },
+        now.timestamp(),
+    );
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        text,
     )
         .into_response())
 }

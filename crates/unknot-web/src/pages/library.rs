@@ -240,6 +240,8 @@ struct SettingsPage {
     quiet_start: String,
     quiet_end: String,
     time_zone: String,
+    name: String,
+    calendar_url: String,
     themes: Vec<(&'static str, bool)>,
 }
 
@@ -250,6 +252,7 @@ struct SettingsQuery {
 
 async fn settings_page(
     state: &AppState,
+    calendar_url: &str,
     shown: &Settings,
     message: Option<String>,
     error: Option<String>,
@@ -266,6 +269,8 @@ async fn settings_page(
         quiet_start: time(shown.quiet_start).unwrap_or_default(),
         quiet_end: time(shown.quiet_end).unwrap_or_default(),
         time_zone: shown.time_zone.clone().unwrap_or_default(),
+        name: shown.name.clone().unwrap_or_default(),
+        calendar_url: calendar_url.to_string(),
         themes: ["system", "light", "dark"]
             .into_iter()
             .map(|t| (t, t == shown.theme.id()))
@@ -274,7 +279,16 @@ async fn settings_page(
     Ok(render(&page))
 }
 
-async fn settings(State(state): State<AppState>, Query(q): Query<SettingsQuery>) -> PageResult {
+async fn settings(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<SettingsQuery>,
+) -> PageResult {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost:7878");
+    let calendar_url = format!("http://{host}/calendar.ics");
     let message = match q.done.as_deref() {
         Some("saved") => Some("Settings saved.".to_string()),
         Some(other) if other.starts_with("imported") => Some(format!(
@@ -286,7 +300,7 @@ async fn settings(State(state): State<AppState>, Query(q): Query<SettingsQuery>)
         )),
         _ => None,
     };
-    settings_page(&state, &state.settings(), message, None).await
+    settings_page(&state, &calendar_url, &state.settings(), message, None).await
 }
 
 /// Reads the settings form.
@@ -318,6 +332,7 @@ pub fn settings_from_form(pairs: &Pairs) -> Result<Settings, WebError> {
         quiet_end: time("quiet_end")?,
         time_zone: one(pairs, "time_zone").map(str::to_string),
         theme: Theme::parse(one(pairs, "theme").unwrap_or("system"))?,
+        name: one(pairs, "name").map(str::to_string),
     };
     s.check()?;
     Ok(s)
@@ -337,7 +352,8 @@ async fn save_settings(State(state): State<AppState>, Form(pairs): Form<Pairs>) 
                 time_zone: one(&pairs, "time_zone").map(str::to_string),
                 ..state.settings()
             };
-            let mut res = settings_page(&state, &shown, None, Some(e.to_string())).await?;
+            let mut res =
+                settings_page(&state, "/calendar.ics", &shown, None, Some(e.to_string())).await?;
             *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
@@ -386,8 +402,14 @@ async fn import(State(state): State<AppState>, mut form: Multipart) -> PageResul
             summary.added, summary.updated
         ))),
         Err(WebError::Input(e)) => {
-            let mut res =
-                settings_page(&state, &state.settings(), None, Some(e.to_string())).await?;
+            let mut res = settings_page(
+                &state,
+                "/calendar.ics",
+                &state.settings(),
+                None,
+                Some(e.to_string()),
+            )
+            .await?;
             *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }

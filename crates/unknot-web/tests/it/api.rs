@@ -118,6 +118,8 @@ async fn every_documented_operation_answers_with_a_documented_status() {
         ("put", "/api/v1/settings"),
         ("get", "/api/v1/export/backup.json"),
         ("get", "/api/v1/export/entries.csv"),
+        ("get", "/api/v1/export/fhir.json"),
+        ("get", "/api/v1/export/calendar.ics"),
         ("post", "/api/v1/import"),
         ("delete", "/api/v1/entries/{id}"),
     ];

@@ -11,6 +11,7 @@ mod backup;
 mod bad_input;
 mod coach;
 mod crash;
+mod exports;
 mod journal;
 mod library;
 mod remind;
