@@ -1,11 +1,17 @@
 //! Renders unknot's journal into formats other software reads.
 //!
-//! CSV for spreadsheets lives here today; FHIR R4, iCalendar and the visit report join it. Each
-//! renderer takes core types and a writer, and never touches the database.
+//! CSV for spreadsheets, FHIR R4 for clinical software, iCalendar for calendars, and the visit
+//! summary as HTML and PDF, with the SVG charts and body map they share with the web app. Each
+//! renderer takes core types and never touches the database.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bodymap;
+pub mod charts;
 pub mod csv;
 pub mod fhir;
 pub mod ics;
+pub mod report;
+pub mod report_html;
+pub mod report_pdf;

@@ -153,7 +153,69 @@ pub struct Today {
     pub next_actions: Vec<&'static str>,
 }
 
+/// What the visit summary is built from, for one period.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    /// Entries in the period, in the user's time zone, oldest first.
+    pub entries: Vec<Entry>,
+    /// Every assessment and check-in (scores compare the first with the latest).
+    pub assessments: Vec<Assessment>,
+    /// Sessions in the period.
+    pub sessions: Vec<SessionRecord>,
+    /// The current plan.
+    pub plan: Option<StoredPlan>,
+    /// The name from the settings.
+    pub name: Option<String>,
+}
+
 impl Store {
+    /// Loads what the visit summary for the local dates `since..=until` needs, with times in
+    /// `zone`.
+    pub async fn report_data(
+        &self,
+        since: jiff::civil::Date,
+        until: jiff::civil::Date,
+        zone: &jiff::tz::TimeZone,
+    ) -> Result<ReportData, StoreError> {
+        let time = |e: jiff::Error| StoreError::Time(e.to_string());
+        let start = since.to_zoned(zone.clone()).map_err(time)?.timestamp();
+        let end = until
+            .tomorrow()
+            .and_then(|d| d.to_zoned(zone.clone()))
+            .map_err(time)?
+            .timestamp();
+        let entries = self
+            .list_entries(EntryRange {
+                since: Some(start),
+                until: Some(end - jiff::SignedDuration::from_millis(1)),
+                last: None,
+            })
+            .await?
+            .into_iter()
+            .map(|mut e| {
+                e.at = e.at.with_time_zone(zone.clone());
+                e
+            })
+            .collect();
+        let sessions = self
+            .sessions_since(start)
+            .await?
+            .into_iter()
+            .filter(|s| s.at.timestamp() < end)
+            .map(|mut s| {
+                s.at = s.at.with_time_zone(zone.clone());
+                s
+            })
+            .collect();
+        Ok(ReportData {
+            entries,
+            assessments: self.assessments().await?,
+            sessions,
+            plan: self.plans().await?.pop(),
+            name: self.settings().await?.name,
+        })
+    }
+
     /// Everything the user has, as a backup (`unknot export --format json`, the web app's
     /// download): entries, their own exercises, assessments, plan versions, sessions, breaks.
     pub async fn backup(&self) -> Result<unknot_core::backup::Backup, StoreError> {

@@ -17,7 +17,8 @@ mod open;
 mod plans;
 
 pub use coach::{
-    CheckinOutcome, PlanOutcome, ReviewOutcome, Scores, Today, compare, current_answers, scores,
+    CheckinOutcome, PlanOutcome, ReportData, ReviewOutcome, Scores, Today, compare,
+    current_answers, scores,
 };
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary};

@@ -325,7 +325,7 @@ impl FormView {
             cold_minutes: t.cold_minutes.map(|m| m.to_string()).unwrap_or_default(),
             medications: t.medications.join(", "),
             note: entry.note.clone().unwrap_or_default(),
-            map: crate::bodymap::svg(crate::bodymap::Mode::Picker {
+            map: unknot_export::bodymap::svg(unknot_export::bodymap::Mode::Picker {
                 regions: &regions,
                 knots: &knots,
             }),

@@ -12,13 +12,13 @@
 
 mod api;
 mod assets;
-pub mod bodymap;
-pub mod charts;
 mod entry_form;
 mod error;
 mod pages;
 mod security;
 mod state;
+
+pub use unknot_export::{bodymap, charts};
 
 use std::net::SocketAddr;
 

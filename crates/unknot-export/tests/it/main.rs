@@ -6,4 +6,5 @@
 mod csv;
 mod fhir;
 mod ics;
+mod report;
 mod sample;

@@ -13,10 +13,10 @@ use unknot_core::triage::{Triage, Urgency, triage};
 use unknot_store::PlanOutcome;
 
 use super::{Layout, PageResult, render, see_other};
-use crate::charts::{self, Series};
 use crate::entry_form::{Pairs, one};
 use crate::security::check_form_token;
 use crate::{AppState, WebError};
+use unknot_export::charts::{self, Series};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

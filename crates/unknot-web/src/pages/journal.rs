@@ -16,11 +16,12 @@ use unknot_core::trends::{self, TrendOptions};
 use unknot_store::EntryRange;
 
 use super::{Layout, PageResult, render, see_other};
-use crate::charts::{self, Series};
 use crate::entry_form::{self, FormView, Pairs};
 use crate::security::check_form_token;
 use crate::state::CachedBody;
-use crate::{AppState, WebError, bodymap};
+use crate::{AppState, WebError};
+use unknot_export::bodymap;
+use unknot_export::charts::{self, Series};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

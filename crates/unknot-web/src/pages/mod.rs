@@ -5,6 +5,7 @@
 mod coach;
 pub(crate) mod journal;
 mod library;
+mod report;
 
 use askama::Template;
 use axum::Router;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .merge(journal::routes())
         .merge(coach::routes())
         .merge(library::routes())
+        .merge(report::routes())
 }
 
 /// What the shared layout shows: title, the current menu item, the form token, the theme, and

@@ -18,6 +18,7 @@ const PAGES: &[&str] = &[
     "/learn/heat-or-cold",
     "/search?q=do+knots+go+away+on+their+own",
     "/settings",
+    "/report",
 ];
 
 #[tokio::test]
@@ -278,4 +279,51 @@ async fn settings_save_and_refuse_bad_values() {
         Some("Europe/Lisbon"),
         "nothing changed"
     );
+}
+
+#[tokio::test]
+async fn the_visit_summary_and_calendar_come_from_the_journal() {
+    let app = app().await;
+    app.json("POST", "/api/v1/assessments", plain_answers())
+        .await;
+    app.post_form(
+        "/journal",
+        &[
+            ("pain_rated", "on"),
+            ("pain", "6"),
+            ("knot", "rhomboids:left"),
+            ("tender_rhomboids_left", "7"),
+            ("note", "stiff after the drive"),
+        ],
+    )
+    .await;
+    let view = app
+        .get("/report/view?notes=yes&questions=Is+this+a+disc%3F%0ACan+I+run%3F")
+        .await;
+    assert_eq!(view.status, 200);
+    for fact in [
+        "Rhomboids (left): once",
+        "stiff after the drive",
+        "Is this a disc?",
+        "Can I run?",
+        "not a diagnosis",
+    ] {
+        assert!(view.body.contains(fact), "{fact}: {}", view.body);
+    }
+    let csp = view.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    let pdf = app.get("/report.pdf").await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    let bad = app.get("/report/view?since=last+blue+moon").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("last blue moon"));
+    // The plan is made when Plan is first opened; then the calendar has it.
+    assert_eq!(app.get("/calendar.ics").await.status, 409);
+    app.get("/plan").await;
+    let ics = app.get("/calendar.ics").await;
+    assert_eq!(ics.status, 200);
+    assert!(ics.content_type.starts_with("text/calendar"));
+    assert!(ics.body.contains("RRULE:FREQ=DAILY") && ics.body.contains("RRULE:FREQ=WEEKLY"));
 }

@@ -185,7 +185,7 @@ pub async fn export(data: &DataOptions, args: ExportArgs) -> Result<()> {
 
 /// Writes to a temporary file beside `path`, syncs it, then renames it into place, so a crash
 /// leaves either the old file or the whole new one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

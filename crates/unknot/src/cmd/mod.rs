@@ -14,6 +14,7 @@ mod learn;
 mod library;
 mod plan;
 mod remind;
+mod report;
 mod serve;
 mod session;
 mod therapy;
@@ -89,6 +90,8 @@ pub enum Command {
     Learn(learn::LearnArgs),
     /// Ask a question in your own words and get the best matching articles and exercises.
     Ask(learn::AskArgs),
+    /// Write a one-page summary (PDF or HTML) to take to your doctor or physiotherapist.
+    Report(report::ReportArgs),
     /// Fill an empty journal with made-up example entries, to try unknot out or to measure it.
     Demo(demo::DemoArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -116,6 +119,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Library(args) => library::run(&cli.data, args).await,
         Command::Learn(args) => learn::learn(&cli.data, args).await,
         Command::Ask(args) => learn::ask(&cli.data, args).await,
+        Command::Report(args) => report::run(&cli.data, args).await,
         Command::Demo(args) => demo::run(&cli.data, args).await,
         Command::Completions(args) => completions::run(args),
     }

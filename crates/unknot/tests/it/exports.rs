@@ -133,3 +133,67 @@ fn a_calendar_needs_a_plan_and_a_backup_refuses_a_period() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("25:00"));
 }
+
+#[test]
+fn report_writes_a_pdf_whose_text_holds_the_facts() {
+    for s in Sandbox::all() {
+        journal(&s);
+        let pdf = s.dir.path().join("summary.pdf");
+        let out = s.ok(&[
+            "report",
+            "--since",
+            "2026-02-15",
+            "--until",
+            "2026-03-31",
+            "--out",
+            &pdf.to_string_lossy(),
+            "--notes",
+            "--question",
+            "Should I keep running?",
+        ]);
+        assert!(out.contains("Wrote"), "{out}");
+        let text = std::process::Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) must be installed");
+        assert!(text.status.success());
+        let flat = String::from_utf8_lossy(&text.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for fact in [
+            "38 years old",
+            "Pain in the lower back",
+            "Rhomboids (left): once",
+            "Heat",
+            "first, \"quoted\"",
+            "Should I keep running?",
+            "3 journal entries",
+        ] {
+            assert!(
+                flat.contains(fact),
+                "{}: missing {fact:?} in {flat}",
+                s.label
+            );
+        }
+        let html = s.dir.path().join("summary.html");
+        s.ok(&[
+            "report",
+            "--since",
+            "2026-02-15",
+            "--until",
+            "2026-03-31",
+            "--out",
+            &html.to_string_lossy(),
+        ]);
+        assert!(
+            std::fs::read_to_string(&html)
+                .unwrap()
+                .contains("Rhomboids (left): once")
+        );
+        let out = s.run(&["report", "--out", "summary.docx"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("summary.docx"));
+    }
+}

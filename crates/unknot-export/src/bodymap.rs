@@ -30,7 +30,7 @@ pub enum Mode<'a> {
 }
 
 /// Where a region is drawn: rectangles in the back view (`false`) or front view (`true`).
-fn region_shapes(region: Region) -> &'static [(bool, f32, f32, f32, f32)] {
+pub fn region_shapes(region: Region) -> &'static [(bool, f32, f32, f32, f32)] {
     match region {
         Region::Neck => &[(false, 90.0, 50.0, 20.0, 18.0)],
         Region::Shoulders => &[
@@ -58,7 +58,7 @@ fn region_shapes(region: Region) -> &'static [(bool, f32, f32, f32, f32)] {
 }
 
 /// Where a muscle's spot sits: (front view?, height, distance from the midline).
-fn muscle_spot(muscle: Muscle) -> (bool, f32, f32) {
+pub fn muscle_spot(muscle: Muscle) -> (bool, f32, f32) {
     match muscle {
         Muscle::Suboccipitals => (false, 52.0, 7.0),
         Muscle::LevatorScapulae => (false, 64.0, 13.0),
@@ -83,7 +83,7 @@ fn muscle_spot(muscle: Muscle) -> (bool, f32, f32) {
 }
 
 /// The x position of a spot on `side` (the person's side) in its view.
-fn spot_x(front: bool, dx: f32, side: Side) -> f32 {
+pub fn spot_x(front: bool, dx: f32, side: Side) -> f32 {
     let centre = if front { 300.0 } else { 100.0 };
     // Back view: the person's left is the viewer's left. Front view: mirrored.
     let sign = match (side, front) {
@@ -95,7 +95,7 @@ fn spot_x(front: bool, dx: f32, side: Side) -> f32 {
 }
 
 /// The sides a spot is drawn for: left and right for paired muscles, the middle otherwise.
-fn drawn_sides(muscle: Muscle) -> Vec<Side> {
+pub fn drawn_sides(muscle: Muscle) -> Vec<Side> {
     let sides = muscle.sides();
     if sides.contains(&Side::Left) {
         vec![Side::Left, Side::Right]

@@ -1,0 +1,122 @@
+//! The visit summary in the app: a small form (period, notes, questions), then the print-friendly
+//! page or the PDF, both made by `unknot-export` exactly as `unknot report` makes them.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use unknot_export::report::{self, Input};
+
+use super::journal::{HistoryQuery, resolve};
+use super::{Layout, PageResult, render};
+use crate::{AppState, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/report", get(form))
+        .route("/report/view", get(view))
+        .route("/report.pdf", get(pdf))
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct FormPage {
+    layout: Layout,
+    since: String,
+    until: String,
+}
+
+/// The summary's options, from the form's query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportQuery {
+    since: Option<String>,
+    until: Option<String>,
+    notes: Option<String>,
+    questions: Option<String>,
+}
+
+async fn form(State(state): State<AppState>) -> PageResult {
+    let (since, until, _) = resolve(&HistoryQuery::default(), &state.now())?;
+    let page = FormPage {
+        layout: Layout::new(&state, "Visit summary", "history").await?,
+        since: since.to_string(),
+        until: until.to_string(),
+    };
+    Ok(render(&page))
+}
+
+async fn build(state: &AppState, q: &ReportQuery) -> Result<report::Report, WebError> {
+    let now = state.now();
+    let (since, until, _) = resolve(
+        &HistoryQuery {
+            since: q.since.clone(),
+            until: q.until.clone(),
+            region: None,
+        },
+        &now,
+    )?;
+    let questions: Vec<String> = q
+        .questions
+        .as_deref()
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.trim().chars().take(500).collect::<String>())
+        .filter(|l| !l.is_empty())
+        .take(20)
+        .collect();
+    let d = state
+        .store()
+        .report_data(since, until, now.time_zone())
+        .await?;
+    Ok(report::build(&Input {
+        name: d.name.clone(),
+        since,
+        until,
+        entries: &d.entries,
+        assessments: &d.assessments,
+        sessions: &d.sessions,
+        plan: d.plan.as_ref(),
+        catalogue: state.catalogue(),
+        include_notes: q.notes.is_some(),
+        questions,
+    }))
+}
+
+async fn view(State(state): State<AppState>, Query(q): Query<ReportQuery>) -> PageResult {
+    let r = build(&state, &q).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            // The summary is a standalone page with its own inline stylesheet and no scripts:
+            // allow exactly that, and nothing else.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; \
+                 form-action 'none'; frame-ancestors 'none'",
+            ),
+        ],
+        unknot_export::report_html::html(&r),
+    )
+        .into_response())
+}
+
+async fn pdf(
+    State(state): State<AppState>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, super::PageError> {
+    let r = build(&state, &q).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"unknot-summary.pdf\"",
+            ),
+        ],
+        unknot_export::report_pdf::pdf(&r),
+    )
+        .into_response())
+}
