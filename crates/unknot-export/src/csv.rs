@@ -222,6 +222,46 @@ pub fn write_scores(
     Ok(())
 }
 
+/// The four CSV files (entries, knots, sessions, scores) in one zip archive.
+pub fn write_zip(
+    entries: &[Entry],
+    sessions: &[unknot_core::adapt::SessionRecord],
+    assessments: &[unknot_core::intake::Assessment],
+) -> Result<Vec<u8>, CsvError> {
+    let zip_err = |e: zip::result::ZipError| CsvError(::csv::Error::from(std::io::Error::other(e)));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let files: [(&str, Vec<u8>); 4] = [
+        ("entries.csv", {
+            let mut b = Vec::new();
+            write_entries(entries, &mut b)?;
+            b
+        }),
+        ("knots.csv", {
+            let mut b = Vec::new();
+            write_knots(entries, &mut b)?;
+            b
+        }),
+        ("sessions.csv", {
+            let mut b = Vec::new();
+            write_sessions(sessions, &mut b)?;
+            b
+        }),
+        ("scores.csv", {
+            let mut b = Vec::new();
+            write_scores(assessments, &mut b)?;
+            b
+        }),
+    ];
+    for (name, bytes) in files {
+        zip.start_file(name, options).map_err(zip_err)?;
+        zip.write_all(&bytes)
+            .map_err(|e| CsvError(::csv::Error::from(e)))?;
+    }
+    Ok(zip.finish().map_err(zip_err)?.into_inner())
+}
+
 fn iso(z: &jiff::Zoned) -> String {
     z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }

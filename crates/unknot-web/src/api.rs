@@ -42,7 +42,7 @@ use crate::{AppState, WebError};
         today, list_entries, create_entry, get_entry, update_entry, delete_entry, trends,
         create_assessment, create_checkin, get_plan, review_plan, session_steps, create_session,
         create_therapy, list_exercises, get_exercise, list_articles, get_article, search,
-        get_settings, put_settings, export_backup, export_csv, export_fhir, export_calendar,
+        get_settings, put_settings, export_backup, export_csv, export_csv_kind, export_fhir, export_calendar,
         import_backup
     ),
     components(schemas(Problem, AnyObject, SessionInput, TherapyInput, SearchHit, ImportResult)),
@@ -80,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/settings", get(get_settings).put(put_settings))
         .route("/api/v1/export/backup.json", get(export_backup))
         .route("/api/v1/export/entries.csv", get(export_csv))
+        .route("/api/v1/export/csv", get(export_csv_kind))
         .route("/api/v1/export/fhir.json", get(export_fhir))
         .route("/api/v1/export/calendar.ics", get(export_calendar))
         .route("/calendar.ics", get(export_calendar))
@@ -807,6 +808,104 @@ async fn export_calendar(State(state): State<AppState>) -> Result<Response, WebE
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         text,
+    )
+        .into_response())
+}
+
+/// Which CSV to export, and the period.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvKindQuery {
+    /// `entries`, `knots`, `sessions`, `scores`, or `zip` for all four in one archive.
+    kind: String,
+    /// First day, YYYY-MM-DD (default: everything).
+    since: Option<String>,
+    /// Last day, YYYY-MM-DD (default: today).
+    until: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/export/csv", tag = "data", params(CsvKindQuery),
+    responses(
+        (status = 200, description = "One CSV file with a header row (or a zip of all four)", content_type = "text/csv", body = String),
+        (status = 422, description = "An unknown kind or a bad date, named", body = Problem, content_type = "application/problem+json")))]
+async fn export_csv_kind(
+    State(state): State<AppState>,
+    Query(q): Query<CsvKindQuery>,
+) -> Result<Response, WebError> {
+    use unknot_export::csv as c;
+    let now = state.now();
+    let since_given = q.since.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let (since, until, _) = resolve(
+        &HistoryQuery {
+            since: if since_given {
+                q.since
+            } else {
+                Some("1970-01-01".into())
+            },
+            until: q.until,
+            region: None,
+        },
+        &now,
+    )?;
+    let d = state
+        .store()
+        .report_data(since, until, now.time_zone())
+        .await?;
+    let zone = now.time_zone().clone();
+    let start = since
+        .to_zoned(zone.clone())
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let assessments: Vec<_> = d
+        .assessments
+        .into_iter()
+        .filter(|a| a.at.timestamp() >= start.timestamp() && a.at.date() <= until)
+        .collect();
+    let mut buf = Vec::new();
+    let io = |e: unknot_export::csv::CsvError| WebError::Internal(e.to_string());
+    let (kind, name) = match q.kind.as_str() {
+        "entries" => (
+            c::write_entries(&d.entries, &mut buf).map_err(io),
+            "entries.csv",
+        ),
+        "knots" => (
+            c::write_knots(&d.entries, &mut buf).map_err(io),
+            "knots.csv",
+        ),
+        "sessions" => (
+            c::write_sessions(&d.sessions, &mut buf).map_err(io),
+            "sessions.csv",
+        ),
+        "scores" => (
+            c::write_scores(&assessments, &mut buf).map_err(io),
+            "scores.csv",
+        ),
+        "zip" => {
+            buf = c::write_zip(&d.entries, &d.sessions, &assessments).map_err(io)?;
+            (Ok(()), "unknot-csv.zip")
+        }
+        other => {
+            return Err(WebError::Input(unknot_core::InputError::malformed(
+                "kind",
+                other,
+                "expected entries, knots, sessions, scores or zip",
+            )));
+        }
+    };
+    kind?;
+    let content_type = if name.ends_with(".zip") {
+        "application/zip"
+    } else {
+        "text/csv; charset=utf-8"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"unknot-{name}\""),
+            ),
+        ],
+        buf,
     )
         .into_response())
 }

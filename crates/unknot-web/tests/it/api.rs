@@ -66,10 +66,10 @@ async fn call(app: &App, method: &str, path: &str, entry_id: &str) -> (u16, Stri
         ("post", "/api/v1/plan/review") => (path, Some(json!({}))),
         _ => (path, None),
     };
-    let path = if path == "/api/v1/search" {
-        "/api/v1/search?q=is+heat+or+ice+better".to_string()
-    } else {
-        path
+    let path = match path.as_str() {
+        "/api/v1/search" => "/api/v1/search?q=is+heat+or+ice+better".to_string(),
+        "/api/v1/export/csv" => "/api/v1/export/csv?kind=zip".to_string(),
+        _ => path,
     };
     let r = match body {
         Some(b) => app.json(&method.to_uppercase(), &path, b).await,
@@ -118,6 +118,7 @@ async fn every_documented_operation_answers_with_a_documented_status() {
         ("put", "/api/v1/settings"),
         ("get", "/api/v1/export/backup.json"),
         ("get", "/api/v1/export/entries.csv"),
+        ("get", "/api/v1/export/csv"),
         ("get", "/api/v1/export/fhir.json"),
         ("get", "/api/v1/export/calendar.ics"),
         ("post", "/api/v1/import"),
@@ -196,6 +197,9 @@ async fn bad_input_is_a_problem_document_naming_the_value_and_nothing_is_stored(
     let r = app.get("/api/v1/entries?since=soon").await;
     assert_eq!(r.status, 422);
     assert!(r.json()["detail"].as_str().unwrap().contains("soon"));
+    let r = app.get("/api/v1/export/csv?kind=spreadsheet").await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["detail"].as_str().unwrap().contains("spreadsheet"));
     let r = app.get("/api/v1/entries/nothere").await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["code"], "not_found");

@@ -124,19 +124,7 @@ pub async fn export(data: &DataOptions, args: ExportArgs) -> Result<()> {
         Format::Json => backup::render(&full).into_bytes(),
         Format::Csv => csv(args.kind)?,
         Format::CsvZip => {
-            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-            let options = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated);
-            for (name, kind) in [
-                ("entries.csv", CsvKind::Entries),
-                ("knots.csv", CsvKind::Knots),
-                ("sessions.csv", CsvKind::Sessions),
-                ("scores.csv", CsvKind::Scores),
-            ] {
-                zip.start_file(name, options)?;
-                zip.write_all(&csv(kind)?)?;
-            }
-            zip.finish()?.into_inner()
+            unknot_export::csv::write_zip(&full.entries, &full.sessions, &full.assessments)?
         }
         Format::Fhir => {
             let bundle = unknot_export::fhir::bundle(
