@@ -43,5 +43,12 @@ run() {
 run "Today page" "/"
 run "entry list (API)" "/api/v1/entries?limit=50"
 echo
+echo "== a fresh render after each write (cache miss): 20 times POST an entry, then time GET /"
+for _ in $(seq 20); do
+  curl -fs -o /dev/null -H 'content-type: application/json' -d '{"pain": 4}' \
+    "http://127.0.0.1:$port/api/v1/entries"
+  curl -fs -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/"
+done | sort -n | awk '{a[NR]=$1} END {printf "Today after a write: median %.1f ms, max %.1f ms\n", a[int((NR+1)/2)]*1000, a[NR]*1000}'
+echo
 echo "== resident memory of the server after the runs"
 grep VmRSS "/proc/$server/status"

@@ -13,6 +13,7 @@ pub mod backup;
 pub mod body;
 pub mod catalogue;
 pub mod error;
+pub mod figure;
 pub mod habits;
 mod ids;
 pub mod intake;
