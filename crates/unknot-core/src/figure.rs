@@ -465,11 +465,7 @@ impl Pose {
             // The foot points forward from a shin that stands on it, and carries on along a shin
             // that lies on the floor (pointed, as when kneeling or lying face down).
             let upright = norm(legs[i].1 - 180.0).abs() < 60.0;
-            let foot_angle = if upright {
-                legs[i].1 - 90.0
-            } else {
-                legs[i].1
-            };
+            let foot_angle = if upright { legs[i].1 - 90.0 } else { legs[i].1 };
             toes[i] = if front {
                 ankles[i]
             } else {
@@ -498,11 +494,7 @@ impl Pose {
         let dy = if on_chair {
             SEAT + length::LIMB
         } else {
-            let low = s
-                .points()
-                .iter()
-                .map(|p| p.1)
-                .fold(f32::MAX, f32::min);
+            let low = s.points().iter().map(|p| p.1).fold(f32::MAX, f32::min);
             floor + length::LIMB - low
         };
         s.shift(self.x, dy + self.lift);
@@ -620,41 +612,56 @@ pub fn joint_angles(p: &Pose, view: View) -> Vec<(&'static str, f32, f32, f32)> 
         ("near", p.arm, p.forearm),
         ("far", p.far_arm, p.far_forearm),
     ] {
-        // Shoulder flexion: 0 arm down by the side, 90 forward, 180 overhead, negative behind.
-        let shoulder = norm(p.chest + 180.0 - arm);
+        // Shoulder flexion: 0 arm down by the side, 90 forward, 180 overhead, negative behind;
+        // counted from -90 to 270 so an arm just past overhead is not mistaken for one behind.
+        let shoulder = norm(p.chest + 180.0 - arm - 90.0) + 90.0;
         let elbow = norm(arm - forearm);
         if side {
             out.push((
-                if name == "near" { "near shoulder" } else { "far shoulder" },
+                if name == "near" {
+                    "near shoulder"
+                } else {
+                    "far shoulder"
+                },
                 shoulder,
                 -70.0,
                 190.0,
             ));
             out.push((
-                if name == "near" { "near elbow" } else { "far elbow" },
+                if name == "near" {
+                    "near elbow"
+                } else {
+                    "far elbow"
+                },
                 elbow,
                 -10.0,
                 160.0,
             ));
         } else {
             out.push((
-                if name == "near" { "right shoulder" } else { "left shoulder" },
-                shoulder.abs(),
+                if name == "near" {
+                    "right shoulder"
+                } else {
+                    "left shoulder"
+                },
+                // Abduction either way from the side: the same on both sides of the body.
+                norm(p.chest + 180.0 - arm).abs(),
                 0.0,
                 190.0,
             ));
             out.push((
-                if name == "near" { "right elbow" } else { "left elbow" },
+                if name == "near" {
+                    "right elbow"
+                } else {
+                    "left elbow"
+                },
                 elbow.abs(),
                 0.0,
                 160.0,
             ));
         }
     }
-    for (name, thigh, shin) in [
-        ("near", p.thigh, p.shin),
-        ("far", p.far_thigh, p.far_shin),
-    ] {
+    for (name, thigh, shin) in [("near", p.thigh, p.shin), ("far", p.far_thigh, p.far_shin)] {
         // Hip flexion: 0 standing, 90 sitting, negative when the thigh goes behind the trunk.
         let hip = norm(180.0 - (thigh - p.trunk));
         let knee = norm(shin - thigh);
@@ -665,7 +672,8 @@ pub fn joint_angles(p: &Pose, view: View) -> Vec<(&'static str, f32, f32, f32)> 
             (false, _) => ("left hip", "left knee"),
         };
         if side {
-            out.push((hip_name, hip, -35.0, 150.0));
+            // Up to 160: sitting back on the heels (child's pose) folds the hip that far.
+            out.push((hip_name, hip, -35.0, 160.0));
             out.push((knee_name, knee, -5.0, 165.0));
         } else {
             out.push((hip_name, hip.abs(), 0.0, 100.0));
@@ -691,15 +699,17 @@ pub fn check(figure: &Figure) -> Vec<FigureProblem> {
     if !(1.0..=30.0).contains(&figure.cycle_seconds) {
         problems.push(FigureProblem {
             keyframe: 0,
-            message: format!(
-                "cycle_seconds {} is outside 1 to 30",
-                figure.cycle_seconds
-            ),
+            message: format!("cycle_seconds {} is outside 1 to 30", figure.cycle_seconds),
         });
     }
     for (i, pose) in figure.poses().iter().enumerate() {
         let k = i + 1;
-        let mut bad = |message: String| problems.push(FigureProblem { keyframe: k, message });
+        let mut bad = |message: String| {
+            problems.push(FigureProblem {
+                keyframe: k,
+                message,
+            })
+        };
         for (name, value, lo, hi) in joint_angles(pose, figure.view) {
             if value < lo - 0.01 || value > hi + 0.01 {
                 bad(format!(
@@ -711,13 +721,16 @@ pub fn check(figure: &Figure) -> Vec<FigureProblem> {
         let s = pose.skeleton(figure.view, figure.prop, base);
         let pts = s.points();
         if let Some(p) = pts.iter().find(|p| p.1 < -0.001) {
-            bad(format!("a limb goes through the floor at ({:.2}, {:.2})", p.0, p.1));
+            bad(format!(
+                "a limb goes through the floor at ({:.2}, {:.2})",
+                p.0, p.1
+            ));
         }
-        if let Some(p) = pts
-            .iter()
-            .find(|p| p.0.abs() > FRAME_X || p.1 > FRAME_Y)
-        {
-            bad(format!("the figure leaves its frame at ({:.2}, {:.2})", p.0, p.1));
+        if let Some(p) = pts.iter().find(|p| p.0.abs() > FRAME_X || p.1 > FRAME_Y) {
+            bad(format!(
+                "the figure leaves its frame at ({:.2}, {:.2})",
+                p.0, p.1
+            ));
         }
         match place(figure.prop, &s) {
             Placed::Circle(c, r) => {
@@ -799,13 +812,15 @@ pub enum Shape {
 fn highlighted(id: Option<&str>) -> &'static [&'static str] {
     match id.unwrap_or("") {
         "neck" | "suboccipitals" | "levator-scapulae" | "upper-trapezius" => &["neck"],
-        "upper-back" | "rhomboids" | "middle-trapezius" | "lower-trapezius"
-        | "thoracic-erector-spinae" | "mid-back" | "latissimus-dorsi" | "infraspinatus" => {
-            &["chest"]
-        }
-        "lower-back" | "lumbar-erector-spinae" | "multifidus" | "quadratus-lumborum" => {
-            &["trunk"]
-        }
+        "upper-back"
+        | "rhomboids"
+        | "middle-trapezius"
+        | "lower-trapezius"
+        | "thoracic-erector-spinae"
+        | "mid-back"
+        | "latissimus-dorsi"
+        | "infraspinatus" => &["chest"],
+        "lower-back" | "lumbar-erector-spinae" | "multifidus" | "quadratus-lumborum" => &["trunk"],
         "shoulders" | "supraspinatus" => &["arm"],
         "chest" | "pectoralis-minor" => &["chest", "arm"],
         "buttocks" | "gluteus-maximus" | "gluteus-medius" | "piriformis" => &["hip"],
@@ -864,11 +879,7 @@ pub fn shapes(figure: &Figure, pose: &Pose) -> Vec<Shape> {
         Role::Body
     };
     let limb_role = |part: &str, default: Role| {
-        if on(part) {
-            Role::Highlight
-        } else {
-            default
-        }
+        if on(part) { Role::Highlight } else { default }
     };
     for i in [1usize, 0] {
         let role = if i == 1 { far_role } else { Role::Body };
@@ -876,8 +887,18 @@ pub fn shapes(figure: &Figure, pose: &Pose) -> Vec<Shape> {
         out.push(line(s.knees[i], s.ankles[i], w, role));
         out.push(line(s.ankles[i], s.toes[i], w * 0.8, role));
         if i == 1 {
-            out.push(line(s.shoulders[i], s.elbows[i], w * 0.9, limb_role("arm", role)));
-            out.push(line(s.elbows[i], s.hands[i], w * 0.85, limb_role("forearm", role)));
+            out.push(line(
+                s.shoulders[i],
+                s.elbows[i],
+                w * 0.9,
+                limb_role("arm", role),
+            ));
+            out.push(line(
+                s.elbows[i],
+                s.hands[i],
+                w * 0.85,
+                limb_role("forearm", role),
+            ));
         }
     }
     if figure.view == View::Front {
@@ -948,7 +969,9 @@ mod tests {
 
     #[test]
     fn standing_is_about_as_tall_as_an_adult_and_rests_on_the_floor() {
-        let s = Base::Standing.pose().skeleton(View::Side, Prop::None, Base::Standing);
+        let s = Base::Standing
+            .pose()
+            .skeleton(View::Side, Prop::None, Base::Standing);
         let top = s.head.1 + length::HEAD;
         assert!((1.6..1.9).contains(&top), "{top}");
         let low = s.points().iter().map(|p| p.1).fold(f32::MAX, f32::min);
@@ -968,7 +991,11 @@ mod tests {
             Base::SideLying,
             Base::LongSitting,
         ] {
-            let f = figure(base, Prop::None, vec![Keyframe::default(), Keyframe::default()]);
+            let f = figure(
+                base,
+                Prop::None,
+                vec![Keyframe::default(), Keyframe::default()],
+            );
             assert_eq!(check(&f), vec![], "{base:?}");
         }
     }
@@ -988,7 +1015,9 @@ mod tests {
         );
         let problems = check(&knee_backwards);
         assert!(
-            problems.iter().any(|p| p.keyframe == 2 && p.message.contains("knee")),
+            problems
+                .iter()
+                .any(|p| p.keyframe == 2 && p.message.contains("knee")),
             "{problems:?}"
         );
         let one_frame = figure(Base::Standing, Prop::None, vec![Keyframe::default()]);
@@ -1015,7 +1044,11 @@ mod tests {
                 },
             ],
         );
-        assert!(check(&off_frame).iter().any(|p| p.message.contains("frame")));
+        assert!(
+            check(&off_frame)
+                .iter()
+                .any(|p| p.message.contains("frame"))
+        );
     }
 
     #[test]

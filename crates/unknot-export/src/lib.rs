@@ -11,6 +11,7 @@ pub mod bodymap;
 pub mod charts;
 pub mod csv;
 pub mod fhir;
+pub mod figure_svg;
 pub mod ics;
 pub mod report;
 pub mod report_html;

@@ -43,7 +43,7 @@
   var player = $("player");
   if (player) {
     var speed = parseFloat(player.getAttribute("data-speed")) || 1;
-    var data = null, i = 0, left = 0, paused = false, timer = null, started = null;
+    var data = null, i = 0, left = 0, paused = false, timer = null, started = null, shownFigure = -1;
     var spent = [], status = [];
     var PHASE = { get_ready: "Get ready", hold: "Hold", reps: "Reps", switch_sides: "Switch sides", rest: "Rest" };
     fetch(player.getAttribute("data-steps-url"), { headers: { Accept: "application/json" } })
@@ -55,6 +55,13 @@
       $("phase").textContent = PHASE[step.phase] + (step.side ? " · " + step.side + " side" : "") +
         " · set " + step.set + " of " + step.sets;
       $("exercise-name").textContent = item.name;
+      if (step.item !== shownFigure) {
+        // The figure is SVG drawn by the server from the exercise's poses (no script inside).
+        var box = $("figure"), doc = new DOMParser().parseFromString(item.figure || "<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml");
+        box.textContent = "";
+        if (doc.documentElement && doc.documentElement.nodeName === "svg") box.appendChild(document.importNode(doc.documentElement, true));
+        shownFigure = step.item;
+      }
       var what = step.phase === "reps" ? step.reps + " slow reps" :
         step.rep ? "Hold " + step.rep[0] + " of " + step.rep[1] : item.dose;
       $("detail").textContent = what;

@@ -443,6 +443,8 @@ struct StepsItem<'a> {
     steps: &'a [String],
     cues: &'a [String],
     stop_if: &'a [String],
+    /// The animated figure (SVG), empty when the exercise has none.
+    figure: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/session/steps", tag = "coach", params(StepsQuery),
@@ -465,6 +467,7 @@ async fn session_steps(
                 steps: &e.steps,
                 cues: &e.cues,
                 stop_if: &e.stop_if,
+                figure: crate::pages::library::figure_html(e).0,
             })
         })
         .collect();

@@ -524,6 +524,7 @@ pub fn exercise(catalogue: &unknot_core::catalogue::Catalogue) -> Result<String>
         harder: Vec::new(),
         articles: Vec::new(),
         sources: vec![CLINICIAN_SOURCE.to_string()],
+        figure: None,
     };
     Ok(toml::to_string(&exercise)?)
 }

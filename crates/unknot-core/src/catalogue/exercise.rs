@@ -119,6 +119,10 @@ pub struct Exercise {
     pub articles: Vec<String>,
     /// Sources (ids in `sources.toml`).
     pub sources: Vec<String>,
+    /// How to draw it: a posed figure with two or more keyframes (see `figure`). Every exercise
+    /// in the built-in library has one; the user's own may leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<crate::figure::Figure>,
 }
 
 impl Exercise {

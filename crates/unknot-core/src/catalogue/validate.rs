@@ -369,6 +369,26 @@ impl Loader {
                 "\"none\" cannot be combined with other equipment",
             ));
         }
+        if let Some(fig) = &ex.figure {
+            if let Some(h) = &fig.highlight
+                && h.parse::<crate::body::Region>().is_err()
+                && h.parse::<crate::body::Muscle>().is_err()
+            {
+                errors.push(err(
+                    file,
+                    "figure.highlight",
+                    &format!("'{h}' is neither a region nor a muscle id"),
+                ));
+            }
+            for p in crate::figure::check(fig) {
+                let field = if p.keyframe == 0 {
+                    "figure".to_string()
+                } else {
+                    format!("figure.keyframes[{}]", p.keyframe)
+                };
+                errors.push(err(file, &field, &p.message));
+            }
+        }
         let d = &ex.dosage;
         if d.hold_seconds.is_none() && d.reps.is_none() {
             errors.push(err(file, "dosage", "give hold_seconds, reps, or both"));

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod adapt;
+mod figures;
 mod plan;
 mod triage_properties;
 mod triage_vignettes;

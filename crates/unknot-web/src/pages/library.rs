@@ -104,6 +104,8 @@ struct ExercisePage<'a> {
     equipment: String,
     dose: String,
     sources: Vec<String>,
+    figure: String,
+    figure_strip: String,
 }
 
 async fn exercise(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
@@ -124,8 +126,24 @@ async fn exercise(State(state): State<AppState>, Path(id): Path<String>) -> Page
             .join(", "),
         dose: e.dosage.describe(),
         sources: citations(catalogue, &e.sources),
+        figure: figure_html(e).0,
+        figure_strip: figure_html(e).1,
     };
     Ok(render(&page))
+}
+
+/// The exercise's animated figure and its keyframes side by side (shown instead when the
+/// person prefers reduced motion), both labelled with the name and first step.
+pub fn figure_html(e: &unknot_core::catalogue::Exercise) -> (String, String) {
+    use unknot_export::figure_svg;
+    let Some(f) = &e.figure else {
+        return (String::new(), String::new());
+    };
+    let alt = figure_svg::alt_text(&e.name, e.steps.first().map(String::as_str));
+    (
+        figure_svg::animated(f, &alt),
+        figure_svg::strip(f, &format!("{alt} (the positions side by side)")),
+    )
 }
 
 #[derive(Template)]

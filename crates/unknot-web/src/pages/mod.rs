@@ -4,7 +4,7 @@
 
 mod coach;
 pub(crate) mod journal;
-mod library;
+pub(crate) mod library;
 mod report;
 
 use askama::Template;
