@@ -334,7 +334,7 @@ pub fn contact_sheet(items: &[SheetItem]) -> String {
         let _ = write!(
             out,
             "<g transform=\"translate({x:.0} {y:.0})\"><rect x=\"4\" y=\"4\" width=\"{:.0}\" height=\"{:.0}\" \
-             fill=\"none\" stroke=\"#d5d8dc\"/><text x=\"14\" y=\"44\" font-family=\"sans-serif\" font-size=\"34\" \
+             fill=\"none\" stroke=\"#d5d8dc\"/><text x=\"14\" y=\"44\" font-family=\"sans-serif\" font-size=\"26\" \
              fill=\"#1b1f23\">{}</text>",
             cell_w - 8.0,
             cell_h - 8.0,

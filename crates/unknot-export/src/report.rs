@@ -83,6 +83,8 @@ pub struct Report {
     pub treatments: Vec<(String, String)>,
     /// Adherence to the plan, in words.
     pub adherence: Option<String>,
+    /// The plan's exercises: name, dose, and the figure to draw (when the exercise has one).
+    pub routine: Vec<(String, String, Option<unknot_core::figure::Figure>)>,
     /// Past injuries and other history the user gave.
     pub history: Vec<String>,
     /// Notes the user chose to include, with their dates.
@@ -414,6 +416,23 @@ pub fn build(input: &Input) -> Report {
         )
     });
 
+    let routine = input
+        .plan
+        .map(|p| {
+            p.plan
+                .routine
+                .iter()
+                .map(|i| {
+                    let e = input.catalogue.exercise(&i.exercise);
+                    (
+                        e.map_or(i.name.clone(), |e| e.name.clone()),
+                        i.dosage.describe(),
+                        e.and_then(|e| e.figure.clone()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut history = Vec::new();
     if let Some(a) = intake {
         let x = &a.answers;
@@ -512,6 +531,7 @@ pub fn build(input: &Input) -> Report {
         scores,
         treatments,
         adherence,
+        routine,
         history,
         notes,
         questions: input

@@ -23,7 +23,10 @@ border-bottom:1px solid #bbb;padding-bottom:.15rem}table{border-collapse:collaps
 th,td{text-align:left;padding:.25rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}\
 .meta{color:#444}.flag{border:2px solid #a4221b;background:#fde8e6;padding:.5rem .75rem}\
 .cols{display:flex;gap:1rem;align-items:flex-start}.cols>div{flex:1}\
-svg{max-width:100%;height:auto}svg.bodymap{max-width:16rem}\
+svg{max-width:100%;height:auto}\
+.routine{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.5rem}\
+.routine figure{margin:0;border:1px solid #ddd;padding:.4rem;break-inside:avoid}\
+svg.figure-strip{width:100%;height:auto}svg.bodymap{max-width:16rem}\
 svg.bodymap .body>*{fill:#e8e2d9}svg.bodymap .hot{fill:#d6611e}svg.bodymap text{font-size:12px;fill:#444}\
 .foot{color:#444;font-size:.9rem;margin-top:1.5rem}\
 @media print{body{margin:0;max-width:none}a{color:#111}.noprint{display:none}}";
@@ -141,6 +144,25 @@ pub fn html(r: &Report) -> String {
     }
     if let Some(a) = &r.adherence {
         let _ = write!(o, "<h2>Adherence to the plan</h2><p>{}</p>", esc(a));
+    }
+    if !r.routine.is_empty() {
+        o.push_str("<h2>The plan's exercises</h2><div class=\"routine\">");
+        for (name, dose, figure) in &r.routine {
+            o.push_str("<figure>");
+            if let Some(f) = figure {
+                o.push_str(&crate::figure_svg::strip(
+                    f,
+                    &crate::figure_svg::alt_text(name, None),
+                ));
+            }
+            let _ = write!(
+                o,
+                "<figcaption><strong>{}</strong>: {}</figcaption></figure>",
+                esc(name),
+                esc(dose)
+            );
+        }
+        o.push_str("</div>");
     }
     if !r.history.is_empty() {
         o.push_str("<h2>History</h2><ul>");

@@ -364,6 +364,77 @@ impl Writer {
         self.y = oy - mh - 8.0;
     }
 
+    /// The plan's exercises, four to a row: the figure's end position with its name and dose.
+    fn routine(&mut self, r: &Report) {
+        use unknot_core::figure::{FRAME_X, FRAME_Y, Role, Shape, shapes};
+        let cols = 4;
+        let cell_w = WIDTH / cols as f32;
+        let fig_h = 70.0;
+        let cell_h = fig_h + 34.0;
+        for row in r.routine.chunks(cols) {
+            self.ensure(cell_h);
+            let top = self.y;
+            for (c, (name, dose, figure)) in row.iter().enumerate() {
+                let x0 = MARGIN + c as f32 * cell_w;
+                if let Some(f) = figure
+                    && let Some(pose) = f.pose(f.keyframes.len().saturating_sub(1))
+                {
+                    let scale = (cell_w - 8.0) / (2.0 * FRAME_X);
+                    let scale = scale.min(fig_h / FRAME_Y);
+                    let map = |p: (f32, f32)| {
+                        (
+                            x0 + 4.0 + (p.0 + FRAME_X) * scale,
+                            top - fig_h + p.1 * scale,
+                        )
+                    };
+                    for shape in shapes(f, &pose) {
+                        let (r_, g, b) = match shape_role(&shape) {
+                            Role::Highlight => (0.84, 0.38, 0.12),
+                            Role::Far | Role::Prop | Role::Floor => (0.65, 0.68, 0.72),
+                            Role::Body => (0.11, 0.37, 0.54),
+                        };
+                        match shape {
+                            Shape::Line {
+                                from, to, width, ..
+                            } => {
+                                let (a, b2) = (map(from), map(to));
+                                self.page
+                                    .set_stroke_rgb(r_, g, b)
+                                    .set_line_width((width * scale).max(0.6))
+                                    .set_line_cap(pdf_writer::types::LineCapStyle::RoundCap)
+                                    .move_to(a.0, a.1)
+                                    .line_to(b2.0, b2.1)
+                                    .stroke();
+                            }
+                            Shape::Circle { centre, radius, .. } => {
+                                let c = map(centre);
+                                self.page.set_fill_rgb(r_, g, b);
+                                circle(&mut self.page, c.0, c.1, radius * scale);
+                                self.page.fill_nonzero();
+                            }
+                        }
+                    }
+                    self.page.set_fill_rgb(0.0, 0.0, 0.0);
+                }
+                let label = wrap(name, 8.5, true, cell_w - 6.0);
+                for (i, line) in label.iter().take(2).enumerate() {
+                    self.text_at(
+                        x0 + 2.0,
+                        top - fig_h - 10.0 - 10.0 * i as f32,
+                        line,
+                        8.5,
+                        true,
+                    );
+                }
+                let dose_line = wrap(dose, 7.5, false, cell_w - 6.0);
+                if let Some(first) = dose_line.first() {
+                    self.text_at(x0 + 2.0, top - fig_h - 30.0, first, 7.5, false);
+                }
+            }
+            self.y = top - cell_h;
+        }
+    }
+
     fn finish(mut self, title: &str) -> Vec<u8> {
         let last = std::mem::replace(&mut self.page, Content::new());
         self.pages.push(last);
@@ -418,6 +489,13 @@ impl Writer {
             pdf.stream(content_id, &content.finish());
         }
         pdf.finish()
+    }
+}
+
+fn shape_role(s: &unknot_core::figure::Shape) -> unknot_core::figure::Role {
+    match s {
+        unknot_core::figure::Shape::Line { role, .. }
+        | unknot_core::figure::Shape::Circle { role, .. } => *role,
     }
 }
 
@@ -502,6 +580,10 @@ pub fn pdf(r: &Report) -> Vec<u8> {
     if let Some(a) = &r.adherence {
         w.heading("Adherence to the plan");
         w.para(a, 10.0, false, 0.0);
+    }
+    if !r.routine.is_empty() {
+        w.heading("The plan's exercises");
+        w.routine(r);
     }
     if !r.history.is_empty() {
         w.heading("History");

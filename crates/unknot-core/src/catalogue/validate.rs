@@ -377,7 +377,7 @@ impl Loader {
                 errors.push(err(
                     file,
                     "figure.highlight",
-                    &format!("'{h}' is neither a region nor a muscle id"),
+                    format!("'{h}' is neither a region nor a muscle id"),
                 ));
             }
             for p in crate::figure::check(fig) {
@@ -386,7 +386,7 @@ impl Loader {
                 } else {
                     format!("figure.keyframes[{}]", p.keyframe)
                 };
-                errors.push(err(file, &field, &p.message));
+                errors.push(err(file, &field, p.message));
             }
         }
         let d = &ex.dosage;

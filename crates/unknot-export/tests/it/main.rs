@@ -5,6 +5,7 @@
 
 mod csv;
 mod fhir;
+mod figures;
 mod ics;
 mod report;
 mod sample;

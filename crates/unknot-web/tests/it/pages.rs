@@ -327,3 +327,29 @@ async fn the_visit_summary_and_calendar_come_from_the_journal() {
     assert!(ics.content_type.starts_with("text/calendar"));
     assert!(ics.body.contains("RRULE:FREQ=DAILY") && ics.body.contains("RRULE:FREQ=WEEKLY"));
 }
+
+#[tokio::test]
+async fn exercise_pages_and_the_player_carry_the_animated_figure() {
+    let app = app().await;
+    let page = app.get("/library/bird-dog").await.body;
+    assert!(
+        page.contains("class=\"figure figure-anim\""),
+        "animated figure"
+    );
+    assert!(page.contains("<animate "));
+    assert!(page.contains("aria-label=\"Figure showing Bird dog: Kneel on all fours"));
+    assert!(
+        page.contains("class=\"fig-still\""),
+        "the reduced-motion strip is there too"
+    );
+    let steps = app
+        .get("/api/v1/session/steps?exercise=bird-dog")
+        .await
+        .json();
+    assert!(
+        steps["items"][0]["figure"]
+            .as_str()
+            .unwrap()
+            .starts_with("<svg")
+    );
+}

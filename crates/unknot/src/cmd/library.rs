@@ -95,6 +95,13 @@ pub enum LibraryCmd {
         #[arg(long)]
         replace: bool,
     },
+    /// Draw every exercise's figure in a grid (a contact sheet) to check the library at a
+    /// glance: SVG, or PNG rasterised here.
+    Sheet {
+        /// Where to write it: FILE.svg or FILE.png.
+        #[arg(long, short, value_name = "FILE", default_value = "unknot-figures.svg")]
+        out: PathBuf,
+    },
     /// Remove one of your own exercises.
     Remove {
         /// Its id.
@@ -129,6 +136,7 @@ pub async fn run(data: &DataOptions, args: LibraryArgs) -> Result<()> {
             };
             add(data, &store, &catalogue, text, replace).await
         }
+        Some(LibraryCmd::Sheet { out }) => sheet(&catalogue, &out),
         Some(LibraryCmd::Remove { id, yes }) => {
             if catalogue.origin(&id) != Some(&format!("your library/exercises/{id}.toml")) {
                 return Err(usage(format!(
@@ -355,5 +363,81 @@ async fn add(
         .await
         .context("could not save the exercise")?;
     println!("Added {id} to your library. See it with: unknot library show {id}");
+    Ok(())
+}
+
+/// `unknot library sheet`: every figure in a grid, as SVG or PNG.
+fn sheet(catalogue: &Catalogue, out: &std::path::Path) -> Result<()> {
+    use unknot_export::figure_svg::{SheetItem, contact_sheet};
+    let png = match out.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("png") => true,
+        Some(e) if e.eq_ignore_ascii_case("svg") => false,
+        _ => {
+            return Err(usage(format!(
+                "--out {}: name a .svg or .png file",
+                out.display()
+            )));
+        }
+    };
+    let items: Vec<SheetItem> = catalogue
+        .exercises()
+        .filter_map(|e| {
+            e.figure.as_ref().map(|f| SheetItem {
+                id: &e.id,
+                name: &e.name,
+                figure: f,
+            })
+        })
+        .collect();
+    let without = catalogue.exercises().count() - items.len();
+    let svg = contact_sheet(&items);
+    let bytes = if png {
+        let mut options = resvg::usvg::Options::default();
+        let db = options.fontdb_mut();
+        db.load_system_fonts();
+        // Generic families map to Arial and friends by default; use whichever sans and mono
+        // faces this system has, so the names show (the drawings need no fonts).
+        let families: Vec<String> = db
+            .faces()
+            .flat_map(|f| f.families.iter().map(|(name, _)| name.clone()))
+            .collect();
+        let family = |wanted: &[&str]| -> Option<String> {
+            wanted
+                .iter()
+                .find_map(|w| families.iter().find(|name| name == w).cloned())
+        };
+        if let Some(sans) = family(&["DejaVu Sans", "Liberation Sans", "Noto Sans", "FreeSans"]) {
+            db.set_sans_serif_family(sans);
+        }
+        if let Some(mono) = family(&["DejaVu Sans Mono", "Liberation Mono", "Noto Sans Mono"]) {
+            db.set_monospace_family(mono);
+        }
+        let tree = resvg::usvg::Tree::from_str(&svg, &options)
+            .map_err(|e| anyhow::anyhow!("cannot draw the sheet: {e}"))?;
+        let size = tree.size().to_int_size();
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+            .ok_or_else(|| anyhow::anyhow!("the sheet is too large to draw"))?;
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::default(),
+            &mut pixmap.as_mut(),
+        );
+        pixmap
+            .encode_png()
+            .map_err(|e| anyhow::anyhow!("cannot encode the PNG: {e}"))?
+    } else {
+        svg.into_bytes()
+    };
+    super::backup::write_atomically(out, &bytes)?;
+    println!(
+        "Wrote {} ({} figures{}).",
+        out.display(),
+        items.len(),
+        if without > 0 {
+            format!("; {without} of your own exercises have none")
+        } else {
+            String::new()
+        }
+    );
     Ok(())
 }

@@ -277,8 +277,11 @@ fn run_tui(runner: &mut Runner, catalogue: &Catalogue, args: &SessionArgs) -> Re
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut clock = Clock::new(args.speed);
     let mut quit_early = false;
+    let started = std::time::Instant::now();
     while !runner.done() {
-        terminal.draw(|f| draw(f, runner, catalogue, color))?;
+        // The figure moves at the exercise's own tempo (sped up with --speed, like the timers).
+        let seconds = started.elapsed().as_secs_f32() * args.speed as f32;
+        terminal.draw(|f| draw(f, runner, catalogue, color, seconds))?;
         if event::poll(Duration::from_millis(100))?
             && let TermEvent::Key(key) = event::read()?
             && key.kind == KeyEventKind::Press
@@ -310,7 +313,10 @@ fn run_tui(runner: &mut Runner, catalogue: &Catalogue, args: &SessionArgs) -> Re
     Ok(quit_early)
 }
 
-fn draw(f: &mut ratatui::Frame, runner: &Runner, catalogue: &Catalogue, color: bool) {
+/// Smallest terminal that gets the figure beside the steps.
+const FIGURE_MIN: (u16, u16) = (100, 26);
+
+fn draw(f: &mut ratatui::Frame, runner: &Runner, catalogue: &Catalogue, color: bool, seconds: f32) {
     let v = runner.view();
     let bold = TuiStyle::default().add_modifier(Modifier::BOLD);
     let accent = if color {
@@ -375,7 +381,28 @@ fn draw(f: &mut ratatui::Frame, runner: &Runner, catalogue: &Catalogue, color: b
         lines.push(Line::from(""));
         lines.push(Line::from(format!("Next: {next}")));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), areas[2]);
+    let figure = runner
+        .item()
+        .and_then(|i| catalogue.exercise(&i.exercise))
+        .and_then(|e| e.figure.as_ref());
+    let size = f.area();
+    let text_area = match figure {
+        Some(fig) if size.width >= FIGURE_MIN.0 && size.height >= FIGURE_MIN.1 => {
+            let split =
+                Layout::horizontal([Constraint::Min(40), Constraint::Length(44)]).split(areas[2]);
+            // Hold the end position during a hold, the start while getting ready, and move
+            // through the keyframes otherwise.
+            let t = match step.phase {
+                Phase::Hold => 0.5,
+                Phase::GetReady | Phase::Rest | Phase::SwitchSides => 0.0,
+                Phase::Reps => seconds / fig.cycle_seconds.max(0.5),
+            };
+            draw_figure(f, fig, t, split[1], color);
+            split[0]
+        }
+        _ => areas[2],
+    };
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
     f.render_widget(
         Paragraph::new(format!(
             "space pause · n next · b back · s skip · q quit      step {} of {}",
@@ -384,6 +411,65 @@ fn draw(f: &mut ratatui::Frame, runner: &Runner, catalogue: &Catalogue, color: b
         )),
         areas[3],
     );
+}
+
+/// The exercise's figure in braille dots (two by four per character cell).
+fn draw_figure(
+    f: &mut ratatui::Frame,
+    fig: &unknot_core::figure::Figure,
+    t: f32,
+    area: ratatui::layout::Rect,
+    color: bool,
+) {
+    use ratatui::style::Color;
+    use ratatui::symbols::Marker;
+    use ratatui::widgets::canvas::{Canvas, Circle, Line as CLine};
+    use unknot_core::figure::{FRAME_X, FRAME_Y, Role, Shape, shapes};
+    let Some(pose) = fig.pose_at(t) else { return };
+    let drawn = shapes(fig, &pose);
+    let paint = |role: Role| {
+        if !color {
+            return Color::Reset;
+        }
+        match role {
+            Role::Highlight => Color::LightRed,
+            Role::Far | Role::Prop | Role::Floor => Color::DarkGray,
+            Role::Body => Color::Cyan,
+        }
+    };
+    // Terminal cells are about twice as tall as wide; keep the figure's proportions.
+    let aspect = f32::from(area.height.max(1)) * 2.0 / f32::from(area.width.max(1));
+    let height = (2.0 * FRAME_X * aspect).max(FRAME_Y);
+    let canvas = Canvas::default()
+        .block(Block::default().borders(Borders::LEFT))
+        .marker(Marker::Braille)
+        .x_bounds([-f64::from(FRAME_X), f64::from(FRAME_X)])
+        .y_bounds([0.0, f64::from(height)])
+        .paint(move |ctx| {
+            for shape in &drawn {
+                match shape {
+                    Shape::Line { from, to, role, .. } => ctx.draw(&CLine {
+                        x1: f64::from(from.0),
+                        y1: f64::from(from.1),
+                        x2: f64::from(to.0),
+                        y2: f64::from(to.1),
+                        color: paint(*role),
+                    }),
+                    Shape::Circle {
+                        centre,
+                        radius,
+                        role,
+                        ..
+                    } => ctx.draw(&Circle {
+                        x: f64::from(centre.0),
+                        y: f64::from(centre.1),
+                        radius: f64::from(*radius),
+                        color: paint(*role),
+                    }),
+                }
+            }
+        });
+    f.render_widget(canvas, area);
 }
 
 #[cfg(test)]
@@ -396,7 +482,7 @@ mod tests {
     fn screen(runner: &Runner, catalogue: &Catalogue) -> String {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal
-            .draw(|f| draw(f, runner, catalogue, false))
+            .draw(|f| draw(f, runner, catalogue, false, 0.0))
             .unwrap();
         let buffer = terminal.backend().buffer().clone();
         (0..24)
@@ -407,6 +493,40 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn a_large_terminal_shows_the_figure_in_braille_beside_the_steps() {
+        let catalogue = Catalogue::builtin().unwrap();
+        let items = items(&catalogue, Some("bird-dog"), None).unwrap();
+        let runner = Runner::new(items);
+        let render = |w: u16, h: u16| {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal
+                .draw(|f| draw(f, &runner, &catalogue, false, 0.0))
+                .unwrap();
+            let buffer = terminal.backend().buffer().clone();
+            (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .map(|(x, y)| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        };
+        let braille = |s: &str| {
+            s.chars()
+                .filter(|c| ('\u{2801}'..='\u{28ff}').contains(c))
+                .count()
+        };
+        let big = render(120, 30);
+        assert!(braille(&big) > 40, "a figure is drawn: {big}");
+        assert!(
+            big.contains("1. Kneel on all fours"),
+            "steps stay beside it"
+        );
+        assert_eq!(
+            braille(&render(80, 24)),
+            0,
+            "no figure when the terminal is small"
+        );
     }
 
     #[test]

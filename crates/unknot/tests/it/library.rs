@@ -226,3 +226,24 @@ fn your_own_exercises_are_added_validated_backed_up_and_removed() {
         );
     }
 }
+
+#[test]
+fn library_sheet_draws_every_figure_as_svg_or_png() {
+    let s = crate::support::Sandbox::sqlite();
+    let svg = s.dir.path().join("sheet.svg");
+    let out = s.ok(&["library", "sheet", "--out", &svg.to_string_lossy()]);
+    assert!(out.contains("41 figures"), "{out}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("Bird dog") && text.contains("wall-angel"));
+    let png = s.dir.path().join("sheet.png");
+    s.ok(&["library", "sheet", "--out", &png.to_string_lossy()]);
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    // Width and height from the IHDR chunk: a real picture, not an empty canvas.
+    let w = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    assert!(w >= 800 && h >= 1000, "{w}x{h}");
+    let bad = s.run(&["library", "sheet", "--out", "sheet.gif"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(crate::support::stderr(&bad).contains("sheet.gif"));
+}
