@@ -36,6 +36,31 @@ pub fn parse_bound(
     parse(text, field, now, Some(bound)).map(|z| z.timestamp())
 }
 
+/// Parses optional `--since` and `--until` values into instants, refusing a start after the
+/// end with both values named.
+pub fn parse_period(
+    since: Option<&str>,
+    until: Option<&str>,
+    now: &Zoned,
+) -> Result<(Option<Timestamp>, Option<Timestamp>), InputError> {
+    let start = since
+        .map(|s| parse_bound(s, "--since", now, Bound::Start))
+        .transpose()?;
+    let end = until
+        .map(|s| parse_bound(s, "--until", now, Bound::End))
+        .transpose()?;
+    if let (Some(s), Some(u)) = (start, end)
+        && s > u
+    {
+        return Err(InputError::Inconsistent(format!(
+            "--since ({}) is after --until ({})",
+            since.unwrap_or_default(),
+            until.unwrap_or_default()
+        )));
+    }
+    Ok((start, end))
+}
+
 fn parse(text: &str, field: &str, now: &Zoned, bound: Option<Bound>) -> Result<Zoned, InputError> {
     let t = text.trim();
     let bad = |reason: &str| InputError::malformed(field, text, reason);

@@ -391,15 +391,9 @@ pub async fn session_items(
 ) -> Result<Vec<Item>, WebError> {
     let catalogue = state.catalogue();
     if let Some(id) = exercise {
-        let e = catalogue.exercise(id).ok_or_else(|| {
-            let near = unknot_core::suggest::nearest(id, catalogue.exercise_ids());
-            WebError::NotFound(format!(
-                "unknown exercise '{id}'{}",
-                near.first()
-                    .map(|n| format!(" (did you mean {n}?)"))
-                    .unwrap_or_default()
-            ))
-        })?;
+        let e = catalogue
+            .find_exercise(id)
+            .map_err(|e| WebError::NotFound(e.to_string()))?;
         return Ok(vec![Item {
             exercise: e.id.clone(),
             name: e.name.clone(),
@@ -728,19 +722,7 @@ async fn export_csv(
     Query(q): Query<CsvQuery>,
 ) -> Result<Response, WebError> {
     let now = state.now();
-    let since_given = q.since.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let (since, until, _) = resolve(
-        &HistoryQuery {
-            since: if since_given {
-                q.since
-            } else {
-                Some("1970-01-01".into())
-            },
-            until: q.until,
-            region: None,
-        },
-        &now,
-    )?;
+    let (since, until) = whole_period(q.since, q.until, &now)?;
     let entries = entries_between(&state, since, until, None).await?;
     let mut buf = Vec::new();
     unknot_export::csv::write_entries(&entries, &mut buf)
@@ -837,19 +819,7 @@ async fn export_csv_kind(
 ) -> Result<Response, WebError> {
     use unknot_export::csv as c;
     let now = state.now();
-    let since_given = q.since.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let (since, until, _) = resolve(
-        &HistoryQuery {
-            since: if since_given {
-                q.since
-            } else {
-                Some("1970-01-01".into())
-            },
-            until: q.until,
-            region: None,
-        },
-        &now,
-    )?;
+    let (since, until) = whole_period(q.since, q.until, &now)?;
     let d = state
         .store()
         .report_data(since, until, now.time_zone())
@@ -911,6 +881,28 @@ async fn export_csv_kind(
         buf,
     )
         .into_response())
+}
+
+/// An export's period: the given days, or everything up to today when no start is given.
+fn whole_period(
+    since: Option<String>,
+    until: Option<String>,
+    now: &jiff::Zoned,
+) -> Result<(jiff::civil::Date, jiff::civil::Date), WebError> {
+    let given = since.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let (since, until, _) = resolve(
+        &HistoryQuery {
+            since: if given {
+                since
+            } else {
+                Some("1970-01-01".into())
+            },
+            until,
+            region: None,
+        },
+        now,
+    )?;
+    Ok((since, until))
 }
 
 /// What an import did.

@@ -151,6 +151,18 @@ impl Catalogue {
         self.exercises.get(id)
     }
 
+    /// The exercise with this id, or an error that names the nearest ids ("did you mean
+    /// bird-dog?"), for every edge that takes an exercise id from a person.
+    pub fn find_exercise(&self, id: &str) -> Result<&Exercise, crate::InputError> {
+        self.exercise(id)
+            .ok_or_else(|| crate::InputError::UnknownId {
+                kind: "exercise",
+                value: id.to_string(),
+                suggestions: crate::suggest::nearest(id, self.exercise_ids()),
+                choices: Vec::new(),
+            })
+    }
+
     /// Every article, by id.
     pub fn articles(&self) -> impl Iterator<Item = &Article> {
         self.articles.values()

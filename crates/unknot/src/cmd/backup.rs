@@ -82,18 +82,9 @@ fn clock(s: &str) -> Result<jiff::civil::Time, String> {
 
 /// `unknot export`.
 pub async fn export(data: &DataOptions, args: ExportArgs) -> Result<()> {
-    use unknot_core::when::{self, Bound};
     let now = app::now();
-    let since = args
-        .since
-        .as_deref()
-        .map(|s| when::parse_bound(s, "--since", &now, Bound::Start))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|s| when::parse_bound(s, "--until", &now, Bound::End))
-        .transpose()?;
+    let (since, until) =
+        unknot_core::when::parse_period(args.since.as_deref(), args.until.as_deref(), &now)?;
     if args.format == Format::Json && (since.is_some() || until.is_some()) {
         return Err(usage(
             "a backup is always whole: --since and --until apply to csv, csv-zip and fhir",

@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use unknot_core::body::{Muscle, Region, Side};
 use unknot_core::journal::{Activity, Entry, EntryId, Knot, PainKind, Professional, RegionPain};
 use unknot_core::score::Score;
-use unknot_core::when::{self, Bound};
+use unknot_core::when;
 use unknot_store::EntryRange;
 
 use crate::app::{self, DataOptions};
@@ -290,25 +290,7 @@ pub struct HistoryArgs {
 /// `unknot history`.
 pub async fn history(data: &DataOptions, args: HistoryArgs) -> Result<()> {
     let now = app::now();
-    let since = args
-        .since
-        .as_deref()
-        .map(|s| when::parse_bound(s, "--since", &now, Bound::Start))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|s| when::parse_bound(s, "--until", &now, Bound::End))
-        .transpose()?;
-    if let (Some(s), Some(u)) = (since, until)
-        && s > u
-    {
-        return Err(usage(format!(
-            "--since ({}) is after --until ({})",
-            args.since.as_deref().unwrap_or_default(),
-            args.until.as_deref().unwrap_or_default()
-        )));
-    }
+    let (since, until) = when::parse_period(args.since.as_deref(), args.until.as_deref(), &now)?;
     let machine = args.json || args.csv;
     let last = match (args.last, args.all || machine) {
         (Some(n), _) => Some(n),

@@ -11,7 +11,6 @@ use unknot_core::catalogue::{
     CLINICIAN_SOURCE, Catalogue, Difficulty, Equipment, Exercise, ExerciseKind, Layer,
     UserExercise, builtin,
 };
-use unknot_core::suggest;
 
 use crate::app::{self, DataOptions};
 use crate::exit::usage;
@@ -212,15 +211,7 @@ struct Shown<'a> {
 }
 
 fn find<'a>(catalogue: &'a Catalogue, id: &str) -> Result<&'a Exercise> {
-    catalogue.exercise(id).ok_or_else(|| {
-        let near = suggest::nearest(id, catalogue.exercise_ids());
-        let hint = match near.as_slice() {
-            [] => " (see `unknot library` for the list)".to_string(),
-            [one] => format!(" (did you mean {one}?)"),
-            many => format!(" (did you mean one of: {}?)", many.join(", ")),
-        };
-        usage(format!("unknown exercise '{id}'{hint}"))
-    })
+    Ok(catalogue.find_exercise(id)?)
 }
 
 fn citations(catalogue: &Catalogue, ids: &[String]) -> Vec<String> {

@@ -79,15 +79,7 @@ fn items(
     plan: Option<&unknot_core::planner::Plan>,
 ) -> Result<Vec<Item>> {
     if let Some(id) = exercise {
-        let e = catalogue.exercise(id).ok_or_else(|| {
-            let near = unknot_core::suggest::nearest(id, catalogue.exercise_ids());
-            usage(format!(
-                "unknown exercise '{id}'{}",
-                near.first()
-                    .map(|n| format!(" (did you mean {n}?)"))
-                    .unwrap_or_default()
-            ))
-        })?;
+        let e = catalogue.find_exercise(id)?;
         return Ok(vec![Item {
             exercise: e.id.clone(),
             name: e.name.clone(),
