@@ -20,6 +20,9 @@ pub struct Options {
     /// True when serving on loopback only: requests must then be addressed to localhost, which
     /// stops other sites reaching the app through DNS rebinding.
     pub loopback_only: bool,
+    /// The SQLite file, when the store is one: its size and modification time (and its WAL's)
+    /// tell the page cache about writes made by other processes, such as `unknot log`.
+    pub database_file: Option<std::path::PathBuf>,
 }
 
 /// Shared state, cheap to clone.
@@ -72,6 +75,7 @@ impl AppState {
                         1.0
                     },
                     loopback_only: options.loopback_only,
+                    database_file: options.database_file.clone(),
                 },
                 generation: AtomicU64::new(0),
                 cache: Mutex::new(HashMap::new()),
@@ -139,15 +143,33 @@ impl AppState {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// A cached body for `key`, if nothing has been written since it was made and it was made
-    /// today (pages show "today" and relative dates).
+    /// A cached body for `key`, if nothing has been written since it was made, here or by
+    /// another process (callers put the date in the key, since pages show "today").
     pub fn cached(&self, key: &str) -> Option<Arc<CachedBody>> {
-        let generation = self.inner.generation.load(Ordering::SeqCst);
+        let generation = self.generation();
         let cache = self.inner.cache.lock().ok()?;
         cache
             .get(key)
             .filter(|(g, _)| *g == generation)
             .map(|(_, b)| b.clone())
+    }
+
+    /// A fingerprint of the database files: changes whenever any process commits to them.
+    fn files_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let Some(db) = &self.inner.options.database_file else {
+            return 0;
+        };
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut wal = db.clone().into_os_string();
+        wal.push("-wal");
+        for path in [db.as_os_str(), wal.as_os_str()] {
+            if let Ok(m) = std::fs::metadata(path) {
+                m.len().hash(&mut h);
+                m.modified().ok().hash(&mut h);
+            }
+        }
+        h.finish()
     }
 
     /// Keeps a body for `key`, made when the write generation was `generation`.
@@ -162,10 +184,11 @@ impl AppState {
         body
     }
 
-    /// The current write generation (read before rendering, so a write during rendering makes
-    /// the result stale rather than cached).
+    /// The current write generation: writes through the app, mixed with the database files'
+    /// fingerprint for writes from elsewhere. Read before rendering, so a write during rendering
+    /// makes the result stale rather than cached.
     pub fn generation(&self) -> u64 {
-        self.inner.generation.load(Ordering::SeqCst)
+        self.inner.generation.load(Ordering::SeqCst) ^ self.files_fingerprint().rotate_left(17)
     }
 }
 

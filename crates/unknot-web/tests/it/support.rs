@@ -43,6 +43,7 @@ pub async fn app_with(speed: f64) -> App {
         Options {
             speed,
             loopback_only: true,
+            database_file: Some(dir.path().join("unknot.db")),
         },
     )
     .await

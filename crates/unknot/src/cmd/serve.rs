@@ -55,6 +55,9 @@ pub async fn run(data: &DataOptions, args: ServeArgs) -> Result<()> {
         unknot_web::Options {
             speed: args.speed,
             loopback_only: loopback,
+            database_file: url
+                .strip_prefix("sqlite://")
+                .map(|p| std::path::PathBuf::from(p.split('?').next().unwrap_or(p))),
         },
     )
     .await

@@ -99,3 +99,16 @@ fn listening_beyond_loopback_warns() {
         .unwrap();
     assert!(err.contains("warning: listening on 0.0.0.0"), "{err}");
 }
+
+#[test]
+fn a_journal_entry_logged_from_the_terminal_shows_on_a_running_server() {
+    let sb = Sandbox::sqlite();
+    let (_server, port, _) = start(&sb, &["--port", "0"]);
+    let before = get(port, "/api/v1/entries");
+    assert!(!before.contains("from the terminal"));
+    // Once more, so the server has cached the list.
+    get(port, "/api/v1/entries");
+    sb.ok(&["log", "--pain", "4", "--note", "from the terminal"]);
+    let after = get(port, "/api/v1/entries");
+    assert!(after.contains("from the terminal"), "{after}");
+}
