@@ -540,11 +540,11 @@ pub fn place(prop: Prop, s: &Skeleton) -> Placed {
         }
         Prop::Ball => {
             let wall = min_x - length::LIMB;
-            if (s.neck_base.1 - s.pelvis.1).abs() > 0.3 {
-                // Upright: the ball sits between the upper back and a wall behind.
+            if s.pelvis.1 > 0.5 {
+                // Standing: the ball sits between the upper back and a wall behind.
                 Placed::Circle((wall + BALL, (s.waist.1 + s.neck_base.1) / 2.0), BALL)
             } else {
-                // Lying or sitting low: under the buttock.
+                // Sitting or lying on the floor: under the buttock.
                 Placed::Circle((s.pelvis.0, BALL), BALL)
             }
         }
@@ -858,12 +858,19 @@ pub fn shapes(figure: &Figure, pose: &Pose) -> Vec<Shape> {
             out.push(line((b, 0.0), (b, SEAT), 0.025, Role::Prop));
         }
         Placed::Wall(x) => out.push(line((x - 0.02, 0.0), (x - 0.02, FRAME_Y), 0.04, Role::Prop)),
-        Placed::Circle(c, r) => out.push(Shape::Circle {
-            centre: c,
-            radius: r,
-            filled: true,
-            role: Role::Prop,
-        }),
+        Placed::Circle(c, r) => {
+            // A ball held against a wall (above the floor) comes with its wall.
+            if figure.prop == Prop::Ball && c.1 > 0.3 {
+                let x = c.0 - r - 0.02;
+                out.push(line((x, 0.0), (x, FRAME_Y), 0.04, Role::Prop));
+            }
+            out.push(Shape::Circle {
+                centre: c,
+                radius: r,
+                filled: true,
+                role: Role::Prop,
+            });
+        }
         Placed::Post(x) => out.push(line((x, 0.0), (x, 2.0), 0.05, Role::Prop)),
         Placed::Band(a, b) => {
             out.push(line(a, b, 0.01, Role::Prop));

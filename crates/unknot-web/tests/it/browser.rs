@@ -44,6 +44,10 @@ fn free_port() -> u16 {
 }
 
 async fn browser(width: u32, height: u32) -> Browser {
+    browser_with(width, height, &[]).await
+}
+
+async fn browser_with(width: u32, height: u32, extra: &[&str]) -> Browser {
     let app = app_with(400.0).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
@@ -70,7 +74,14 @@ async fn browser(width: u32, height: u32) -> Browser {
                      format!("--window-size={width},{height}")]
         }
     });
-    let caps: serde_json::Map<String, Value> = caps.as_object().unwrap().clone();
+    let mut caps: serde_json::Map<String, Value> = caps.as_object().unwrap().clone();
+    if let Some(args) = caps
+        .get_mut("goog:chromeOptions")
+        .and_then(|o| o.get_mut("args"))
+        .and_then(Value::as_array_mut)
+    {
+        args.extend(extra.iter().map(|a| Value::String((*a).to_string())));
+    }
     let mut client = None;
     for _ in 0..50 {
         match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -378,4 +389,30 @@ async fn axe_finds_no_serious_or_critical_violations_on_any_page() {
         b.close().await;
         assert!(problems.is_empty(), "{problems:#?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_animate_and_give_way_to_still_keyframes_for_reduced_motion() {
+    if skip() {
+        return;
+    }
+    let visible = "return [getComputedStyle(document.querySelector('.fig-motion')).display, \
+                   getComputedStyle(document.querySelector('.fig-still')).display]";
+    let b = browser(1000, 1200).await;
+    b.go("/library/cat-camel").await;
+    assert_eq!(b.js(visible).await, json!(["block", "none"]));
+    // The animation really runs: the head moves between two moments.
+    let head = "var c = document.querySelector('.fig-motion svg circle.fig-body'); \
+                return c.cx.animVal.value + ',' + c.cy.animVal.value";
+    let first = b.js(head).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let later = b.js(head).await;
+    assert_ne!(first, later, "the figure moves");
+    b.shot("figure-animated").await;
+    b.close().await;
+    let b = browser_with(1000, 1200, &["--force-prefers-reduced-motion"]).await;
+    b.go("/library/cat-camel").await;
+    assert_eq!(b.js(visible).await, json!(["none", "block"]));
+    b.shot("figure-reduced-motion").await;
+    b.close().await;
 }
