@@ -6,7 +6,7 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,7 +23,7 @@ use unknot_core::triage::triage;
 use unknot_store::{ImportSummary, PlanOutcome};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::error::Problem;
+use crate::error::{ApiQuery, Problem};
 use crate::pages::journal::{HistoryQuery, entries_between, resolve};
 use crate::state::CachedBody;
 use crate::{AppState, WebError};
@@ -146,7 +146,7 @@ pub struct ListQuery {
         (status = 422, description = "A bad filter, named", body = Problem, content_type = "application/problem+json")))]
 async fn list_entries(
     State(state): State<AppState>,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, WebError> {
     let now = state.now();
     let key = format!(
@@ -443,11 +443,12 @@ struct StepsItem<'a> {
 
 #[utoipa::path(get, path = "/api/v1/session/steps", tag = "coach", params(StepsQuery),
     responses(
+        (status = 422, description = "A malformed query string", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "The routine unrolled into timed steps (get ready, hold, reps, switch sides, rest)", body = AnyObject),
         (status = 404, description = "Unknown exercise, with the nearest id", body = Problem, content_type = "application/problem+json")))]
 async fn session_steps(
     State(state): State<AppState>,
-    Query(q): Query<StepsQuery>,
+    ApiQuery(q): ApiQuery<StepsQuery>,
 ) -> Result<Response, WebError> {
     let items = session_items(&state, q.exercise.as_deref()).await?;
     let catalogue = state.catalogue();
@@ -655,10 +656,12 @@ pub struct SearchHit {
 }
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "library", params(SearchQuery),
-    responses((status = 200, description = "The best matches, best first", body = [SearchHit])))]
+    responses(
+        (status = 200, description = "The best matches, best first", body = [SearchHit]),
+        (status = 422, description = "No question given", body = Problem, content_type = "application/problem+json")))]
 async fn search(
     State(state): State<AppState>,
-    Query(q): Query<SearchQuery>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Response, WebError> {
     let hits = state
         .kb()
@@ -719,7 +722,7 @@ pub struct CsvQuery {
         (status = 422, description = "A bad date, named", body = Problem, content_type = "application/problem+json")))]
 async fn export_csv(
     State(state): State<AppState>,
-    Query(q): Query<CsvQuery>,
+    ApiQuery(q): ApiQuery<CsvQuery>,
 ) -> Result<Response, WebError> {
     let now = state.now();
     let (since, until) = whole_period(q.since, q.until, &now)?;
@@ -815,7 +818,7 @@ pub struct CsvKindQuery {
         (status = 422, description = "An unknown kind or a bad date, named", body = Problem, content_type = "application/problem+json")))]
 async fn export_csv_kind(
     State(state): State<AppState>,
-    Query(q): Query<CsvKindQuery>,
+    ApiQuery(q): ApiQuery<CsvKindQuery>,
 ) -> Result<Response, WebError> {
     use unknot_export::csv as c;
     let now = state.now();

@@ -111,3 +111,30 @@ impl IntoResponse for WebError {
             .into_response()
     }
 }
+
+/// `Query<T>` for the API, answering a malformed query string with a problem document that
+/// names the parameter (axum's own rejection is plain text).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(WebError::Input(InputError::malformed(
+                "query",
+                parts.uri.query().unwrap_or_default(),
+                e.body_text(),
+            ))),
+        }
+    }
+}

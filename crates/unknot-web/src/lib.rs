@@ -39,8 +39,20 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(pages::routes())
         .merge(api::routes())
-        .merge(assets::routes());
+        .merge(assets::routes())
+        .fallback(not_found);
     security::layer(app, state.clone()).with_state(state)
+}
+
+/// Unknown paths: a problem document under `/api/`, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let e = WebError::NotFound(format!("nothing here at {}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        e.into_response()
+    } else {
+        pages::PageError(e).into_response()
+    }
 }
 
 /// Serves the app on `addr` until `shutdown` completes. Returns the bound address through

@@ -200,6 +200,16 @@ async fn bad_input_is_a_problem_document_naming_the_value_and_nothing_is_stored(
     let r = app.get("/api/v1/export/csv?kind=spreadsheet").await;
     assert_eq!(r.status, 422);
     assert!(r.json()["detail"].as_str().unwrap().contains("spreadsheet"));
+    let r = app.get("/api/v1/entries?limit=lots").await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.content_type, "application/problem+json");
+    assert!(r.json()["detail"].as_str().unwrap().contains("limit=lots"));
+    let r = app.get("/api/v1/no-such-thing").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.content_type, "application/problem+json");
+    let r = app.get("/no-such-page").await;
+    assert_eq!(r.status, 404);
+    assert!(r.content_type.starts_with("text/html") && r.body.contains("Not found"));
     let r = app.get("/api/v1/entries/nothere").await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["code"], "not_found");
