@@ -267,7 +267,7 @@ async fn an_emergency_assessment_shows_the_emergency_advice() {
     if skip() {
         return;
     }
-    let b = browser(390, 900).await;
+    let b = browser_with(390, 844, &[PHONE]).await;
     b.go("/assess").await;
     b.click("input[name='saddle_numbness']").await;
     b.click("input[name='bladder_bowel_change']").await;
