@@ -721,26 +721,19 @@ pub struct CsvQuery {
         (status = 200, description = "Journal entries as CSV with a header row", content_type = "text/csv", body = String),
         (status = 422, description = "A bad date, named", body = Problem, content_type = "application/problem+json")))]
 async fn export_csv(
-    State(state): State<AppState>,
+    state: State<AppState>,
     ApiQuery(q): ApiQuery<CsvQuery>,
 ) -> Result<Response, WebError> {
-    let now = state.now();
-    let (since, until) = whole_period(q.since, q.until, &now)?;
-    let entries = entries_between(&state, since, until, None).await?;
-    let mut buf = Vec::new();
-    unknot_export::csv::write_entries(&entries, &mut buf)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"unknot-entries.csv\"",
-            ),
-        ],
-        buf,
+    // The same file as `/api/v1/export/csv?kind=entries`, at the address older links use.
+    export_csv_kind(
+        state,
+        ApiQuery(CsvKindQuery {
+            kind: "entries".into(),
+            since: q.since,
+            until: q.until,
+        }),
     )
-        .into_response())
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/export/fhir.json", tag = "data",
