@@ -74,67 +74,136 @@ pub enum Base {
     LongSitting,
 }
 
-/// Every angle of a pose, plus where the pelvis is.
+/// Every joint angle of a pose, plus where the pelvis is. Flexion is positive: hips and
+/// shoulders forward, knees and elbows bending, the waist and neck bending forward (in a front
+/// view: abduction away from the body and bending to the person's right).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pose {
-    /// Lower spine, pelvis to waist.
-    pub trunk: f32,
-    /// Upper spine, waist to shoulders.
-    pub chest: f32,
-    /// Neck and head.
+    /// Which way the lower spine points (0 upright, 90 lying with the head the way the figure
+    /// faces, -90 lying with the head behind): the one absolute angle, orienting the body.
+    pub tilt: f32,
+    /// Bend at the waist: the upper spine against the lower.
+    pub waist: f32,
+    /// Bend of the neck against the upper spine.
     pub neck: f32,
-    /// Near upper arm (the person's right in a front view).
-    pub arm: f32,
-    /// Near forearm.
-    pub forearm: f32,
-    /// Far upper arm (the person's left in a front view).
-    pub far_arm: f32,
-    /// Far forearm.
-    pub far_forearm: f32,
-    /// Near thigh.
-    pub thigh: f32,
-    /// Near shin.
-    pub shin: f32,
-    /// Far thigh.
-    pub far_thigh: f32,
-    /// Far shin.
-    pub far_shin: f32,
+    /// Near shoulder (the person's right in a front view).
+    pub shoulder: f32,
+    /// Near elbow.
+    pub elbow: f32,
+    /// Far shoulder (the person's left in a front view).
+    pub far_shoulder: f32,
+    /// Far elbow.
+    pub far_elbow: f32,
+    /// Near hip.
+    pub hip: f32,
+    /// Near knee.
+    pub knee: f32,
+    /// Far hip.
+    pub far_hip: f32,
+    /// Far knee.
+    pub far_knee: f32,
     /// Horizontal position of the pelvis.
     pub x: f32,
     /// Extra height above resting on the floor or prop (a bridge, a lifted chest).
     pub lift: f32,
 }
 
-/// One keyframe: a base posture and the angles that differ from it (any [`Pose`] field).
+/// The absolute direction of every segment, worked out from a pose's joint angles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segments {
+    /// Lower spine.
+    pub trunk: f32,
+    /// Upper spine.
+    pub chest: f32,
+    /// Neck and head.
+    pub neck: f32,
+    /// Near and far upper arms.
+    pub arm: [f32; 2],
+    /// Near and far forearms.
+    pub forearm: [f32; 2],
+    /// Near and far thighs.
+    pub thigh: [f32; 2],
+    /// Near and far shins.
+    pub shin: [f32; 2],
+}
+
+impl Pose {
+    /// Forward kinematics on angles: each segment's direction from its parent's and the joint.
+    pub fn segments(&self, view: View) -> Segments {
+        let trunk = self.tilt;
+        let chest = trunk + self.waist;
+        let neck = chest + self.neck;
+        let mut arm = [0.0; 2];
+        let mut forearm = [0.0; 2];
+        let mut thigh = [0.0; 2];
+        let mut shin = [0.0; 2];
+        let joints = [
+            (self.shoulder, self.elbow, self.hip, self.knee),
+            (
+                self.far_shoulder,
+                self.far_elbow,
+                self.far_hip,
+                self.far_knee,
+            ),
+        ];
+        for (i, (sh, el, hp, kn)) in joints.into_iter().enumerate() {
+            if view == View::Side {
+                arm[i] = chest + 180.0 - sh;
+                forearm[i] = arm[i] - el;
+                thigh[i] = trunk + 180.0 - hp;
+                shin[i] = thigh[i] + kn;
+            } else {
+                // Front view: the near side opens to the viewer's left, the far to the right.
+                let s = if i == 0 { 1.0 } else { -1.0 };
+                arm[i] = chest + 180.0 + s * sh;
+                forearm[i] = arm[i] + s * el;
+                thigh[i] = trunk + 180.0 + s * hp;
+                shin[i] = thigh[i] + s * kn;
+            }
+        }
+        Segments {
+            trunk,
+            chest,
+            neck,
+            arm,
+            forearm,
+            thigh,
+            shin,
+        }
+    }
+}
+
+/// One keyframe: a base posture and the joint angles that differ from it (any [`Pose`]
+/// field). `shoulder`, `elbow`, `hip` and `knee` set both sides unless the `far_` one is given.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Keyframe {
     /// The posture to start from (default: the figure's base).
     #[serde(default)]
     pub base: Option<Base>,
-    /// Lower spine.
-    pub trunk: Option<f32>,
-    /// Upper spine.
-    pub chest: Option<f32>,
-    /// Neck and head.
+    /// Orientation of the lower spine.
+    pub tilt: Option<f32>,
+    /// Bend at the waist.
+    pub waist: Option<f32>,
+    /// Bend of the neck.
     pub neck: Option<f32>,
-    /// Both upper arms, unless `far_arm` is given.
-    pub arm: Option<f32>,
-    /// Both forearms, unless `far_forearm` is given.
-    pub forearm: Option<f32>,
-    /// Far upper arm.
-    pub far_arm: Option<f32>,
-    /// Far forearm.
-    pub far_forearm: Option<f32>,
-    /// Both thighs, unless `far_thigh` is given.
-    pub thigh: Option<f32>,
-    /// Both shins, unless `far_shin` is given.
-    pub shin: Option<f32>,
-    /// Far thigh.
-    pub far_thigh: Option<f32>,
-    /// Far shin.
-    pub far_shin: Option<f32>,
+    /// Both shoulders, unless `far_shoulder` is given.
+    pub shoulder: Option<f32>,
+    /// Both elbows, unless `far_elbow` is given.
+    pub elbow: Option<f32>,
+    /// Far shoulder.
+    pub far_shoulder: Option<f32>,
+    /// Far elbow.
+    pub far_elbow: Option<f32>,
+    /// Both hips, unless `far_hip` is given.
+    pub hip: Option<f32>,
+    /// Both knees, unless `far_knee` is given.
+    pub knee: Option<f32>,
+    /// Far hip.
+    pub far_hip: Option<f32>,
+    /// Far knee.
+    pub far_knee: Option<f32>,
     /// Horizontal position of the pelvis.
     pub x: Option<f32>,
     /// Extra height.
@@ -210,33 +279,34 @@ pub const FRAME_X: f32 = 1.2;
 pub const FRAME_Y: f32 = 2.1;
 
 impl Base {
-    /// The base posture's angles.
+    /// The base posture's joint angles.
     pub fn pose(self) -> Pose {
-        let p = |trunk, chest, neck, arm, forearm, thigh, shin| Pose {
-            trunk,
-            chest,
+        // tilt, waist, neck, shoulder, elbow, hip, knee (the same on both sides).
+        let p = |tilt, waist, neck, shoulder, elbow, hip, knee| Pose {
+            tilt,
+            waist,
             neck,
-            arm,
-            forearm,
-            far_arm: arm,
-            far_forearm: forearm,
-            thigh,
-            shin,
-            far_thigh: thigh,
-            far_shin: shin,
+            shoulder,
+            elbow,
+            far_shoulder: shoulder,
+            far_elbow: elbow,
+            hip,
+            knee,
+            far_hip: hip,
+            far_knee: knee,
             x: 0.0,
             lift: 0.0,
         };
         match self {
-            Base::Standing => p(0.0, 0.0, 0.0, 180.0, 175.0, 180.0, 180.0),
-            Base::Sitting => p(0.0, 0.0, 0.0, 170.0, 110.0, 90.0, 180.0),
-            Base::AllFours => p(90.0, 90.0, 100.0, 180.0, 180.0, 180.0, -90.0),
-            Base::Kneeling => p(0.0, 0.0, 0.0, 180.0, 175.0, 180.0, -90.0),
-            Base::Hooklying => p(-90.0, -90.0, -90.0, 100.0, 100.0, 45.0, 140.0),
-            Base::Supine => p(-90.0, -90.0, -90.0, 95.0, 95.0, 90.0, 90.0),
-            Base::Prone => p(90.0, 90.0, 95.0, -85.0, -85.0, -90.0, -90.0),
-            Base::SideLying => p(90.0, 90.0, 90.0, 180.0, 90.0, -90.0, -90.0),
-            Base::LongSitting => p(0.0, 10.0, 10.0, 160.0, 110.0, 90.0, 90.0),
+            Base::Standing => p(0.0, 0.0, 0.0, 0.0, 5.0, 0.0, 0.0),
+            Base::Sitting => p(0.0, 0.0, 0.0, 10.0, 60.0, 90.0, 90.0),
+            Base::AllFours => p(90.0, 0.0, 10.0, 90.0, 0.0, 90.0, 90.0),
+            Base::Kneeling => p(0.0, 0.0, 0.0, 0.0, 5.0, 0.0, 90.0),
+            Base::Hooklying => p(-90.0, 0.0, 0.0, -10.0, 0.0, 45.0, 95.0),
+            Base::Supine => p(-90.0, 0.0, 0.0, -5.0, 0.0, 0.0, 0.0),
+            Base::Prone => p(90.0, 0.0, 5.0, -5.0, 0.0, 0.0, 0.0),
+            Base::SideLying => p(90.0, 0.0, 0.0, 90.0, 90.0, 0.0, 0.0),
+            Base::LongSitting => p(0.0, 10.0, 0.0, 30.0, 50.0, 90.0, 0.0),
         }
     }
 }
@@ -251,29 +321,24 @@ impl Figure {
                 *slot = v;
             }
         };
-        set(&mut p.trunk, k.trunk);
-        set(&mut p.chest, k.chest);
+        set(&mut p.tilt, k.tilt);
+        set(&mut p.waist, k.waist);
         set(&mut p.neck, k.neck);
-        if let Some(a) = k.arm {
-            p.arm = a;
-            p.far_arm = a;
+        for (near, far, v) in [
+            (&mut p.shoulder, &mut p.far_shoulder, k.shoulder),
+            (&mut p.elbow, &mut p.far_elbow, k.elbow),
+            (&mut p.hip, &mut p.far_hip, k.hip),
+            (&mut p.knee, &mut p.far_knee, k.knee),
+        ] {
+            if let Some(v) = v {
+                *near = v;
+                *far = v;
+            }
         }
-        if let Some(a) = k.forearm {
-            p.forearm = a;
-            p.far_forearm = a;
-        }
-        set(&mut p.far_arm, k.far_arm);
-        set(&mut p.far_forearm, k.far_forearm);
-        if let Some(a) = k.thigh {
-            p.thigh = a;
-            p.far_thigh = a;
-        }
-        if let Some(a) = k.shin {
-            p.shin = a;
-            p.far_shin = a;
-        }
-        set(&mut p.far_thigh, k.far_thigh);
-        set(&mut p.far_shin, k.far_shin);
+        set(&mut p.far_shoulder, k.far_shoulder);
+        set(&mut p.far_elbow, k.far_elbow);
+        set(&mut p.far_hip, k.far_hip);
+        set(&mut p.far_knee, k.far_knee);
         set(&mut p.x, k.x);
         set(&mut p.lift, k.lift);
         Some(p)
@@ -325,20 +390,21 @@ fn lerp_angle(a: f32, b: f32, t: f32) -> f32 {
 }
 
 fn blend(a: &Pose, b: &Pose, t: f32) -> Pose {
+    let l = |x: f32, y: f32| x + (y - x) * t;
     Pose {
-        trunk: lerp_angle(a.trunk, b.trunk, t),
-        chest: lerp_angle(a.chest, b.chest, t),
-        neck: lerp_angle(a.neck, b.neck, t),
-        arm: lerp_angle(a.arm, b.arm, t),
-        forearm: lerp_angle(a.forearm, b.forearm, t),
-        far_arm: lerp_angle(a.far_arm, b.far_arm, t),
-        far_forearm: lerp_angle(a.far_forearm, b.far_forearm, t),
-        thigh: lerp_angle(a.thigh, b.thigh, t),
-        shin: lerp_angle(a.shin, b.shin, t),
-        far_thigh: lerp_angle(a.far_thigh, b.far_thigh, t),
-        far_shin: lerp_angle(a.far_shin, b.far_shin, t),
-        x: a.x + (b.x - a.x) * t,
-        lift: a.lift + (b.lift - a.lift) * t,
+        tilt: lerp_angle(a.tilt, b.tilt, t),
+        waist: l(a.waist, b.waist),
+        neck: l(a.neck, b.neck),
+        shoulder: l(a.shoulder, b.shoulder),
+        elbow: l(a.elbow, b.elbow),
+        far_shoulder: l(a.far_shoulder, b.far_shoulder),
+        far_elbow: l(a.far_elbow, b.far_elbow),
+        hip: l(a.hip, b.hip),
+        knee: l(a.knee, b.knee),
+        far_hip: l(a.far_hip, b.far_hip),
+        far_knee: l(a.far_knee, b.far_knee),
+        x: l(a.x, b.x),
+        lift: l(a.lift, b.lift),
     }
 }
 
@@ -432,10 +498,11 @@ impl Pose {
     /// otherwise with its lowest point on the floor (or the mat), raised by `lift`.
     pub fn skeleton(&self, view: View, prop: Prop, base: Base) -> Skeleton {
         let front = view == View::Front;
+        let g = self.segments(view);
         let pelvis = (0.0, 0.0);
-        let waist = step(pelvis, self.trunk, length::TRUNK);
-        let neck_base = step(waist, self.chest, length::CHEST);
-        let head = step(neck_base, self.neck, length::NECK + length::HEAD);
+        let waist = step(pelvis, g.trunk, length::TRUNK);
+        let neck_base = step(waist, g.chest, length::CHEST);
+        let head = step(neck_base, g.neck, length::NECK + length::HEAD);
         // In a front view the shoulders and hips sit either side of the spine, at right angles
         // to it; in a side view they overlap.
         let across = |at: Point, spine: f32, half: f32, sign: f32| {
@@ -446,8 +513,8 @@ impl Pose {
             }
         };
         let sides = [1.0f32, -1.0];
-        let arms = [(self.arm, self.forearm), (self.far_arm, self.far_forearm)];
-        let legs = [(self.thigh, self.shin), (self.far_thigh, self.far_shin)];
+        let arms = [(g.arm[0], g.forearm[0]), (g.arm[1], g.forearm[1])];
+        let legs = [(g.thigh[0], g.shin[0]), (g.thigh[1], g.shin[1])];
         let mut shoulders = [(0.0, 0.0); 2];
         let mut elbows = shoulders;
         let mut hands = shoulders;
@@ -456,10 +523,10 @@ impl Pose {
         let mut ankles = shoulders;
         let mut toes = shoulders;
         for i in 0..2 {
-            shoulders[i] = across(neck_base, self.chest, length::SHOULDER_HALF, sides[i]);
+            shoulders[i] = across(neck_base, g.chest, length::SHOULDER_HALF, sides[i]);
             elbows[i] = step(shoulders[i], arms[i].0, length::ARM);
             hands[i] = step(elbows[i], arms[i].1, length::FOREARM);
-            hips[i] = across(pelvis, self.trunk, length::HIP_HALF, sides[i]);
+            hips[i] = across(pelvis, g.trunk, length::HIP_HALF, sides[i]);
             knees[i] = step(hips[i], legs[i].0, length::THIGH);
             ankles[i] = step(knees[i], legs[i].1, length::SHIN);
             // The foot points forward from a shin that stands on it, and carries on along a shin
@@ -601,83 +668,42 @@ fn distance_to_segment(p: Point, a: Point, b: Point) -> f32 {
     ((p.0 - x).powi(2) + (p.1 - y).powi(2)).sqrt()
 }
 
-/// The joint angles (degrees) a person can reach, as (name, value, lowest, highest).
+/// Each joint angle of a pose with the range a person can reach, as (name, value, lowest,
+/// highest).
 pub fn joint_angles(p: &Pose, view: View) -> Vec<(&'static str, f32, f32, f32)> {
-    let mut out = vec![
-        ("waist bend", norm(p.chest - p.trunk), -55.0, 60.0),
-        ("neck bend", norm(p.neck - p.chest), -70.0, 75.0),
-    ];
     let side = view == View::Side;
-    for (name, arm, forearm) in [
-        ("near", p.arm, p.forearm),
-        ("far", p.far_arm, p.far_forearm),
-    ] {
-        // Shoulder flexion: 0 arm down by the side, 90 forward, 180 overhead, negative behind;
-        // counted from -90 to 270 so an arm just past overhead is not mistaken for one behind.
-        let shoulder = norm(p.chest + 180.0 - arm - 90.0) + 90.0;
-        let elbow = norm(arm - forearm);
+    let mut out = vec![
+        ("waist", p.waist, -55.0, 60.0),
+        ("neck", p.neck, -70.0, 75.0),
+    ];
+    let names = if side {
+        [
+            ["near shoulder", "near elbow", "near hip", "near knee"],
+            ["far shoulder", "far elbow", "far hip", "far knee"],
+        ]
+    } else {
+        [
+            ["right shoulder", "right elbow", "right hip", "right knee"],
+            ["left shoulder", "left elbow", "left hip", "left knee"],
+        ]
+    };
+    for (n, (sh, el, hp, kn)) in names.iter().zip([
+        (p.shoulder, p.elbow, p.hip, p.knee),
+        (p.far_shoulder, p.far_elbow, p.far_hip, p.far_knee),
+    ]) {
         if side {
-            out.push((
-                if name == "near" {
-                    "near shoulder"
-                } else {
-                    "far shoulder"
-                },
-                shoulder,
-                -70.0,
-                190.0,
-            ));
-            out.push((
-                if name == "near" {
-                    "near elbow"
-                } else {
-                    "far elbow"
-                },
-                elbow,
-                -10.0,
-                160.0,
-            ));
+            // Shoulders: 0 by the side, 90 forward, 180 overhead, negative behind. Hips: 0
+            // standing, 90 sitting; up to 160 when sitting back on the heels.
+            out.push((n[0], sh, -70.0, 190.0));
+            out.push((n[1], el, -10.0, 160.0));
+            out.push((n[2], hp, -35.0, 160.0));
+            out.push((n[3], kn, -5.0, 165.0));
         } else {
-            out.push((
-                if name == "near" {
-                    "right shoulder"
-                } else {
-                    "left shoulder"
-                },
-                // Abduction either way from the side: the same on both sides of the body.
-                norm(p.chest + 180.0 - arm).abs(),
-                0.0,
-                190.0,
-            ));
-            out.push((
-                if name == "near" {
-                    "right elbow"
-                } else {
-                    "left elbow"
-                },
-                elbow.abs(),
-                0.0,
-                160.0,
-            ));
-        }
-    }
-    for (name, thigh, shin) in [("near", p.thigh, p.shin), ("far", p.far_thigh, p.far_shin)] {
-        // Hip flexion: 0 standing, 90 sitting, negative when the thigh goes behind the trunk.
-        let hip = norm(180.0 - (thigh - p.trunk));
-        let knee = norm(shin - thigh);
-        let (hip_name, knee_name) = match (side, name) {
-            (true, "near") => ("near hip", "near knee"),
-            (true, _) => ("far hip", "far knee"),
-            (false, "near") => ("right hip", "right knee"),
-            (false, _) => ("left hip", "left knee"),
-        };
-        if side {
-            // Up to 160: sitting back on the heels (child's pose) folds the hip that far.
-            out.push((hip_name, hip, -35.0, 160.0));
-            out.push((knee_name, knee, -5.0, 165.0));
-        } else {
-            out.push((hip_name, hip.abs(), 0.0, 100.0));
-            out.push((knee_name, knee.abs(), 0.0, 165.0));
+            // In a front view shoulders and hips open sideways (abduction), a little across.
+            out.push((n[0], sh, -45.0, 190.0));
+            out.push((n[1], el, -10.0, 160.0));
+            out.push((n[2], hp, -30.0, 70.0));
+            out.push((n[3], kn, -5.0, 165.0));
         }
     }
     out
@@ -926,7 +952,7 @@ pub fn shapes(figure: &Figure, pose: &Pose) -> Vec<Shape> {
     ));
     out.push(line(
         s.neck_base,
-        step(s.neck_base, pose.neck, length::NECK),
+        step(s.neck_base, pose.segments(figure.view).neck, length::NECK),
         w * 0.8,
         limb_role("neck", Role::Body),
     ));
@@ -1015,7 +1041,7 @@ mod tests {
             vec![
                 Keyframe::default(),
                 Keyframe {
-                    shin: Some(120.0),
+                    knee: Some(-60.0),
                     ..Keyframe::default()
                 },
             ],
@@ -1066,9 +1092,9 @@ mod tests {
             vec![
                 Keyframe::default(),
                 Keyframe {
-                    arm: Some(90.0),
-                    far_thigh: Some(-90.0),
-                    far_shin: Some(-90.0),
+                    shoulder: Some(180.0),
+                    far_hip: Some(0.0),
+                    far_knee: Some(0.0),
                     ..Keyframe::default()
                 },
             ],
@@ -1081,7 +1107,7 @@ mod tests {
             assert!((d(s.knees[1], s.ankles[1]) - length::SHIN).abs() < 1e-4);
         }
         // Half way through the cycle is the last keyframe; the ends are the first.
-        assert_eq!(f.pose_at(0.5).unwrap().arm, 90.0);
-        assert_eq!(f.pose_at(0.0).unwrap().arm, 180.0);
+        assert_eq!(f.pose_at(0.5).unwrap().shoulder, 180.0);
+        assert_eq!(f.pose_at(0.0).unwrap().shoulder, 90.0);
     }
 }

@@ -32,7 +32,7 @@ fn a_bad_pose_in_a_content_folder_is_named_with_file_and_field() {
     ))
     .unwrap();
     // Bend the knee the wrong way in the second keyframe.
-    let bad = text.replace("far_shin = -90.0", "far_shin = 160.0");
+    let bad = text.replace("far_knee = 0.0", "far_knee = -70.0");
     assert_ne!(bad, text);
     let layer = unknot_core::catalogue::Layer {
         origin: "test".into(),
