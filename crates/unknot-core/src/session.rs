@@ -54,6 +54,29 @@ pub struct Item {
     pub dosage: Dosage,
 }
 
+impl Item {
+    /// One exercise from the library, at its own dosage.
+    pub fn from_exercise(e: &crate::catalogue::Exercise) -> Item {
+        Item {
+            exercise: e.id.clone(),
+            name: e.name.clone(),
+            dosage: e.dosage.clone(),
+        }
+    }
+
+    /// A plan's routine, in order, at the plan's dosages.
+    pub fn routine(plan: &crate::planner::Plan) -> Vec<Item> {
+        plan.routine
+            .iter()
+            .map(|i| Item {
+                exercise: i.exercise.clone(),
+                name: i.name.clone(),
+                dosage: i.dosage.clone(),
+            })
+            .collect()
+    }
+}
+
 /// One timed step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {

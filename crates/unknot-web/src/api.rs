@@ -394,11 +394,7 @@ pub async fn session_items(
         let e = catalogue
             .find_exercise(id)
             .map_err(|e| WebError::NotFound(e.to_string()))?;
-        return Ok(vec![Item {
-            exercise: e.id.clone(),
-            name: e.name.clone(),
-            dosage: e.dosage.clone(),
-        }]);
+        return Ok(vec![Item::from_exercise(e)]);
     }
     Ok(
         match state
@@ -406,16 +402,7 @@ pub async fn session_items(
             .current_plan(catalogue, &state.now(), false)
             .await?
         {
-            PlanOutcome::Plan { stored, .. } => stored
-                .plan
-                .routine
-                .iter()
-                .map(|i| Item {
-                    exercise: i.exercise.clone(),
-                    name: i.name.clone(),
-                    dosage: i.dosage.clone(),
-                })
-                .collect(),
+            PlanOutcome::Plan { stored, .. } => Item::routine(&stored.plan),
             _ => Vec::new(),
         },
     )

@@ -80,11 +80,7 @@ fn items(
 ) -> Result<Vec<Item>> {
     if let Some(id) = exercise {
         let e = catalogue.find_exercise(id)?;
-        return Ok(vec![Item {
-            exercise: e.id.clone(),
-            name: e.name.clone(),
-            dosage: e.dosage.clone(),
-        }]);
+        return Ok(vec![Item::from_exercise(e)]);
     }
     let plan = plan.ok_or_else(|| {
         usage("no plan yet: run `unknot assess` and `unknot plan`, or use --exercise ID")
@@ -92,15 +88,7 @@ fn items(
     if plan.routine.is_empty() {
         return Err(usage("today's routine is empty; see `unknot plan`"));
     }
-    Ok(plan
-        .routine
-        .iter()
-        .map(|i| Item {
-            exercise: i.exercise.clone(),
-            name: i.name.clone(),
-            dosage: i.dosage.clone(),
-        })
-        .collect())
+    Ok(Item::routine(plan))
 }
 
 fn ask_pain(given: Option<Score>, question: &str) -> Result<Option<Score>> {
@@ -551,14 +539,7 @@ mod tests {
         let catalogue = Catalogue::builtin().unwrap();
         let items: Vec<Item> = ["cat-camel", "childs-pose"]
             .iter()
-            .map(|id| {
-                let e = catalogue.exercise(id).unwrap();
-                Item {
-                    exercise: e.id.clone(),
-                    name: e.name.clone(),
-                    dosage: e.dosage.clone(),
-                }
-            })
+            .map(|id| Item::from_exercise(catalogue.exercise(id).unwrap()))
             .collect();
         let mut runner = Runner::new(items);
         runner.handle(Event::Tick(3_000));
