@@ -449,7 +449,7 @@ async fn session_steps(
                 steps: &e.steps,
                 cues: &e.cues,
                 stop_if: &e.stop_if,
-                figure: crate::pages::library::figure_html(e).0,
+                figure: crate::pages::library::animated_figure(e),
             })
         })
         .collect();

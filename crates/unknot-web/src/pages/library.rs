@@ -126,24 +126,32 @@ async fn exercise(State(state): State<AppState>, Path(id): Path<String>) -> Page
             .join(", "),
         dose: e.dosage.describe(),
         sources: citations(catalogue, &e.sources),
-        figure: figure_html(e).0,
-        figure_strip: figure_html(e).1,
+        figure: animated_figure(e),
+        figure_strip: still_figure(e),
     };
     Ok(render(&page))
 }
 
-/// The exercise's animated figure and its keyframes side by side (shown instead when the
-/// person prefers reduced motion), both labelled with the name and first step.
-pub fn figure_html(e: &unknot_core::catalogue::Exercise) -> (String, String) {
-    use unknot_export::figure_svg;
-    let Some(f) = &e.figure else {
-        return (String::new(), String::new());
-    };
-    let alt = figure_svg::alt_text(&e.name, e.steps.first().map(String::as_str));
-    (
-        figure_svg::animated(f, &alt),
-        figure_svg::strip(f, &format!("{alt} (the positions side by side)")),
-    )
+fn figure_alt(e: &unknot_core::catalogue::Exercise) -> String {
+    unknot_export::figure_svg::alt_text(&e.name, e.steps.first().map(String::as_str))
+}
+
+/// The exercise's animated figure, labelled with its name and first step (empty without one).
+pub fn animated_figure(e: &unknot_core::catalogue::Exercise) -> String {
+    e.figure.as_ref().map_or_else(String::new, |f| {
+        unknot_export::figure_svg::animated(f, &figure_alt(e))
+    })
+}
+
+/// Its keyframes side by side, shown instead of the animation to people who prefer reduced
+/// motion.
+pub fn still_figure(e: &unknot_core::catalogue::Exercise) -> String {
+    e.figure.as_ref().map_or_else(String::new, |f| {
+        unknot_export::figure_svg::strip(
+            f,
+            &format!("{} (the positions side by side)", figure_alt(e)),
+        )
+    })
 }
 
 #[derive(Template)]
