@@ -28,8 +28,9 @@ pub struct Series {
     pub values: Vec<Option<f64>>,
 }
 
-/// A line chart of `series` over `dates`, with a `y_max` scale (10 for pain ratings).
-/// Gaps (days with nothing recorded) break the line rather than pretending to be zero.
+/// A line chart of `series`, one value per point in `dates` (days, weeks or assessments, evenly
+/// spaced and labelled by their date), with a `y_max` scale (10 for pain ratings). Gaps (points
+/// with nothing recorded) break the line rather than pretending to be zero.
 pub fn line_chart(title: &str, dates: &[Date], series: &[Series], y_max: f64) -> String {
     let mut svg = String::new();
     let drawn = draw(&mut svg, dates, series, y_max);
@@ -42,7 +43,6 @@ pub fn line_chart(title: &str, dates: &[Date], series: &[Series], y_max: f64) ->
 fn draw(svg: &mut String, dates: &[Date], series: &[Series], y_max: f64) -> Result<(), String> {
     let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
     let n = dates.len().max(2) as f64 - 1.0;
-    let first = dates.first().copied();
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(28)
@@ -50,8 +50,9 @@ fn draw(svg: &mut String, dates: &[Date], series: &[Series], y_max: f64) -> Resu
         .build_cartesian_2d(0f64..n, 0f64..y_max.max(1.0))
         .map_err(|e| e.to_string())?;
     let labels = |x: &f64| {
-        first
-            .and_then(|d| d.checked_add(jiff::Span::new().days(x.round() as i64)).ok())
+        usize::try_from(x.round() as i64)
+            .ok()
+            .and_then(|i| dates.get(i))
             .map(|d| d.strftime("%b %-d").to_string())
             .unwrap_or_default()
     };
@@ -186,6 +187,28 @@ mod tests {
         let widths: Vec<bool> = lines.map(|l| l.contains("stroke-width=\"2\"")).collect();
         assert_eq!(widths, vec![true, true, true, false], "{svg}");
         assert!(svg.contains("Mar 1"), "dates label the x axis");
+    }
+
+    #[test]
+    fn points_need_not_be_a_day_apart() {
+        let weeks: Vec<Date> = [1, 8, 15, 22].iter().map(|d| date(2026, 3, *d)).collect();
+        let svg = line_chart(
+            "By week",
+            &weeks,
+            &[Series {
+                label: "knots".into(),
+                values: vec![Some(3.0), Some(5.0), Some(2.0), Some(4.0)],
+            }],
+            10.0,
+        );
+        assert!(
+            svg.contains("Mar 22"),
+            "the last week is labelled by its own date"
+        );
+        assert!(
+            !svg.contains("Mar 4<"),
+            "not by counting days from the first"
+        );
     }
 
     #[test]

@@ -542,58 +542,25 @@ async fn history(State(state): State<AppState>, Query(q): Query<HistoryQuery>) -
             }],
             10.0,
         ),
-        weekly_chart: if weeks >= 2 {
-            // Weekly points are drawn a week apart on a day axis.
-            let mut axis = Vec::new();
-            let mut series = [Vec::new(), Vec::new(), Vec::new()];
-            for (w, d) in week_dates.iter().enumerate() {
-                for day in 0..7 {
-                    axis.push(d.checked_add((day as i64).days()).unwrap_or(*d));
-                    let pick = |v: &Vec<Option<f64>>| if day == 3 { v[w] } else { None };
-                    series[0].push(pick(&knots));
-                    series[1].push(pick(&stretch));
-                    series[2].push(pick(&heat_cold));
-                }
-            }
-            let join = |v: Vec<Option<f64>>| -> Vec<Option<f64>> {
-                // Bridge the days between weekly points so each series is one line.
-                let known: Vec<(usize, f64)> = v
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, x)| x.map(|x| (i, x)))
-                    .collect();
-                let mut out = v.clone();
-                for pair in known.windows(2) {
-                    let ((a, va), (b, vb)) = (pair[0], pair[1]);
-                    for (i, slot) in out.iter_mut().enumerate().take(b).skip(a + 1) {
-                        *slot = Some(va + (vb - va) * (i - a) as f64 / (b - a) as f64);
-                    }
-                }
-                out
-            };
-            let [k, s, h] = series;
-            charts::line_chart(
-                "Knots recorded, and days with exercise or heat and cold, by week",
-                &axis,
-                &[
-                    Series {
-                        label: "knots".into(),
-                        values: join(k),
-                    },
-                    Series {
-                        label: "exercise days".into(),
-                        values: join(s),
-                    },
-                    Series {
-                        label: "heat or cold days".into(),
-                        values: join(h),
-                    },
-                ],
-                top.ceil() + 1.0,
-            )
-        } else {
-            charts::line_chart("By week", &[], &[], 1.0)
-        },
+        weekly_chart: charts::line_chart(
+            "Knots recorded, and days with exercise or heat and cold, by week",
+            if weeks >= 2 { &week_dates } else { &[] },
+            &[
+                Series {
+                    label: "knots".into(),
+                    values: knots,
+                },
+                Series {
+                    label: "exercise days".into(),
+                    values: stretch,
+                },
+                Series {
+                    label: "heat or cold days".into(),
+                    values: heat_cold,
+                },
+            ],
+            top.ceil() + 1.0,
+        ),
         entries: rows,
     };
     Ok(render(&page))
