@@ -588,8 +588,8 @@ async fn get_exercise(
 ) -> Result<Response, WebError> {
     let e = state
         .catalogue()
-        .exercise(&id)
-        .ok_or_else(|| WebError::NotFound(format!("no exercise has the id '{id}'")))?;
+        .find_exercise(&id)
+        .map_err(|e| WebError::NotFound(e.to_string()))?;
     json(e)
 }
 

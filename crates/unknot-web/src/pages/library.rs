@@ -111,8 +111,8 @@ struct ExercisePage<'a> {
 async fn exercise(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
     let catalogue = state.catalogue();
     let e = catalogue
-        .exercise(&id)
-        .ok_or_else(|| WebError::NotFound(format!("no exercise has the id '{id}'")))?;
+        .find_exercise(&id)
+        .map_err(|e| WebError::NotFound(e.to_string()))?;
     let page = ExercisePage {
         layout: Layout::new(&state, &e.name, "library").await?,
         e,

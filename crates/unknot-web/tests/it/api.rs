@@ -210,6 +210,14 @@ async fn bad_input_is_a_problem_document_naming_the_value_and_nothing_is_stored(
     let r = app.get("/no-such-page").await;
     assert_eq!(r.status, 404);
     assert!(r.content_type.starts_with("text/html") && r.body.contains("Not found"));
+    let r = app.get("/api/v1/exercises/bird-dogg").await;
+    assert_eq!(r.status, 404);
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean bird-dog?")
+    );
     let r = app.get("/api/v1/entries/nothere").await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["code"], "not_found");
