@@ -357,3 +357,35 @@ pub struct BreakRecord {
     /// How it ended.
     pub status: BreakStatus,
 }
+
+/// How reminder breaks ended over a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BreakCounts {
+    /// Breaks taken.
+    pub taken: u32,
+    /// Reminders that found the person away (counted as a break).
+    pub away: u32,
+    /// Breaks skipped.
+    pub skipped: u32,
+    /// Reminders snoozed.
+    pub snoozed: u32,
+    /// Reminders nobody answered.
+    pub unanswered: u32,
+}
+
+impl BreakCounts {
+    /// Counts the records' outcomes.
+    pub fn of(records: &[BreakRecord]) -> BreakCounts {
+        let mut c = BreakCounts::default();
+        for b in records {
+            match b.status {
+                BreakStatus::Taken => c.taken += 1,
+                BreakStatus::Away => c.away += 1,
+                BreakStatus::Skipped => c.skipped += 1,
+                BreakStatus::Snoozed => c.snoozed += 1,
+                BreakStatus::Unanswered => c.unanswered += 1,
+            }
+        }
+        c
+    }
+}

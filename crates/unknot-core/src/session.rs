@@ -447,6 +447,96 @@ impl Runner {
     }
 }
 
+/// Longest time one exercise of a session can record, in seconds (a sanity bound: four hours).
+pub const MAX_ITEM_SECONDS: u32 = 4 * 60 * 60;
+
+/// Checks a finished session before it is stored, whichever player recorded it: at least one
+/// exercise, every exercise known to the library, and believable times.
+pub fn check_record(
+    record: &crate::adapt::SessionRecord,
+    catalogue: &crate::catalogue::Catalogue,
+) -> Result<(), crate::InputError> {
+    use crate::InputError;
+    if record.items.is_empty() {
+        return Err(InputError::malformed(
+            "items",
+            "[]",
+            "a session needs at least one exercise",
+        ));
+    }
+    for o in &record.items {
+        if catalogue.exercise(&o.exercise).is_none() {
+            return Err(InputError::malformed(
+                "exercise",
+                &o.exercise,
+                "no exercise has this id",
+            ));
+        }
+        if o.seconds > MAX_ITEM_SECONDS {
+            return Err(InputError::malformed(
+                "seconds",
+                o.seconds.to_string(),
+                "more than four hours on one exercise",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The journal entry a session writes, so the journal, trends and reports see it: pain after,
+/// the kinds of exercise really done (skipped ones and ones stopped within seconds do not
+/// count), and an honest note. `None` when nothing was done and no pain was rated: there is
+/// nothing to record in the journal then (the session itself is still kept).
+pub fn journal_entry(
+    record: &crate::adapt::SessionRecord,
+    catalogue: &crate::catalogue::Catalogue,
+    id: crate::journal::EntryId,
+    now: &jiff::Zoned,
+) -> Option<crate::journal::Entry> {
+    use crate::catalogue::ExerciseKind;
+    use crate::today::{Completion, MEANINGFUL_SECONDS};
+    let completion = Completion::of(&record.items);
+    if completion == Completion::Nothing && record.pain_after.is_none() {
+        return None;
+    }
+    let mut entry = crate::journal::Entry::new(id, now.clone());
+    entry.pain = record.pain_after;
+    let counted = record.items.iter().filter(|o| {
+        o.status == ItemStatus::Done
+            || (o.status == ItemStatus::CutShort && o.seconds >= MEANINGFUL_SECONDS)
+    });
+    for o in counted {
+        match catalogue.exercise(&o.exercise).map(|e| e.kind) {
+            Some(ExerciseKind::Strengthening) => entry.treatments.strengthening = true,
+            Some(ExerciseKind::Stretch | ExerciseKind::Mobility | ExerciseKind::Posture) => {
+                entry.treatments.stretching = true
+            }
+            Some(ExerciseKind::SelfMassage) => entry.treatments.massage = true,
+            _ => {}
+        }
+    }
+    let done = record
+        .items
+        .iter()
+        .filter(|o| o.status == ItemStatus::Done)
+        .count();
+    let at = record
+        .at
+        .with_time_zone(now.time_zone().clone())
+        .strftime("%H:%M");
+    let total = record.items.len();
+    entry.note = Some(match completion {
+        Completion::Full => format!("Guided session at {at}: all {total} exercises done."),
+        Completion::Partial => {
+            format!("Guided session at {at}, partly done: {done} of {total} exercises done.")
+        }
+        Completion::Nothing => {
+            format!("Guided session at {at}, stopped before any exercise was done.")
+        }
+    });
+    Some(entry)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

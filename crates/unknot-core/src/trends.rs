@@ -11,7 +11,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::body::Muscle;
+use crate::body::{Muscle, Side};
 use crate::journal::{Activity, Entry};
 
 /// Average pain over one calendar period.
@@ -216,6 +216,99 @@ pub fn compute(entries: &[Entry], today: Date, opts: TrendOptions) -> Trends {
         muscles: muscle_counts,
         bad_days: bad_days(&by_day, &factors_by_day),
     }
+}
+
+/// Mean pain per local day from `start` to `end` (inclusive), one value per day, absent on days
+/// with no rating. Entries must carry the time zone the days are counted in.
+pub fn daily_pain(entries: &[Entry], start: Date, end: Date) -> (Vec<Date>, Vec<Option<f64>>) {
+    let days = start.until(end).map_or(0, |s| s.get_days()).max(0) + 1;
+    let dates: Vec<Date> = (0..days)
+        .filter_map(|i| start.checked_add(i64::from(i).days()).ok())
+        .collect();
+    let mut sums = vec![(0.0f64, 0u32); dates.len()];
+    for e in entries {
+        if let (Some(p), Ok(span)) = (e.pain, start.until(e.at.date()))
+            && let Some(slot) = usize::try_from(span.get_days())
+                .ok()
+                .and_then(|i| sums.get_mut(i))
+        {
+            slot.0 += f64::from(p.get());
+            slot.1 += 1;
+        }
+    }
+    let values = sums
+        .into_iter()
+        .map(|(s, n)| (n > 0).then(|| s / f64::from(n)))
+        .collect();
+    (dates, values)
+}
+
+/// How many times each muscle and side was recorded as knotted, most often first (ties by
+/// muscle id, then side), for heat maps and the visit summary.
+pub fn knot_counts(entries: &[Entry]) -> Vec<(Muscle, Side, usize)> {
+    let mut counts: BTreeMap<(&'static str, &'static str), (Muscle, Side, usize)> = BTreeMap::new();
+    for k in entries.iter().flat_map(|e| &e.knots) {
+        counts
+            .entry((k.muscle.id(), k.side.id()))
+            .or_insert((k.muscle, k.side, 0))
+            .2 += 1;
+    }
+    let mut out: Vec<_> = counts.into_values().collect();
+    out.sort_by_key(|c| std::cmp::Reverse(c.2));
+    out
+}
+
+/// One week's counts for History's weekly chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeekCounts {
+    /// The week's first day.
+    pub start: Date,
+    /// Knots recorded in the week.
+    pub knots: usize,
+    /// Days with stretching or strengthening.
+    pub exercise_days: usize,
+    /// Days with heat or cold.
+    pub heat_cold_days: usize,
+}
+
+/// Counts per seven-day block from `start` to `end` (the last block may be short): knots
+/// recorded, and days (not entries) with exercise or with heat or cold.
+pub fn weekly_counts(entries: &[Entry], start: Date, end: Date) -> Vec<WeekCounts> {
+    let days = start.until(end).map_or(0, |s| s.get_days()).max(0) + 1;
+    let weeks = usize::try_from((days + 6) / 7).unwrap_or(1);
+    let mut out: Vec<WeekCounts> = (0..weeks)
+        .map(|w| WeekCounts {
+            start: start
+                .checked_add((i64::try_from(w).unwrap_or(0) * 7).days())
+                .unwrap_or(start),
+            knots: 0,
+            exercise_days: 0,
+            heat_cold_days: 0,
+        })
+        .collect();
+    let mut exercise: BTreeSet<Date> = BTreeSet::new();
+    let mut heat_cold: BTreeSet<Date> = BTreeSet::new();
+    for e in entries {
+        let d = e.at.date();
+        let Some(i) = start
+            .until(d)
+            .ok()
+            .and_then(|s| usize::try_from(s.get_days()).ok())
+            .map(|n| n / 7)
+            .filter(|i| *i < weeks && d <= end)
+        else {
+            continue;
+        };
+        out[i].knots += e.knots.len();
+        let t = &e.treatments;
+        if (t.stretching || t.strengthening) && exercise.insert(d) {
+            out[i].exercise_days += 1;
+        }
+        if (t.heat_minutes.is_some() || t.cold_minutes.is_some()) && heat_cold.insert(d) {
+            out[i].heat_cold_days += 1;
+        }
+    }
+    out
 }
 
 fn week_start(d: Date) -> Date {

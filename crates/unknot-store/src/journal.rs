@@ -89,6 +89,19 @@ fn bind_row<'q>(
         .bind(now)
 }
 
+/// Inserts a new entry inside a transaction another write shares.
+pub(crate) async fn insert_entry_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &str,
+    entry: &Entry,
+) -> Result<(), StoreError> {
+    let row = codec::encode(entry)?;
+    bind_row(INSERT, row, user, Timestamp::now().as_millisecond())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// Stores a new entry. The caller has checked it with [`Entry::check`].
     pub async fn insert_entry(&self, entry: &Entry) -> Result<(), StoreError> {
@@ -235,6 +248,23 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(u64::try_from(row.try_get::<i64, _>(0)?).unwrap_or(0))
+    }
+
+    /// How many entries fall between two instants (inclusive; open ends when `None`).
+    pub async fn count_entries_between(
+        &self,
+        since: Option<Timestamp>,
+        until: Option<Timestamp>,
+    ) -> Result<usize, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM entries WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3",
+        )
+        .bind(&self.user)
+        .bind(since.map_or(i64::MIN, |t| t.as_millisecond()))
+        .bind(until.map_or(i64::MAX, |t| t.as_millisecond()))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(usize::try_from(row.try_get::<i64, _>(0)?).unwrap_or(0))
     }
 
     /// Restores entries from a backup in one transaction: all of them land, or none do.

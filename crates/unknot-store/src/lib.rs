@@ -1,5 +1,7 @@
-//! Persistence for unknot: the journal (and later plans, sessions and clinic data) on embedded
-//! SQLite by default, or on PostgreSQL when a clinic outgrows one machine.
+//! Persistence for unknot, and nothing else: the journal, assessments, plans, sessions, breaks,
+//! settings and the user's own exercises, on embedded SQLite by default or on PostgreSQL when a
+//! clinic outgrows one machine. The operations that read, decide and write live in
+//! `unknot-app`; this crate only loads and saves.
 //!
 //! One implementation over sqlx's `Any` driver serves both engines: runtime queries with `$1`
 //! placeholders and one folder of portable, forward-only migrations that run on open. It speaks
@@ -8,7 +10,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod coach;
 mod codec;
 mod error;
 mod journal;
@@ -16,10 +17,6 @@ mod library;
 mod open;
 mod plans;
 
-pub use coach::{
-    CheckinOutcome, PlanOutcome, ReportData, ReviewOutcome, Scores, Today, compare,
-    current_answers, scores,
-};
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary};
 pub use library::CustomExercise;

@@ -108,6 +108,21 @@ impl Store {
         })
     }
 
+    /// The same database, scoped to another user: every read and write goes to `user`'s rows.
+    /// Cheap (the connection pool is shared).
+    pub fn for_user(&self, user: impl Into<String>) -> Store {
+        Store {
+            pool: self.pool.clone(),
+            engine: self.engine,
+            user: user.into(),
+        }
+    }
+
+    /// The user this store reads and writes for.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
     /// Which engine this store runs on.
     pub fn engine(&self) -> Engine {
         self.engine

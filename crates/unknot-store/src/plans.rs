@@ -90,6 +90,22 @@ impl Store {
         Ok(())
     }
 
+    /// Records a guided session and, when given, the journal entry made for it, in one
+    /// transaction: both are stored, or neither.
+    pub async fn save_session_with_entry(
+        &self,
+        s: &SessionRecord,
+        entry: Option<&unknot_core::journal::Entry>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_session(&mut *tx, &self.user, s, INSERT_SESSION).await?;
+        if let Some(e) = entry {
+            crate::journal::insert_entry_in(&mut tx, &self.user, e).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records a break.
     pub async fn save_break(&self, b: &BreakRecord) -> Result<(), StoreError> {
         insert_break(&self.pool, &self.user, b, INSERT_BREAK).await?;

@@ -138,28 +138,52 @@
     });
   }
 
+  // Heat, cold and contrast: the server checks the request and returns the phases within the
+  // hard limits (and any warning), this timer runs them in order, and what was really applied
+  // is recorded, also when stopped early.
   document.querySelectorAll(".therapy-timer").forEach(function (box) {
     var speed = parseFloat(box.getAttribute("data-speed")) || 1;
-    var max = parseInt(box.getAttribute("data-max"), 10);
     var kind = box.getAttribute("data-kind");
     var input = box.querySelector("input[type=number]"), barrier = box.querySelector(".barrier");
-    var out = box.querySelector(".timer"), say = box.querySelector(".status"), start = box.querySelector(".start");
+    var where = box.querySelector(".where");
+    var out = box.querySelector(".timer"), say = box.querySelector(".status");
+    var start = box.querySelector(".start"), stop = box.querySelector(".stop");
+    var timer = null, done = { heat: 0, cold: 0 }, phases = [], at = 0, left = 0;
+    function finish(early) {
+      clearInterval(timer); timer = null; release(); beep(880);
+      stop.hidden = true; start.disabled = false;
+      post("/api/v1/therapy", {
+        kind: kind, barrier: true, stopped_early: early,
+        heat_seconds: Math.round(done.heat), cold_seconds: Math.round(done.cold),
+        region: where.value || null
+      }).then(function (r) {
+        var what = early ? "Stopped: take the pack off." : "Time is up: take the pack off.";
+        if (!r.ok) say.textContent = what + " Not recorded: " + (r.body.detail || "error");
+        else say.textContent = what + (r.body ? " Recorded in your journal." : " Under a minute, so nothing was recorded.");
+      });
+    }
+    function tick() {
+      var p = phases[at];
+      left -= 0.25 * speed;
+      done[p[0] === "cold" ? "cold" : "heat"] += 0.25 * speed;
+      out.textContent = (phases.length > 1 ? p[0] + " " + (at + 1) + " of " + phases.length + ": " : "") + fmt(left);
+      if (left <= 0) {
+        at += 1;
+        if (at >= phases.length) { finish(false); return; }
+        beep(520); left = phases[at][1] * 60;
+      }
+    }
     start.addEventListener("click", function () {
-      var minutes = parseInt(input.value, 10);
-      if (!(minutes >= 1 && minutes <= max)) { say.textContent = "Choose 1 to " + max + " minutes: longer is not safe."; return; }
-      if (!barrier.checked) { say.textContent = "Put a cloth between the pack and your skin, then tick the box."; return; }
-      start.disabled = true; keepAwake();
-      var left = minutes * 60;
-      var t = setInterval(function () {
-        left -= 0.25 * speed; out.textContent = fmt(left);
-        if (left <= 0) {
-          clearInterval(t); release(); beep(880);
-          post("/api/v1/therapy", { kind: kind, minutes: minutes, barrier: true }).then(function (r) {
-            say.textContent = r.ok ? "Time is up: take the pack off. Recorded in your journal." : "Time is up. Not recorded: " + (r.body.detail || "error");
-            start.disabled = false;
-          });
-        }
-      }, 250);
+      if (!barrier.checked) { say.textContent = "Put a cloth or towel between the pack and your skin, then tick the box."; return; }
+      var url = "/api/v1/therapy/plan?kind=" + kind + (input ? "&minutes=" + encodeURIComponent(input.value) : "");
+      fetch(url).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); }).then(function (r) {
+        if (!r.ok) { say.textContent = r.body.detail || "Not started."; return; }
+        phases = r.body.phases; at = 0; left = phases[0][1] * 60; done = { heat: 0, cold: 0 };
+        say.textContent = r.body.warnings.map(function (w) { return w.says; }).join(" ");
+        start.disabled = true; stop.hidden = false; keepAwake();
+        timer = setInterval(tick, 250);
+      });
     });
+    stop.addEventListener("click", function () { if (timer) finish(true); });
   });
 })();

@@ -128,14 +128,6 @@ pub fn apply(pairs: &Pairs, entry: &mut Entry, now: &Zoned) -> Result<(), InputE
     entry.check(now.timestamp())
 }
 
-/// A fresh entry at `now` with a new id.
-pub fn new_entry(now: &Zoned) -> Result<Entry, InputError> {
-    Ok(Entry::new(
-        EntryId::new(unknot_store::new_id())?,
-        now.clone(),
-    ))
-}
-
 /// One checkbox with a 0-10 slider beside it.
 #[derive(Debug, Clone, Default)]
 pub struct Rated {
@@ -340,9 +332,11 @@ impl FormView {
         action: String,
         submit: &'static str,
     ) -> FormView {
-        let Ok(mut blank) = new_entry(now) else {
+        // A placeholder id: the form being drawn again has not been stored.
+        let Ok(id) = EntryId::new("unsaved") else {
             return FormView::default();
         };
+        let mut blank = Entry::new(id, now.clone());
         blank.note = one(pairs, "note").map(str::to_string);
         let mut v = FormView::from_entry(&blank, action, submit);
         let value = |name: &str| one(pairs, name).unwrap_or_default().to_string();
@@ -400,6 +394,10 @@ mod tests {
 
     fn now() -> Zoned {
         "2026-03-10T12:00[Europe/London]".parse().unwrap()
+    }
+
+    fn new_entry(now: &Zoned) -> Result<Entry, InputError> {
+        Ok(Entry::new(EntryId::new("0190-test")?, now.clone()))
     }
 
     #[test]

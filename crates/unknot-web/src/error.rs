@@ -23,9 +23,23 @@ pub enum WebError {
     /// The CSRF token or origin check failed.
     #[error("{0}")]
     Forbidden(String),
-    /// The request cannot be done in the current state (no assessment yet, say).
-    #[error("{0}")]
-    Conflict(String),
+    /// The request cannot be done in the current state (no assessment yet, say), with a stable
+    /// code naming what is missing.
+    #[error("{message}")]
+    Conflict {
+        /// A stable code (`no_assessment`, `no_plan`, `withheld`, `duplicate`…).
+        code: &'static str,
+        /// What to do instead, in words for a person using the app.
+        message: String,
+    },
+    /// Refused content other than a single field (a backup file, a content folder).
+    #[error("{message}")]
+    Unprocessable {
+        /// A stable code.
+        code: &'static str,
+        /// Why.
+        message: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -41,6 +55,47 @@ impl From<StoreError> for WebError {
                 WebError::NotFound(e.to_string())
             }
             other => WebError::Store(other),
+        }
+    }
+}
+
+impl From<unknot_app::AppError> for WebError {
+    fn from(e: unknot_app::AppError) -> WebError {
+        use unknot_app::{AppError, Missing};
+        let code = e.code();
+        match e {
+            AppError::Input(e) => WebError::Input(e),
+            AppError::Store(e) => e.into(),
+            AppError::Missing(m) => WebError::Conflict {
+                code,
+                message: match m {
+                    Missing::Assessment => {
+                        "no safety check yet: do the check first (Check in the menu)".into()
+                    }
+                    Missing::Plan => "no plan yet: do the safety check, then open Plan".into(),
+                    Missing::Routine => {
+                        "today's routine is empty: allow more minutes a day, or more equipment, \
+                         in the safety check"
+                            .into()
+                    }
+                },
+            },
+            AppError::Withheld(t) => WebError::Conflict {
+                code,
+                message: format!(
+                    "no exercise plan is given at this level: {} Please get that help first.",
+                    t.advice
+                ),
+            },
+            AppError::Duplicate { .. } => WebError::Conflict {
+                code,
+                message: e.to_string(),
+            },
+            AppError::Backup(_) | AppError::Content(_) => WebError::Unprocessable {
+                code,
+                message: e.to_string(),
+            },
+            AppError::Internal(m) => WebError::Internal(m),
         }
     }
 }
@@ -69,7 +124,8 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
-            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,7 +137,7 @@ impl WebError {
             WebError::BadRequest(_) => "bad_request",
             WebError::NotFound(_) => "not_found",
             WebError::Forbidden(_) => "forbidden",
-            WebError::Conflict(_) => "conflict",
+            WebError::Conflict { code, .. } | WebError::Unprocessable { code, .. } => code,
             WebError::Store(e) => e.code(),
             WebError::Internal(_) => "internal",
         }

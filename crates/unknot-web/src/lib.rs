@@ -1,6 +1,6 @@
 //! unknot's local web app: the main way to use unknot.
 //!
-//! `unknot serve` hands this crate an open [`Store`](unknot_store::Store) and the loaded library;
+//! `unknot serve` hands this crate an [`App`](unknot_app::App) (the store and the library);
 //! [`router`] answers with pages rendered on the server (askama templates, readable without
 //! JavaScript, enhanced by two small embedded scripts), a JSON API under `/api/v1/` described by
 //! an OpenAPI 3.1 document at `/api/openapi.json`, and the embedded assets. Every handler parses
@@ -12,9 +12,12 @@
 
 mod api;
 mod assets;
+mod cache;
 mod entry_form;
 mod error;
+mod figures;
 mod pages;
+mod period;
 mod security;
 mod state;
 

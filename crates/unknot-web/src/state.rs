@@ -1,16 +1,17 @@
-//! What every handler shares: the store, the library and its search index, the CSRF token, and
-//! a small cache of the pages that are read far more often than the journal changes.
+//! What every handler shares: the application (one person's journal and coach), the library's
+//! search index, the CSRF token, and a small cache of the pages that are read far more often
+//! than the journal changes.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use jiff::Zoned;
-use jiff::tz::TimeZone;
+use unknot_app::App;
 use unknot_core::catalogue::Catalogue;
-use unknot_core::settings::Settings;
 use unknot_search::KnowledgeBase;
-use unknot_store::Store;
+
+use crate::cache::CachedBody;
 
 /// How the app was started.
 #[derive(Debug, Clone, Default)]
@@ -32,40 +33,23 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Store,
-    catalogue: Catalogue,
+    app: App,
     kb: KnowledgeBase,
     csrf: String,
     options: Options,
     generation: AtomicU64,
     cache: Mutex<HashMap<String, (u64, Arc<CachedBody>)>>,
-    settings: Mutex<Settings>,
-    system_zone: TimeZone,
-}
-
-/// A rendered response body kept for reuse while nothing has been written since.
-#[derive(Debug)]
-pub struct CachedBody {
-    /// The content type.
-    pub content_type: &'static str,
-    /// The bytes.
-    pub body: axum::body::Bytes,
 }
 
 impl AppState {
-    /// Builds the state; the search index is built here, once.
-    pub async fn new(
-        store: Store,
-        catalogue: Catalogue,
-        options: Options,
-    ) -> Result<AppState, crate::WebError> {
+    /// Builds the state; the library is loaded and its search index built here, once.
+    pub async fn new(app: App, options: Options) -> Result<AppState, crate::WebError> {
+        let catalogue = app.catalogue().await?;
         let kb = KnowledgeBase::build(&catalogue)
             .map_err(|e| crate::WebError::Internal(e.to_string()))?;
-        let settings = store.settings().await?;
         Ok(AppState {
             inner: Arc::new(Inner {
-                store,
-                catalogue,
+                app,
                 kb,
                 csrf: random_token()?,
                 options: Options {
@@ -79,20 +63,18 @@ impl AppState {
                 },
                 generation: AtomicU64::new(0),
                 cache: Mutex::new(HashMap::new()),
-                settings: Mutex::new(settings),
-                system_zone: TimeZone::system(),
             }),
         })
     }
 
-    /// The store.
-    pub fn store(&self) -> &Store {
-        &self.inner.store
+    /// The application every handler calls.
+    pub fn app(&self) -> &App {
+        &self.inner.app
     }
 
-    /// The library.
-    pub fn catalogue(&self) -> &Catalogue {
-        &self.inner.catalogue
+    /// The library as the person sees it.
+    pub async fn catalogue(&self) -> Result<Arc<Catalogue>, crate::WebError> {
+        Ok(self.inner.app.catalogue().await?)
     }
 
     /// The search index over the library.
@@ -115,27 +97,9 @@ impl AppState {
         self.inner.options.loopback_only
     }
 
-    /// The current settings.
-    pub fn settings(&self) -> Settings {
-        self.inner
-            .settings
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or_default()
-    }
-
-    /// Replaces the settings held in memory (after they were stored).
-    pub fn set_settings(&self, settings: Settings) {
-        if let Ok(mut s) = self.inner.settings.lock() {
-            *s = settings;
-        }
-        self.changed();
-    }
-
-    /// Now, in the user's chosen time zone (or the computer's).
-    pub fn now(&self) -> Zoned {
-        let zone = self.settings().zone(&self.inner.system_zone);
-        jiff::Timestamp::now().to_zoned(zone)
+    /// Now, in the person's chosen time zone (or the computer's).
+    pub async fn now(&self) -> Result<Zoned, crate::WebError> {
+        Ok(self.inner.app.now().await?)
     }
 
     /// Records that something was written, so cached pages are rendered again.

@@ -1,11 +1,11 @@
-//! What every command shares: where the data lives, the open store, and the current time in
-//! the user's time zone.
+//! What every command shares: where the data lives, and the application (`unknot-app`) opened
+//! over it with the library's layers and the clock.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use clap::Args;
-use jiff::Zoned;
+use unknot_app::{App, Clock};
 use unknot_core::catalogue::{self, Catalogue, ContentFile, Layer};
 use unknot_store::Store;
 
@@ -30,6 +30,17 @@ pub struct DataOptions {
     /// therapies.toml, sources.toml), checked by the same validation as the built-in library.
     #[arg(long, global = true, env = "UNKNOT_CONTENT_DIR", value_name = "DIR")]
     pub content_dir: Option<PathBuf>,
+
+    /// Pretend it is this moment (an RFC 3339 time): for reproducible tests and demos. New ids
+    /// then repeat from run to run as well.
+    #[arg(long, global = true, env = "UNKNOT_NOW", value_name = "TIME", hide = true, value_parser = instant)]
+    pub now: Option<jiff::Timestamp>,
+}
+
+fn instant(s: &str) -> Result<jiff::Timestamp, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not an RFC 3339 time such as 2026-03-01T08:00:00Z"))
 }
 
 impl DataOptions {
@@ -60,6 +71,28 @@ impl DataOptions {
             .await
             .with_context(|| "could not open the journal".to_string())
     }
+
+    /// The clock: the computer's, or the moment `--now` names.
+    pub fn clock(&self) -> Clock {
+        self.now.map_or_else(Clock::system, Clock::fixed)
+    }
+
+    /// The application over the journal, with the library's layers and the clock.
+    pub async fn app(&self) -> Result<App> {
+        self.app_over(self.open().await?)
+    }
+
+    /// The application over an already open store.
+    pub fn app_over(&self, store: Store) -> Result<App> {
+        Ok(App::new(store, self.layers()?, self.clock()))
+    }
+
+    /// The library's layers below the user's own exercises: built in, then `--content-dir`.
+    pub fn layers(&self) -> Result<Vec<Layer>> {
+        let mut layers = vec![catalogue::builtin()];
+        layers.extend(self.content_layer()?);
+        Ok(layers)
+    }
 }
 
 impl DataOptions {
@@ -85,15 +118,10 @@ impl DataOptions {
         }))
     }
 
-    /// The library: built in, then `--content-dir`, then the user's own exercises from
-    /// `store` (when given). Invalid content is a usage error listing every problem.
-    pub async fn catalogue(&self, store: Option<&Store>) -> Result<Catalogue> {
-        let mut layers = vec![catalogue::builtin()];
-        layers.extend(self.content_layer()?);
-        if let Some(store) = store {
-            layers.push(Layer::user(&store.custom_exercises().await?));
-        }
-        Catalogue::load(&layers).map_err(|e| usage(e.to_string().trim_end().to_string()))
+    /// The library without the user's own exercises (for commands that need no journal):
+    /// built in, then `--content-dir`. Invalid content is a usage error listing every problem.
+    pub fn library(&self) -> Result<Catalogue> {
+        Catalogue::load(&self.layers()?).map_err(|e| usage(e.to_string().trim_end().to_string()))
     }
 }
 
@@ -119,11 +147,6 @@ fn read_content(root: &Path, dir: &Path, out: &mut Vec<ContentFile>) -> std::io:
         }
     }
     Ok(())
-}
-
-/// The current time in the user's time zone (the system's, or `TZ`).
-pub fn now() -> Zoned {
-    Zoned::now()
 }
 
 /// True when both standard input and output are a terminal, so prompting makes sense.

@@ -6,6 +6,7 @@
 
 use std::process::ExitCode;
 
+use unknot_app::{AppError, Missing};
 use unknot_core::InputError;
 use unknot_core::backup::BackupError;
 use unknot_store::StoreError;
@@ -36,12 +37,50 @@ pub fn is_usage(err: &anyhow::Error) -> bool {
             || cause
                 .downcast_ref::<StoreError>()
                 .is_some_and(StoreError::is_user_error)
+            || cause
+                .downcast_ref::<AppError>()
+                .is_some_and(AppError::is_user_error)
+    })
+}
+
+/// An application error in the terminal's words: what to run next, not what a page would say.
+fn terminal_words(e: &AppError) -> Option<String> {
+    Some(match e {
+        AppError::Missing(Missing::Assessment) => {
+            "no assessment yet: run `unknot assess` first".into()
+        }
+        AppError::Missing(Missing::Plan) => {
+            "no plan yet: run `unknot assess`, then `unknot plan`".into()
+        }
+        AppError::Missing(Missing::Routine) => {
+            "today's routine is empty; see `unknot plan` (more minutes a day or more equipment \
+             in `unknot assess` let more exercises fit), or use --exercise ID"
+                .into()
+        }
+        AppError::Withheld(t) => format!(
+            "no exercise plan at this level: {} (see `unknot today`)",
+            t.advice
+        ),
+        AppError::Duplicate { id, builtin: true } => {
+            format!("'{id}' is the id of a built-in exercise; choose another id")
+        }
+        AppError::Duplicate { id, builtin: false } => {
+            format!("you already have an exercise '{id}'; pass --replace to change it")
+        }
+        _ => return None,
     })
 }
 
 /// Prints the error and returns the exit code for it.
 pub fn report(err: &anyhow::Error) -> ExitCode {
-    eprintln!("error: {err:#}");
+    match err
+        .chain()
+        .find_map(|c| c.downcast_ref::<AppError>())
+        .and_then(terminal_words)
+    {
+        Some(words) => eprintln!("error: {words}"),
+        None => eprintln!("error: {err:#}"),
+    }
     if is_usage(err) {
         ExitCode::from(2)
     } else {

@@ -9,9 +9,11 @@
 mod app;
 mod cmd;
 mod exit;
+mod files;
 mod form;
 mod intake_form;
 mod output;
+mod show;
 mod term;
 
 use std::process::ExitCode;

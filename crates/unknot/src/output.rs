@@ -64,13 +64,14 @@ fn knots(entry: &Entry) -> String {
         .join(", ")
 }
 
-/// The `unknot history` table.
-pub fn history_table(entries: &[Entry], total: u64) {
+/// The `unknot history` table, with a footer that says what it shows.
+pub fn history_table(page: &unknot_app::journal::Page, filtered: bool) {
+    let entries = &page.entries;
     if entries.is_empty() {
-        if total == 0 {
+        if page.total == 0 {
             println!("The journal is empty. Add an entry with: unknot log --pain 5");
         } else {
-            println!("No entries match (the journal holds {total}).");
+            println!("No entries match (the journal holds {}).", page.total);
         }
         return;
     }
@@ -87,27 +88,48 @@ pub fn history_table(entries: &[Entry], total: u64) {
             "done and notes",
         ]);
     for e in entries {
-        let mut done = e.treatments.summary();
-        if !e.context.activities.is_empty() {
-            let acts: Vec<&str> = e.context.activities.iter().map(|a| a.label()).collect();
-            done.insert(0, acts.join(", "));
-        }
-        if let Some(note) = &e.note {
-            done.push(format!("“{}”", truncate(note, 60)));
-        }
-        table.add_row(vec![
-            e.id.short().to_string(),
-            when(e),
-            e.pain.map_or("–".to_string(), |p| p.to_string()),
-            regions(e),
-            knots(e),
-            done.join("; "),
-        ]);
+        table.add_row(row(e));
     }
     println!("{table}");
-    let shown = entries.len() as u64;
-    if shown < total {
-        println!("{shown} of {total} entries shown (use --all, --since or --last N for others).");
+    println!(
+        "{}",
+        footer(entries.len(), page.matching, page.total, filtered)
+    );
+}
+
+fn row(e: &Entry) -> Vec<String> {
+    let mut done = e.treatments.summary();
+    if !e.context.activities.is_empty() {
+        let acts: Vec<&str> = e.context.activities.iter().map(|a| a.label()).collect();
+        done.insert(0, acts.join(", "));
+    }
+    if let Some(note) = &e.note {
+        done.push(format!("“{}”", truncate(note, 60)));
+    }
+    vec![
+        e.id.short().to_string(),
+        when(e),
+        e.pain.map_or("–".to_string(), |p| p.to_string()),
+        regions(e),
+        knots(e),
+        done.join("; "),
+    ]
+}
+
+/// What the table shows, in words that are true: how many it shows, how many match, and how
+/// many the journal holds.
+fn footer(shown: usize, matching: usize, total: u64, filtered: bool) -> String {
+    let entries = |n: usize| if n == 1 { "entry" } else { "entries" };
+    match (shown < matching, filtered) {
+        (true, _) => format!(
+            "The latest {shown} of {matching} matching {} (--all or --last N for more).",
+            entries(matching)
+        ),
+        (false, true) => format!(
+            "{matching} matching {} of {total} in the journal.",
+            entries(matching)
+        ),
+        (false, false) => format!("All {matching} {} in the journal.", entries(matching)),
     }
 }
 

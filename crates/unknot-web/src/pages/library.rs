@@ -1,19 +1,16 @@
-//! The library (exercises), learning (articles and search) and settings (preferences, export and
-//! import).
+//! The library (exercises) and learning (articles and search).
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
 use serde::Deserialize;
 use unknot_core::body::Region;
 use unknot_core::catalogue::{Catalogue, ExerciseKind};
-use unknot_core::settings::{Settings, Theme};
 use unknot_search::HitKind;
 
-use super::{Layout, PageResult, render, see_other};
-use crate::entry_form::{Pairs, one};
-use crate::security::check_form_token;
+use super::{Layout, PageResult, render};
+use crate::figures::{animated_figure, still_figure};
 use crate::{AppState, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -23,11 +20,6 @@ pub fn routes() -> Router<AppState> {
         .route("/learn", get(learn))
         .route("/learn/{id}", get(article))
         .route("/search", get(search))
-        .route("/settings", get(settings).post(save_settings))
-        .route(
-            "/settings/import",
-            post(import).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
-        )
 }
 
 #[derive(Template)]
@@ -58,6 +50,7 @@ async fn library(State(state): State<AppState>, Query(q): Query<LibraryQuery>) -
     };
     let exercises = state
         .catalogue()
+        .await?
         .exercises()
         .filter(|e| region.is_none_or(|r| e.regions.contains(&r)))
         .filter(|e| kind.is_none_or(|k| e.kind == k))
@@ -109,7 +102,7 @@ struct ExercisePage<'a> {
 }
 
 async fn exercise(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
-    let catalogue = state.catalogue();
+    let catalogue = state.catalogue().await?;
     let e = catalogue
         .find_exercise(&id)
         .map_err(|e| WebError::NotFound(e.to_string()))?;
@@ -125,33 +118,11 @@ async fn exercise(State(state): State<AppState>, Path(id): Path<String>) -> Page
             .collect::<Vec<_>>()
             .join(", "),
         dose: e.dosage.describe(),
-        sources: citations(catalogue, &e.sources),
+        sources: citations(&catalogue, &e.sources),
         figure: animated_figure(e),
         figure_strip: still_figure(e),
     };
     Ok(render(&page))
-}
-
-fn figure_alt(e: &unknot_core::catalogue::Exercise) -> String {
-    unknot_export::figure_svg::alt_text(&e.name, e.steps.first().map(String::as_str))
-}
-
-/// The exercise's animated figure, labelled with its name and first step (empty without one).
-pub fn animated_figure(e: &unknot_core::catalogue::Exercise) -> String {
-    e.figure.as_ref().map_or_else(String::new, |f| {
-        unknot_export::figure_svg::animated(f, &figure_alt(e))
-    })
-}
-
-/// Its keyframes side by side, shown instead of the animation to people who prefer reduced
-/// motion.
-pub fn still_figure(e: &unknot_core::catalogue::Exercise) -> String {
-    e.figure.as_ref().map_or_else(String::new, |f| {
-        unknot_export::figure_svg::strip(
-            f,
-            &format!("{} (the positions side by side)", figure_alt(e)),
-        )
-    })
 }
 
 #[derive(Template)]
@@ -197,6 +168,7 @@ async fn learn_page(state: &AppState, q: Option<String>) -> PageResult {
         hits,
         articles: state
             .catalogue()
+            .await?
             .articles()
             .map(|a| {
                 (
@@ -242,7 +214,7 @@ pub fn markdown(text: &str) -> String {
 }
 
 async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
-    let catalogue = state.catalogue();
+    let catalogue = state.catalogue().await?;
     let a = catalogue
         .article(&id)
         .ok_or_else(|| WebError::NotFound(format!("no article has the id '{id}'")))?;
@@ -250,195 +222,8 @@ async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageR
         layout: Layout::new(&state, &a.meta.title, "learn").await?,
         title: a.meta.title.clone(),
         body: markdown(&a.body),
-        sources: citations(catalogue, &a.meta.sources),
+        sources: citations(&catalogue, &a.meta.sources),
         reviewed: a.meta.reviewed.to_string(),
     };
     Ok(render(&page))
-}
-
-#[derive(Template)]
-#[template(path = "settings.html")]
-struct SettingsPage {
-    layout: Layout,
-    message: Option<String>,
-    error: Option<String>,
-    break_every: String,
-    quiet_start: String,
-    quiet_end: String,
-    time_zone: String,
-    name: String,
-    calendar_url: String,
-    themes: Vec<(&'static str, bool)>,
-}
-
-#[derive(Deserialize, Default)]
-struct SettingsQuery {
-    done: Option<String>,
-}
-
-async fn settings_page(
-    state: &AppState,
-    calendar_url: &str,
-    shown: &Settings,
-    message: Option<String>,
-    error: Option<String>,
-) -> PageResult {
-    let time = |t: Option<jiff::civil::Time>| t.map(|t| t.strftime("%H:%M").to_string());
-    let page = SettingsPage {
-        layout: Layout::new(state, "Settings", "settings").await?,
-        message,
-        error,
-        break_every: shown
-            .break_every_minutes
-            .map(|m| m.to_string())
-            .unwrap_or_default(),
-        quiet_start: time(shown.quiet_start).unwrap_or_default(),
-        quiet_end: time(shown.quiet_end).unwrap_or_default(),
-        time_zone: shown.time_zone.clone().unwrap_or_default(),
-        name: shown.name.clone().unwrap_or_default(),
-        calendar_url: calendar_url.to_string(),
-        themes: ["system", "light", "dark"]
-            .into_iter()
-            .map(|t| (t, t == shown.theme.id()))
-            .collect(),
-    };
-    Ok(render(&page))
-}
-
-async fn settings(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    Query(q): Query<SettingsQuery>,
-) -> PageResult {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost:7878");
-    let calendar_url = format!("http://{host}/calendar.ics");
-    let message = match q.done.as_deref() {
-        Some("saved") => Some("Settings saved.".to_string()),
-        Some(other) if other.starts_with("imported") => Some(format!(
-            "Backup imported: {}.",
-            other
-                .trim_start_matches("imported")
-                .trim_start_matches('-')
-                .replace('-', " ")
-        )),
-        _ => None,
-    };
-    settings_page(&state, &calendar_url, &state.settings(), message, None).await
-}
-
-/// Reads the settings form.
-pub fn settings_from_form(pairs: &Pairs) -> Result<Settings, WebError> {
-    let time = |name: &str| -> Result<Option<jiff::civil::Time>, WebError> {
-        match one(pairs, name) {
-            None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| {
-                WebError::Input(unknot_core::InputError::malformed(
-                    name,
-                    v,
-                    "expected a time as HH:MM",
-                ))
-            }),
-        }
-    };
-    let s = Settings {
-        break_every_minutes: match one(pairs, "break_every_minutes") {
-            None => None,
-            Some(v) => Some(v.parse().map_err(|_| {
-                WebError::Input(unknot_core::InputError::malformed(
-                    "break_every_minutes",
-                    v,
-                    "expected whole minutes",
-                ))
-            })?),
-        },
-        quiet_start: time("quiet_start")?,
-        quiet_end: time("quiet_end")?,
-        time_zone: one(pairs, "time_zone").map(str::to_string),
-        theme: Theme::parse(one(pairs, "theme").unwrap_or("system"))?,
-        name: one(pairs, "name").map(str::to_string),
-    };
-    s.check()?;
-    Ok(s)
-}
-
-async fn save_settings(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
-    check_form_token(&state, one(&pairs, "csrf"))?;
-    match settings_from_form(&pairs) {
-        Ok(s) => {
-            state.store().save_settings(&s).await?;
-            state.set_settings(s);
-            Ok(see_other("/settings?done=saved"))
-        }
-        Err(WebError::Input(e)) => {
-            // Show what was typed, with the problem named.
-            let shown = Settings {
-                time_zone: one(&pairs, "time_zone").map(str::to_string),
-                ..state.settings()
-            };
-            let mut res =
-                settings_page(&state, "/calendar.ics", &shown, None, Some(e.to_string())).await?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn import(State(state): State<AppState>, mut form: Multipart) -> PageResult {
-    let mut token = None;
-    let mut file = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?
-    {
-        match field.name() {
-            Some("csrf") => {
-                token = Some(
-                    field
-                        .text()
-                        .await
-                        .map_err(|e| WebError::BadRequest(e.to_string()))?,
-                )
-            }
-            Some("backup") => {
-                file = Some(
-                    field
-                        .bytes()
-                        .await
-                        .map_err(|e| WebError::BadRequest(e.to_string()))?,
-                )
-            }
-            _ => {}
-        }
-    }
-    check_form_token(&state, token.as_deref())?;
-    let bytes = file
-        .filter(|b| !b.is_empty())
-        .ok_or_else(|| WebError::BadRequest("choose a backup file made by unknot export".into()))?;
-    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
-        WebError::BadRequest("the file is not text: is it an unknot backup?".into())
-    })?;
-    match crate::api::import_text(&state, &text).await {
-        Ok(summary) => Ok(see_other(&format!(
-            "/settings?done=imported-{}-added-{}-updated",
-            summary.added, summary.updated
-        ))),
-        Err(WebError::Input(e)) => {
-            let mut res = settings_page(
-                &state,
-                "/calendar.ics",
-                &state.settings(),
-                None,
-                Some(e.to_string()),
-            )
-            .await?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
-        Err(e) => Err(e.into()),
-    }
 }

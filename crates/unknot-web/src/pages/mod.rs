@@ -2,25 +2,35 @@
 //! post back here, are read into core types (bad input is shown on the form with what was typed
 //! kept, and nothing stored), and redirect after a write so a reload never posts twice.
 
-mod coach;
-pub(crate) mod journal;
-pub(crate) mod library;
+mod assess;
+mod history;
+mod journal;
+mod library;
+mod plan;
 mod report;
+mod session;
+mod settings;
+mod today;
 
 use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use unknot_core::triage::{Urgency, triage};
+use unknot_core::triage::Urgency;
 
 use crate::{AppState, WebError};
 
 /// All page routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(today::routes())
         .merge(journal::routes())
-        .merge(coach::routes())
+        .merge(history::routes())
+        .merge(assess::routes())
+        .merge(plan::routes())
+        .merge(session::routes())
         .merge(library::routes())
+        .merge(settings::routes())
         .merge(report::routes())
 }
 
@@ -47,14 +57,15 @@ pub struct Layout {
 impl Layout {
     /// The layout for a page, with the open advice looked up.
     pub async fn new(state: &AppState, title: &str, nav: &'static str) -> Result<Layout, WebError> {
-        let answers = unknot_store::current_answers(&state.store().assessments().await?);
-        let t = answers.map(|(_, a)| triage(&a));
-        let open = t.filter(|t| t.urgency > Urgency::SelfCare);
+        let standing = state.app().standing().await?;
+        let open = standing
+            .map(|s| s.triage)
+            .filter(|t| t.urgency > Urgency::SelfCare);
         Ok(Layout {
             title: title.to_string(),
             nav,
             csrf: state.csrf().to_string(),
-            theme: state.settings().theme.id(),
+            theme: state.app().settings().await?.theme.id(),
             advice: open.as_ref().map(|t| t.advice),
             urgency: open.as_ref().map_or("", |t| t.urgency.id()),
             urgency_label: open.as_ref().map_or("", |t| t.urgency.label()),
@@ -91,8 +102,8 @@ impl From<WebError> for PageError {
     }
 }
 
-impl From<unknot_store::StoreError> for PageError {
-    fn from(e: unknot_store::StoreError) -> PageError {
+impl From<unknot_app::AppError> for PageError {
+    fn from(e: unknot_app::AppError) -> PageError {
         PageError(e.into())
     }
 }
@@ -130,3 +141,9 @@ pub fn see_other(to: &str) -> Response {
 
 /// The page result type.
 pub type PageResult = Result<Response, PageError>;
+
+/// A page drawn again with status 422 because a value in its form was refused.
+pub fn refused(mut res: Response) -> Response {
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}

@@ -8,10 +8,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use unknot_export::report::{self, Input};
+use unknot_app::report::{MAX_QUESTION_CHARS, MAX_QUESTIONS, Options};
+use unknot_export::report;
 
-use super::journal::{HistoryQuery, resolve};
 use super::{Layout, PageResult, render};
+use crate::period::{self, DatesQuery};
 use crate::{AppState, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -39,7 +40,7 @@ pub struct ReportQuery {
 }
 
 async fn form(State(state): State<AppState>) -> PageResult {
-    let (since, until, _) = resolve(&HistoryQuery::default(), &state.now())?;
+    let (since, until) = period::days(&DatesQuery::default(), &state.now().await?, 90)?;
     let page = FormPage {
         layout: Layout::new(&state, "Visit summary", "history").await?,
         since: since.to_string(),
@@ -49,40 +50,35 @@ async fn form(State(state): State<AppState>) -> PageResult {
 }
 
 async fn build(state: &AppState, q: &ReportQuery) -> Result<report::Report, WebError> {
-    let now = state.now();
-    let (since, until, _) = resolve(
-        &HistoryQuery {
-            since: q.since.clone(),
-            until: q.until.clone(),
-            region: None,
-        },
-        &now,
-    )?;
+    let dates = DatesQuery {
+        since: q.since.clone(),
+        until: q.until.clone(),
+        region: None,
+    };
+    let (since, until) = period::days(&dates, &state.now().await?, 90)?;
     let questions: Vec<String> = q
         .questions
         .as_deref()
         .unwrap_or_default()
         .lines()
-        .map(|l| l.trim().chars().take(500).collect::<String>())
+        .map(|l| {
+            l.trim()
+                .chars()
+                .take(MAX_QUESTION_CHARS)
+                .collect::<String>()
+        })
         .filter(|l| !l.is_empty())
-        .take(20)
+        .take(MAX_QUESTIONS)
         .collect();
-    let d = state
-        .store()
-        .report_data(since, until, now.time_zone())
-        .await?;
-    Ok(report::build(&Input {
-        name: d.name.clone(),
-        since,
-        until,
-        entries: &d.entries,
-        assessments: &d.assessments,
-        sessions: &d.sessions,
-        plan: d.plan.as_ref(),
-        catalogue: state.catalogue(),
-        include_notes: q.notes.is_some(),
-        questions,
-    }))
+    Ok(state
+        .app()
+        .report(Options {
+            since,
+            until,
+            include_notes: q.notes.is_some(),
+            questions,
+        })
+        .await?)
 }
 
 async fn view(State(state): State<AppState>, Query(q): Query<ReportQuery>) -> PageResult {

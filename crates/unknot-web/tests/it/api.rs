@@ -69,6 +69,7 @@ async fn call(app: &App, method: &str, path: &str, entry_id: &str) -> (u16, Stri
     let path = match path.as_str() {
         "/api/v1/search" => "/api/v1/search?q=is+heat+or+ice+better".to_string(),
         "/api/v1/export/csv" => "/api/v1/export/csv?kind=zip".to_string(),
+        "/api/v1/therapy/plan" => "/api/v1/therapy/plan?kind=cold&minutes=10".to_string(),
         _ => path,
     };
     let r = match body {
@@ -106,6 +107,7 @@ async fn every_documented_operation_answers_with_a_documented_status() {
         ("get", "/api/v1/plan"),
         ("get", "/api/v1/session/steps"),
         ("post", "/api/v1/sessions"),
+        ("get", "/api/v1/therapy/plan"),
         ("post", "/api/v1/therapy"),
         ("post", "/api/v1/plan/review"),
         ("post", "/api/v1/checkins"),

@@ -256,7 +256,7 @@ async fn a_session_runs_to_the_end_with_fast_timers_and_is_recorded() {
     b.click("#save").await;
     b.wait_text("#saved", "Saved").await;
     b.shot("session-done").await;
-    let sessions = b._app.state.store().sessions().await.unwrap();
+    let sessions = b._app.state.app().store().sessions().await.unwrap();
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0].items[0].exercise, "cat-camel");
     b.close().await;

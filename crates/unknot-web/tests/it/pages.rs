@@ -75,6 +75,7 @@ async fn the_journal_form_stores_an_entry_with_regions_knots_and_treatments() {
     assert_eq!(r.headers["location"], "/journal?done=saved");
     let entries = app
         .state
+        .app()
         .store()
         .list_entries(Default::default())
         .await
@@ -157,6 +158,7 @@ async fn entries_can_be_edited_and_deleted_from_the_pages() {
         .await;
     let id = app
         .state
+        .app()
         .store()
         .list_entries(Default::default())
         .await
@@ -173,7 +175,7 @@ async fn entries_can_be_edited_and_deleted_from_the_pages() {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let e = app.state.store().find_entry(&id).await.unwrap();
+    let e = app.state.app().store().find_entry(&id).await.unwrap();
     assert_eq!(e.pain.map(|p| p.get()), Some(2));
     let r = app.post_form(&format!("/journal/{id}/delete"), &[]).await;
     assert_eq!(r.status, 303);
@@ -252,6 +254,7 @@ async fn settings_save_and_refuse_bad_values() {
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(
         app.state
+            .app()
             .store()
             .settings()
             .await
@@ -270,6 +273,7 @@ async fn settings_save_and_refuse_bad_values() {
     assert!(r.body.contains("Mars/Olympus"));
     assert_eq!(
         app.state
+            .app()
             .store()
             .settings()
             .await

@@ -5,7 +5,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use unknot_core::catalogue::Catalogue;
 use unknot_store::Store;
 use unknot_web::{AppState, Options};
 
@@ -36,10 +35,8 @@ pub async fn app_with(speed: f64) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = unknot_store::sqlite_url_for(&dir.path().join("unknot.db"));
     let store = Store::open_with(&url, 4).await.unwrap();
-    let catalogue = Catalogue::builtin().unwrap();
     let state = AppState::new(
-        store,
-        catalogue,
+        unknot_app::App::local(store),
         Options {
             speed,
             loopback_only: true,
@@ -122,7 +119,7 @@ impl App {
     }
 
     pub async fn entry_count(&self) -> u64 {
-        self.state.store().count_entries().await.unwrap()
+        self.state.app().store().count_entries().await.unwrap()
     }
 }
 

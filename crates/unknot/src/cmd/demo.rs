@@ -13,7 +13,7 @@ use unknot_core::body::{Muscle, Region, Side};
 use unknot_core::journal::{Activity, Entry, EntryId, Knot, PainKind, RegionPain};
 use unknot_core::score::Score;
 
-use crate::app::{self, DataOptions};
+use crate::app::DataOptions;
 use crate::exit::usage;
 
 /// Arguments of `unknot demo`.
@@ -39,9 +39,9 @@ pub struct DemoArgs {
 
 /// `unknot demo`.
 pub async fn run(data: &DataOptions, args: DemoArgs) -> Result<()> {
-    let now = app::now();
-    let store = data.open().await?;
-    let existing = store.count_entries().await?;
+    let app = data.app().await?;
+    let now = app.now().await?;
+    let existing = app.entry_count().await?;
     if existing > 0 && !args.add {
         return Err(usage(format!(
             "the journal already holds {existing} entries; demo data would mix with them. \
@@ -72,25 +72,20 @@ pub async fn run(data: &DataOptions, args: DemoArgs) -> Result<()> {
             if at.timestamp() > now.timestamp() {
                 continue;
             }
-            let entry = story.entry(
-                EntryId::new(unknot_store::new_id())?,
-                at,
-                slot,
-                args.per_day,
-            )?;
+            let entry = story.entry(EntryId::new(app.new_id())?, at, slot, args.per_day)?;
             batch.push(entry);
         }
         if batch.len() >= 4000 {
-            store.insert_entries(&batch).await?;
+            app.log_many(&batch).await?;
             bar.inc(batch.len() as u64);
             batch.clear();
         }
     }
-    store.insert_entries(&batch).await?;
+    app.log_many(&batch).await?;
     bar.inc(batch.len() as u64);
     bar.finish_and_clear();
-    let count = store.count_entries().await?;
-    store.close().await;
+    let count = app.entry_count().await?;
+    app.close().await;
     println!(
         "Added {} demo entries over {} years. Try: unknot trends",
         count - existing,

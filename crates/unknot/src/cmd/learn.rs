@@ -37,7 +37,7 @@ struct Listed<'a> {
 
 /// `unknot learn`.
 pub async fn learn(data: &DataOptions, args: LearnArgs) -> Result<()> {
-    let catalogue = data.catalogue(None).await?;
+    let catalogue = data.library()?;
     match args.id {
         None => list(&catalogue, args.json),
         Some(id) => read(&catalogue, &id, args.json),
@@ -129,9 +129,9 @@ pub async fn ask(data: &DataOptions, args: AskArgs) -> Result<()> {
             "ask a question, e.g. unknot ask \"do knots go away on their own\"",
         ));
     }
-    let store = data.open().await?;
-    let catalogue = data.catalogue(Some(&store)).await?;
-    store.close().await;
+    let app = data.app().await?;
+    let catalogue = app.catalogue().await?;
+    app.close().await;
     let kb = KnowledgeBase::build(&catalogue)?;
     let hits = kb.search(&question, usize::from(args.limit))?;
     if args.json {

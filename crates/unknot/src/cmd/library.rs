@@ -2,14 +2,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 use unknot_core::body::{Muscle, Region};
 use unknot_core::catalogue::{
-    CLINICIAN_SOURCE, Catalogue, Difficulty, Equipment, Exercise, ExerciseKind, Layer,
-    UserExercise, builtin,
+    CLINICIAN_SOURCE, Catalogue, Difficulty, Equipment, Exercise, ExerciseKind,
 };
 
 use crate::app::{self, DataOptions};
@@ -113,8 +112,8 @@ pub enum LibraryCmd {
 
 /// `unknot library`.
 pub async fn run(data: &DataOptions, args: LibraryArgs) -> Result<()> {
-    let store = data.open().await?;
-    let catalogue = data.catalogue(Some(&store)).await?;
+    let app = data.app().await?;
+    let catalogue = app.catalogue().await?;
     match args.command {
         None => list(&catalogue, &args.filter),
         Some(LibraryCmd::Show { id, toml: true, .. }) => {
@@ -133,7 +132,12 @@ pub async fn run(data: &DataOptions, args: LibraryArgs) -> Result<()> {
                     ));
                 }
             };
-            add(data, &store, &catalogue, text, replace).await
+            let e = app.add_exercise(text, replace).await?;
+            println!(
+                "Added {} to your library. See it with: unknot library show {}",
+                e.id, e.id
+            );
+            Ok(())
         }
         Some(LibraryCmd::Sheet { out }) => sheet(&catalogue, &out),
         Some(LibraryCmd::Remove { id, yes }) => {
@@ -152,7 +156,7 @@ pub async fn run(data: &DataOptions, args: LibraryArgs) -> Result<()> {
                     return Ok(());
                 }
             }
-            store.delete_custom_exercise(&id).await?;
+            app.remove_exercise(&id).await?;
             println!("Removed {id}.");
             Ok(())
         }
@@ -316,47 +320,6 @@ fn show(catalogue: &Catalogue, id: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
-async fn add(
-    data: &DataOptions,
-    store: &unknot_store::Store,
-    catalogue: &Catalogue,
-    text: String,
-    replace: bool,
-) -> Result<()> {
-    let parsed: Exercise = toml::from_str(&text)
-        .map_err(|e| usage(format!("the exercise cannot be read: {}", e.message())))?;
-    let id = parsed.id.clone();
-    let mine = store.custom_exercises().await?;
-    let already_mine = mine.iter().any(|m| m.id == id);
-    if already_mine && !replace {
-        return Err(usage(format!(
-            "you already have an exercise '{id}'; pass --replace to change it"
-        )));
-    }
-    if !already_mine && catalogue.exercise(&id).is_some() {
-        return Err(usage(format!(
-            "'{id}' is the id of a built-in exercise; choose another id"
-        )));
-    }
-    // Validate the new exercise together with the whole library, exactly as it will load.
-    let mut yours: Vec<UserExercise> = mine.into_iter().filter(|m| m.id != id).collect();
-    let new = UserExercise {
-        id: id.clone(),
-        toml: text,
-    };
-    yours.push(new.clone());
-    let mut layers = vec![builtin()];
-    layers.extend(data.content_layer()?);
-    layers.push(Layer::user(&yours));
-    Catalogue::load(&layers).map_err(|e| usage(e.to_string().trim_end().to_string()))?;
-    store
-        .save_custom_exercise(&new)
-        .await
-        .context("could not save the exercise")?;
-    println!("Added {id} to your library. See it with: unknot library show {id}");
-    Ok(())
-}
-
 /// `unknot library sheet`: every figure in a grid, as SVG or PNG.
 fn sheet(catalogue: &Catalogue, out: &std::path::Path) -> Result<()> {
     use unknot_export::figure_svg::{SheetItem, contact_sheet};
@@ -419,7 +382,7 @@ fn sheet(catalogue: &Catalogue, out: &std::path::Path) -> Result<()> {
     } else {
         svg.into_bytes()
     };
-    super::backup::write_atomically(out, &bytes)?;
+    crate::files::write_atomically(out, &bytes)?;
     println!(
         "Wrote {} ({} figures{}).",
         out.display(),

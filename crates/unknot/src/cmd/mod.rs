@@ -6,18 +6,26 @@ use clap::{Parser, Subcommand};
 
 use crate::app::DataOptions;
 
-mod backup;
+mod assess;
+mod checkin;
 mod completions;
+mod delete;
 mod demo;
-mod journal;
+mod edit;
+mod entry_fields;
+mod export;
+mod history;
+mod import;
 mod learn;
 mod library;
+mod log;
 mod plan;
 mod remind;
 mod report;
 mod serve;
 mod session;
 mod therapy;
+mod today;
 mod trends;
 
 /// unknot: a private coach for back pain and muscle knots.
@@ -56,28 +64,28 @@ pub enum Command {
     /// and the library (serves on this computer only).
     Serve(serve::ServeArgs),
     /// Record how your back feels now (asks step by step when run without flags).
-    Log(journal::LogArgs),
+    Log(log::LogArgs),
     /// List journal entries as a table, JSON or CSV.
-    History(journal::HistoryArgs),
+    History(history::HistoryArgs),
     /// Show average pain by week and month, the muscles that knot most, and what comes
     /// before bad days.
     Trends(trends::TrendsArgs),
     /// Change an entry: give only the fields to change.
-    Edit(journal::EditArgs),
+    Edit(edit::EditArgs),
     /// Delete an entry (asks first).
-    Delete(journal::DeleteArgs),
+    Delete(delete::DeleteArgs),
     /// Write a full backup of your journal.
-    Export(backup::ExportArgs),
+    Export(export::ExportArgs),
     /// Restore a backup written by `unknot export`.
-    Import(backup::ImportArgs),
+    Import(import::ImportArgs),
     /// Check whether self-care is safe (red flags), record your starting scores, and check your habits.
-    Assess(plan::AssessArgs),
+    Assess(assess::AssessArgs),
     /// Your personal plan: show it, review and adapt it, or see how it changed.
     Plan(plan::PlanArgs),
     /// What is due today: routine, breaks, check-in, and any open advice.
-    Today(plan::TodayArgs),
+    Today(today::TodayArgs),
     /// The weekly check-in: pain, PEG and activity scores, the warning signs, then a plan review.
-    Checkin(plan::CheckinArgs),
+    Checkin(checkin::CheckinArgs),
     /// Run today's routine (or one exercise) with timers, holds, reps and sides, and record it.
     Session(session::SessionArgs),
     /// Break and posture reminders on your desktop while you sit (runs until stopped).
@@ -102,17 +110,17 @@ pub enum Command {
 pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.data, args).await,
-        Command::Log(args) => journal::log(&cli.data, args).await,
-        Command::History(args) => journal::history(&cli.data, args).await,
+        Command::Log(args) => log::run(&cli.data, args).await,
+        Command::History(args) => history::run(&cli.data, args).await,
         Command::Trends(args) => trends::run(&cli.data, args).await,
-        Command::Edit(args) => journal::edit(&cli.data, args).await,
-        Command::Delete(args) => journal::delete(&cli.data, args).await,
-        Command::Export(args) => backup::export(&cli.data, args).await,
-        Command::Import(args) => backup::import(&cli.data, args).await,
-        Command::Assess(args) => plan::assess(&cli.data, args).await,
-        Command::Plan(args) => plan::plan(&cli.data, args).await,
-        Command::Today(args) => plan::today(&cli.data, args).await,
-        Command::Checkin(args) => plan::checkin(&cli.data, args).await,
+        Command::Edit(args) => edit::run(&cli.data, args).await,
+        Command::Delete(args) => delete::run(&cli.data, args).await,
+        Command::Export(args) => export::run(&cli.data, args).await,
+        Command::Import(args) => import::run(&cli.data, args).await,
+        Command::Assess(args) => assess::run(&cli.data, args).await,
+        Command::Plan(args) => plan::run(&cli.data, args).await,
+        Command::Today(args) => today::run(&cli.data, args).await,
+        Command::Checkin(args) => checkin::run(&cli.data, args).await,
         Command::Session(args) => session::run(&cli.data, args).await,
         Command::Remind(args) => remind::run(&cli.data, args).await,
         Command::Therapy(args) => therapy::run(&cli.data, args).await,

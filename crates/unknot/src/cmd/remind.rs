@@ -23,7 +23,7 @@ use unknot_core::remind::{
 };
 use zbus::zvariant::Value;
 
-use crate::app::{self, DataOptions};
+use crate::app::DataOptions;
 use crate::exit::usage;
 
 #[zbus::proxy(
@@ -188,12 +188,11 @@ pub async fn run(data: &DataOptions, args: RemindArgs) -> Result<()> {
     if let Some(json) = &args.record {
         let b: BreakRecord =
             serde_json::from_str(json).map_err(|e| usage(format!("--record: {e}")))?;
-        let store = data.open().await?;
-        store
-            .save_break(&b)
+        let app = data.app().await?;
+        app.record_break(&b)
             .await
             .context("could not record the break")?;
-        store.close().await;
+        app.close().await;
         return Ok(());
     }
     if args.worker {
@@ -224,12 +223,12 @@ pub async fn run(data: &DataOptions, args: RemindArgs) -> Result<()> {
 
 /// Reads the plan and the library once, and turns them into the worker's set-up.
 async fn set_up(data: &DataOptions, args: &RemindArgs) -> Result<Worker> {
-    let store = data.open().await?;
-    let catalogue = data.catalogue(Some(&store)).await?;
-    let plan = store.plans().await?.pop().map(|p| p.plan);
+    let app = data.app().await?;
+    let catalogue = app.catalogue().await?;
+    let plan = app.plan_history().await?.pop().map(|p| p.plan);
     // Flags win; then what was chosen in the web app's Settings; then the plan.
-    let settings = store.settings().await?;
-    store.close().await;
+    let settings = app.settings().await?;
+    app.close().await;
     let every = args
         .every
         .or(settings.break_every_minutes.map(|m| u32::from(m) * 60))
@@ -290,7 +289,7 @@ async fn set_up(data: &DataOptions, args: &RemindArgs) -> Result<Worker> {
 
 /// The reminder loop: sleeps until something is due, reminds, records.
 async fn run_worker(w: Worker) -> Result<()> {
-    let now = app::now();
+    let now = jiff::Zoned::now();
     let tz = now.time_zone().clone();
     let every = w.config.every_seconds;
     let mut scheduler = Scheduler::new(w.config.clone(), w.exercises.clone(), now.timestamp());
@@ -343,7 +342,7 @@ async fn run_worker(w: Worker) -> Result<()> {
             _ = tokio::signal::ctrl_c() => break,
             _ = sigterm.recv() => break,
         }
-        let now = app::now();
+        let now = jiff::Zoned::now();
         let (idle, locked) = match &desktop {
             Some(d) => d.idle_and_locked().await,
             None => (0, false),
@@ -353,7 +352,7 @@ async fn run_worker(w: Worker) -> Result<()> {
             Decision::Away => {
                 last_break = Some(BreakStatus::Away);
                 record(BreakRecord {
-                    id: unknot_store::new_id(),
+                    id: unknot_app::new_id(),
                     at: now,
                     reminder: None,
                     status: BreakStatus::Away,
@@ -379,7 +378,7 @@ async fn run_worker(w: Worker) -> Result<()> {
                 let status = scheduler.answer(Timestamp::now(), answer);
                 last_break = Some(status);
                 record(BreakRecord {
-                    id: unknot_store::new_id(),
+                    id: unknot_app::new_id(),
                     at: now,
                     reminder: Some(reminder),
                     status,
@@ -601,7 +600,7 @@ fn status(data: &DataOptions, json: bool) -> Result<()> {
             "No reminder process is running. Start one with `unknot remind`, or install it with `unknot remind --install`."
         ),
         Some(s) => {
-            let tz = app::now().time_zone().clone();
+            let tz = jiff::Zoned::now().time_zone().clone();
             let local = |t: Timestamp| t.to_zoned(tz.clone()).strftime("%H:%M").to_string();
             println!("Reminders are running (process {}, via {}).", s.pid, s.via);
             println!(

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use jiff::ToSpan;
+use unknot_app::report::Options;
 use unknot_core::when::{self, Bound};
-use unknot_export::report::{self, Input};
 
-use crate::app::{self, DataOptions};
+use crate::app::DataOptions;
 use crate::exit::usage;
+use crate::files::write_atomically;
 
 /// Arguments of `unknot report`.
 #[derive(Debug, Args)]
@@ -42,7 +43,6 @@ pub struct ReportArgs {
 
 /// `unknot report`.
 pub async fn run(data: &DataOptions, args: ReportArgs) -> Result<()> {
-    let now = app::now();
     let pdf = match args.out.extension().and_then(|e| e.to_str()) {
         Some(e) if e.eq_ignore_ascii_case("pdf") => true,
         Some(e) if e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm") => false,
@@ -53,6 +53,8 @@ pub async fn run(data: &DataOptions, args: ReportArgs) -> Result<()> {
             )));
         }
     };
+    let app = data.app().await?;
+    let now = app.now().await?;
     let day =
         |text: &Option<String>, field: &str, bound: Bound| -> Result<Option<jiff::civil::Date>> {
             Ok(text
@@ -67,36 +69,25 @@ pub async fn run(data: &DataOptions, args: ReportArgs) -> Result<()> {
     if since > until {
         return Err(usage(format!("--since {since} is after --until {until}")));
     }
-    if args.questions.iter().any(|q| q.chars().count() > 500) {
-        return Err(usage("--question: keep each question under 500 characters"));
-    }
-    let store = data.open().await?;
-    let catalogue = data.catalogue(Some(&store)).await?;
-    let d = store.report_data(since, until, now.time_zone()).await?;
-    store.close().await;
-    let r = report::build(&Input {
-        name: d.name.clone(),
-        since,
-        until,
-        entries: &d.entries,
-        assessments: &d.assessments,
-        sessions: &d.sessions,
-        plan: d.plan.as_ref(),
-        catalogue: &catalogue,
-        include_notes: args.notes,
-        questions: args.questions.clone(),
-    });
+    let r = app
+        .report(Options {
+            since,
+            until,
+            include_notes: args.notes,
+            questions: args.questions.clone(),
+        })
+        .await?;
+    app.close().await;
     let bytes = if pdf {
         unknot_export::report_pdf::pdf(&r)
     } else {
         unknot_export::report_html::html(&r).into_bytes()
     };
-    super::backup::write_atomically(&args.out, &bytes)?;
+    write_atomically(&args.out, &bytes)?;
     println!(
-        "Wrote {} ({} entries from {since} to {until}). Take it to your appointment; it is a \
-         record of what you reported, not a diagnosis.",
+        "Wrote {} (from {since} to {until}). Take it to your appointment; it is a record of what \
+         you reported, not a diagnosis.",
         args.out.display(),
-        d.entries.len()
     );
     Ok(())
 }

@@ -47,11 +47,10 @@ pub async fn run(data: &DataOptions, args: ServeArgs) -> Result<()> {
     let store = unknot_store::Store::open_with(&url, 4)
         .await
         .context("could not open the journal")?;
-    let catalogue = data.catalogue(Some(&store)).await?;
+    let app = data.app_over(store)?;
     let loopback = args.bind.is_loopback();
     let state = unknot_web::AppState::new(
-        store,
-        catalogue,
+        app,
         unknot_web::Options {
             speed: args.speed,
             loopback_only: loopback,

@@ -15,13 +15,14 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style as TuiStyle};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
-use unknot_core::adapt::{ItemStatus, SessionRecord};
+use unknot_app::session::Finished;
+use unknot_core::adapt::ItemStatus;
 use unknot_core::catalogue::Catalogue;
 use unknot_core::score::Score;
-use unknot_core::session::{Event, Item, Phase, Runner, Side, Signal, Step};
+use unknot_core::session::{Event, Phase, Runner, Side, Signal, Step};
+use unknot_core::today::Completion;
 
 use crate::app::{self, DataOptions};
-use crate::exit::usage;
 use crate::form;
 use crate::term::Style;
 
@@ -73,24 +74,6 @@ pub struct SessionArgs {
     pub no_record: bool,
 }
 
-fn items(
-    catalogue: &Catalogue,
-    exercise: Option<&str>,
-    plan: Option<&unknot_core::planner::Plan>,
-) -> Result<Vec<Item>> {
-    if let Some(id) = exercise {
-        let e = catalogue.find_exercise(id)?;
-        return Ok(vec![Item::from_exercise(e)]);
-    }
-    let plan = plan.ok_or_else(|| {
-        usage("no plan yet: run `unknot assess` and `unknot plan`, or use --exercise ID")
-    })?;
-    if plan.routine.is_empty() {
-        return Err(usage("today's routine is empty; see `unknot plan`"));
-    }
-    Ok(Item::routine(plan))
-}
-
 fn ask_pain(given: Option<Score>, question: &str) -> Result<Option<Score>> {
     if given.is_some() || !app::interactive() {
         return Ok(given);
@@ -107,13 +90,12 @@ fn ask_pain(given: Option<Score>, question: &str) -> Result<Option<Score>> {
 
 /// `unknot session`.
 pub async fn run(data: &DataOptions, args: SessionArgs) -> Result<()> {
-    let store = data.open().await?;
-    let catalogue = data.catalogue(Some(&store)).await?;
-    let plan = store.plans().await?.pop().map(|p| p.plan);
-    let items = items(&catalogue, args.exercise.as_deref(), plan.as_ref())?;
-    let started = app::now();
+    let app = data.app().await?;
+    let catalogue = app.catalogue().await?;
+    let items = app.session_items(args.exercise.as_deref()).await?;
+    let started = app.now().await?;
     let pain_before = ask_pain(args.pain_before, "Pain before you start (0-10):")?;
-    let mut runner = Runner::new(items.clone());
+    let mut runner = Runner::new(items);
     let tui = !args.plain && app::interactive();
     let quit_early = if tui {
         run_tui(&mut runner, &catalogue, &args)?
@@ -121,14 +103,7 @@ pub async fn run(data: &DataOptions, args: SessionArgs) -> Result<()> {
         run_plain(&mut runner, &catalogue, &args)?
     };
     let outcomes = runner.outcomes();
-    let done = outcomes
-        .iter()
-        .filter(|o| o.status == ItemStatus::Done)
-        .count();
-    println!(
-        "\nSession over: {done} of {} exercises done.",
-        outcomes.len()
-    );
+    println!("\n{}", summary(&outcomes, quit_early));
     let save = if quit_early && tui {
         form::confirm("Save this session in your journal?")?
     } else {
@@ -139,19 +114,48 @@ pub async fn run(data: &DataOptions, args: SessionArgs) -> Result<()> {
         return Ok(());
     }
     let pain_after = ask_pain(args.pain_after, "Pain now (0-10):")?;
-    let record = SessionRecord {
-        id: unknot_store::new_id(),
-        at: started.clone(),
-        items: outcomes.clone(),
-        pain_before,
-        pain_after,
-    };
-    store
-        .record_session(&record, &catalogue, &app::now())
+    let recorded = app
+        .record_session(Finished {
+            started: Some(started),
+            items: outcomes,
+            pain_before,
+            pain_after,
+        })
         .await?;
-    store.close().await;
-    println!("Recorded. (unknot plan review uses it to adapt your plan.)");
+    app.close().await;
+    println!(
+        "{}",
+        match (recorded.completion, recorded.entry.is_some()) {
+            (Completion::Nothing, true) => {
+                "Recorded your pain rating; the session counts as not done.".to_string()
+            }
+            (Completion::Nothing, false) => {
+                "Recorded as not done. (unknot plan review notices skipped exercises.)".to_string()
+            }
+            _ => "Recorded. (unknot plan review uses it to adapt your plan.)".to_string(),
+        }
+    );
     Ok(())
+}
+
+/// How the session went, honestly: all done, partly done, or stopped before anything was done.
+fn summary(outcomes: &[unknot_core::adapt::ItemOutcome], quit_early: bool) -> String {
+    let done = outcomes
+        .iter()
+        .filter(|o| o.status == ItemStatus::Done)
+        .count();
+    let n = outcomes.len();
+    let exercises = if n == 1 { "exercise" } else { "exercises" };
+    match Completion::of(outcomes) {
+        Completion::Full => format!("Well done: all {n} {exercises} done."),
+        Completion::Partial if quit_early => {
+            format!("Stopped early: {done} of {n} {exercises} done.")
+        }
+        Completion::Partial => format!("Session over: {done} of {n} {exercises} done."),
+        Completion::Nothing => format!(
+            "Stopped before any exercise was done (0 of {n}). That is fine: try again when it suits you."
+        ),
+    }
 }
 
 fn describe(step: &Step) -> String {
@@ -458,6 +462,7 @@ mod tests {
     use ratatui::backend::TestBackend;
 
     use super::*;
+    use unknot_core::session::Item;
 
     fn screen(runner: &Runner, catalogue: &Catalogue) -> String {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
@@ -478,7 +483,7 @@ mod tests {
     #[test]
     fn a_large_terminal_shows_the_figure_in_braille_beside_the_steps() {
         let catalogue = Catalogue::builtin().unwrap();
-        let items = items(&catalogue, Some("bird-dog"), None).unwrap();
+        let items = vec![Item::from_exercise(catalogue.exercise("bird-dog").unwrap())];
         let runner = Runner::new(items);
         let render = |w: u16, h: u16| {
             let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -512,7 +517,7 @@ mod tests {
     #[test]
     fn the_screen_shows_the_exercise_timer_steps_and_keys_at_80_by_24() {
         let catalogue = Catalogue::builtin().unwrap();
-        let items = items(&catalogue, Some("bird-dog"), None).unwrap();
+        let items = vec![Item::from_exercise(catalogue.exercise("bird-dog").unwrap())];
         let mut runner = Runner::new(items);
         let first = screen(&runner, &catalogue);
         assert!(

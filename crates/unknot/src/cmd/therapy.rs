@@ -10,11 +10,10 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use jiff::ToSpan;
+use unknot_app::therapy::Timed;
 use unknot_core::body::Region;
-use unknot_core::catalogue::{COLD_MIN_GAP_MINUTES, TherapyKind, check_minutes};
-use unknot_core::journal::{Entry, EntryId};
-use unknot_store::EntryRange;
+use unknot_core::catalogue::TherapyKind;
+use unknot_core::therapy::Request;
 
 use crate::app::{self, DataOptions};
 use crate::exit::usage;
@@ -80,84 +79,34 @@ fn speed(s: &str) -> Result<f64, String> {
 
 /// `unknot therapy`.
 pub async fn run(data: &DataOptions, args: TherapyArgs) -> Result<()> {
-    let store = data.open().await?;
-    let catalogue = data.catalogue(Some(&store)).await?;
-    let t = catalogue.therapies();
-    let phases: Vec<(TherapyKind, u16)> = match args.kind {
-        Kind::Cold => vec![(
-            TherapyKind::Cold,
-            args.minutes.unwrap_or(t.cold.default_minutes),
-        )],
-        Kind::Heat => vec![(
-            TherapyKind::Heat,
-            args.minutes.unwrap_or(t.heat.default_minutes),
-        )],
-        Kind::Contrast => {
-            if args.minutes.is_some() {
-                return Err(usage(
-                    "contrast runs fixed rounds; --minutes does not apply to it",
-                ));
-            }
-            t.contrast.phases()
-        }
+    let app = data.app().await?;
+    let kind = match args.kind {
+        Kind::Cold => TherapyKind::Cold,
+        Kind::Heat => TherapyKind::Heat,
+        Kind::Contrast => TherapyKind::Contrast,
     };
-    // The hard limits, before anything starts.
-    for (kind, minutes) in &phases {
-        check_minutes(*kind, *minutes).map_err(|e| usage(e.to_string()))?;
-    }
+    // The hard limits, checked before anything starts.
+    let prepared = app
+        .prepare_therapy(Request {
+            kind,
+            minutes: args.minutes,
+        })
+        .await?;
     let s = Style::detect();
-    let (protocol_name, barrier, stop_if) = match args.kind {
-        Kind::Cold => (&t.cold.name, t.cold.barrier.as_str(), &t.cold.stop_if),
-        Kind::Heat => (&t.heat.name, t.heat.barrier.as_str(), &t.heat.stop_if),
-        Kind::Contrast => (
-            &t.contrast.name,
-            "a cloth around the cold pack and a towel around the warm one",
-            &t.contrast.stop_if,
-        ),
-    };
-    if !args.barrier {
-        if !app::interactive() {
-            return Err(usage(format!(
-                "confirm the barrier first: put {barrier}, then run again with --barrier"
-            )));
-        }
-        if !form::confirm(&format!("Is there {barrier}?"))? {
-            println!("Put {barrier} first, then start again.");
-            return Ok(());
-        }
+    if !confirm_barrier(&prepared.barrier, args.barrier)? {
+        return Ok(());
     }
-    let now = app::now();
-    if phases.iter().any(|(k, _)| *k == TherapyKind::Cold) {
-        let since = now
-            .checked_sub(i64::from(COLD_MIN_GAP_MINUTES + 30).minutes())?
-            .timestamp();
-        let recent = store
-            .list_entries(EntryRange {
-                since: Some(since),
-                ..Default::default()
-            })
-            .await?;
-        let last_cold_end = recent
-            .iter()
-            .filter_map(|e| e.treatments.cold_minutes.map(|_| e.at.timestamp()))
-            .max();
-        if let Some(end) = last_cold_end {
-            let gap = (now.timestamp().as_second() - end.as_second()) / 60;
-            if gap < i64::from(COLD_MIN_GAP_MINUTES) {
-                eprintln!(
-                    "{}",
-                    s.bold(&format!(
-                        "Warning: your last cold session ended {gap} minutes ago. Leave at least {COLD_MIN_GAP_MINUTES} minutes between cold sessions so the skin can warm through."
-                    ))
-                );
-            }
-        }
+    for w in &prepared.warnings {
+        eprintln!("{}", s.bold(&format!("Warning: {}", w.says)));
     }
-    println!("{}", s.heading(protocol_name));
+    println!("{}", s.heading(&prepared.name));
     println!(
         "{}",
         s.wrap(
-            &format!("Stop at once if: {}", stop_if.join("; ").to_lowercase()),
+            &format!(
+                "Stop at once if: {}",
+                prepared.stop_if.join("; ").to_lowercase()
+            ),
             "",
             ""
         )
@@ -168,13 +117,59 @@ pub async fn run(data: &DataOptions, args: TherapyArgs) -> Result<()> {
             s.dim(&format!("(demo: running {}× faster)", args.speed))
         );
     }
+    let (done, stopped) = time_phases(&prepared.phases, &args).await;
+    if !args.quiet {
+        print!("\x07");
+    }
+    let entry = app
+        .record_therapy(Timed {
+            kind,
+            heat_seconds: done[0],
+            cold_seconds: done[1],
+            region: args.region,
+            stopped_early: stopped,
+            barrier: true,
+        })
+        .await?;
+    app.close().await;
+    match entry {
+        None => println!("Stopped before a minute had passed; nothing recorded."),
+        Some(e) => println!(
+            "{} Recorded in your journal ({}).",
+            if stopped { "Stopped early." } else { "Done." },
+            e.treatments.summary().join(", ")
+        ),
+    }
+    Ok(())
+}
 
-    let mut done = [0u32; 2]; // seconds of heat, of cold
-    let mut stopped = false;
+/// The barrier must be confirmed: by flag, or by answering on a terminal. `false` when the
+/// person said no (nothing starts).
+fn confirm_barrier(barrier: &str, given: bool) -> Result<bool> {
+    if given {
+        return Ok(true);
+    }
+    if !app::interactive() {
+        return Err(usage(format!(
+            "confirm the barrier first: put {barrier}, then run again with --barrier"
+        )));
+    }
+    if !form::confirm(&format!("Is there {barrier}?"))? {
+        println!("Put {barrier} first, then start again.");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Times each phase with a progress bar (or a line when not a terminal); Ctrl-C stops early.
+/// Returns the seconds of heat and of cold applied, and whether it was stopped.
+async fn time_phases(phases: &[(TherapyKind, u16)], args: &TherapyArgs) -> ([u32; 2], bool) {
+    let mut done = [0u32; 2];
     for (i, (kind, minutes)) in phases.iter().enumerate() {
-        let label = match kind {
-            TherapyKind::Cold => "cold",
-            _ => "heat",
+        let label = if *kind == TherapyKind::Cold {
+            "cold"
+        } else {
+            "heat"
         };
         if !args.quiet {
             print!("\x07");
@@ -195,6 +190,7 @@ pub async fn run(data: &DataOptions, args: TherapyArgs) -> Result<()> {
         }
         let tick = Duration::from_secs_f64(1.0 / args.speed);
         let mut elapsed = 0u64;
+        let mut stopped = false;
         while elapsed < total {
             tokio::select! {
                 _ = tokio::time::sleep(tick) => {
@@ -210,36 +206,8 @@ pub async fn run(data: &DataOptions, args: TherapyArgs) -> Result<()> {
         bar.finish_and_clear();
         done[usize::from(*kind == TherapyKind::Cold)] += u32::try_from(elapsed).unwrap_or(u32::MAX);
         if stopped {
-            break;
+            return (done, true);
         }
     }
-    if !args.quiet {
-        print!("\x07");
-    }
-    let to_minutes = |secs: u32| u16::try_from(secs.div_ceil(60)).unwrap_or(u16::MAX);
-    let mut entry = Entry::new(EntryId::new(unknot_store::new_id())?, app::now());
-    entry.treatments.heat_minutes = Some(to_minutes(done[0])).filter(|m| *m > 0);
-    entry.treatments.cold_minutes = Some(to_minutes(done[1])).filter(|m| *m > 0);
-    let place = args
-        .region
-        .map(|r| format!(" on the {}", r.label().to_lowercase()))
-        .unwrap_or_default();
-    entry.note = Some(format!(
-        "{}{place}{}",
-        protocol_name,
-        if stopped { ", stopped early" } else { "" }
-    ));
-    if entry.treatments.heat_minutes.is_none() && entry.treatments.cold_minutes.is_none() {
-        println!("Stopped before a minute had passed; nothing recorded.");
-        return Ok(());
-    }
-    entry.check(app::now().timestamp())?;
-    store.insert_entry(&entry).await?;
-    store.close().await;
-    println!(
-        "{} Recorded in your journal ({}).",
-        if stopped { "Stopped early." } else { "Done." },
-        entry.treatments.summary().join(", ")
-    );
-    Ok(())
+    (done, false)
 }

@@ -4,11 +4,10 @@
 use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
-use unknot_core::remind::BreakStatus;
-use unknot_core::trends::{self, TrendOptions, Trends, sparkline};
-use unknot_store::EntryRange;
+use unknot_core::remind::BreakCounts;
+use unknot_core::trends::{TrendOptions, Trends, sparkline};
 
-use crate::app::{self, DataOptions};
+use crate::app::DataOptions;
 use crate::output;
 
 /// Arguments of `unknot trends`.
@@ -29,30 +28,15 @@ pub struct TrendsArgs {
 
 /// `unknot trends`.
 pub async fn run(data: &DataOptions, args: TrendsArgs) -> Result<()> {
-    let now = app::now();
-    let store = data.open().await?;
-    let entries = store.list_entries(EntryRange::default()).await?;
-    let since = now.checked_sub(jiff::ToSpan::days(28))?.timestamp();
-    let recent_breaks = store.breaks_since(since).await?;
-    store.close().await;
-    let mut breaks = BreakCounts::default();
-    for b in &recent_breaks {
-        match b.status {
-            BreakStatus::Taken => breaks.taken += 1,
-            BreakStatus::Away => breaks.away += 1,
-            BreakStatus::Skipped => breaks.skipped += 1,
-            BreakStatus::Snoozed => breaks.snoozed += 1,
-            BreakStatus::Unanswered => breaks.unanswered += 1,
-        }
-    }
-    let t = trends::compute(
-        &entries,
-        now.date(),
-        TrendOptions {
+    let app = data.app().await?;
+    let t = app
+        .trends(TrendOptions {
             weeks: usize::from(args.weeks),
             months: usize::from(args.months),
-        },
-    );
+        })
+        .await?;
+    let breaks = app.recent_breaks(28).await?;
+    app.close().await;
     if args.json {
         return output::json(&Out {
             trends: &t,
@@ -67,16 +51,6 @@ pub async fn run(data: &DataOptions, args: TrendsArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// How reminder breaks ended over the last four weeks.
-#[derive(Debug, Default, PartialEq, Eq, Serialize)]
-struct BreakCounts {
-    taken: u32,
-    away: u32,
-    skipped: u32,
-    snoozed: u32,
-    unanswered: u32,
 }
 
 #[derive(Serialize)]

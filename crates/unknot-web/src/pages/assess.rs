@@ -1,32 +1,26 @@
-//! The coach's pages: the safety check (intake) and its result, the weekly check-in, the plan,
-//! the session player and the heat and cold timers.
+//! The safety check (intake) and its result, and the weekly check-in.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Form, Router};
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use unknot_core::intake::{Answers, Assessment, AssessmentKind};
-use unknot_core::triage::{Triage, Urgency, triage};
-use unknot_store::PlanOutcome;
+use unknot_core::intake::Answers;
+use unknot_core::progress::Scores;
+use unknot_core::triage::{Triage, Urgency};
+use unknot_export::charts::{self, Series};
 
-use super::{Layout, PageResult, render, see_other};
+use super::{Layout, PageResult, refused, render, see_other};
 use crate::entry_form::{Pairs, one};
 use crate::security::check_form_token;
 use crate::{AppState, WebError};
-use unknot_export::charts::{self, Series};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assess", get(assess_form).post(assess))
         .route("/assess/result", get(result))
         .route("/checkin", get(checkin_form).post(checkin))
-        .route("/plan", get(plan))
-        .route("/plan/review", post(review))
-        .route("/session", get(session))
-        .route("/therapy", get(therapy))
 }
 
 /// The yes/no warning signs, as the intake names them, in plain words.
@@ -125,7 +119,7 @@ async fn assess_page(state: &AppState, error: Option<String>) -> Result<Response
             ("shoulders", "Shoulders"),
             ("buttocks", "Buttocks"),
         ],
-        has_assessment: !state.store().assessments().await?.is_empty(),
+        has_assessment: state.app().standing().await?.is_some(),
     };
     Ok(render(&page))
 }
@@ -202,21 +196,11 @@ async fn assess(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> Page
     let answers = match answers_from_form(&pairs, true) {
         Ok(a) => a,
         Err(WebError::Input(e)) => {
-            let mut res = assess_page(&state, Some(e.to_string())).await?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(res);
+            return Ok(refused(assess_page(&state, Some(e.to_string())).await?));
         }
         Err(e) => return Err(e.into()),
     };
-    state
-        .store()
-        .save_assessment(&Assessment {
-            id: unknot_store::new_id(),
-            kind: AssessmentKind::Intake,
-            at: state.now(),
-            answers,
-        })
-        .await?;
+    state.app().assess(answers, true).await?;
     state.changed();
     Ok(see_other("/assess/result"))
 }
@@ -235,7 +219,7 @@ struct ResultPage {
     plan_allowed: bool,
 }
 
-fn score_lines(s: &unknot_store::Scores) -> Vec<String> {
+fn score_lines(s: &Scores) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = s.pain_now {
         out.push(format!("Pain now: {p}/10"));
@@ -273,17 +257,14 @@ fn result_page(
 }
 
 async fn result(State(state): State<AppState>) -> PageResult {
-    let all = state.store().assessments().await?;
-    let Some((_, answers)) = unknot_store::current_answers(&all) else {
+    let Some(standing) = state.app().standing().await? else {
         return Ok(see_other("/assess"));
     };
-    let t = triage(&answers);
     let layout = Layout::new(&state, "Your result", "assess").await?;
-    let latest = all.last().map(|a| a.answers.clone()).unwrap_or_default();
     Ok(render(&result_page(
         layout,
-        &t,
-        score_lines(&unknot_store::scores(&latest)),
+        &standing.triage,
+        score_lines(&standing.latest_scores),
         Vec::new(),
     )))
 }
@@ -299,11 +280,11 @@ struct CheckinPage {
 }
 
 async fn checkin_page(state: &AppState, error: Option<String>) -> Result<Response, WebError> {
-    let all = state.store().assessments().await?;
+    let all = state.app().assessments().await?;
     let dates: Vec<jiff::civil::Date> = all.iter().map(|a| a.at.date()).collect();
-    let score = |f: fn(&unknot_store::Scores) -> Option<f64>| -> Vec<Option<f64>> {
+    let score = |f: fn(&Scores) -> Option<f64>| -> Vec<Option<f64>> {
         all.iter()
-            .map(|a| f(&unknot_store::scores(&a.answers)))
+            .map(|a| f(&unknot_core::progress::scores(&a.answers)))
             .collect()
     };
     // One point per assessment, on an axis of assessments rather than days.
@@ -329,7 +310,7 @@ async fn checkin_page(state: &AppState, error: Option<String>) -> Result<Respons
     let page = CheckinPage {
         layout: Layout::new(state, "Weekly check-in", "assess").await?,
         error,
-        has_intake: unknot_store::current_answers(&all).is_some(),
+        has_intake: unknot_core::progress::current_answers(&all).is_some(),
         flags: FLAGS.to_vec(),
         trend,
     };
@@ -345,19 +326,14 @@ async fn checkin(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> Pag
     let answers = match answers_from_form(&pairs, false) {
         Ok(a) => a,
         Err(WebError::Input(e)) => {
-            let mut res = checkin_page(&state, Some(e.to_string())).await?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(res);
+            return Ok(refused(checkin_page(&state, Some(e.to_string())).await?));
         }
         Err(e) => return Err(e.into()),
     };
-    let now = state.now();
-    let Some(out) = state
-        .store()
-        .checkin(&answers, state.catalogue(), &now)
-        .await?
-    else {
-        return Ok(see_other("/assess"));
+    let out = match state.app().checkin(answers).await {
+        Ok(out) => out,
+        Err(unknot_app::AppError::Missing(_)) => return Ok(see_other("/assess")),
+        Err(e) => return Err(e.into()),
     };
     state.changed();
     let mut changes: Vec<String> = out
@@ -375,200 +351,4 @@ async fn checkin(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> Pag
         score_lines(&out.scores),
         changes,
     )))
-}
-
-struct PlanItemView {
-    id: String,
-    name: String,
-    dose: String,
-    why: String,
-}
-
-struct PlanView {
-    version: u32,
-    made: String,
-    minutes: u32,
-    items: Vec<PlanItemView>,
-    heat_cold: String,
-    break_every: u16,
-    micro: String,
-    habits: Vec<String>,
-    changes: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "plan.html")]
-struct PlanPage {
-    layout: Layout,
-    message: Option<&'static str>,
-    plan: Option<PlanView>,
-    missing: String,
-}
-
-#[derive(Deserialize)]
-struct PlanQuery {
-    reviewed: Option<String>,
-}
-
-async fn plan(State(state): State<AppState>, Query(q): Query<PlanQuery>) -> PageResult {
-    let now = state.now();
-    let outcome = state
-        .store()
-        .current_plan(state.catalogue(), &now, false)
-        .await?;
-    let (plan, missing) = match outcome {
-        PlanOutcome::NoAssessment => (
-            None,
-            "No plan yet: do the safety check first (Check in the menu).".to_string(),
-        ),
-        PlanOutcome::Withheld(t) => (
-            None,
-            format!(
-                "No exercise plan is made at this level: {} Please get that help first.",
-                t.advice
-            ),
-        ),
-        PlanOutcome::Plan { stored, made, .. } => {
-            if made {
-                state.changed();
-            }
-            let p = &stored.plan;
-            (
-                Some(PlanView {
-                    version: p.version,
-                    made: stored
-                        .created
-                        .to_zoned(now.time_zone().clone())
-                        .strftime("%-d %B %Y")
-                        .to_string(),
-                    minutes: p.total_seconds.div_ceil(60),
-                    items: p
-                        .routine
-                        .iter()
-                        .map(|i| PlanItemView {
-                            id: i.exercise.clone(),
-                            name: i.name.clone(),
-                            dose: i.dosage.describe(),
-                            why: i.why.clone(),
-                        })
-                        .collect(),
-                    heat_cold: format!(
-                        "{} for up to {} minutes: {}",
-                        match p.heat_cold.therapy {
-                            unknot_core::catalogue::TherapyKind::Heat => "Heat",
-                            unknot_core::catalogue::TherapyKind::Cold => "Cold",
-                            unknot_core::catalogue::TherapyKind::Contrast => "Heat and cold",
-                        },
-                        p.heat_cold.minutes,
-                        p.heat_cold.why
-                    ),
-                    break_every: p.breaks.every_minutes,
-                    micro: p.breaks.micro_breaks.join(", "),
-                    habits: p.habits.iter().map(|h| h.change.clone()).collect(),
-                    changes: p.changes.iter().map(|c| c.reason.clone()).collect(),
-                }),
-                String::new(),
-            )
-        }
-    };
-    let page = PlanPage {
-        layout: Layout::new(&state, "Plan", "plan").await?,
-        message: match q.reviewed.as_deref() {
-            Some("changed") => Some("Reviewed: your plan changed. See what changed below."),
-            Some("same") => Some("Reviewed: no changes; keep going with the same plan."),
-            _ => None,
-        },
-        plan,
-        missing,
-    };
-    Ok(render(&page))
-}
-
-async fn review(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
-    check_form_token(&state, one(&pairs, "csrf"))?;
-    let out = state
-        .store()
-        .review_plan(state.catalogue(), &state.now())
-        .await?;
-    state.changed();
-    Ok(match out {
-        Some(r) if r.saved_version.is_some() => see_other("/plan?reviewed=changed"),
-        Some(_) => see_other("/plan?reviewed=same"),
-        None => see_other("/plan"),
-    })
-}
-
-#[derive(Template)]
-#[template(path = "session.html")]
-struct SessionPage {
-    layout: Layout,
-    items: Vec<String>,
-    minutes: u32,
-    speed: f64,
-    steps_url: String,
-}
-
-#[derive(Deserialize)]
-struct SessionQuery {
-    exercise: Option<String>,
-}
-
-async fn session(State(state): State<AppState>, Query(q): Query<SessionQuery>) -> PageResult {
-    let items = crate::api::session_items(&state, q.exercise.as_deref()).await?;
-    let seconds: u32 = items.iter().map(|i| i.dosage.total_seconds()).sum();
-    let page = SessionPage {
-        layout: Layout::new(&state, "Session", "session").await?,
-        items: items.iter().map(|i| i.name.clone()).collect(),
-        minutes: seconds.div_ceil(60),
-        speed: state.speed(),
-        steps_url: match &q.exercise {
-            Some(id) => format!("/api/v1/session/steps?exercise={}", urlencode(id)),
-            None => "/api/v1/session/steps".into(),
-        },
-    };
-    Ok(render(&page))
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-struct TherapyView {
-    id: &'static str,
-    name: String,
-    summary: String,
-    max: u16,
-    default: u16,
-    barrier: String,
-}
-
-#[derive(Template)]
-#[template(path = "therapy.html")]
-struct TherapyPage {
-    layout: Layout,
-    therapies: Vec<TherapyView>,
-    speed: f64,
-}
-
-async fn therapy(State(state): State<AppState>) -> PageResult {
-    let t = state.catalogue().therapies();
-    let view = |id, p: &unknot_core::catalogue::Protocol| TherapyView {
-        id,
-        name: p.name.clone(),
-        summary: p.summary.clone(),
-        max: p.max_minutes,
-        default: p.default_minutes,
-        barrier: p.barrier.clone(),
-    };
-    let page = TherapyPage {
-        layout: Layout::new(&state, "Heat and cold", "session").await?,
-        therapies: vec![view("heat", &t.heat), view("cold", &t.cold)],
-        speed: state.speed(),
-    };
-    Ok(render(&page))
 }

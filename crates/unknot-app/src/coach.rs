@@ -1,0 +1,328 @@
+//! The coach: the safety check (intake), the weekly check-in, the plan and its review, and what
+//! is due today. Each reads the records it needs, lets core decide (triage, planner, review,
+//! Today) and stores the outcome.
+
+use jiff::{ToSpan, Zoned};
+use serde::Serialize;
+use unknot_core::adapt::{self, Review, ReviewInput};
+use unknot_core::body::Muscle;
+use unknot_core::catalogue::Catalogue;
+use unknot_core::habits::{self, HabitChange};
+use unknot_core::intake::{Answers, Assessment, AssessmentKind, Habits};
+use unknot_core::outcomes::Change;
+use unknot_core::planner::{self, PlanError, PlanInput, StoredPlan};
+use unknot_core::progress::{Scores, compare, current_answers, scores};
+use unknot_core::today::{self, Today, TodayInput};
+use unknot_core::trends::{self, TrendOptions};
+use unknot_core::triage::{Triage, triage};
+use unknot_store::EntryRange;
+
+use crate::{App, AppError, AppResult, Missing};
+
+/// What a safety check found.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessOutcome {
+    /// The triage: level, advice, reasons.
+    #[serde(flatten)]
+    pub triage: Triage,
+    /// The level in words.
+    pub urgency_label: &'static str,
+    /// The starting scores.
+    pub scores: Scores,
+    /// Habits worth changing, most useful first.
+    pub habits: Vec<HabitChange>,
+    /// The stored assessment's id (absent when not saved).
+    pub assessment_id: Option<String>,
+}
+
+/// What asking for the plan gave.
+#[derive(Debug, Clone)]
+pub struct PlanOutcome {
+    /// The plan and when it was made (boxed: far larger than the rest).
+    pub stored: Box<StoredPlan>,
+    /// The triage it was made under.
+    pub triage: Triage,
+    /// True when this call made a new version.
+    pub made: bool,
+}
+
+/// The outcome of a weekly check-in.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckinOutcome {
+    /// The triage level id after the check-in.
+    pub urgency: &'static str,
+    /// The full triage over the intake with every check-in laid over it.
+    pub triage: Triage,
+    /// This check-in's scores.
+    pub scores: Scores,
+    /// Changes since the intake.
+    pub changes_since_start: Vec<Change>,
+    /// Changes since the previous assessment.
+    pub changes_since_last: Vec<Change>,
+    /// The plan review that followed, when there is a plan.
+    pub review: Option<ReviewOutcome>,
+}
+
+/// A plan review and what was saved.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewOutcome {
+    /// What the review decided and why.
+    #[serde(flatten)]
+    pub review: Review,
+    /// The new version saved, if anything changed.
+    pub saved_version: Option<u32>,
+    /// The version that was reviewed.
+    pub reviewed_version: u32,
+}
+
+/// The latest safety check as it stands now: the answers in force, their triage, and the
+/// latest assessment's own scores.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    /// The intake with every later check-in laid over it.
+    pub answers: Answers,
+    /// The triage of those answers.
+    pub triage: Triage,
+    /// The scores of the latest assessment or check-in.
+    pub latest_scores: Scores,
+}
+
+impl App {
+    /// Runs the safety check on `answers` and, when `save`, stores it as a new intake.
+    pub async fn assess(&self, answers: Answers, save: bool) -> AppResult<AssessOutcome> {
+        answers.check()?;
+        let t = triage(&answers);
+        let mut id = None;
+        if save {
+            let a = self
+                .assessment(AssessmentKind::Intake, answers.clone())
+                .await?;
+            self.store().save_assessment(&a).await?;
+            id = Some(a.id);
+        }
+        Ok(AssessOutcome {
+            urgency_label: t.urgency.label(),
+            scores: scores(&answers),
+            habits: habits::changes(&answers, 5),
+            triage: t,
+            assessment_id: id,
+        })
+    }
+
+    /// Records new habits answers on top of the latest intake and returns what is worth
+    /// changing (up to eight).
+    pub async fn assess_habits(&self, habits_given: Habits) -> AppResult<Vec<HabitChange>> {
+        let latest = self
+            .store()
+            .assessments()
+            .await?
+            .into_iter()
+            .rfind(|a| a.kind == AssessmentKind::Intake);
+        let mut answers = latest.map(|a| a.answers).unwrap_or_default();
+        answers.habits = Some(habits_given);
+        answers.check()?;
+        let a = self
+            .assessment(AssessmentKind::Intake, answers.clone())
+            .await?;
+        self.store().save_assessment(&a).await?;
+        Ok(habits::changes(&answers, 8))
+    }
+
+    async fn assessment(&self, kind: AssessmentKind, answers: Answers) -> AppResult<Assessment> {
+        Ok(Assessment {
+            id: self.new_id(),
+            kind,
+            at: self.now().await?,
+            answers,
+        })
+    }
+
+    /// Every assessment and check-in, oldest first.
+    pub async fn assessments(&self) -> AppResult<Vec<Assessment>> {
+        Ok(self.store().assessments().await?)
+    }
+
+    /// The answers in force and their triage, or `None` before the first safety check.
+    pub async fn standing(&self) -> AppResult<Option<Standing>> {
+        let all = self.store().assessments().await?;
+        Ok(current_answers(&all).map(|(_, answers)| Standing {
+            triage: triage(&answers),
+            latest_scores: all.last().map(|a| scores(&a.answers)).unwrap_or_default(),
+            answers,
+        }))
+    }
+
+    /// The current plan: reused while it is newer than the assessment and made at the same
+    /// triage level, otherwise made afresh and saved as the next version (always, with
+    /// `rebuild`).
+    pub async fn plan(&self, rebuild: bool) -> AppResult<PlanOutcome> {
+        let Some((intake, answers)) = current_answers(&self.store().assessments().await?) else {
+            return Err(AppError::Missing(Missing::Assessment));
+        };
+        let t = triage(&answers);
+        if !t.plan_allowed {
+            // A warning sign (at intake or since) outranks any plan already stored.
+            return Err(AppError::Withheld(Box::new(t)));
+        }
+        let latest = self.store().plans().await?.pop();
+        let stale = latest
+            .as_ref()
+            .is_none_or(|p| p.created < intake.at.timestamp() || p.plan.urgency != t.urgency.id());
+        if !(rebuild || stale)
+            && let Some(stored) = latest
+        {
+            return Ok(PlanOutcome {
+                stored: Box::new(stored),
+                triage: t,
+                made: false,
+            });
+        }
+        let now = self.now().await?;
+        let catalogue = self.catalogue().await?;
+        let knots = self.journal_knots(&now).await?;
+        let mut plan = planner::build(&PlanInput {
+            answers: &answers,
+            triage: &t,
+            catalogue: &catalogue,
+            journal_knots: &knots,
+        })
+        .map_err(|PlanError::SeeADoctor(_)| AppError::Withheld(Box::new(t.clone())))?;
+        plan.version = latest.as_ref().map_or(1, |p| p.plan.version + 1);
+        let created = now.timestamp();
+        self.store().save_plan(&plan, created).await?;
+        Ok(PlanOutcome {
+            stored: Box::new(StoredPlan { created, plan }),
+            triage: t,
+            made: true,
+        })
+    }
+
+    /// Every version of the plan, oldest first.
+    pub async fn plan_history(&self) -> AppResult<Vec<StoredPlan>> {
+        Ok(self.store().plans().await?)
+    }
+
+    /// Muscles the last 90 days of the journal show knotting, most often first.
+    async fn journal_knots(&self, now: &Zoned) -> AppResult<Vec<Muscle>> {
+        let since = now.checked_sub(90.days())?.timestamp();
+        let entries = self
+            .store()
+            .list_entries(EntryRange {
+                since: Some(since),
+                ..Default::default()
+            })
+            .await?;
+        let options = TrendOptions {
+            weeks: 1,
+            months: 1,
+        };
+        let t = trends::compute(&entries, now.date(), options);
+        Ok(t.muscles.iter().map(|m| m.muscle).collect())
+    }
+
+    /// Reviews the latest plan version against the sessions, journal and breaks since it
+    /// began, and stores what the review decided: a new version, or, when a warning sign
+    /// withdraws the plan, the updated answers so Today shows the advice.
+    pub async fn review(&self) -> AppResult<ReviewOutcome> {
+        let Some(stored) = self.store().plans().await?.pop() else {
+            return Err(AppError::Missing(Missing::Plan));
+        };
+        let Some((_, answers)) = current_answers(&self.store().assessments().await?) else {
+            return Err(AppError::Missing(Missing::Assessment));
+        };
+        let now = self.now().await?;
+        let catalogue = self.catalogue().await?;
+        let r = self.run_review(&stored, &answers, &catalogue, &now).await?;
+        let mut saved = None;
+        if let Some(next) = &r.plan {
+            self.store().save_plan(next, now.timestamp()).await?;
+            saved = Some(next.version);
+        } else if r.triage.as_ref().is_some_and(|t| !t.plan_allowed) {
+            let a = self
+                .assessment(AssessmentKind::Checkin, r.answers.clone())
+                .await?;
+            self.store().save_assessment(&a).await?;
+        }
+        Ok(ReviewOutcome {
+            review: r,
+            saved_version: saved,
+            reviewed_version: stored.plan.version,
+        })
+    }
+
+    async fn run_review(
+        &self,
+        stored: &StoredPlan,
+        answers: &Answers,
+        catalogue: &Catalogue,
+        now: &Zoned,
+    ) -> AppResult<Review> {
+        let store = self.store();
+        let since = stored.created;
+        let sessions = store.sessions_since(since).await?;
+        let range = EntryRange {
+            since: Some(since),
+            ..Default::default()
+        };
+        let entries = store.list_entries(range).await?;
+        let breaks = store.breaks_since(since).await?;
+        let knots = self.journal_knots(now).await?;
+        Ok(adapt::review(&ReviewInput {
+            plan: &stored.plan,
+            since,
+            now,
+            sessions: &sessions,
+            entries: &entries,
+            breaks: &breaks,
+            answers,
+            catalogue,
+            journal_knots: &knots,
+        }))
+    }
+
+    /// Records a weekly check-in, then reviews the plan when there is one.
+    pub async fn checkin(&self, answers: Answers) -> AppResult<CheckinOutcome> {
+        answers.check()?;
+        let all = self.store().assessments().await?;
+        let Some((intake, current)) = current_answers(&all) else {
+            return Err(AppError::Missing(Missing::Assessment));
+        };
+        let a = self
+            .assessment(AssessmentKind::Checkin, answers.clone())
+            .await?;
+        self.store().save_assessment(&a).await?;
+        let t = triage(&current.updated_by(&answers));
+        let last = all.last().map(|a| a.answers.clone()).unwrap_or_default();
+        let review = match self.review().await {
+            Ok(r) => Some(r),
+            Err(AppError::Missing(_)) => None,
+            Err(e) => return Err(e),
+        };
+        Ok(CheckinOutcome {
+            urgency: t.urgency.id(),
+            triage: t,
+            scores: scores(&answers),
+            changes_since_start: compare(&intake.answers, &answers),
+            changes_since_last: compare(&last, &answers),
+            review,
+        })
+    }
+
+    /// What is due today.
+    pub async fn today(&self) -> AppResult<Today> {
+        let now = self.now().await?;
+        let store = self.store();
+        let since = today::lookback(&now);
+        let assessments = store.assessments().await?;
+        let plan = store.plans().await?.pop();
+        let sessions = store.sessions_since(since).await?;
+        let journal_days = store.active_days_since(since, &now).await?;
+        Ok(today::decide(&TodayInput {
+            now: &now,
+            assessments: &assessments,
+            plan: plan.as_ref(),
+            sessions: &sessions,
+            journal_days: &journal_days,
+        }))
+    }
+}

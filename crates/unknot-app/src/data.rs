@@ -1,0 +1,222 @@
+//! The person's data going out and coming in: the full backup, CSV files, the FHIR Bundle, the
+//! calendar feed, and imports of a backup or an entries CSV. One period rule for every export,
+//! and imports checked in full (with the library as this app loads it) before one transaction
+//! writes them.
+
+use jiff::Timestamp;
+use jiff::civil::Time;
+use serde::Serialize;
+use unknot_core::backup::{self, Backup, Extras};
+use unknot_core::catalogue::{Catalogue, Layer};
+use unknot_export::{csv, fhir, ics};
+use unknot_store::ImportSummary;
+
+use crate::{App, AppError, AppResult, Missing};
+
+/// A span of time for an export; both ends inclusive, open when `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Period {
+    /// Earliest instant.
+    pub since: Option<Timestamp>,
+    /// Latest instant.
+    pub until: Option<Timestamp>,
+}
+
+impl Period {
+    /// Everything.
+    pub const ALL: Period = Period {
+        since: None,
+        until: None,
+    };
+
+    /// True when `t` falls in the period.
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t <= u)
+    }
+}
+
+/// One CSV file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvKind {
+    /// One row per journal entry (imports read it back).
+    Entries,
+    /// One row per knot.
+    Knots,
+    /// One row per guided session.
+    Sessions,
+    /// One row per assessment or check-in, with its scores.
+    Scores,
+}
+
+impl CsvKind {
+    /// The file name it downloads as.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            CsvKind::Entries => "unknot-entries.csv",
+            CsvKind::Knots => "unknot-knots.csv",
+            CsvKind::Sessions => "unknot-sessions.csv",
+            CsvKind::Scores => "unknot-scores.csv",
+        }
+    }
+}
+
+/// What an import brought in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    /// A full backup (JSON).
+    Backup,
+    /// An entries CSV.
+    EntriesCsv,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Imported {
+    /// What the file was.
+    pub kind: ImportKind,
+    /// The counts.
+    #[serde(flatten)]
+    pub summary: ImportSummary,
+}
+
+impl App {
+    /// Everything the person has, as a backup.
+    pub async fn backup(&self) -> AppResult<Backup> {
+        let store = self.store();
+        let entries = store.list_entries(Default::default()).await?;
+        let extras = Extras {
+            exercises: store.custom_exercises().await?,
+            assessments: store.assessments().await?,
+            plans: store.plans().await?,
+            sessions: store.sessions().await?,
+            breaks: store.breaks_since(Timestamp::MIN).await?,
+        };
+        Ok(backup::build(entries, extras))
+    }
+
+    /// The backup's records that fall in `period` (entries, sessions and assessments; plans
+    /// and exercises are kept whole).
+    async fn backup_within(&self, period: Period) -> AppResult<Backup> {
+        let mut b = self.backup().await?;
+        b.entries.retain(|e| period.contains(e.at.timestamp()));
+        b.sessions.retain(|s| period.contains(s.at.timestamp()));
+        b.assessments.retain(|a| period.contains(a.at.timestamp()));
+        Ok(b)
+    }
+
+    /// One CSV file of the records in `period`.
+    pub async fn export_csv(&self, kind: CsvKind, period: Period) -> AppResult<Vec<u8>> {
+        let b = self.backup_within(period).await?;
+        let mut buf = Vec::new();
+        match kind {
+            CsvKind::Entries => csv::write_entries(&b.entries, &mut buf),
+            CsvKind::Knots => csv::write_knots(&b.entries, &mut buf),
+            CsvKind::Sessions => csv::write_sessions(&b.sessions, &mut buf),
+            CsvKind::Scores => csv::write_scores(&b.assessments, &mut buf),
+        }
+        .map_err(AppError::internal)?;
+        Ok(buf)
+    }
+
+    /// Every CSV file of the records in `period`, in one zip.
+    pub async fn export_csv_zip(&self, period: Period) -> AppResult<Vec<u8>> {
+        let b = self.backup_within(period).await?;
+        csv::write_zip(&b.entries, &b.sessions, &b.assessments).map_err(AppError::internal)
+    }
+
+    /// A FHIR R4 Bundle of the records in `period`, as pretty JSON ending in a newline.
+    pub async fn export_fhir(&self, period: Period) -> AppResult<Vec<u8>> {
+        let b = self.backup_within(period).await?;
+        let name = self.store().settings().await?.name;
+        let now = self.now().await?;
+        let bundle = fhir::bundle(
+            &fhir::Input {
+                person: fhir::Person { name },
+                entries: &b.entries,
+                assessments: &b.assessments,
+                plan: b.plans.last(),
+            },
+            &now,
+        );
+        let mut text = serde_json::to_vec_pretty(&bundle).map_err(AppError::internal)?;
+        text.push(b'\n');
+        Ok(text)
+    }
+
+    /// The plan as an iCalendar feed: the daily routine at `routine_at` and the weekly check-in,
+    /// starting on the day the current plan version was made (so the feed is the same whenever
+    /// it is fetched).
+    pub async fn export_calendar(&self, routine_at: Time) -> AppResult<String> {
+        let Some(plan) = self.store().plans().await?.pop() else {
+            return Err(AppError::Missing(Missing::Plan));
+        };
+        let now = self.now().await?;
+        let start = plan.created.to_zoned(now.time_zone().clone()).date();
+        let schedule = ics::Schedule {
+            start,
+            routine_at,
+            checkin_at: Time::constant(9, 0, 0, 0),
+            alarm_minutes_before: 10,
+        };
+        Ok(ics::calendar(&plan, &schedule, now.timestamp()))
+    }
+
+    /// Imports a backup or an entries CSV (told apart by their first line). The whole file is
+    /// read and checked first, including the user's own exercises against the library as this
+    /// app loads it; then one transaction writes it, so a bad file changes nothing.
+    pub async fn import_text(&self, text: &str) -> AppResult<Imported> {
+        let now = self.clock().now();
+        if looks_like_csv(text) {
+            let entries = csv::read_entries(text, now).map_err(|e| {
+                unknot_core::InputError::Inconsistent(format!("not a valid entries CSV: {e}"))
+            })?;
+            let summary = self.store().import_entries(&entries).await?;
+            return Ok(Imported {
+                kind: ImportKind::EntriesCsv,
+                summary,
+            });
+        }
+        let parsed = backup::parse(text, now)?;
+        if !parsed.exercises.is_empty() {
+            let mut yours = self.store().custom_exercises().await?;
+            yours.retain(|m| !parsed.exercises.iter().any(|p| p.id == m.id));
+            yours.extend(parsed.exercises.iter().cloned());
+            self.check_library(&yours)?;
+        }
+        let extras = Extras {
+            exercises: parsed.exercises,
+            assessments: parsed.assessments,
+            plans: parsed.plans,
+            sessions: parsed.sessions,
+            breaks: parsed.breaks,
+        };
+        let summary = self.store().import_backup(&parsed.entries, &extras).await?;
+        self.library_changed();
+        Ok(Imported {
+            kind: ImportKind::Backup,
+            summary,
+        })
+    }
+
+    /// Validates the library with `yours` as the user's own exercises, without keeping it.
+    pub(crate) fn check_library(
+        &self,
+        yours: &[unknot_core::catalogue::UserExercise],
+    ) -> AppResult<Catalogue> {
+        let mut layers: Vec<Layer> = self.content_layers().to_vec();
+        layers.push(Layer::user(yours));
+        Catalogue::load(&layers).map_err(|e| AppError::Content(e.to_string().trim_end().into()))
+    }
+}
+
+/// True when the text starts with the header of an entries CSV rather than JSON.
+pub fn looks_like_csv(text: &str) -> bool {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or_default();
+    !first.trim_start().starts_with('{') && first.contains(',') && first.starts_with("id,")
+}

@@ -1,0 +1,323 @@
+//! The coach: Today, the safety check and check-ins, the plan and its review, guided sessions,
+//! and heat and cold.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use unknot_app::AppError;
+use unknot_app::session::Finished;
+use unknot_app::therapy::Timed;
+use unknot_core::adapt::ItemOutcome;
+use unknot_core::body::Region;
+use unknot_core::catalogue::TherapyKind;
+use unknot_core::intake::Answers;
+use unknot_core::score::Score;
+use unknot_core::session;
+use unknot_core::therapy::Request;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use super::{AnyObject, body, created, json};
+use crate::error::{ApiQuery, Problem};
+use crate::figures::animated_figure;
+use crate::{AppState, WebError};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        today,
+        create_assessment,
+        create_checkin,
+        get_plan,
+        review_plan,
+        session_steps,
+        create_session,
+        therapy_plan,
+        create_therapy
+    ),
+    components(schemas(SessionInput, TherapyInput))
+)]
+pub(super) struct Api;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/today", get(today))
+        .route("/api/v1/assessments", post(create_assessment))
+        .route("/api/v1/checkins", post(create_checkin))
+        .route("/api/v1/plan", get(get_plan))
+        .route("/api/v1/plan/review", post(review_plan))
+        .route("/api/v1/session/steps", get(session_steps))
+        .route("/api/v1/sessions", post(create_session))
+        .route("/api/v1/therapy/plan", get(therapy_plan))
+        .route("/api/v1/therapy", post(create_therapy))
+}
+
+#[utoipa::path(get, path = "/api/v1/today", tag = "coach",
+    responses((status = 200, description = "What is due today, the streak and any open advice", body = AnyObject)))]
+async fn today(State(state): State<AppState>) -> Result<Response, WebError> {
+    json(&state.app().today().await?)
+}
+
+fn answers(bytes: &Bytes) -> Result<Answers, WebError> {
+    Ok(Answers::from_json(&String::from_utf8_lossy(bytes))?)
+}
+
+#[utoipa::path(post, path = "/api/v1/assessments", tag = "coach",
+    request_body(content = AnyObject, description = "The intake answers (docs/intake.md)"),
+    responses(
+        (status = 201, description = "The triage result, with its reasons", body = AnyObject),
+        (status = 422, description = "A bad answer, named", body = Problem, content_type = "application/problem+json")))]
+async fn create_assessment(
+    State(state): State<AppState>,
+    bytes: Bytes,
+) -> Result<Response, WebError> {
+    let out = state.app().assess(answers(&bytes)?, true).await?;
+    state.changed();
+    created(&out)
+}
+
+#[utoipa::path(post, path = "/api/v1/checkins", tag = "coach",
+    request_body(content = AnyObject, description = "This week's scores and any new warning signs"),
+    responses(
+        (status = 201, description = "Scores, changes and the plan review", body = AnyObject),
+        (status = 409, description = "No intake yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad answer, named", body = Problem, content_type = "application/problem+json")))]
+async fn create_checkin(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+    let out = state.app().checkin(answers(&bytes)?).await?;
+    state.changed();
+    created(&out)
+}
+
+/// The plan, or the advice that replaces it.
+#[derive(Serialize)]
+struct NoPlan {
+    plan: Option<()>,
+    urgency: &'static str,
+    advice: &'static str,
+}
+
+#[utoipa::path(get, path = "/api/v1/plan", tag = "coach",
+    responses(
+        (status = 200, description = "The current plan (made when missing or stale), or the advice that replaces it", body = AnyObject),
+        (status = 409, description = "No assessment yet", body = Problem, content_type = "application/problem+json")))]
+async fn get_plan(State(state): State<AppState>) -> Result<Response, WebError> {
+    match state.app().plan(false).await {
+        Ok(p) => {
+            if p.made {
+                state.changed();
+            }
+            json(&p.stored)
+        }
+        Err(AppError::Withheld(t)) => json(&NoPlan {
+            plan: None,
+            urgency: t.urgency.id(),
+            advice: t.advice,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/plan/review", tag = "coach",
+    responses(
+        (status = 200, description = "What the review decided and why", body = AnyObject),
+        (status = 409, description = "No plan yet", body = Problem, content_type = "application/problem+json")))]
+async fn review_plan(State(state): State<AppState>) -> Result<Response, WebError> {
+    let out = state.app().review().await?;
+    state.changed();
+    json(&out)
+}
+
+/// Which exercise to guide.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StepsQuery {
+    /// One exercise id instead of today's routine.
+    exercise: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StepsItem<'a> {
+    exercise: &'a str,
+    name: &'a str,
+    dose: String,
+    steps: &'a [String],
+    cues: &'a [String],
+    stop_if: &'a [String],
+    avoid_if: &'a [String],
+    /// The animated figure (SVG), empty when the exercise has none.
+    figure: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/session/steps", tag = "coach", params(StepsQuery),
+    responses(
+        (status = 422, description = "A malformed query string", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The routine unrolled into timed steps (get ready, hold, reps, switch sides, rest); empty when there is no routine yet", body = AnyObject),
+        (status = 404, description = "Unknown exercise, with the nearest id", body = Problem, content_type = "application/problem+json")))]
+async fn session_steps(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<StepsQuery>,
+) -> Result<Response, WebError> {
+    let items = match state.app().session_items(q.exercise.as_deref()).await {
+        Ok(items) => items,
+        Err(AppError::Input(e)) => return Err(WebError::NotFound(e.to_string())),
+        Err(AppError::Missing(_) | AppError::Withheld(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let catalogue = state.catalogue().await?;
+    let described: Vec<StepsItem> = items
+        .iter()
+        .filter_map(|i| {
+            catalogue.exercise(&i.exercise).map(|e| StepsItem {
+                exercise: &i.exercise,
+                name: &i.name,
+                dose: i.dosage.describe(),
+                steps: &e.steps,
+                cues: &e.cues,
+                stop_if: &e.stop_if,
+                avoid_if: &e.avoid_if,
+                figure: animated_figure(e),
+            })
+        })
+        .collect();
+    json(&serde_json::json!({
+        "items": described,
+        "steps": session::steps(&items),
+        "speed": state.speed(),
+    }))
+}
+
+/// A finished guided session.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionInput {
+    /// Each exercise's outcome: `{"exercise": id, "status": "done"|"skipped"|"cut_short", "seconds": n}`.
+    #[schema(value_type = Vec<AnyObject>)]
+    items: Vec<ItemOutcome>,
+    /// Pain before, 0-10.
+    pain_before: Option<i64>,
+    /// Pain after, 0-10.
+    pain_after: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "coach", request_body = SessionInput,
+    responses(
+        (status = 201, description = "Recorded, with how much was done and the journal entry made for it (none when nothing was done and no pain was rated)", body = AnyObject),
+        (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
+async fn create_session(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+    let input: SessionInput = body(&bytes)?;
+    let score = |v: Option<i64>, f: &str| v.map(|v| Score::new(v, f)).transpose();
+    let recorded = state
+        .app()
+        .record_session(Finished {
+            started: None,
+            items: input.items,
+            pain_before: score(input.pain_before, "pain_before")?,
+            pain_after: score(input.pain_after, "pain_after")?,
+        })
+        .await?;
+    state.changed();
+    created(&recorded)
+}
+
+fn therapy_kind(kind: &str) -> Result<TherapyKind, WebError> {
+    match kind {
+        "heat" => Ok(TherapyKind::Heat),
+        "cold" => Ok(TherapyKind::Cold),
+        "contrast" => Ok(TherapyKind::Contrast),
+        other => Err(WebError::Input(unknot_core::InputError::malformed(
+            "kind",
+            other,
+            "expected heat, cold or contrast",
+        ))),
+    }
+}
+
+/// Which therapy to prepare.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TherapyQuery {
+    /// `heat`, `cold` or `contrast`.
+    kind: String,
+    /// Minutes for heat or cold (default: the protocol's).
+    minutes: Option<u16>,
+}
+
+#[utoipa::path(get, path = "/api/v1/therapy/plan", tag = "coach", params(TherapyQuery),
+    responses(
+        (status = 200, description = "The phases to time within the hard limits, the barrier to confirm, when to stop, and warnings (cold too soon after cold)", body = AnyObject),
+        (status = 422, description = "Over a limit, or an unknown kind", body = Problem, content_type = "application/problem+json")))]
+async fn therapy_plan(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<TherapyQuery>,
+) -> Result<Response, WebError> {
+    let request = Request {
+        kind: therapy_kind(&q.kind)?,
+        minutes: q.minutes,
+    };
+    json(&state.app().prepare_therapy(request).await?)
+}
+
+/// A heat, cold or contrast session that was timed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TherapyInput {
+    /// `heat`, `cold` or `contrast`.
+    kind: String,
+    /// Minutes applied, for heat or cold (within the limit: heat 30, cold 20).
+    minutes: Option<u16>,
+    /// Seconds of heat applied (contrast, or instead of `minutes`).
+    heat_seconds: Option<u32>,
+    /// Seconds of cold applied (contrast, or instead of `minutes`).
+    cold_seconds: Option<u32>,
+    /// Where the pack went (a region id such as lower-back).
+    region: Option<String>,
+    /// True when stopped before the end.
+    #[serde(default)]
+    stopped_early: bool,
+    /// The user confirmed a cloth between the pack and the skin.
+    barrier: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/therapy", tag = "coach", request_body = TherapyInput,
+    responses(
+        (status = 201, description = "Recorded in the journal (null when under a minute was applied)", body = AnyObject),
+        (status = 422, description = "Over the limit or no barrier; nothing stored", body = Problem, content_type = "application/problem+json")))]
+async fn create_therapy(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+    let input: TherapyInput = body(&bytes)?;
+    let kind = therapy_kind(&input.kind)?;
+    let from_minutes = input.minutes.map(|m| u32::from(m) * 60);
+    let (heat, cold) = match kind {
+        TherapyKind::Heat => (input.heat_seconds.or(from_minutes), input.cold_seconds),
+        TherapyKind::Cold => (input.heat_seconds, input.cold_seconds.or(from_minutes)),
+        TherapyKind::Contrast => (input.heat_seconds, input.cold_seconds),
+    };
+    if let (TherapyKind::Heat | TherapyKind::Cold, Some(m)) = (kind, input.minutes) {
+        state
+            .app()
+            .prepare_therapy(Request {
+                kind,
+                minutes: Some(m),
+            })
+            .await?;
+    }
+    let region = input
+        .region
+        .as_deref()
+        .map(str::parse::<Region>)
+        .transpose()?;
+    let entry = state
+        .app()
+        .record_therapy(Timed {
+            kind,
+            heat_seconds: heat.unwrap_or(0),
+            cold_seconds: cold.unwrap_or(0),
+            region,
+            stopped_early: input.stopped_early,
+            barrier: input.barrier,
+        })
+        .await?;
+    state.changed();
+    created(&entry)
+}

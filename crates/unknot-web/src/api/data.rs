@@ -1,0 +1,247 @@
+//! The person's data: settings, every export (backup, CSV, FHIR, calendar) and import.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use unknot_app::data::{CsvKind, Imported};
+use unknot_core::settings::Settings;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use super::{AnyObject, body, download, json};
+use crate::error::{ApiQuery, Problem};
+use crate::period::export_period;
+use crate::{AppState, WebError};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        get_settings,
+        put_settings,
+        export_backup,
+        export_csv,
+        export_csv_kind,
+        export_fhir,
+        export_calendar,
+        import_backup
+    ),
+    components(schemas(ImportResult))
+)]
+pub(super) struct Api;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/settings", get(get_settings).put(put_settings))
+        .route("/api/v1/export/backup.json", get(export_backup))
+        .route("/api/v1/export/entries.csv", get(export_csv))
+        .route("/api/v1/export/csv", get(export_csv_kind))
+        .route("/api/v1/export/fhir.json", get(export_fhir))
+        .route("/api/v1/export/calendar.ics", get(export_calendar))
+        .route("/calendar.ics", get(export_calendar))
+        .route(
+            "/api/v1/import",
+            post(import_backup).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
+        )
+}
+
+#[utoipa::path(get, path = "/api/v1/settings", tag = "data",
+    responses((status = 200, description = "Reminder interval, quiet hours, time zone and theme", body = AnyObject)))]
+async fn get_settings(State(state): State<AppState>) -> Result<Response, WebError> {
+    json(&state.app().settings().await?)
+}
+
+#[utoipa::path(put, path = "/api/v1/settings", tag = "data",
+    request_body(content = AnyObject, description = "All settings; missing fields take their defaults"),
+    responses(
+        (status = 200, description = "Saved", body = AnyObject),
+        (status = 422, description = "A bad value, named; nothing saved", body = Problem, content_type = "application/problem+json")))]
+async fn put_settings(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+    let s: Settings = body(&bytes)?;
+    state.app().save_settings(&s).await?;
+    state.changed();
+    json(&s)
+}
+
+#[utoipa::path(get, path = "/api/v1/export/backup.json", tag = "data",
+    responses((status = 200, description = "The full, versioned backup (as `unknot export`)", body = AnyObject)))]
+async fn export_backup(State(state): State<AppState>) -> Result<Response, WebError> {
+    let backup = state.app().backup().await?;
+    Ok(download(
+        "application/json",
+        "unknot-backup.json",
+        unknot_core::backup::render(&backup).into_bytes(),
+    ))
+}
+
+/// The period to export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvQuery {
+    /// First day, YYYY-MM-DD (default: everything).
+    since: Option<String>,
+    /// Last day, YYYY-MM-DD (default: everything).
+    until: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/export/entries.csv", tag = "data", params(CsvQuery),
+    responses(
+        (status = 200, description = "Journal entries as CSV with a header row", content_type = "text/csv", body = String),
+        (status = 422, description = "A bad date, named", body = Problem, content_type = "application/problem+json")))]
+async fn export_csv(
+    state: State<AppState>,
+    ApiQuery(q): ApiQuery<CsvQuery>,
+) -> Result<Response, WebError> {
+    // The same file as `/api/v1/export/csv?kind=entries`, at the address older links use.
+    export_csv_kind(
+        state,
+        ApiQuery(CsvKindQuery {
+            kind: "entries".into(),
+            since: q.since,
+            until: q.until,
+        }),
+    )
+    .await
+}
+
+/// Which CSV to export, and the period.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvKindQuery {
+    /// `entries`, `knots`, `sessions`, `scores`, or `zip` for all four in one archive.
+    kind: String,
+    /// First day, YYYY-MM-DD (default: everything).
+    since: Option<String>,
+    /// Last day, YYYY-MM-DD (default: everything).
+    until: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/export/csv", tag = "data", params(CsvKindQuery),
+    responses(
+        (status = 200, description = "One CSV file with a header row (or a zip of all four)", content_type = "text/csv", body = String),
+        (status = 422, description = "An unknown kind or a bad date, named", body = Problem, content_type = "application/problem+json")))]
+async fn export_csv_kind(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<CsvKindQuery>,
+) -> Result<Response, WebError> {
+    let period = export_period(state.app(), q.since.as_deref(), q.until.as_deref()).await?;
+    let kind = match q.kind.as_str() {
+        "entries" => CsvKind::Entries,
+        "knots" => CsvKind::Knots,
+        "sessions" => CsvKind::Sessions,
+        "scores" => CsvKind::Scores,
+        "zip" => {
+            let bytes = state.app().export_csv_zip(period).await?;
+            return Ok(download("application/zip", "unknot-csv.zip", bytes));
+        }
+        other => {
+            return Err(WebError::Input(unknot_core::InputError::malformed(
+                "kind",
+                other,
+                "expected entries, knots, sessions, scores or zip",
+            )));
+        }
+    };
+    let bytes = state.app().export_csv(kind, period).await?;
+    Ok(download("text/csv; charset=utf-8", kind.file_name(), bytes))
+}
+
+#[utoipa::path(get, path = "/api/v1/export/fhir.json", tag = "data", params(CsvQuery),
+    responses(
+        (status = 200, description = "A FHIR R4 Bundle: Patient, pain and PEG Observations, QuestionnaireResponses, CarePlan", body = AnyObject),
+        (status = 422, description = "A bad date, named", body = Problem, content_type = "application/problem+json")))]
+async fn export_fhir(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<CsvQuery>,
+) -> Result<Response, WebError> {
+    let period = export_period(state.app(), q.since.as_deref(), q.until.as_deref()).await?;
+    let bytes = state.app().export_fhir(period).await?;
+    Ok(download("application/fhir+json", "unknot-fhir.json", bytes))
+}
+
+/// When the routine goes in the calendar.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CalendarQuery {
+    /// Time of day for the routine, HH:MM (default 18:00).
+    at: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/export/calendar.ics", tag = "data", params(CalendarQuery),
+    responses(
+        (status = 200, description = "The plan as an iCalendar feed (also at /calendar.ics for subscribing)", content_type = "text/calendar", body = String),
+        (status = 409, description = "No plan yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad time, named", body = Problem, content_type = "application/problem+json")))]
+async fn export_calendar(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<CalendarQuery>,
+) -> Result<Response, WebError> {
+    let at = match q.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => jiff::civil::Time::constant(18, 0, 0, 0),
+        Some(t) => t.parse().map_err(|_| {
+            WebError::Input(unknot_core::InputError::malformed(
+                "at",
+                t,
+                "expected a time of day such as 18:30",
+            ))
+        })?,
+    };
+    let text = state.app().export_calendar(at).await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/calendar; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}
+
+/// What an import did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportResult {
+    /// Entries added.
+    added: usize,
+    /// Entries replaced by the file's version.
+    updated: usize,
+    /// Entries already present as in the file.
+    unchanged: usize,
+    /// Assessments, plan versions and sessions added.
+    records: usize,
+}
+
+impl From<Imported> for ImportResult {
+    fn from(i: Imported) -> ImportResult {
+        ImportResult {
+            added: i.summary.added,
+            updated: i.summary.updated,
+            unchanged: i.summary.unchanged,
+            records: i.summary.records,
+        }
+    }
+}
+
+/// Imports a file's text, answering bytes that are not text with a named refusal.
+async fn import_bytes(state: &AppState, bytes: &[u8]) -> Result<Imported, WebError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        WebError::Input(unknot_core::InputError::malformed(
+            "backup",
+            "",
+            "the file is not UTF-8 text: is it an unknot backup or entries CSV?",
+        ))
+    })?;
+    let imported = state.app().import_text(text).await?;
+    state.changed();
+    Ok(imported)
+}
+
+#[utoipa::path(post, path = "/api/v1/import", tag = "data",
+    request_body(content = AnyObject, description = "A backup written by unknot export, or an entries CSV"),
+    responses(
+        (status = 200, description = "Imported, all or nothing", body = ImportResult),
+        (status = 422, description = "Refused, with the reason; nothing stored", body = Problem, content_type = "application/problem+json")))]
+async fn import_backup(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+    let imported = import_bytes(&state, &bytes).await?;
+    json(&ImportResult::from(imported))
+}

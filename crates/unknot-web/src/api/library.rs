@@ -1,0 +1,109 @@
+//! The library: exercises, articles and search.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use super::{AnyObject, json};
+use crate::error::{ApiQuery, Problem};
+use crate::{AppState, WebError};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(list_exercises, get_exercise, list_articles, get_article, search),
+    components(schemas(SearchHit))
+)]
+pub(super) struct Api;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/exercises", get(list_exercises))
+        .route("/api/v1/exercises/{id}", get(get_exercise))
+        .route("/api/v1/articles", get(list_articles))
+        .route("/api/v1/articles/{id}", get(get_article))
+        .route("/api/v1/search", get(search))
+}
+
+#[utoipa::path(get, path = "/api/v1/exercises", tag = "library",
+    responses((status = 200, description = "Every exercise in the library", body = [AnyObject])))]
+async fn list_exercises(State(state): State<AppState>) -> Result<Response, WebError> {
+    json(&state.catalogue().await?.exercises().collect::<Vec<_>>())
+}
+
+#[utoipa::path(get, path = "/api/v1/exercises/{id}", tag = "library",
+    params(("id" = String, Path, description = "Exercise id, e.g. bird-dog")),
+    responses(
+        (status = 200, description = "One exercise: steps, dose, cautions, sources", body = AnyObject),
+        (status = 404, description = "No such exercise", body = Problem, content_type = "application/problem+json")))]
+async fn get_exercise(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let catalogue = state.catalogue().await?;
+    let e = catalogue
+        .find_exercise(&id)
+        .map_err(|e| WebError::NotFound(e.to_string()))?;
+    json(e)
+}
+
+#[utoipa::path(get, path = "/api/v1/articles", tag = "library",
+    responses((status = 200, description = "Every article's id, title and summary", body = [AnyObject])))]
+async fn list_articles(State(state): State<AppState>) -> Result<Response, WebError> {
+    let catalogue = state.catalogue().await?;
+    json(&catalogue.articles().map(|a| &a.meta).collect::<Vec<_>>())
+}
+
+#[utoipa::path(get, path = "/api/v1/articles/{id}", tag = "library",
+    params(("id" = String, Path, description = "Article id, e.g. heat-or-cold")),
+    responses(
+        (status = 200, description = "The article with its Markdown body", body = AnyObject),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json")))]
+async fn get_article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let catalogue = state.catalogue().await?;
+    let a = catalogue
+        .article(&id)
+        .ok_or_else(|| WebError::NotFound(format!("no article has the id '{id}'")))?;
+    json(&serde_json::json!({ "meta": a.meta, "body": a.body }))
+}
+
+/// The question.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// A question in your own words.
+    q: String,
+}
+
+/// One search result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    /// `article` or `exercise`.
+    kind: String,
+    /// Its id.
+    id: String,
+    /// Its title.
+    title: String,
+    /// A matching passage.
+    snippet: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "library", params(SearchQuery),
+    responses(
+        (status = 200, description = "The best matches, best first", body = [SearchHit]),
+        (status = 422, description = "No question given", body = Problem, content_type = "application/problem+json")))]
+async fn search(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Response, WebError> {
+    let hits = state
+        .kb()
+        .search(&q.q.chars().take(300).collect::<String>(), 10)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    json(&hits)
+}

@@ -1,0 +1,143 @@
+//! History: entries over a period (optionally one region), the daily pain chart, weekly counts,
+//! and every entry, a page at a time, newest first.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use serde::Deserialize;
+use unknot_core::body::Region;
+use unknot_core::trends;
+use unknot_export::charts::{self, Series};
+
+use super::journal::EntryRow;
+use super::{Layout, PageResult, render};
+use crate::AppState;
+use crate::period::{self, DatesQuery};
+
+/// Entries shown per page of the table.
+pub const PAGE_ROWS: usize = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/history", get(history))
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    layout: Layout,
+    since: String,
+    until: String,
+    region: String,
+    regions: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    count: usize,
+    shown: String,
+    older: Option<String>,
+    newer: Option<String>,
+    pain_chart: String,
+    weekly_chart: String,
+    entries: Vec<EntryRow>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct HistoryQuery {
+    #[serde(flatten)]
+    dates: DatesQuery,
+    page: Option<usize>,
+}
+
+fn weekly_chart(
+    entries: &[unknot_core::journal::Entry],
+    since: jiff::civil::Date,
+    until: jiff::civil::Date,
+) -> String {
+    let weeks = trends::weekly_counts(entries, since, until);
+    let dates: Vec<_> = weeks.iter().map(|w| w.start).collect();
+    let series = |label: &str, f: fn(&trends::WeekCounts) -> usize| Series {
+        label: label.into(),
+        values: weeks.iter().map(|w| Some(f(w) as f64)).collect(),
+    };
+    let all = [
+        series("knots", |w| w.knots),
+        series("exercise days", |w| w.exercise_days),
+        series("heat or cold days", |w| w.heat_cold_days),
+    ];
+    let top = all
+        .iter()
+        .flat_map(|s| s.values.iter().flatten())
+        .fold(1.0f64, |a, b| a.max(*b));
+    charts::line_chart(
+        "Knots recorded, and days with exercise or heat and cold, by week",
+        if weeks.len() >= 2 { &dates } else { &[] },
+        &all,
+        top.ceil() + 1.0,
+    )
+}
+
+fn link(q: &DatesQuery, since: jiff::civil::Date, until: jiff::civil::Date, page: usize) -> String {
+    let region = q.region.as_deref().unwrap_or_default();
+    format!("/history?since={since}&until={until}&region={region}&page={page}")
+}
+
+async fn history(State(state): State<AppState>, Query(q): Query<HistoryQuery>) -> PageResult {
+    let now = state.now().await?;
+    let checked = period::days(&q.dates, &now, 90).and_then(|d| Ok((d, period::region(&q.dates)?)));
+    let (((since, until), region), error) = match checked {
+        Ok(r) => (r, None),
+        Err(e) => (
+            (period::days(&DatesQuery::default(), &now, 90)?, None),
+            Some(e.to_string()),
+        ),
+    };
+    let mut entries = state.app().entries_on_days(since, until).await?;
+    if let Some(r) = region {
+        entries.retain(|e| e.touches(r));
+    }
+    let (dates, pain) = trends::daily_pain(&entries, since, until);
+    let count = entries.len();
+    let pages = count.div_ceil(PAGE_ROWS).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let zone = now.time_zone().clone();
+    let rows: Vec<EntryRow> = entries
+        .iter()
+        .rev()
+        .skip((page - 1) * PAGE_ROWS)
+        .take(PAGE_ROWS)
+        .map(|e| EntryRow::new(e, &zone))
+        .collect();
+    let first = (page - 1) * PAGE_ROWS + 1;
+    let shown = match count {
+        0 => "No entries".to_string(),
+        1 => "1 entry".to_string(),
+        n if n <= PAGE_ROWS => format!("All {n} entries"),
+        n => format!(
+            "Entries {first} to {} of {n}, newest first",
+            first + rows.len() - 1
+        ),
+    };
+    let page_view = HistoryPage {
+        layout: Layout::new(&state, "History", "history").await?,
+        since: since.to_string(),
+        until: until.to_string(),
+        region: region.map(|r| r.id().to_string()).unwrap_or_default(),
+        regions: Region::ALL.iter().map(|r| (r.id(), r.label())).collect(),
+        error,
+        count,
+        shown,
+        older: (page < pages).then(|| link(&q.dates, since, until, page + 1)),
+        newer: (page > 1).then(|| link(&q.dates, since, until, page - 1)),
+        pain_chart: charts::line_chart(
+            "Average pain by day",
+            &dates,
+            &[Series {
+                label: "pain".into(),
+                values: pain,
+            }],
+            10.0,
+        ),
+        weekly_chart: weekly_chart(&entries, since, until),
+        entries: rows,
+    };
+    Ok(render(&page_view))
+}

@@ -1,0 +1,144 @@
+//! The session player and the heat and cold timers. The player keeps time in the browser
+//! against steps the server computed; results go to the API.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use serde::Deserialize;
+use unknot_app::AppError;
+use unknot_core::catalogue::TherapyKind;
+use unknot_core::therapy::Request;
+
+use super::{Layout, PageResult, render};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/session", get(session))
+        .route("/therapy", get(therapy))
+}
+
+#[derive(Template)]
+#[template(path = "session.html")]
+struct SessionPage {
+    layout: Layout,
+    items: Vec<String>,
+    minutes: u32,
+    speed: f64,
+    steps_url: String,
+}
+
+#[derive(Deserialize)]
+struct SessionQuery {
+    exercise: Option<String>,
+}
+
+async fn session(State(state): State<AppState>, Query(q): Query<SessionQuery>) -> PageResult {
+    let items = match state.app().session_items(q.exercise.as_deref()).await {
+        Ok(items) => items,
+        Err(AppError::Missing(_) | AppError::Withheld(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let seconds: u32 = items.iter().map(|i| i.dosage.total_seconds()).sum();
+    let page = SessionPage {
+        layout: Layout::new(&state, "Session", "session").await?,
+        items: items.iter().map(|i| i.name.clone()).collect(),
+        minutes: seconds.div_ceil(60),
+        speed: state.speed(),
+        steps_url: match &q.exercise {
+            Some(id) => format!("/api/v1/session/steps?exercise={}", urlencode(id)),
+            None => "/api/v1/session/steps".into(),
+        },
+    };
+    Ok(render(&page))
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+struct TherapyView {
+    id: &'static str,
+    name: String,
+    summary: String,
+    /// Minutes that can be chosen (heat and cold); `None` for contrast's fixed rounds.
+    minutes: Option<(u16, u16)>,
+    /// Contrast's rounds in words.
+    rounds: String,
+    barrier: String,
+    stop_if: String,
+    warnings: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "therapy.html")]
+struct TherapyPage {
+    layout: Layout,
+    therapies: Vec<TherapyView>,
+    speed: f64,
+}
+
+async fn therapy_view(
+    state: &AppState,
+    id: &'static str,
+    kind: TherapyKind,
+) -> Result<TherapyView, crate::WebError> {
+    let catalogue = state.catalogue().await?;
+    let t = catalogue.therapies();
+    let prepared = state
+        .app()
+        .prepare_therapy(Request {
+            kind,
+            minutes: None,
+        })
+        .await?;
+    let (summary, minutes) = match kind {
+        TherapyKind::Heat => (
+            &t.heat.summary,
+            Some((t.heat.max_minutes, t.heat.default_minutes)),
+        ),
+        TherapyKind::Cold => (
+            &t.cold.summary,
+            Some((t.cold.max_minutes, t.cold.default_minutes)),
+        ),
+        TherapyKind::Contrast => (&t.contrast.summary, None),
+    };
+    let rounds = prepared
+        .phases
+        .iter()
+        .map(|(k, m)| match k {
+            TherapyKind::Cold => format!("{m} min cold"),
+            _ => format!("{m} min heat"),
+        })
+        .collect::<Vec<_>>()
+        .join(", then ");
+    Ok(TherapyView {
+        id,
+        name: prepared.name,
+        summary: summary.clone(),
+        minutes,
+        rounds,
+        barrier: prepared.barrier,
+        stop_if: prepared.stop_if.join("; ").to_lowercase(),
+        warnings: prepared.warnings.into_iter().map(|w| w.says).collect(),
+    })
+}
+
+async fn therapy(State(state): State<AppState>) -> PageResult {
+    let page = TherapyPage {
+        layout: Layout::new(&state, "Heat and cold", "session").await?,
+        therapies: vec![
+            therapy_view(&state, "heat", TherapyKind::Heat).await?,
+            therapy_view(&state, "cold", TherapyKind::Cold).await?,
+            therapy_view(&state, "contrast", TherapyKind::Contrast).await?,
+        ],
+        speed: state.speed(),
+    };
+    Ok(render(&page))
+}

@@ -1,0 +1,85 @@
+//! `unknot import`: a backup or an entries CSV, checked whole first, then written in one
+//! transaction.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::Args;
+use unknot_app::data::ImportKind;
+
+use crate::app::DataOptions;
+use crate::exit::usage;
+use crate::output;
+
+/// Arguments of `unknot import`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Entries whose id is already in the journal are replaced by the file's version.\n\
+                        Nothing is written unless the whole file is valid."
+)]
+pub struct ImportArgs {
+    /// A backup written by `unknot export --format json`, or an entries CSV written by
+    /// `unknot export --format csv` (or - for standard input).
+    pub file: PathBuf,
+
+    /// Print what was imported as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `unknot import`.
+pub async fn run(data: &DataOptions, args: ImportArgs) -> Result<()> {
+    let text = read(&args.file)?;
+    let app = data.app().await?;
+    let imported = app
+        .import_text(&text)
+        .await
+        .with_context(|| format!("{} was not imported", args.file.display()))?;
+    app.close().await;
+    if args.json {
+        return output::json(&imported.summary);
+    }
+    let s = imported.summary;
+    match imported.kind {
+        ImportKind::Backup => println!(
+            "Imported {}: {} new, {} updated, {} already there; {} assessments, plans and sessions added.",
+            args.file.display(),
+            s.added,
+            s.updated,
+            s.unchanged,
+            s.records
+        ),
+        ImportKind::EntriesCsv => println!(
+            "Imported {}: {} new, {} updated, {} already there.",
+            args.file.display(),
+            s.added,
+            s.updated,
+            s.unchanged
+        ),
+    }
+    Ok(())
+}
+
+/// The file's text (or standard input's, for `-`).
+fn read(file: &PathBuf) -> Result<String> {
+    if file.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read standard input")?;
+        return Ok(s);
+    }
+    match std::fs::read(file) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            usage(format!(
+                "{} is not a text file (expected a JSON backup or an entries CSV)",
+                file.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(usage(format!("no such file: {}", file.display())))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", file.display())),
+    }
+}
