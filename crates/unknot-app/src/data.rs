@@ -163,41 +163,42 @@ impl App {
         Ok(ics::calendar(&plan, &schedule, now.timestamp()))
     }
 
-    /// Imports a backup or an entries CSV (told apart by their first line). The whole file is
-    /// read and checked first, including the user's own exercises against the library as this
-    /// app loads it; then one transaction writes it, so a bad file changes nothing.
+    /// Imports a backup or an entries CSV (told apart by their first line): [`parse_import`]
+    /// then [`App::import`].
     pub async fn import_text(&self, text: &str) -> AppResult<Imported> {
-        let now = self.clock().now();
-        if looks_like_csv(text) {
-            let entries = csv::read_entries(text, now).map_err(|e| {
-                unknot_core::InputError::Inconsistent(format!("not a valid entries CSV: {e}"))
-            })?;
-            let summary = self.store().import_entries(&entries).await?;
-            return Ok(Imported {
-                kind: ImportKind::EntriesCsv,
-                summary,
-            });
-        }
-        let parsed = backup::parse(text, now)?;
-        if !parsed.exercises.is_empty() {
+        let parsed = parse_import(text, self.clock().now())?;
+        self.import(parsed).await
+    }
+
+    /// Stores a parsed import in one transaction, after checking the user's own exercises in it
+    /// against the library as this app loads it; a bad file changes nothing.
+    pub async fn import(&self, parsed: Parsed) -> AppResult<Imported> {
+        let (kind, backup) = match parsed {
+            Parsed::EntriesCsv(entries) => {
+                let summary = self.store().import_entries(&entries).await?;
+                return Ok(Imported {
+                    kind: ImportKind::EntriesCsv,
+                    summary,
+                });
+            }
+            Parsed::Backup(b) => (ImportKind::Backup, *b),
+        };
+        if !backup.exercises.is_empty() {
             let mut yours = self.store().custom_exercises().await?;
-            yours.retain(|m| !parsed.exercises.iter().any(|p| p.id == m.id));
-            yours.extend(parsed.exercises.iter().cloned());
+            yours.retain(|m| !backup.exercises.iter().any(|p| p.id == m.id));
+            yours.extend(backup.exercises.iter().cloned());
             self.check_library(&yours)?;
         }
         let extras = Extras {
-            exercises: parsed.exercises,
-            assessments: parsed.assessments,
-            plans: parsed.plans,
-            sessions: parsed.sessions,
-            breaks: parsed.breaks,
+            exercises: backup.exercises,
+            assessments: backup.assessments,
+            plans: backup.plans,
+            sessions: backup.sessions,
+            breaks: backup.breaks,
         };
-        let summary = self.store().import_backup(&parsed.entries, &extras).await?;
+        let summary = self.store().import_backup(&backup.entries, &extras).await?;
         self.library_changed();
-        Ok(Imported {
-            kind: ImportKind::Backup,
-            summary,
-        })
+        Ok(Imported { kind, summary })
     }
 
     /// Validates the library with `yours` as the user's own exercises, without keeping it.
@@ -209,6 +210,27 @@ impl App {
         layers.push(Layer::user(yours));
         Catalogue::load(&layers).map_err(|e| AppError::Content(e.to_string().trim_end().into()))
     }
+}
+
+/// An import file, read and checked in full, not yet stored.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    /// A full backup.
+    Backup(Box<Backup>),
+    /// An entries CSV.
+    EntriesCsv(Vec<unknot_core::journal::Entry>),
+}
+
+/// Reads and checks a whole import file (a backup, or an entries CSV told apart by its first
+/// line) without touching any store: an edge can refuse a bad file before opening the journal.
+pub fn parse_import(text: &str, now: Timestamp) -> AppResult<Parsed> {
+    if looks_like_csv(text) {
+        let entries = csv::read_entries(text, now).map_err(|e| {
+            unknot_core::InputError::Inconsistent(format!("not a valid entries CSV: {e}"))
+        })?;
+        return Ok(Parsed::EntriesCsv(entries));
+    }
+    Ok(Parsed::Backup(Box::new(backup::parse(text, now)?)))
 }
 
 /// True when the text starts with the header of an entries CSV rather than JSON.

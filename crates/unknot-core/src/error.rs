@@ -55,7 +55,7 @@ impl InputError {
         }
     }
 
-    /// Shorthand for a [`InputError::Malformed`].
+    /// Shorthand for a [`InputError::Malformed`]; a long value is cut to a readable length.
     pub fn malformed(
         field: impl Into<String>,
         value: impl Into<String>,
@@ -63,9 +63,47 @@ impl InputError {
     ) -> Self {
         InputError::Malformed {
             field: field.into(),
-            value: value.into(),
+            value: shown(&value.into()),
             reason: reason.into(),
         }
+    }
+
+    /// The same error naming `field` instead (an edge putting its own word, such as a flag, in
+    /// place of the data field's name).
+    pub fn renamed(&self, field: &str) -> InputError {
+        let mut e = self.clone();
+        match &mut e {
+            InputError::OutOfRange { field: f, .. } | InputError::Malformed { field: f, .. } => {
+                *f = field.to_string();
+            }
+            InputError::UnknownId { .. } | InputError::Inconsistent(_) => {}
+        }
+        e
+    }
+
+    /// The data field this error names, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            InputError::OutOfRange { field, .. } | InputError::Malformed { field, .. } => {
+                Some(field)
+            }
+            InputError::UnknownId { .. } | InputError::Inconsistent(_) => None,
+        }
+    }
+}
+
+/// Longest part of a value an error message repeats, in characters.
+pub const SHOWN_CHARS: usize = 80;
+
+/// A value as an error message shows it: whole when short, else its start and how long it was,
+/// so a huge input cannot make a huge message.
+pub fn shown(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= SHOWN_CHARS {
+        value.to_string()
+    } else {
+        let start: String = value.chars().take(SHOWN_CHARS).collect();
+        format!("{start}… ({n} characters)")
     }
 }
 

@@ -37,7 +37,7 @@ pub fn changes(answers: &Answers, limit: usize) -> Vec<HabitChange> {
     if no(h.breaks_hourly) || sitting >= 6.0 || causes.contains(&Cause::ProlongedSitting) {
         add(
             "break_up_sitting",
-            "Stand up and move for a few minutes every 30 to 60 minutes; let `unknot remind` time it.",
+            "Stand up and move for a few minutes every 30 to 60 minutes; let a break reminder time it.",
             "sitting-driving-and-back-pain",
         );
     }

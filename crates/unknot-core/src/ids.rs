@@ -56,7 +56,7 @@ macro_rules! id_enum {
                     .find(|v| v.id() == wanted)
                     .ok_or_else(|| $crate::error::InputError::UnknownId {
                         kind: $what,
-                        value: s.to_string(),
+                        value: $crate::error::shown(s),
                         suggestions: $crate::suggest::nearest(s, Self::ids()),
                         choices: Self::ids().map(String::from).collect(),
                     })
@@ -81,7 +81,7 @@ macro_rules! id_enum {
                         serde::de::Error::custom(
                             $crate::error::InputError::UnknownId {
                                 kind: $what,
-                                value: raw.to_string(),
+                                value: $crate::error::shown(&raw),
                                 suggestions: $crate::suggest::nearest(&raw, Self::ids()),
                                 choices: Vec::new(),
                             },

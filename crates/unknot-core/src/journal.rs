@@ -18,6 +18,31 @@ pub const MAX_NOTE_CHARS: usize = 5_000;
 pub const MAX_MEDICATION_CHARS: usize = 100;
 /// Most minutes of heat or cold one entry can record (a sanity bound, not advice).
 pub const MAX_THERAPY_MINUTES: u16 = 240;
+/// Most medicines one entry can name.
+pub const MAX_MEDICATIONS: usize = 20;
+/// How far in the future an entry's time may lie: a little slack for clocks that disagree,
+/// never a plan.
+pub const CLOCK_SKEW_SECONDS: i64 = 10 * 60;
+
+/// Refuses control characters in user text, the one rule for every text field on every path
+/// (PostgreSQL refuses NUL, and escape sequences could rewrite a terminal). Line breaks and tabs
+/// are allowed where `multiline`.
+pub fn check_plain_text(field: &str, text: &str, multiline: bool) -> Result<(), InputError> {
+    let bad = text
+        .chars()
+        .find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')));
+    match bad {
+        None => Ok(()),
+        Some(c) => Err(InputError::malformed(
+            field,
+            text.escape_debug().to_string(),
+            format!(
+                "it holds a control character (U+{:04X}); remove it and try again",
+                u32::from(c)
+            ),
+        )),
+    }
+}
 
 id_enum!(
     /// How the pain feels.
@@ -162,7 +187,7 @@ impl RegionPain {
     /// Parses `REGION=PAIN`, e.g. `lower-back=7`.
     pub fn parse(text: &str) -> Result<RegionPain, InputError> {
         let (region, pain) = text.split_once('=').ok_or_else(|| {
-            InputError::malformed("--region", text, "expected REGION=PAIN, e.g. lower-back=7")
+            InputError::malformed("regions", text, "expected REGION=PAIN, e.g. lower-back=7")
         })?;
         Ok(RegionPain {
             region: region.parse()?,
@@ -193,7 +218,7 @@ impl Knot {
         let parts: Vec<&str> = text.split(':').collect();
         if !(3..=4).contains(&parts.len()) {
             return Err(InputError::malformed(
-                "--knot",
+                "knots",
                 text,
                 "expected MUSCLE:SIDE:TENDERNESS[:REFERS,TO], e.g. rhomboids:left:7",
             ));
@@ -383,8 +408,9 @@ impl Entry {
     }
 
     /// The one validation pass every entry goes through before it is stored, whether it was
-    /// typed, clicked or imported. `now` bounds the time: an entry may not lie more than a day
-    /// in the future (a time zone slip, not a plan).
+    /// typed, clicked, posted or imported. `now` bounds the time: an entry may not lie in the
+    /// future beyond [`CLOCK_SKEW_SECONDS`]. Errors name the data field (`note`,
+    /// `heat_minutes`); each edge words it for its reader.
     pub fn check(&self, now: Timestamp) -> Result<(), InputError> {
         if self.is_blank() {
             return Err(InputError::Inconsistent(
@@ -392,28 +418,37 @@ impl Entry {
                     .to_string(),
             ));
         }
-        let latest = now.as_second().saturating_add(86_400);
+        self.check_time(now)?;
+        self.check_lists()?;
+        self.check_amounts()?;
+        self.check_text()
+    }
+
+    fn check_time(&self, now: Timestamp) -> Result<(), InputError> {
+        let latest = now.as_second().saturating_add(CLOCK_SKEW_SECONDS);
         if self.at.timestamp().as_second() > latest {
             return Err(InputError::malformed(
                 "time",
-                self.at.to_string(),
-                "it is more than a day in the future",
+                self.at.strftime("%Y-%m-%d %H:%M").to_string(),
+                "it is in the future: an entry records what already happened",
             ));
         }
         if self.at.year() < 1900 {
             return Err(InputError::malformed(
                 "time",
-                self.at.to_string(),
+                self.at.strftime("%Y-%m-%d %H:%M").to_string(),
                 "it is before 1900",
             ));
         }
-        if let Some(dup) =
-            first_duplicate(&self.regions.iter().map(|r| r.region).collect::<Vec<_>>())
-        {
-            return Err(InputError::Inconsistent(format!(
-                "region '{}' is given twice",
-                dup.id()
-            )));
+        Ok(())
+    }
+
+    /// No region, knot, kind of pain, activity or visit given twice; each knot checked.
+    fn check_lists(&self) -> Result<(), InputError> {
+        let twice = |what: String| Err(InputError::Inconsistent(format!("{what} is given twice")));
+        let regions: Vec<Region> = self.regions.iter().map(|r| r.region).collect();
+        if let Some(dup) = first_duplicate(&regions) {
+            return twice(format!("region '{}'", dup.id()));
         }
         for knot in &self.knots {
             knot.check()?;
@@ -421,36 +456,34 @@ impl Entry {
         let knot_keys: Vec<(Muscle, Side)> =
             self.knots.iter().map(|k| (k.muscle, k.side)).collect();
         if let Some((m, s)) = first_duplicate(&knot_keys) {
-            return Err(InputError::Inconsistent(format!(
-                "the knot in {} ({}) is given twice",
-                m.id(),
-                s.id()
-            )));
+            return twice(format!("the knot in {} ({})", m.id(), s.id()));
         }
         if let Some(dup) = first_duplicate(&self.pain_kinds) {
-            return Err(InputError::Inconsistent(format!(
-                "kind of pain '{}' is given twice",
-                dup.id()
-            )));
+            return twice(format!("kind of pain '{}'", dup.id()));
         }
         if let Some(dup) = first_duplicate(&self.context.activities) {
-            return Err(InputError::Inconsistent(format!(
-                "activity '{}' is given twice",
-                dup.id()
-            )));
+            return twice(format!("activity '{}'", dup.id()));
         }
+        if let Some(dup) = first_duplicate(&self.treatments.visits) {
+            return twice(format!("visit to a {}", dup.label()));
+        }
+        Ok(())
+    }
+
+    /// Hours sitting and minutes of heat or cold within their bounds.
+    fn check_amounts(&self) -> Result<(), InputError> {
         if let Some(h) = self.context.sitting_hours
             && (!(0.0..=24.0).contains(&h) || !h.is_finite())
         {
             return Err(InputError::malformed(
-                "--sitting",
+                "sitting_hours",
                 h.to_string(),
                 "hours must be from 0 to 24",
             ));
         }
         for (field, minutes) in [
-            ("--heat", self.treatments.heat_minutes),
-            ("--cold", self.treatments.cold_minutes),
+            ("heat_minutes", self.treatments.heat_minutes),
+            ("cold_minutes", self.treatments.cold_minutes),
         ] {
             if let Some(m) = minutes
                 && (m == 0 || m > MAX_THERAPY_MINUTES)
@@ -462,39 +495,49 @@ impl Entry {
                 ));
             }
         }
-        for med in &self.treatments.medications {
+        Ok(())
+    }
+
+    /// Medicine names and the note: within their lengths, and free of control characters
+    /// (which could rewrite a terminal or break a file; a note may keep line breaks and tabs).
+    fn check_text(&self) -> Result<(), InputError> {
+        let meds = &self.treatments.medications;
+        if meds.len() > MAX_MEDICATIONS {
+            return Err(InputError::malformed(
+                "medications",
+                meds.len().to_string(),
+                format!("at most {MAX_MEDICATIONS} medicines in one entry"),
+            ));
+        }
+        for med in meds {
             let len = med.chars().count();
             if med.trim().is_empty() || len > MAX_MEDICATION_CHARS || med.trim() != med {
                 return Err(InputError::malformed(
-                    "--medication",
+                    "medications",
                     med.clone(),
                     format!("give the name as you know it, 1 to {MAX_MEDICATION_CHARS} characters"),
                 ));
             }
+            check_plain_text("medications", med, false)?;
         }
-        if let Some(dup) = first_duplicate(&self.treatments.visits) {
-            return Err(InputError::Inconsistent(format!(
-                "visit to a {} is given twice",
-                dup.label()
-            )));
+        let Some(note) = &self.note else {
+            return Ok(());
+        };
+        if note.chars().count() > MAX_NOTE_CHARS {
+            return Err(InputError::malformed(
+                "note",
+                note.clone(),
+                format!("notes are limited to {MAX_NOTE_CHARS} characters"),
+            ));
         }
-        if let Some(note) = &self.note {
-            if note.chars().count() > MAX_NOTE_CHARS {
-                return Err(InputError::malformed(
-                    "--note",
-                    format!("{}…", note.chars().take(40).collect::<String>()),
-                    format!("notes are limited to {MAX_NOTE_CHARS} characters"),
-                ));
-            }
-            if note.trim().is_empty() {
-                return Err(InputError::malformed(
-                    "--note",
-                    note.clone(),
-                    "the note is empty",
-                ));
-            }
+        if note.trim().is_empty() {
+            return Err(InputError::malformed(
+                "note",
+                note.clone(),
+                "the note is empty",
+            ));
         }
-        Ok(())
+        check_plain_text("note", note, true)
     }
 
     /// Every region this entry touches: rated regions, the regions of knotted muscles, and

@@ -25,7 +25,7 @@ impl Score {
         } else {
             Err(InputError::OutOfRange {
                 field: field.to_string(),
-                value: value.to_string(),
+                value: crate::error::shown(&value.to_string()),
             })
         }
     }
@@ -37,7 +37,7 @@ impl Score {
             Ok(v) => Score::new(v, field),
             Err(_) => Err(InputError::OutOfRange {
                 field: field.to_string(),
-                value: trimmed.to_string(),
+                value: crate::error::shown(trimmed),
             }),
         }
     }

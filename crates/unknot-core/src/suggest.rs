@@ -3,8 +3,15 @@
 //! People type `rhomboid` or `lowerback`; a bare "unknown muscle" would leave them guessing, so
 //! every id lookup that fails offers the closest known ids by edit similarity.
 
+/// Inputs longer than this are not compared at all: no id is that long, and comparing a huge
+/// input against every id would be slow work for nothing.
+pub const MAX_COMPARED_CHARS: usize = 64;
+
 /// The known ids closest to `input`, best first, at most three; empty when nothing is close.
 pub fn nearest<'a>(input: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    if input.len() > MAX_COMPARED_CHARS * 4 || input.chars().count() > MAX_COMPARED_CHARS {
+        return Vec::new();
+    }
     let needle = normalise(input);
     let mut scored: Vec<(f64, &str)> = known
         .into_iter()

@@ -44,16 +44,16 @@ pub fn parse_period(
     now: &Zoned,
 ) -> Result<(Option<Timestamp>, Option<Timestamp>), InputError> {
     let start = since
-        .map(|s| parse_bound(s, "--since", now, Bound::Start))
+        .map(|s| parse_bound(s, "since", now, Bound::Start))
         .transpose()?;
     let end = until
-        .map(|s| parse_bound(s, "--until", now, Bound::End))
+        .map(|s| parse_bound(s, "until", now, Bound::End))
         .transpose()?;
     if let (Some(s), Some(u)) = (start, end)
         && s > u
     {
         return Err(InputError::Inconsistent(format!(
-            "--since ({}) is after --until ({})",
+            "the start ({}) is after the end ({})",
             since.unwrap_or_default(),
             until.unwrap_or_default()
         )));

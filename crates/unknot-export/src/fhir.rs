@@ -89,7 +89,8 @@ struct Annotation {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Observation {
+/// A FHIR Observation (a pain rating or a PEG score).
+pub struct Observation {
     resource_type: &'static str,
     id: String,
     status: &'static str,
@@ -114,7 +115,8 @@ struct HumanName {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Patient {
+/// A FHIR Patient.
+pub struct Patient {
     resource_type: &'static str,
     id: String,
     active: bool,
@@ -143,7 +145,8 @@ struct QrItem {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct QuestionnaireResponse {
+/// A FHIR QuestionnaireResponse (one assessment's scores).
+pub struct QuestionnaireResponse {
     resource_type: &'static str,
     id: String,
     status: &'static str,
@@ -186,7 +189,8 @@ struct Period {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CarePlan {
+/// A FHIR CarePlan (a plan version as exercise therapy).
+pub struct CarePlan {
     resource_type: &'static str,
     id: String,
     status: &'static str,
@@ -199,13 +203,30 @@ struct CarePlan {
     activity: Vec<Activity>,
 }
 
+/// One resource of any kind this crate writes.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Resource {
+pub enum Resource {
+    /// The person.
     Patient(Patient),
+    /// A pain rating or PEG score.
     Observation(Box<Observation>),
+    /// An assessment's answers.
     QuestionnaireResponse(QuestionnaireResponse),
+    /// A plan version.
     CarePlan(CarePlan),
+}
+
+impl Resource {
+    /// The resource's id.
+    pub fn id(&self) -> &str {
+        match self {
+            Resource::Patient(r) => &r.id,
+            Resource::Observation(r) => &r.id,
+            Resource::QuestionnaireResponse(r) => &r.id,
+            Resource::CarePlan(r) => &r.id,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -349,194 +370,202 @@ fn pain_observation(id: String, at: &jiff::Zoned, pain: u8, site: Option<Region>
     }
 }
 
-/// Builds the Bundle.
-pub fn bundle(input: &Input, now: &jiff::Zoned) -> serde_json::Value {
-    let mut entry = Vec::new();
-    let mut push = |id: String, resource: Resource| {
-        entry.push(BundleEntry {
-            full_url: format!("urn:uuid:{id}"),
-            resource,
-        });
-    };
-    push(
-        PATIENT_UUID.into(),
-        Resource::Patient(Patient {
-            resource_type: "Patient",
-            id: PATIENT_UUID.into(),
-            active: true,
-            name: input
-                .person
-                .name
-                .iter()
-                .map(|n| HumanName { text: n.clone() })
-                .collect(),
-        }),
-    );
-    for e in input.entries {
-        let base = e.id.as_str();
-        if let Some(p) = e.pain {
-            let id = derived_uuid("pain", base);
-            push(
-                id.clone(),
-                Resource::Observation(Box::new(pain_observation(id, &e.at, p.get(), None))),
-            );
-        }
-        for (i, r) in e.regions.iter().enumerate() {
-            let id = derived_uuid(&format!("region-pain-{i}"), base);
-            push(
-                id.clone(),
-                Resource::Observation(Box::new(pain_observation(
-                    id,
-                    &e.at,
-                    r.pain.get(),
-                    Some(r.region),
-                ))),
-            );
-        }
+/// The person, as a FHIR Patient.
+pub fn patient(person: &Person) -> Patient {
+    Patient {
+        resource_type: "Patient",
+        id: PATIENT_UUID.into(),
+        active: true,
+        name: person
+            .name
+            .iter()
+            .map(|n| HumanName { text: n.clone() })
+            .collect(),
     }
-    for a in input.assessments {
-        let ans = &a.answers;
-        if let (Some(p), Some(en), Some(ac)) = (ans.peg_pain, ans.peg_enjoyment, ans.peg_activity) {
-            let id = derived_uuid("peg", &a.id);
-            push(
-                id.clone(),
-                Resource::Observation(Box::new(Observation {
-                    resource_type: "Observation",
-                    id,
-                    status: "final",
-                    category: survey(),
-                    code: peg_code(),
-                    subject: subject(),
-                    effective_date_time: time(&a.at),
-                    value_integer: None,
-                    value_quantity: Some(Quantity {
-                        value: (outcomes::peg(p, en, ac) * 100.0).round() / 100.0,
-                        unit: "score",
-                        system: "http://unitsofmeasure.org",
-                        code: "{score}",
-                    }),
-                    body_site: None,
-                    note: vec![Annotation {
-                        text: format!(
-                            "Pain {}, enjoyment of life {}, general activity {} (each 0-10)",
-                            p.get(),
-                            en.get(),
-                            ac.get()
-                        ),
-                    }],
-                })),
-            );
-        }
-        let mut item = Vec::new();
-        let mut int = |link: &str, text: &str, v: Option<u8>| {
-            if let Some(v) = v {
-                item.push(QrItem {
-                    link_id: link.into(),
-                    text: text.into(),
-                    answer: vec![Answer {
-                        value_integer: Some(i64::from(v)),
-                        value_boolean: None,
-                        value_string: None,
-                    }],
-                });
-            }
-        };
-        int("pain_now", "Pain now (0-10)", ans.pain_now.map(|s| s.get()));
-        int(
+}
+
+/// An entry's pain ratings as Observations: the overall rating, then one per region with its
+/// body site. Ids are derived from the entry's, so a re-export matches.
+pub fn pain_observations(e: &Entry) -> Vec<Observation> {
+    let base = e.id.as_str();
+    let overall = e
+        .pain
+        .map(|p| pain_observation(derived_uuid("pain", base), &e.at, p.get(), None));
+    let regions = e.regions.iter().enumerate().map(|(i, r)| {
+        let id = derived_uuid(&format!("region-pain-{i}"), base);
+        pain_observation(id, &e.at, r.pain.get(), Some(r.region))
+    });
+    overall.into_iter().chain(regions).collect()
+}
+
+/// An assessment's PEG score as an Observation, when all three items were answered.
+pub fn peg_observation(a: &Assessment) -> Option<Observation> {
+    let ans = &a.answers;
+    let (p, en, ac) = (ans.peg_pain?, ans.peg_enjoyment?, ans.peg_activity?);
+    Some(Observation {
+        resource_type: "Observation",
+        id: derived_uuid("peg", &a.id),
+        status: "final",
+        category: survey(),
+        code: peg_code(),
+        subject: subject(),
+        effective_date_time: time(&a.at),
+        value_integer: None,
+        value_quantity: Some(Quantity {
+            value: (outcomes::peg(p, en, ac) * 100.0).round() / 100.0,
+            unit: "score",
+            system: "http://unitsofmeasure.org",
+            code: "{score}",
+        }),
+        body_site: None,
+        note: vec![Annotation {
+            text: format!(
+                "Pain {}, enjoyment of life {}, general activity {} (each 0-10)",
+                p.get(),
+                en.get(),
+                ac.get()
+            ),
+        }],
+    })
+}
+
+fn integer_item(link: &str, text: String, v: u8) -> QrItem {
+    QrItem {
+        link_id: link.into(),
+        text,
+        answer: vec![Answer {
+            value_integer: Some(i64::from(v)),
+            value_boolean: None,
+            value_string: None,
+        }],
+    }
+}
+
+/// An assessment's scores (pain now, the PEG items, the PSFS activities) as a
+/// QuestionnaireResponse, when it holds any.
+pub fn questionnaire_response(a: &Assessment) -> Option<QuestionnaireResponse> {
+    let ans = &a.answers;
+    let asked = [
+        ("pain_now", "Pain now (0-10)", ans.pain_now),
+        (
             "peg_pain",
             "Average pain in the past week (0-10)",
-            ans.peg_pain.map(|s| s.get()),
-        );
-        int(
+            ans.peg_pain,
+        ),
+        (
             "peg_enjoyment",
             "Pain interfered with enjoyment of life (0-10)",
-            ans.peg_enjoyment.map(|s| s.get()),
-        );
-        int(
+            ans.peg_enjoyment,
+        ),
+        (
             "peg_activity",
             "Pain interfered with general activity (0-10)",
-            ans.peg_activity.map(|s| s.get()),
-        );
-        for (i, p) in ans.psfs.iter().flatten().enumerate() {
-            item.push(QrItem {
-                link_id: format!("psfs_{}", i + 1),
-                text: format!("How well can you {}? (0 unable, 10 as before)", p.activity),
-                answer: vec![Answer {
-                    value_integer: Some(i64::from(p.score.get())),
-                    value_boolean: None,
-                    value_string: None,
-                }],
-            });
-        }
-        if item.is_empty() {
-            continue;
-        }
-        let id = derived_uuid("questionnaire-response", &a.id);
-        push(
-            id.clone(),
-            Resource::QuestionnaireResponse(QuestionnaireResponse {
-                resource_type: "QuestionnaireResponse",
-                id,
-                status: "completed",
-                subject: subject(),
-                authored: time(&a.at),
-                item,
-            }),
-        );
+            ans.peg_activity,
+        ),
+    ];
+    let mut item: Vec<QrItem> = asked
+        .iter()
+        .filter_map(|(link, text, v)| v.map(|v| integer_item(link, (*text).into(), v.get())))
+        .collect();
+    item.extend(ans.psfs.iter().flatten().enumerate().map(|(i, p)| {
+        integer_item(
+            &format!("psfs_{}", i + 1),
+            format!("How well can you {}? (0 unable, 10 as before)", p.activity),
+            p.score.get(),
+        )
+    }));
+    (!item.is_empty()).then(|| QuestionnaireResponse {
+        resource_type: "QuestionnaireResponse",
+        id: derived_uuid("questionnaire-response", &a.id),
+        status: "completed",
+        subject: subject(),
+        authored: time(&a.at),
+        item,
+    })
+}
+
+fn exercise_therapy() -> CodeableConcept {
+    CodeableConcept {
+        coding: vec![Coding {
+            system: SNOMED,
+            code: EXERCISE_THERAPY_SNOMED.into(),
+            display: "Exercise therapy".into(),
+        }],
+        text: None,
     }
-    if let Some(stored) = input.plan {
-        let p = &stored.plan;
-        let therapy = || CodeableConcept {
-            coding: vec![Coding {
-                system: SNOMED,
-                code: EXERCISE_THERAPY_SNOMED.into(),
-                display: "Exercise therapy".into(),
-            }],
-            text: None,
-        };
-        let id = derived_uuid("care-plan", &p.version.to_string());
-        push(
-            id.clone(),
-            Resource::CarePlan(CarePlan {
-                resource_type: "CarePlan",
-                id,
-                status: "active",
-                intent: "plan",
-                category: vec![therapy()],
-                title: format!("Self-care exercise plan, version {}", p.version),
-                description: format!(
-                    "About {} minutes a day; a break from sitting every {} minutes.",
-                    p.total_seconds.div_ceil(60),
-                    p.breaks.every_minutes
-                ),
-                subject: subject(),
-                period: Period {
-                    start: stored.created.to_string(),
-                },
-                activity: p
-                    .routine
-                    .iter()
-                    .map(|i| Activity {
-                        detail: ActivityDetail {
-                            code: CodeableConcept {
-                                text: Some(i.name.clone()),
-                                ..therapy()
-                            },
-                            status: "in-progress",
-                            description: format!("{}: {}", i.name, i.dosage.describe()),
-                            scheduled_timing: Timing {
-                                repeat: Repeat {
-                                    frequency: 1,
-                                    period: 1.0,
-                                    period_unit: "d",
-                                },
-                            },
+}
+
+/// A plan version as a CarePlan categorised as exercise therapy, one activity per exercise.
+pub fn care_plan(stored: &StoredPlan) -> CarePlan {
+    let p = &stored.plan;
+    CarePlan {
+        resource_type: "CarePlan",
+        id: derived_uuid("care-plan", &p.version.to_string()),
+        status: "active",
+        intent: "plan",
+        category: vec![exercise_therapy()],
+        title: format!("Self-care exercise plan, version {}", p.version),
+        description: format!(
+            "About {} minutes a day; a break from sitting every {} minutes.",
+            p.total_seconds.div_ceil(60),
+            p.breaks.every_minutes
+        ),
+        subject: subject(),
+        period: Period {
+            start: stored.created.to_string(),
+        },
+        activity: p
+            .routine
+            .iter()
+            .map(|i| Activity {
+                detail: ActivityDetail {
+                    code: CodeableConcept {
+                        text: Some(i.name.clone()),
+                        ..exercise_therapy()
+                    },
+                    status: "in-progress",
+                    description: format!("{}: {}", i.name, i.dosage.describe()),
+                    scheduled_timing: Timing {
+                        repeat: Repeat {
+                            frequency: 1,
+                            period: 1.0,
+                            period_unit: "d",
                         },
-                    })
-                    .collect(),
-            }),
+                    },
+                },
+            })
+            .collect(),
+    }
+}
+
+/// Every resource of the export, in order: the Patient, pain Observations, then per assessment
+/// its PEG Observation and QuestionnaireResponse, then the CarePlan.
+pub fn resources(input: &Input) -> Vec<Resource> {
+    let mut out = vec![Resource::Patient(patient(&input.person))];
+    for e in input.entries {
+        out.extend(
+            pain_observations(e)
+                .into_iter()
+                .map(|o| Resource::Observation(Box::new(o))),
         );
     }
+    for a in input.assessments {
+        out.extend(peg_observation(a).map(|o| Resource::Observation(Box::new(o))));
+        out.extend(questionnaire_response(a).map(Resource::QuestionnaireResponse));
+    }
+    out.extend(input.plan.map(|p| Resource::CarePlan(care_plan(p))));
+    out
+}
+
+/// Builds the Bundle (a `collection`) of [`resources`].
+pub fn bundle(input: &Input, now: &jiff::Zoned) -> serde_json::Value {
+    let entry = resources(input)
+        .into_iter()
+        .map(|resource| BundleEntry {
+            full_url: format!("urn:uuid:{}", resource.id()),
+            resource,
+        })
+        .collect();
     let b = Bundle {
         resource_type: "Bundle",
         kind: "collection",

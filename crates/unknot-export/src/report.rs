@@ -14,7 +14,9 @@ use unknot_core::intake::{Assessment, AssessmentKind, Trauma};
 use unknot_core::journal::Entry;
 use unknot_core::outcomes::{self, Instrument};
 use unknot_core::planner::StoredPlan;
+use unknot_core::today::Completion;
 use unknot_core::triage::triage;
+use unknot_core::{progress, trends};
 
 /// What the report is built from.
 #[derive(Debug, Clone)]
@@ -113,86 +115,81 @@ fn duration_words(days: i64) -> String {
     }
 }
 
-/// One instrument's score in an assessment, when it was asked.
-fn score_of(instrument: Instrument, a: &Assessment) -> Option<f64> {
-    let x = &a.answers;
-    match instrument {
-        Instrument::PainNrs => x.pain_now.map(|p| f64::from(p.get())),
-        Instrument::Peg => Some(outcomes::peg(
-            x.peg_pain?,
-            x.peg_enjoyment?,
-            x.peg_activity?,
-        )),
-        Instrument::Psfs => x.psfs.as_deref().and_then(outcomes::psfs),
-    }
-}
-
-/// Builds the report.
+/// Builds the report: each section from its own small function, all from the same input.
 pub fn build(input: &Input) -> Report {
     let intake = input
         .assessments
         .iter()
         .rev()
         .find(|a| a.kind == AssessmentKind::Intake);
-    let days = (input
-        .since
-        .until(input.until)
-        .map(|s| s.get_days())
-        .unwrap_or(0)
-        + 1)
-    .max(1);
-    let dates: Vec<Date> = (0..days)
-        .filter_map(|i| input.since.checked_add(i64::from(i).days()).ok())
-        .collect();
-    let mut sums = vec![(0.0f64, 0u32); dates.len()];
-    for e in input.entries {
-        if let (Some(p), Ok(span)) = (e.pain, input.since.until(e.at.date()))
-            && let Some(slot) = usize::try_from(span.get_days())
-                .ok()
-                .and_then(|i| sums.get_mut(i))
-        {
-            slot.0 += f64::from(p.get());
-            slot.1 += 1;
-        }
+    let days = (input.since.until(input.until).map_or(0, |s| s.get_days()) + 1).max(1);
+    let (dates, pain) = trends::daily_pain(input.entries, input.since, input.until);
+    Report {
+        title: "Back pain summary for a clinician".to_string(),
+        name: input.name.clone(),
+        age: intake.and_then(|a| a.answers.age),
+        period: format!(
+            "{} to {} ({} days, {} journal entries)",
+            input.since,
+            input.until,
+            days,
+            input.entries.len()
+        ),
+        complaint: complaint(input, intake),
+        triage: triage_section(input.assessments),
+        pain_summary: pain_summary(input.entries, &pain, days),
+        dates,
+        pain,
+        knots: trends::knot_counts(input.entries),
+        scores: score_rows(input.assessments),
+        treatments: treatments(input),
+        adherence: adherence(input),
+        routine: routine(input),
+        history: intake.map(history).unwrap_or_default(),
+        notes: notes(input),
+        questions: input
+            .questions
+            .iter()
+            .map(|q| q.trim().to_string())
+            .filter(|q| !q.is_empty())
+            .collect(),
+        disclaimer: "Written by the user with unknot, a self-care journal. It records what the \
+            user reported; it is not a diagnosis. The warning-sign check follows published \
+            red-flag guidance for low back pain."
+            .to_string(),
     }
-    let pain: Vec<Option<f64>> = sums
-        .iter()
-        .map(|(s, n)| (*n > 0).then(|| s / f64::from(*n)))
-        .collect();
-    let rated: Vec<f64> = input
-        .entries
+}
+
+/// Pain in the period in one line: mean, range, and the first and last week when long enough.
+fn pain_summary(entries: &[Entry], daily: &[Option<f64>], days: i32) -> String {
+    let rated: Vec<f64> = entries
         .iter()
         .filter_map(|e| e.pain.map(|p| f64::from(p.get())))
         .collect();
-    let pain_summary = if rated.is_empty() {
-        "No pain ratings in this period.".to_string()
-    } else {
-        let mean = rated.iter().sum::<f64>() / rated.len() as f64;
-        let min = rated.iter().copied().fold(f64::MAX, f64::min);
-        let max = rated.iter().copied().fold(f64::MIN, f64::max);
-        let week = |vals: &[Option<f64>]| {
-            let v: Vec<f64> = vals.iter().flatten().copied().collect();
-            (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-        };
-        let first = week(&pain[..pain.len().min(7)]);
-        let last = week(&pain[pain.len().saturating_sub(7)..]);
-        let trend = match (first, last) {
-            (Some(a), Some(b)) if days > 13 => {
-                format!("; first week {a:.1}, last week {b:.1}")
-            }
-            _ => String::new(),
-        };
-        format!(
-            "Average pain {mean:.1}/10 over {} (range {min:.0} to {max:.0}){trend}.",
-            plural(rated.len(), "rating", "ratings")
-        )
-    };
-
-    // Where it hurts: the intake's regions, else the journal's most rated regions.
-    let mut region_counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for r in input.entries.iter().flat_map(|e| &e.regions) {
-        *region_counts.entry(r.region.label()).or_default() += 1;
+    if rated.is_empty() {
+        return "No pain ratings in this period.".to_string();
     }
+    let mean = rated.iter().sum::<f64>() / rated.len() as f64;
+    let min = rated.iter().copied().fold(f64::MAX, f64::min);
+    let max = rated.iter().copied().fold(f64::MIN, f64::max);
+    let week = |vals: &[Option<f64>]| {
+        let v: Vec<f64> = vals.iter().flatten().copied().collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    let first = week(&daily[..daily.len().min(7)]);
+    let last = week(&daily[daily.len().saturating_sub(7)..]);
+    let trend = match (first, last) {
+        (Some(a), Some(b)) if days > 13 => format!("; first week {a:.1}, last week {b:.1}"),
+        _ => String::new(),
+    };
+    format!(
+        "Average pain {mean:.1}/10 over {} (range {min:.0} to {max:.0}){trend}.",
+        plural(rated.len(), "rating", "ratings")
+    )
+}
+
+/// Where it hurts and for how long: the intake's regions, else the journal's most rated ones.
+fn complaint(input: &Input, intake: Option<&Assessment>) -> String {
     let mut where_words: Vec<String> = intake
         .and_then(|a| a.answers.regions.as_ref())
         .map(|rs| {
@@ -202,6 +199,10 @@ pub fn build(input: &Input) -> Report {
         })
         .unwrap_or_default();
     if where_words.is_empty() {
+        let mut region_counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for r in input.entries.iter().flat_map(|e| &e.regions) {
+            *region_counts.entry(r.region.label()).or_default() += 1;
+        }
         let mut by: Vec<(&str, usize)> = region_counts.into_iter().collect();
         by.sort_by_key(|x| std::cmp::Reverse(x.1));
         where_words = by.iter().take(3).map(|(r, _)| r.to_lowercase()).collect();
@@ -227,62 +228,56 @@ pub fn build(input: &Input) -> Report {
         ))
     });
     let first_entry = input.entries.first().map(|e| e.at.date());
-    let complaint = format!(
+    format!(
         "{place}{}.",
         lasted.unwrap_or_else(|| first_entry
             .map(|d| format!(", recorded since {d}"))
             .unwrap_or_default())
-    );
+    )
+}
 
-    let current = intake.map(|i| {
-        let later = input
-            .assessments
-            .iter()
-            .filter(|a| a.at.timestamp() > i.at.timestamp());
-        later.fold(i.answers.clone(), |acc, c| acc.updated_by(&c.answers))
-    });
-    let t = current.as_ref().map(triage);
+/// The current triage: level (capitalised), advice and reasons.
+fn triage_section(assessments: &[Assessment]) -> Option<(String, String, Vec<String>)> {
+    let (_, answers) = progress::current_answers(assessments)?;
+    let t = triage(&answers);
+    let label = t.urgency.label();
+    let mut chars = label.chars();
+    Some((
+        chars
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+            .unwrap_or_default(),
+        t.advice.to_string(),
+        t.reasons.iter().map(|r| r.says.to_string()).collect(),
+    ))
+}
 
-    let mut knots: Vec<(Muscle, Side, usize)> = Vec::new();
-    for k in input.entries.iter().flat_map(|e| &e.knots) {
-        match knots.iter_mut().find(|c| c.0 == k.muscle && c.1 == k.side) {
-            Some(c) => c.2 += 1,
-            None => knots.push((k.muscle, k.side, 1)),
-        }
-    }
-    knots.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.id().cmp(b.0.id())));
-
-    // Scores: the first and the latest value of each instrument.
-    let mut scores = Vec::new();
-    let series = |instrument: Instrument| -> Vec<(f64, Date)> {
-        input
-            .assessments
-            .iter()
-            .filter_map(|a| score_of(instrument, a).map(|v| (v, a.at.date())))
-            .collect()
-    };
-    for instrument in [Instrument::PainNrs, Instrument::Peg, Instrument::Psfs] {
-        let s = series(instrument);
-        if let (Some(first), Some(latest)) = (s.first(), s.last()) {
+/// The first and latest value of each instrument, with what the change means.
+fn score_rows(assessments: &[Assessment]) -> Vec<ScoreRow> {
+    [Instrument::PainNrs, Instrument::Peg, Instrument::Psfs]
+        .into_iter()
+        .filter_map(|instrument| {
+            let s = progress::series(assessments, instrument);
+            let (first, latest) = (s.first()?, s.last()?);
             let change = if s.len() > 1 {
                 outcomes::change(instrument, first.0, latest.0).says
             } else {
                 "One score so far; change shows from the next check-in.".to_string()
             };
-            scores.push(ScoreRow {
+            Some(ScoreRow {
                 name: instrument.name().to_string(),
-                first: *first,
-                latest: *latest,
+                first: (first.0, first.1.at.date()),
+                latest: (latest.0, latest.1.at.date()),
                 change,
-            });
-        }
-    }
+            })
+        })
+        .collect()
+}
 
-    // Treatments and how often.
-    let count = |f: &dyn Fn(&Entry) -> bool| input.entries.iter().filter(|e| f(e)).count();
-    let mut treatments = Vec::new();
-    let sessions_done = input.sessions.len();
-    if sessions_done > 0 {
+/// Treatments and how often: sessions, each kind of self-care, medicines as named, visits.
+fn treatments(input: &Input) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if !input.sessions.is_empty() {
         let done: usize = input
             .sessions
             .iter()
@@ -293,18 +288,30 @@ pub fn build(input: &Input) -> Report {
                     .count()
             })
             .sum();
-        treatments.push((
+        out.push((
             "Guided exercise sessions".to_string(),
             format!(
                 "{}, {} exercises done in all",
-                plural(sessions_done, "session", "sessions"),
+                plural(input.sessions.len(), "session", "sessions"),
                 done
             ),
         ));
     }
+    self_care(input.entries, &mut out);
+    out.extend(medicines_and_visits(input.entries));
+    out
+}
+
+/// Stretching, strengthening, heat, cold, massage and foam rolling: times, and minutes in all.
+fn self_care(entries: &[Entry], out: &mut Vec<(String, String)>) {
+    let count = |f: &dyn Fn(&Entry) -> bool| entries.iter().filter(|e| f(e)).count();
+    let minutes = |f: &dyn Fn(&Entry) -> Option<u16>| -> (usize, u32) {
+        let m: Vec<u16> = entries.iter().filter_map(f).collect();
+        (m.len(), m.iter().map(|x| u32::from(*x)).sum())
+    };
     let mut push = |what: &str, n: usize, extra: String| {
         if n > 0 {
-            treatments.push((
+            out.push((
                 what.to_string(),
                 format!("{}{extra}", plural(n, "time", "times")),
             ));
@@ -320,230 +327,163 @@ pub fn build(input: &Input) -> Report {
         count(&|e| e.treatments.strengthening),
         String::new(),
     );
-    let heat: Vec<u16> = input
-        .entries
-        .iter()
-        .filter_map(|e| e.treatments.heat_minutes)
-        .collect();
-    push(
-        "Heat",
-        heat.len(),
-        if heat.is_empty() {
-            String::new()
-        } else {
-            format!(
-                ", {} minutes in all",
-                heat.iter().map(|m| u32::from(*m)).sum::<u32>()
-            )
-        },
-    );
-    let cold: Vec<u16> = input
-        .entries
-        .iter()
-        .filter_map(|e| e.treatments.cold_minutes)
-        .collect();
-    push(
-        "Cold",
-        cold.len(),
-        if cold.is_empty() {
-            String::new()
-        } else {
-            format!(
-                ", {} minutes in all",
-                cold.iter().map(|m| u32::from(*m)).sum::<u32>()
-            )
-        },
-    );
+    for (what, (n, total)) in [
+        ("Heat", minutes(&|e| e.treatments.heat_minutes)),
+        ("Cold", minutes(&|e| e.treatments.cold_minutes)),
+    ] {
+        push(what, n, format!(", {total} minutes in all"));
+    }
     push("Massage", count(&|e| e.treatments.massage), String::new());
     push(
         "Foam rolling",
         count(&|e| e.treatments.foam_rolling),
         String::new(),
     );
+}
+
+/// Medicines as the user named them, and professionals seen, with counts.
+fn medicines_and_visits(entries: &[Entry]) -> Vec<(String, String)> {
     let mut meds: BTreeMap<String, usize> = BTreeMap::new();
-    for m in input.entries.iter().flat_map(|e| &e.treatments.medications) {
+    for m in entries.iter().flat_map(|e| &e.treatments.medications) {
         *meds.entry(m.trim().to_lowercase()).or_default() += 1;
     }
-    for (m, n) in meds {
-        treatments.push((
-            format!("Medicine: {m} (as named by the user)"),
-            plural(n, "entry", "entries"),
-        ));
-    }
     let mut visits: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for v in input.entries.iter().flat_map(|e| &e.treatments.visits) {
+    for v in entries.iter().flat_map(|e| &e.treatments.visits) {
         *visits.entry(v.label()).or_default() += 1;
     }
-    for (v, n) in visits {
-        treatments.push((format!("Saw a {v}"), plural(n, "time", "times")));
-    }
-
-    let adherence = input.plan.map(|p| {
-        let start = p
-            .created
-            .to_zoned(
-                input
-                    .entries
-                    .first()
-                    .map(|e| e.at.time_zone().clone())
-                    .unwrap_or(jiff::tz::TimeZone::UTC),
-            )
-            .date()
-            .max(input.since);
-        let plan_days = (start.until(input.until).map(|s| s.get_days()).unwrap_or(0) + 1).max(1);
-        let mut session_days: Vec<Date> = input.sessions.iter().map(|s| s.at.date()).collect();
-        session_days.sort();
-        session_days.dedup();
-        let names: Vec<String> = p
-            .plan
-            .routine
-            .iter()
-            .map(|i| {
-                input
-                    .catalogue
-                    .exercise(&i.exercise)
-                    .map_or(i.name.clone(), |e| e.name.clone())
-            })
-            .collect();
-        format!(
-            "Plan version {} ({}, about {} minutes a day): a session on {} of {} days ({:.0}%).",
-            p.plan.version,
-            names.join(", "),
-            p.plan.total_seconds.div_ceil(60),
-            session_days.len(),
-            plan_days,
-            100.0 * session_days.len() as f64 / f64::from(plan_days)
+    let meds = meds.into_iter().map(|(m, n)| {
+        (
+            format!("Medicine: {m} (as named by the user)"),
+            plural(n, "entry", "entries"),
         )
     });
+    let visits = visits
+        .into_iter()
+        .map(|(v, n)| (format!("Saw a {v}"), plural(n, "time", "times")));
+    meds.chain(visits).collect()
+}
 
-    let routine = input
+/// Adherence to the plan over the days it covered in the period, counting only sessions in
+/// which something was done.
+fn adherence(input: &Input) -> Option<String> {
+    let p = input.plan?;
+    let zone = input
+        .entries
+        .first()
+        .map_or(jiff::tz::TimeZone::UTC, |e| e.at.time_zone().clone());
+    let start = p.created.to_zoned(zone).date().max(input.since);
+    let plan_days = (start.until(input.until).map_or(0, |s| s.get_days()) + 1).max(1);
+    let mut session_days: Vec<Date> = input
+        .sessions
+        .iter()
+        .filter(|s| Completion::of(&s.items).counts())
+        .map(|s| s.at.date())
+        .collect();
+    session_days.sort();
+    session_days.dedup();
+    let names: Vec<String> = p
         .plan
-        .map(|p| {
-            p.plan
-                .routine
-                .iter()
-                .map(|i| {
-                    let e = input.catalogue.exercise(&i.exercise);
-                    (
-                        e.map_or(i.name.clone(), |e| e.name.clone()),
-                        i.dosage.describe(),
-                        e.and_then(|e| e.figure.clone()),
-                    )
-                })
-                .collect()
+        .routine
+        .iter()
+        .map(|i| {
+            input
+                .catalogue
+                .exercise(&i.exercise)
+                .map_or(i.name.clone(), |e| e.name.clone())
         })
-        .unwrap_or_default();
-    let mut history = Vec::new();
-    if let Some(a) = intake {
-        let x = &a.answers;
-        match x.trauma {
-            Some(Trauma::Major) => history
-                .push("A major injury (a fall or an accident) before the pain began.".to_string()),
-            Some(Trauma::Minor) => {
-                history.push("A minor injury before the pain began.".to_string())
-            }
-            _ => {}
-        }
-        if let Some(causes) = &x.causes
-            && !causes.is_empty()
-        {
-            let words: Vec<String> = causes
-                .iter()
-                .map(|c| {
-                    serde_json::to_value(c)
-                        .ok()
-                        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-                        .unwrap_or_default()
-                })
-                .collect();
-            history.push(format!(
-                "What the user thinks set it off: {}.",
-                words.join(", ")
-            ));
-        }
-        if Some(true) == x.osteoporosis_or_steroids {
-            history.push("Osteoporosis, or long-term steroid tablets.".to_string());
-        }
-        if Some(true) == x.cancer_history {
-            history.push("Cancer now or in the past.".to_string());
-        }
-        if let Some(goals) = &x.goals
-            && !goals.is_empty()
-        {
-            history.push(format!("Wants to get back to: {}.", goals.join("; ")));
-        }
-        if let Some(psfs) = &x.psfs {
-            let acts: Vec<String> = psfs
-                .iter()
-                .map(|p| format!("{} ({}/10)", p.activity, p.score.get()))
-                .collect();
-            if !acts.is_empty() {
-                history.push(format!("Activities that are hard: {}.", acts.join("; ")));
-            }
-        }
-    }
+        .collect();
+    Some(format!(
+        "Plan version {} ({}, about {} minutes a day): exercise done on {} of {} days ({:.0}%).",
+        p.plan.version,
+        names.join(", "),
+        p.plan.total_seconds.div_ceil(60),
+        session_days.len(),
+        plan_days,
+        100.0 * session_days.len() as f64 / f64::from(plan_days)
+    ))
+}
 
-    let notes = if input.include_notes {
-        input
-            .entries
-            .iter()
-            .rev()
-            .filter_map(|e| {
-                e.note
-                    .as_ref()
-                    .filter(|n| !n.starts_with("Guided session at "))
-                    .map(|n| (e.at.strftime("%Y-%m-%d %H:%M").to_string(), n.clone()))
-            })
-            .take(12)
-            .collect()
-    } else {
-        Vec::new()
+/// The plan's exercises: name, dose, and the figure to draw.
+fn routine(input: &Input) -> Vec<(String, String, Option<unknot_core::figure::Figure>)> {
+    let Some(p) = input.plan else {
+        return Vec::new();
     };
-
-    Report {
-        title: "Back pain summary for a clinician".to_string(),
-        name: input.name.clone(),
-        age: intake.and_then(|a| a.answers.age),
-        period: format!(
-            "{} to {} ({} days, {} journal entries)",
-            input.since,
-            input.until,
-            days,
-            input.entries.len()
-        ),
-        complaint,
-        triage: t.map(|t| {
-            let label = t.urgency.label();
-            let mut chars = label.chars();
+    p.plan
+        .routine
+        .iter()
+        .map(|i| {
+            let e = input.catalogue.exercise(&i.exercise);
             (
-                chars
-                    .next()
-                    .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-                    .unwrap_or_default(),
-                t.advice.to_string(),
-                t.reasons.iter().map(|r| r.says.to_string()).collect(),
+                e.map_or(i.name.clone(), |e| e.name.clone()),
+                i.dosage.describe(),
+                e.and_then(|e| e.figure.clone()),
             )
-        }),
-        dates,
-        pain,
-        pain_summary,
-        knots,
-        scores,
-        treatments,
-        adherence,
-        routine,
-        history,
-        notes,
-        questions: input
-            .questions
-            .iter()
-            .map(|q| q.trim().to_string())
-            .filter(|q| !q.is_empty())
-            .collect(),
-        disclaimer:
-            "Written by the user with unknot, a self-care journal. It records what the user \
-            reported; it is not a diagnosis. The warning-sign check follows published red-flag \
-            guidance for low back pain."
-                .to_string(),
+        })
+        .collect()
+}
+
+/// Past injuries and other history from the intake, in sentences.
+fn history(intake: &Assessment) -> Vec<String> {
+    let x = &intake.answers;
+    let mut out = Vec::new();
+    match x.trauma {
+        Some(Trauma::Major) => {
+            out.push("A major injury (a fall or an accident) before the pain began.".to_string())
+        }
+        Some(Trauma::Minor) => out.push("A minor injury before the pain began.".to_string()),
+        _ => {}
     }
+    if let Some(causes) = x.causes.as_ref().filter(|c| !c.is_empty()) {
+        let words: Vec<String> = causes
+            .iter()
+            .map(|c| {
+                serde_json::to_value(c)
+                    .ok()
+                    .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+                    .unwrap_or_default()
+            })
+            .collect();
+        out.push(format!(
+            "What the user thinks set it off: {}.",
+            words.join(", ")
+        ));
+    }
+    if Some(true) == x.osteoporosis_or_steroids {
+        out.push("Osteoporosis, or long-term steroid tablets.".to_string());
+    }
+    if Some(true) == x.cancer_history {
+        out.push("Cancer now or in the past.".to_string());
+    }
+    if let Some(goals) = x.goals.as_ref().filter(|g| !g.is_empty()) {
+        out.push(format!("Wants to get back to: {}.", goals.join("; ")));
+    }
+    let acts: Vec<String> = x
+        .psfs
+        .iter()
+        .flatten()
+        .map(|p| format!("{} ({}/10)", p.activity, p.score.get()))
+        .collect();
+    if !acts.is_empty() {
+        out.push(format!("Activities that are hard: {}.", acts.join("; ")));
+    }
+    out
+}
+
+/// The latest twelve notes the user chose to include (not the session's own notes).
+fn notes(input: &Input) -> Vec<(String, String)> {
+    if !input.include_notes {
+        return Vec::new();
+    }
+    input
+        .entries
+        .iter()
+        .rev()
+        .filter_map(|e| {
+            e.note
+                .as_ref()
+                .filter(|n| !n.starts_with("Guided session at "))
+                .map(|n| (e.at.strftime("%Y-%m-%d %H:%M").to_string(), n.clone()))
+        })
+        .take(12)
+        .collect()
 }

@@ -32,7 +32,7 @@ pub enum StoreError {
         reason: String,
     },
     /// No record matches the id the user gave.
-    #[error("no entry has the id '{0}' (see `unknot history` for ids)")]
+    #[error("no entry has the id '{0}'")]
     NotFound(String),
     /// A short id that matches more than one record.
     #[error("'{given}' matches {} entries: {}; give more of the id", candidates.len(), candidates.join(", "))]

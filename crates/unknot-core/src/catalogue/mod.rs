@@ -157,7 +157,7 @@ impl Catalogue {
         self.exercise(id)
             .ok_or_else(|| crate::InputError::UnknownId {
                 kind: "exercise",
-                value: id.to_string(),
+                value: crate::error::shown(id),
                 suggestions: crate::suggest::nearest(id, self.exercise_ids()),
                 choices: Vec::new(),
             })

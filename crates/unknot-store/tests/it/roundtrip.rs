@@ -57,7 +57,7 @@ fn entry() -> impl Strategy<Value = Entry> {
         (
             vec("[a-z][a-z ]{0,10}[a-z]", 0..2),
             subsequence(Professional::ALL.to_vec(), 0..2),
-            proptest::option::of("[^\u{0}]{0,3}[a-zA-Z<>&\"é💥]{1,30}"),
+            proptest::option::of("[^\u{0}-\u{1f}\u{7f}-\u{9f}]{0,3}[a-zA-Z<>&\"é💥]{1,30}"),
         ),
     )
         .prop_map(|(head, regions, knots, kinds, ctx, flags, words)| {

@@ -31,11 +31,12 @@ pub struct ImportArgs {
 /// `unknot import`.
 pub async fn run(data: &DataOptions, args: ImportArgs) -> Result<()> {
     let text = read(&args.file)?;
+    let not_imported = || format!("{} was not imported", args.file.display());
+    // Read and checked whole before the journal is even opened.
+    let now = data.clock().now();
+    let parsed = unknot_app::data::parse_import(&text, now).with_context(not_imported)?;
     let app = data.app().await?;
-    let imported = app
-        .import_text(&text)
-        .await
-        .with_context(|| format!("{} was not imported", args.file.display()))?;
+    let imported = app.import(parsed).await.with_context(not_imported)?;
     app.close().await;
     if args.json {
         return output::json(&imported.summary);

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use clap::Args;
+use unknot_core::journal::{Entry, EntryId};
 
 use super::entry_fields::{EntryFields, vocabulary};
 use crate::app::{self, DataOptions};
@@ -30,6 +31,13 @@ pub async fn run(data: &DataOptions, args: LogArgs) -> Result<()> {
         return Err(usage(
             "nothing to log: give at least --pain, --region, --knot or --note (see unknot log --help)",
         ));
+    }
+    if !args.fields.is_empty() {
+        // Refused flags leave the journal untouched: checked before it is opened.
+        let now = data.clock().now().to_zoned(jiff::tz::TimeZone::system());
+        let mut probe = Entry::new(EntryId::new("unsaved")?, now.clone());
+        args.fields.clone().apply(&mut probe, &now)?;
+        probe.check(now.timestamp())?;
     }
     let app = data.app().await?;
     let mut entry = app.new_entry().await?;

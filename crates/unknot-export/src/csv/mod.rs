@@ -1,8 +1,16 @@
-//! Journal entries as CSV: one row per entry, a header row, ISO 8601 times with their offset.
+//! The journal as CSV: entries (which import reads back, see [`read_entries`]), knots,
+//! sessions and scores, one file each with a header row and ISO 8601 times with their offset, to
+//! the millisecond so a round trip is exact.
 //!
 //! Lists inside a cell are joined with `;` and use the same compact forms the command line
 //! accepts (`lower-back=7`, `rhomboids:left:7:shoulders`), so a spreadsheet user can read them
-//! and a later import can parse them.
+//! and a later import can parse them. Free text (notes, medicine names) that a spreadsheet would
+//! run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is written
+//! with a leading `'`, the usual guard, which [`read_entries`] removes again.
+
+mod read;
+
+pub use read::read_entries;
 
 use std::io::Write;
 
@@ -83,9 +91,9 @@ pub fn write_entries(entries: &[Entry], out: impl Write) -> Result<(), CsvError>
             opt(t.cold_minutes.map(|m| m.to_string())),
             flag(t.massage),
             flag(t.foam_rolling),
-            join(t.medications.clone()),
+            join(t.medications.iter().map(|m| guard(m)).collect()),
             join(t.visits.iter().map(|v| v.id().to_string()).collect()),
-            e.note.clone().unwrap_or_default(),
+            e.note.as_deref().map(guard).unwrap_or_default(),
         ])?;
     }
     w.flush().map_err(|e| CsvError(e.into()))?;
@@ -262,8 +270,30 @@ pub fn write_zip(
     Ok(zip.finish().map_err(zip_err)?.into_inner())
 }
 
+/// A time as ISO 8601 with its offset, with the fraction of a second when there is one (so
+/// a round trip keeps every millisecond).
 fn iso(z: &jiff::Zoned) -> String {
-    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    z.strftime("%Y-%m-%dT%H:%M:%S%.f%:z").to_string()
+}
+
+/// Characters that make a spreadsheet read a cell as a formula when they come first.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Free text as a cell a spreadsheet will not run: a leading `'` when it would start a formula.
+fn guard(text: &str) -> String {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Undoes [`guard`].
+fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
 }
 
 /// A row of an entries CSV that cannot be read back, with where and why.
@@ -276,181 +306,6 @@ pub struct ReadError {
     pub field: String,
     /// What is wrong.
     pub reason: String,
-}
-
-/// Reads an entries CSV written by [`write_entries`] back into entries, each checked with
-/// `Entry::check(now)`. The first problem stops the read, naming its line and field; the caller
-/// stores nothing unless every row is good.
-pub fn read_entries(text: &str, now: jiff::Timestamp) -> Result<Vec<Entry>, ReadError> {
-    use unknot_core::journal::{EntryId, Knot, RegionPain};
-    use unknot_core::score::Score;
-    let mut r = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| ReadError {
-            line: 1,
-            field: "header".into(),
-            reason: e.to_string(),
-        })?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    if header != ENTRY_HEADER {
-        let missing = ENTRY_HEADER
-            .iter()
-            .find(|h| !header.iter().any(|x| x == *h))
-            .map_or_else(
-                || "columns in another order".to_string(),
-                |h| format!("no column '{h}'"),
-            );
-        return Err(ReadError {
-            line: 1,
-            field: "header".into(),
-            reason: format!(
-                "not an entries file written by unknot ({missing}); expected: {}",
-                ENTRY_HEADER.join(",")
-            ),
-        });
-    }
-    let mut out = Vec::new();
-    for (i, row) in r.records().enumerate() {
-        let line = i as u64 + 2;
-        let row = row.map_err(|e| ReadError {
-            line,
-            field: "row".into(),
-            reason: e.to_string(),
-        })?;
-        let cell = |name: &str| -> &str {
-            ENTRY_HEADER
-                .iter()
-                .position(|h| *h == name)
-                .and_then(|i| row.get(i))
-                .unwrap_or("")
-                .trim()
-        };
-        let bad = |field: &str, reason: String| ReadError {
-            line,
-            field: field.into(),
-            reason,
-        };
-        let list = |name: &str| -> Vec<String> {
-            cell(name)
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
-        let id = EntryId::new(cell("id")).map_err(|e| bad("id", e.to_string()))?;
-        let time = cell("time");
-        let stamp: jiff::Timestamp = time.parse().map_err(|_| {
-            bad(
-                "time",
-                format!("'{time}' is not an ISO 8601 time with offset"),
-            )
-        })?;
-        let zone_name = cell("time_zone");
-        let zone = if zone_name.is_empty() {
-            // No zone name: keep the fixed offset the time was written with (`+05:30`, `Z`).
-            let offset = time
-                .rfind(['+', '-'])
-                .filter(|&at| at >= 19)
-                .and_then(|at| {
-                    let (sign, rest) = time.split_at(at);
-                    let _ = sign;
-                    let (h, m) = rest[1..].split_once(':')?;
-                    let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
-                    let secs = if rest.starts_with('-') { -secs } else { secs };
-                    jiff::tz::Offset::from_seconds(secs).ok()
-                })
-                .unwrap_or(jiff::tz::Offset::UTC);
-            jiff::tz::TimeZone::fixed(offset)
-        } else {
-            jiff::tz::TimeZone::get(zone_name)
-                .map_err(|_| bad("time_zone", format!("unknown time zone '{zone_name}'")))?
-        };
-        let mut e = Entry::new(id, stamp.to_zoned(zone));
-        let score = |name: &str| -> Result<Option<Score>, ReadError> {
-            match cell(name) {
-                "" => Ok(None),
-                v => Score::parse(v, name)
-                    .map(Some)
-                    .map_err(|err| bad(name, err.to_string())),
-            }
-        };
-        e.pain = score("pain")?;
-        e.regions = list("regions")
-            .iter()
-            .map(|x| RegionPain::parse(x).map_err(|err| bad("regions", err.to_string())))
-            .collect::<Result<_, _>>()?;
-        e.knots = list("knots")
-            .iter()
-            .map(|x| Knot::parse(x).map_err(|err| bad("knots", err.to_string())))
-            .collect::<Result<_, _>>()?;
-        e.pain_kinds = list("pain_kinds")
-            .iter()
-            .map(|x| {
-                x.parse()
-                    .map_err(|err: unknot_core::InputError| bad("pain_kinds", err.to_string()))
-            })
-            .collect::<Result<_, _>>()?;
-        e.context.sitting_hours = match cell("sitting_hours") {
-            "" => None,
-            v => Some(
-                v.parse()
-                    .map_err(|_| bad("sitting_hours", format!("'{v}' is not a number of hours")))?,
-            ),
-        };
-        e.context.stress = score("stress")?;
-        e.context.sleep_quality = score("sleep_quality")?;
-        e.context.activities = list("activities")
-            .iter()
-            .map(|x| {
-                x.parse()
-                    .map_err(|err: unknot_core::InputError| bad("activities", err.to_string()))
-            })
-            .collect::<Result<_, _>>()?;
-        let yes = |name: &str| -> Result<bool, ReadError> {
-            match cell(name) {
-                "" | "no" => Ok(false),
-                "yes" => Ok(true),
-                v => Err(bad(name, format!("'{v}' is not yes or empty"))),
-            }
-        };
-        let minutes = |name: &str| -> Result<Option<u16>, ReadError> {
-            match cell(name) {
-                "" => Ok(None),
-                v => v
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| bad(name, format!("'{v}' is not whole minutes"))),
-            }
-        };
-        e.treatments.stretching = yes("stretching")?;
-        e.treatments.strengthening = yes("strengthening")?;
-        e.treatments.heat_minutes = minutes("heat_minutes")?;
-        e.treatments.cold_minutes = minutes("cold_minutes")?;
-        e.treatments.massage = yes("massage")?;
-        e.treatments.foam_rolling = yes("foam_rolling")?;
-        e.treatments.medications = list("medications");
-        e.treatments.visits = list("visits")
-            .iter()
-            .map(|x| {
-                x.parse()
-                    .map_err(|err: unknot_core::InputError| bad("visits", err.to_string()))
-            })
-            .collect::<Result<_, _>>()?;
-        let note = row
-            .get(ENTRY_HEADER.len() - 1)
-            .unwrap_or_default()
-            .to_string();
-        e.note = (!note.is_empty()).then_some(note);
-        e.check(now).map_err(|err| bad("entry", err.to_string()))?;
-        out.push(e);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
