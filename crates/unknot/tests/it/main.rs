@@ -14,6 +14,7 @@ mod crash;
 mod exports;
 mod journal;
 mod library;
+mod parity;
 mod remind;
 mod serve;
 mod session;
