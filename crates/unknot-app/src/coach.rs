@@ -142,6 +142,17 @@ impl App {
         Ok(self.store().assessments().await?)
     }
 
+    /// Each assessment's date and scores, oldest first (for charts of scores over time).
+    pub async fn score_history(&self) -> AppResult<Vec<(jiff::civil::Date, Scores)>> {
+        let zone = self.zone().await?;
+        Ok(self
+            .assessments()
+            .await?
+            .iter()
+            .map(|a| (a.at.with_time_zone(zone.clone()).date(), scores(&a.answers)))
+            .collect())
+    }
+
     /// The answers in force and their triage, or `None` before the first safety check.
     pub async fn standing(&self) -> AppResult<Option<Standing>> {
         let all = self.store().assessments().await?;

@@ -1,5 +1,7 @@
-//! Assessments, versioned plans and sessions: core types stored as JSON documents, with the
-//! columns queries filter on (user, time, version) beside them.
+//! Assessments, versioned plans, sessions and breaks: core types stored as JSON documents, with
+//! the columns queries filter on (user, time, kind, version) beside them. One [`Document`]
+//! trait says which table and columns each uses; one generic insert and one generic read serve
+//! them all.
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -29,27 +31,158 @@ fn from_json<T: DeserializeOwned>(id: &str, text: &str) -> Result<T, StoreError>
     })
 }
 
-fn kind_id(kind: AssessmentKind) -> &'static str {
-    match kind {
-        AssessmentKind::Intake => "intake",
-        AssessmentKind::Checkin => "checkin",
+/// A column value beside the JSON body.
+enum Column {
+    Int(i64),
+    Text(String),
+}
+
+/// A core record kept as a JSON document in its own table.
+trait Document: Serialize + DeserializeOwned {
+    /// The table.
+    const TABLE: &'static str;
+    /// The columns after `id` and `user_id` and before `body`.
+    const COLUMNS: &'static [&'static str];
+    /// How reads order the rows.
+    const ORDER: &'static str;
+    /// The row's id (a fresh one for records that carry none).
+    fn row_id(&self) -> String;
+    /// The values of [`Document::COLUMNS`], in order.
+    fn columns(&self) -> Vec<Column>;
+}
+
+fn when(at: &jiff::Zoned) -> [Column; 2] {
+    let ts = at.timestamp();
+    [
+        Column::Int(ts.as_millisecond()),
+        Column::Text(zone_name(at.time_zone(), ts)),
+    ]
+}
+
+impl Document for Assessment {
+    const TABLE: &'static str = "assessments";
+    const COLUMNS: &'static [&'static str] = &["kind", "at_ms", "time_zone"];
+    const ORDER: &'static str = "at_ms, id";
+    fn row_id(&self) -> String {
+        self.id.clone()
+    }
+    fn columns(&self) -> Vec<Column> {
+        let kind = match self.kind {
+            AssessmentKind::Intake => "intake",
+            AssessmentKind::Checkin => "checkin",
+        };
+        let mut out = vec![Column::Text(kind.into())];
+        out.extend(when(&self.at));
+        out
     }
 }
 
-impl Store {
-    /// Records an assessment (intake or check-in).
-    pub async fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
-        insert_assessment(&self.pool, &self.user, a, INSERT_ASSESSMENT).await?;
-        Ok(())
+impl Document for StoredPlan {
+    const TABLE: &'static str = "plans";
+    const COLUMNS: &'static [&'static str] = &["version", "created_at_ms"];
+    const ORDER: &'static str = "version";
+    fn row_id(&self) -> String {
+        crate::new_id()
     }
+    fn columns(&self) -> Vec<Column> {
+        vec![
+            Column::Int(i64::from(self.plan.version)),
+            Column::Int(self.created.as_millisecond()),
+        ]
+    }
+}
 
-    /// Every assessment, oldest first.
-    pub async fn assessments(&self) -> Result<Vec<Assessment>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, body FROM assessments WHERE user_id = $1 ORDER BY at_ms, id")
-                .bind(&self.user)
-                .fetch_all(&self.pool)
-                .await?;
+impl Document for SessionRecord {
+    const TABLE: &'static str = "sessions";
+    const COLUMNS: &'static [&'static str] = &["at_ms", "time_zone"];
+    const ORDER: &'static str = "at_ms, id";
+    fn row_id(&self) -> String {
+        self.id.clone()
+    }
+    fn columns(&self) -> Vec<Column> {
+        when(&self.at).into()
+    }
+}
+
+impl Document for BreakRecord {
+    const TABLE: &'static str = "breaks";
+    const COLUMNS: &'static [&'static str] = &["at_ms", "time_zone", "status"];
+    const ORDER: &'static str = "at_ms, id";
+    fn row_id(&self) -> String {
+        self.id.clone()
+    }
+    fn columns(&self) -> Vec<Column> {
+        let status = serde_json::to_value(self.status)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let mut out: Vec<Column> = when(&self.at).into();
+        out.push(Column::Text(status));
+        out
+    }
+}
+
+/// Inserts one document. With `keep_existing`, a row already there (same id, or same plan
+/// version) is left as it is and 0 is returned, so importing twice changes nothing.
+async fn insert<'e, D, E>(
+    ex: E,
+    user: &str,
+    doc: &D,
+    keep_existing: bool,
+) -> Result<u64, StoreError>
+where
+    D: Document,
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let names = D::COLUMNS.join(", ");
+    let params: Vec<String> = (3..=D::COLUMNS.len() + 3)
+        .map(|i| format!("${i}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {} (id, user_id, {names}, body) VALUES ($1, $2, {}){}",
+        D::TABLE,
+        params.join(", "),
+        if keep_existing {
+            " ON CONFLICT DO NOTHING"
+        } else {
+            ""
+        }
+    );
+    let id = doc.row_id();
+    // Built only from the type's constant table and column names: no input reaches the text.
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.clone())
+        .bind(user.to_string());
+    for c in doc.columns() {
+        q = match c {
+            Column::Int(v) => q.bind(v),
+            Column::Text(v) => q.bind(v),
+        };
+    }
+    let done = q.bind(to_json(&id, doc)?).execute(ex).await?;
+    Ok(done.rows_affected())
+}
+
+impl Store {
+    /// Every document of a kind for this user, in its table's order, from `since` on when the
+    /// table has times.
+    async fn documents<D: Document>(&self, since: Option<Timestamp>) -> Result<Vec<D>, StoreError> {
+        let filter = if since.is_some() {
+            " AND at_ms >= $2"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT id, body FROM {} WHERE user_id = $1{filter} ORDER BY {}",
+            D::TABLE,
+            D::ORDER
+        );
+        // Built only from the type's constant table and order: no input reaches the text.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&self.user);
+        if let Some(t) = since {
+            q = q.bind(t.as_millisecond());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let id: String = r.try_get(0)?;
@@ -57,6 +190,17 @@ impl Store {
                 from_json(&id, &body)
             })
             .collect()
+    }
+
+    /// Records an assessment (intake or check-in).
+    pub async fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
+        insert(&self.pool, &self.user, a, false).await?;
+        Ok(())
+    }
+
+    /// Every assessment, oldest first.
+    pub async fn assessments(&self) -> Result<Vec<Assessment>, StoreError> {
+        self.documents(None).await
     }
 
     /// Stores a plan version. Versions are unique per user: saving one twice is an error.
@@ -65,28 +209,18 @@ impl Store {
             created,
             plan: plan.clone(),
         };
-        insert_plan(&self.pool, &self.user, &stored, INSERT_PLAN).await?;
+        insert(&self.pool, &self.user, &stored, false).await?;
         Ok(())
     }
 
     /// Every plan version, oldest first.
     pub async fn plans(&self) -> Result<Vec<StoredPlan>, StoreError> {
-        let rows = sqlx::query("SELECT id, body FROM plans WHERE user_id = $1 ORDER BY version")
-            .bind(&self.user)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get(0)?;
-                let body: String = r.try_get(1)?;
-                from_json(&id, &body)
-            })
-            .collect()
+        self.documents(None).await
     }
 
     /// Records a session.
     pub async fn save_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
-        insert_session(&self.pool, &self.user, s, INSERT_SESSION).await?;
+        insert(&self.pool, &self.user, s, false).await?;
         Ok(())
     }
 
@@ -98,7 +232,7 @@ impl Store {
         entry: Option<&unknot_core::journal::Entry>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        insert_session(&mut *tx, &self.user, s, INSERT_SESSION).await?;
+        insert(&mut *tx, &self.user, s, false).await?;
         if let Some(e) = entry {
             crate::journal::insert_entry_in(&mut tx, &self.user, e).await?;
         }
@@ -108,161 +242,29 @@ impl Store {
 
     /// Records a break.
     pub async fn save_break(&self, b: &BreakRecord) -> Result<(), StoreError> {
-        insert_break(&self.pool, &self.user, b, INSERT_BREAK).await?;
+        insert(&self.pool, &self.user, b, false).await?;
         Ok(())
     }
 
     /// Breaks at or after `since`, oldest first.
     pub async fn breaks_since(&self, since: Timestamp) -> Result<Vec<BreakRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, body FROM breaks WHERE user_id = $1 AND at_ms >= $2 ORDER BY at_ms, id",
-        )
-        .bind(&self.user)
-        .bind(since.as_millisecond())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get(0)?;
-                let body: String = r.try_get(1)?;
-                from_json(&id, &body)
-            })
-            .collect()
+        self.documents(Some(since)).await
     }
 
     /// Every session, oldest first.
     pub async fn sessions(&self) -> Result<Vec<SessionRecord>, StoreError> {
-        self.sessions_since(Timestamp::MIN).await
+        self.documents(None).await
     }
 
     /// Sessions at or after `since`, oldest first.
     pub async fn sessions_since(&self, since: Timestamp) -> Result<Vec<SessionRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, body FROM sessions WHERE user_id = $1 AND at_ms >= $2 ORDER BY at_ms, id",
-        )
-        .bind(&self.user)
-        .bind(since.as_millisecond())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get(0)?;
-                let body: String = r.try_get(1)?;
-                from_json(&id, &body)
-            })
-            .collect()
+        self.documents(Some(since)).await
     }
 }
 
-const INSERT_ASSESSMENT: &str = "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5, $6)";
-const IMPORT_ASSESSMENT: &str = "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-const INSERT_PLAN: &str =
-    "INSERT INTO plans (id, user_id, version, created_at_ms, body) VALUES ($1, $2, $3, $4, $5)";
-const IMPORT_PLAN: &str = "INSERT INTO plans (id, user_id, version, created_at_ms, body) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
-const INSERT_SESSION: &str =
-    "INSERT INTO sessions (id, user_id, at_ms, time_zone, body) VALUES ($1, $2, $3, $4, $5)";
-const IMPORT_SESSION: &str = "INSERT INTO sessions (id, user_id, at_ms, time_zone, body) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
-
-const INSERT_BREAK: &str = "INSERT INTO breaks (id, user_id, at_ms, time_zone, status, body) VALUES ($1, $2, $3, $4, $5, $6)";
-const IMPORT_BREAK: &str = "INSERT INTO breaks (id, user_id, at_ms, time_zone, status, body) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-
-async fn insert_break<'e, E>(
-    ex: E,
-    user: &str,
-    b: &BreakRecord,
-    sql: &'static str,
-) -> Result<u64, StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let ts = b.at.timestamp();
-    let status = serde_json::to_value(b.status)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
-    let done = sqlx::query(sql)
-        .bind(&b.id)
-        .bind(user)
-        .bind(ts.as_millisecond())
-        .bind(zone_name(b.at.time_zone(), ts))
-        .bind(status)
-        .bind(to_json(&b.id, b)?)
-        .execute(ex)
-        .await?;
-    Ok(done.rows_affected())
-}
-
-async fn insert_assessment<'e, E>(
-    ex: E,
-    user: &str,
-    a: &Assessment,
-    sql: &'static str,
-) -> Result<u64, StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let ts = a.at.timestamp();
-    let done = sqlx::query(sql)
-        .bind(&a.id)
-        .bind(user)
-        .bind(kind_id(a.kind))
-        .bind(ts.as_millisecond())
-        .bind(zone_name(a.at.time_zone(), ts))
-        .bind(to_json(&a.id, a)?)
-        .execute(ex)
-        .await?;
-    Ok(done.rows_affected())
-}
-
-async fn insert_plan<'e, E>(
-    ex: E,
-    user: &str,
-    p: &StoredPlan,
-    sql: &'static str,
-) -> Result<u64, StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let id = crate::new_id();
-    let done = sqlx::query(sql)
-        .bind(&id)
-        .bind(user)
-        .bind(i64::from(p.plan.version))
-        .bind(p.created.as_millisecond())
-        .bind(to_json(&id, p)?)
-        .execute(ex)
-        .await?;
-    Ok(done.rows_affected())
-}
-
-async fn insert_session<'e, E>(
-    ex: E,
-    user: &str,
-    s: &SessionRecord,
-    sql: &'static str,
-) -> Result<u64, StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let ts = s.at.timestamp();
-    let done = sqlx::query(sql)
-        .bind(&s.id)
-        .bind(user)
-        .bind(ts.as_millisecond())
-        .bind(zone_name(s.at.time_zone(), ts))
-        .bind(to_json(&s.id, s)?)
-        .execute(ex)
-        .await?;
-    Ok(done.rows_affected())
-}
-
-/// Inserts a backup's assessments, plan versions and sessions inside a transaction. Records
-/// already present (same id, or same plan version) are left as they are, so importing a backup
-/// twice changes nothing. Returns how many were added.
+/// Inserts a backup's assessments, plan versions, sessions and breaks inside a transaction.
+/// Records already present (same id, or same plan version) are left as they are, so importing
+/// a backup twice changes nothing. Returns how many were added.
 pub(crate) async fn insert_documents(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     user: &str,
@@ -270,16 +272,16 @@ pub(crate) async fn insert_documents(
 ) -> Result<usize, StoreError> {
     let mut added = 0;
     for a in &extras.assessments {
-        added += insert_assessment(&mut **tx, user, a, IMPORT_ASSESSMENT).await?;
+        added += insert(&mut **tx, user, a, true).await?;
     }
     for p in &extras.plans {
-        added += insert_plan(&mut **tx, user, p, IMPORT_PLAN).await?;
+        added += insert(&mut **tx, user, p, true).await?;
     }
     for s in &extras.sessions {
-        added += insert_session(&mut **tx, user, s, IMPORT_SESSION).await?;
+        added += insert(&mut **tx, user, s, true).await?;
     }
     for b in &extras.breaks {
-        added += insert_break(&mut **tx, user, b, IMPORT_BREAK).await?;
+        added += insert(&mut **tx, user, b, true).await?;
     }
     Ok(usize::try_from(added).unwrap_or(usize::MAX))
 }

@@ -280,12 +280,10 @@ struct CheckinPage {
 }
 
 async fn checkin_page(state: &AppState, error: Option<String>) -> Result<Response, WebError> {
-    let all = state.app().assessments().await?;
-    let dates: Vec<jiff::civil::Date> = all.iter().map(|a| a.at.date()).collect();
+    let all = state.app().score_history().await?;
+    let dates: Vec<jiff::civil::Date> = all.iter().map(|(d, _)| *d).collect();
     let score = |f: fn(&Scores) -> Option<f64>| -> Vec<Option<f64>> {
-        all.iter()
-            .map(|a| f(&unknot_core::progress::scores(&a.answers)))
-            .collect()
+        all.iter().map(|(_, s)| f(s)).collect()
     };
     // One point per assessment, on an axis of assessments rather than days.
     let trend = if all.len() >= 2 {
@@ -310,7 +308,7 @@ async fn checkin_page(state: &AppState, error: Option<String>) -> Result<Respons
     let page = CheckinPage {
         layout: Layout::new(state, "Weekly check-in", "assess").await?,
         error,
-        has_intake: unknot_core::progress::current_answers(&all).is_some(),
+        has_intake: state.app().standing().await?.is_some(),
         flags: FLAGS.to_vec(),
         trend,
     };

@@ -201,7 +201,12 @@ fn scenario(cli: &Sandbox, api_url: &str) {
         // The player's outcomes, exactly as the terminal recorded them, posted by the API's
         // player.
         let backup = term.json(&["export", "--format", "json"]);
-        let session = backup["sessions"].as_array().unwrap().last().unwrap().clone();
+        let session = backup["sessions"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
         api.ok(
             "POST",
             "/api/v1/sessions",
@@ -212,19 +217,34 @@ fn scenario(cli: &Sandbox, api_url: &str) {
         if day == 3 {
             step(&mut term, morning + 11 * 60);
             term.ok(&[
-                "therapy", "heat", "--minutes", "1", "--region", "lower-back", "--barrier",
-                "--quiet", "--speed", "1000",
+                "therapy",
+                "heat",
+                "--minutes",
+                "1",
+                "--region",
+                "lower-back",
+                "--barrier",
+                "--quiet",
+                "--speed",
+                "1000",
             ]);
             api.ok(
                 "POST",
                 "/api/v1/therapy",
-                Some(json!({"kind": "heat", "minutes": 1, "barrier": true, "region": "lower-back"})),
+                Some(
+                    json!({"kind": "heat", "minutes": 1, "barrier": true, "region": "lower-back"}),
+                ),
             );
         }
     }
     step(&mut term, 7 * 24 * 60 + 120);
     assert_eq!(
-        term.json(&["checkin", "--answers", &checkin_file.to_string_lossy(), "--json"]),
+        term.json(&[
+            "checkin",
+            "--answers",
+            &checkin_file.to_string_lossy(),
+            "--json"
+        ]),
         api.json("POST", "/api/v1/checkins", Some(checkin())),
         "check-in"
     );
