@@ -20,124 +20,139 @@ fn no(flag: Option<bool>) -> bool {
     flag == Some(false)
 }
 
+/// What a rule looks at.
+struct Seen<'a> {
+    h: &'a Habits,
+    causes: &'a [Cause],
+    sitting_hours: f64,
+}
+
+/// One habit rule: when it applies, and the change it suggests with the article behind it.
+struct Rule {
+    code: &'static str,
+    applies: fn(&Seen) -> bool,
+    change: &'static str,
+    article: &'static str,
+}
+
+/// Every rule, most useful first.
+const RULES: &[Rule] = &[
+    Rule {
+        code: "break_up_sitting",
+        applies: |s| {
+            no(s.h.breaks_hourly)
+                || s.sitting_hours >= 6.0
+                || s.causes.contains(&Cause::ProlongedSitting)
+        },
+        change: "Stand up and move for a few minutes every 30 to 60 minutes; let a break reminder time it.",
+        article: "sitting-driving-and-back-pain",
+    },
+    Rule {
+        code: "raise_screen",
+        applies: |s| no(s.h.screen_at_eye_level),
+        change: "Raise your screen so its top is about at eye level (a laptop stand and a separate keyboard).",
+        article: "desk-and-workstation",
+    },
+    Rule {
+        code: "support_lower_back",
+        applies: |s| no(s.h.chair_supports_lower_back),
+        change: "Sit back in your chair and support the curve of your lower back, with a small cushion if needed.",
+        article: "desk-and-workstation",
+    },
+    Rule {
+        code: "feet_flat",
+        applies: |s| no(s.h.feet_flat),
+        change: "Rest your feet flat on the floor or on a footrest, knees about level with your hips.",
+        article: "desk-and-workstation",
+    },
+    Rule {
+        code: "phone_higher",
+        applies: |s| s.h.phone_hours.is_some_and(|p| p >= 2.0),
+        change: "Hold your phone or tablet higher, propped on a stand or cushion, and look up every 20 to 30 minutes.",
+        article: "phone-and-screen-posture",
+    },
+    Rule {
+        code: "driving_set_up",
+        applies: |s| s.h.driving_hours.is_some_and(|d| d >= 2.0),
+        change: "Set the car seat with lumbar support and a slightly reclined back, and stop every couple of hours on long drives.",
+        article: "sitting-driving-and-back-pain",
+    },
+    Rule {
+        code: "lifting",
+        applies: |s| {
+            let lifts = s.h.lifts_heavy_things == Some(true) || s.causes.contains(&Cause::Lifting);
+            lifts && s.h.lifts_with_good_technique != Some(true)
+        },
+        change: "When lifting: test the weight, keep the load close, bend hips and knees, and turn with your feet rather than twisting.",
+        article: "lifting-technique",
+    },
+    Rule {
+        code: "mattress",
+        applies: |s| no(s.h.mattress_comfortable),
+        change: "If your mattress sags or is uncomfortable, a medium-firm one tends to suit sore backs better than a very firm or very soft one.",
+        article: "sleep-mattress-and-pillow",
+    },
+    Rule {
+        code: "pillow",
+        applies: |s| no(s.h.pillow_keeps_neck_level),
+        change: "Choose a pillow that keeps your neck level with your spine: thicker for side sleepers, thinner on your back.",
+        article: "sleep-mattress-and-pillow",
+    },
+    Rule {
+        code: "walk_more",
+        applies: |s| s.h.active_days_per_week.is_some_and(|d| d < 3),
+        change: "Build towards a 20 to 30 minute walk on most days; start short and add a little each week.",
+        article: "staying-active-and-weight",
+    },
+    Rule {
+        code: "weight",
+        applies: |s| s.h.weight_concern == Some(true),
+        change: "Small, steady changes in food and activity ease the load on your back; your doctor can help with a plan.",
+        article: "staying-active-and-weight",
+    },
+    Rule {
+        code: "stress",
+        applies: |s| s.causes.contains(&Cause::Stress),
+        change: "Give stress a daily outlet: a few minutes of slow belly breathing, a walk, or a mindfulness practice.",
+        article: "stress-and-back-pain",
+    },
+    Rule {
+        code: "training_load",
+        applies: |s| {
+            s.causes
+                .iter()
+                .any(|c| matches!(c, Cause::Weightlifting | Cause::Running | Cause::Hiit))
+        },
+        change: "Keep training, but raise weight, distance or intensity gradually and plan easier weeks.",
+        article: "sport-lifting-running-and-hiit",
+    },
+    Rule {
+        code: "vary_posture",
+        applies: |s| s.causes.contains(&Cause::Posture) && !no(s.h.screen_at_eye_level),
+        change: "Change position often rather than holding one 'perfect' posture; the next position is the best one.",
+        article: "posture-and-knots",
+    },
+];
+
 /// The changes these answers call for, most useful first, at most `limit`.
 pub fn changes(answers: &Answers, limit: usize) -> Vec<HabitChange> {
     let h = answers.habits.clone().unwrap_or_default();
     let causes = answers.causes.clone().unwrap_or_default();
-    let sitting = answers.sitting_hours.unwrap_or(0.0);
-    let mut out = Vec::new();
-    let mut add = |code: &str, change: &str, article: &str| {
-        out.push(HabitChange {
-            code: code.to_string(),
-            change: change.to_string(),
-            article: article.to_string(),
-        })
+    let seen = Seen {
+        h: &h,
+        causes: &causes,
+        sitting_hours: answers.sitting_hours.unwrap_or(0.0),
     };
-
-    if no(h.breaks_hourly) || sitting >= 6.0 || causes.contains(&Cause::ProlongedSitting) {
-        add(
-            "break_up_sitting",
-            "Stand up and move for a few minutes every 30 to 60 minutes; let a break reminder time it.",
-            "sitting-driving-and-back-pain",
-        );
-    }
-    if no(h.screen_at_eye_level) {
-        add(
-            "raise_screen",
-            "Raise your screen so its top is about at eye level (a laptop stand and a separate keyboard).",
-            "desk-and-workstation",
-        );
-    }
-    if no(h.chair_supports_lower_back) {
-        add(
-            "support_lower_back",
-            "Sit back in your chair and support the curve of your lower back, with a small cushion if needed.",
-            "desk-and-workstation",
-        );
-    }
-    if no(h.feet_flat) {
-        add(
-            "feet_flat",
-            "Rest your feet flat on the floor or on a footrest, knees about level with your hips.",
-            "desk-and-workstation",
-        );
-    }
-    if h.phone_hours.is_some_and(|p| p >= 2.0) {
-        add(
-            "phone_higher",
-            "Hold your phone or tablet higher, propped on a stand or cushion, and look up every 20 to 30 minutes.",
-            "phone-and-screen-posture",
-        );
-    }
-    if h.driving_hours.is_some_and(|d| d >= 2.0) {
-        add(
-            "driving_set_up",
-            "Set the car seat with lumbar support and a slightly reclined back, and stop every couple of hours on long drives.",
-            "sitting-driving-and-back-pain",
-        );
-    }
-    let lifts = h.lifts_heavy_things == Some(true) || causes.contains(&Cause::Lifting);
-    if lifts && h.lifts_with_good_technique != Some(true) {
-        add(
-            "lifting",
-            "When lifting: test the weight, keep the load close, bend hips and knees, and turn with your feet rather than twisting.",
-            "lifting-technique",
-        );
-    }
-    if no(h.mattress_comfortable) {
-        add(
-            "mattress",
-            "If your mattress sags or is uncomfortable, a medium-firm one tends to suit sore backs better than a very firm or very soft one.",
-            "sleep-mattress-and-pillow",
-        );
-    }
-    if no(h.pillow_keeps_neck_level) {
-        add(
-            "pillow",
-            "Choose a pillow that keeps your neck level with your spine: thicker for side sleepers, thinner on your back.",
-            "sleep-mattress-and-pillow",
-        );
-    }
-    if h.active_days_per_week.is_some_and(|d| d < 3) {
-        add(
-            "walk_more",
-            "Build towards a 20 to 30 minute walk on most days; start short and add a little each week.",
-            "staying-active-and-weight",
-        );
-    }
-    if h.weight_concern == Some(true) {
-        add(
-            "weight",
-            "Small, steady changes in food and activity ease the load on your back; your doctor can help with a plan.",
-            "staying-active-and-weight",
-        );
-    }
-    if causes.contains(&Cause::Stress) {
-        add(
-            "stress",
-            "Give stress a daily outlet: a few minutes of slow belly breathing, a walk, or a mindfulness practice.",
-            "stress-and-back-pain",
-        );
-    }
-    if causes
+    RULES
         .iter()
-        .any(|c| matches!(c, Cause::Weightlifting | Cause::Running | Cause::Hiit))
-    {
-        add(
-            "training_load",
-            "Keep training, but raise weight, distance or intensity gradually and plan easier weeks.",
-            "sport-lifting-running-and-hiit",
-        );
-    }
-    if causes.contains(&Cause::Posture) && !no(h.screen_at_eye_level) {
-        add(
-            "vary_posture",
-            "Change position often rather than holding one 'perfect' posture; the next position is the best one.",
-            "posture-and-knots",
-        );
-    }
-    out.truncate(limit);
-    out
+        .filter(|r| (r.applies)(&seen))
+        .take(limit)
+        .map(|r| HabitChange {
+            code: r.code.to_string(),
+            change: r.change.to_string(),
+            article: r.article.to_string(),
+        })
+        .collect()
 }
 
 /// Whether the habits section says anything at all.

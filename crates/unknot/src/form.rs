@@ -108,7 +108,29 @@ const RATING_HELP: &str = "0 = none, 10 = worst you can imagine; esc to skip";
 pub fn entry(mut entry: Entry, _now: &Zoned) -> Result<Entry> {
     println!("How is your back? (This journal is a record, not a diagnosis.)");
     entry.pain = rating("Overall pain right now (0-10):", entry.pain, RATING_HELP)?;
+    entry.regions = regions(&entry)?;
+    entry.knots = knots(&entry.knots)?;
+    entry.pain_kinds = pick(
+        "How does it feel?",
+        choices(PainKind::ALL, |k| k.label().to_string()),
+        &entry.pain_kinds,
+        LIST_HELP,
+    )?;
+    context(&mut entry)?;
+    treatments(&mut entry)?;
+    let note = Text::new("A note in your own words:")
+        .with_initial_value(entry.note.as_deref().unwrap_or(""))
+        .with_help_message("enter to finish; esc to skip")
+        .prompt_skippable()
+        .map_err(cancelled)?;
+    if let Some(note) = note {
+        entry.note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
+    }
+    Ok(entry)
+}
 
+/// Where it hurts, each region with its own rating.
+fn regions(entry: &Entry) -> Result<Vec<RegionPain>> {
     let current: Vec<Region> = entry.regions.iter().map(|r| r.region).collect();
     let regions = pick(
         "Where do you feel it?",
@@ -128,9 +150,12 @@ pub fn entry(mut entry: Entry, _now: &Zoned) -> Result<Entry> {
             rated.push(RegionPain { region, pain });
         }
     }
-    entry.regions = rated;
+    Ok(rated)
+}
 
-    let current: Vec<Muscle> = entry.knots.iter().map(|k| k.muscle).collect();
+/// Knots: which muscles, then each one's side, tenderness and where its pain spreads.
+fn knots(current_knots: &[Knot]) -> Result<Vec<Knot>> {
+    let current: Vec<Muscle> = current_knots.iter().map(|k| k.muscle).collect();
     let muscles = pick(
         "Any knots? Tick the muscles (esc for none):",
         choices(Muscle::ALL, muscle_choice),
@@ -139,41 +164,41 @@ pub fn entry(mut entry: Entry, _now: &Zoned) -> Result<Entry> {
     )?;
     let mut knots = Vec::new();
     for muscle in muscles {
-        let before = entry.knots.iter().find(|k| k.muscle == muscle).cloned();
-        let sides = choices(muscle.sides(), |s| s.label().to_string());
-        let start = before
-            .as_ref()
-            .and_then(|b| sides.iter().position(|c| c.value == b.side))
-            .unwrap_or(0);
-        let side = Select::new(&format!("{}: which side?", muscle.label()), sides)
-            .with_starting_cursor(start)
-            .prompt()
-            .map_err(cancelled)?
-            .value;
-        let q = format!("{}: how tender when pressed (0-10)?", muscle.label());
-        let tenderness = rating(&q, before.as_ref().map(|b| b.tenderness), RATING_HELP)?
-            .unwrap_or(Score::new(5, "tenderness")?);
-        let refers_to = pick(
-            &format!("{}: does the pain spread anywhere?", muscle.label()),
-            choices(Region::ALL, |r| r.label().to_string()),
-            before.as_ref().map_or(&[][..], |b| &b.refers_to),
-            LIST_HELP,
-        )?;
-        knots.push(Knot {
-            muscle,
-            side,
-            tenderness,
-            refers_to,
-        });
+        let before = current_knots.iter().find(|k| k.muscle == muscle).cloned();
+        knots.push(knot(muscle, before.as_ref())?);
     }
-    entry.knots = knots;
+    Ok(knots)
+}
 
-    entry.pain_kinds = pick(
-        "How does it feel?",
-        choices(PainKind::ALL, |k| k.label().to_string()),
-        &entry.pain_kinds,
+fn knot(muscle: Muscle, before: Option<&Knot>) -> Result<Knot> {
+    let sides = choices(muscle.sides(), |s| s.label().to_string());
+    let start = before
+        .and_then(|b| sides.iter().position(|c| c.value == b.side))
+        .unwrap_or(0);
+    let side = Select::new(&format!("{}: which side?", muscle.label()), sides)
+        .with_starting_cursor(start)
+        .prompt()
+        .map_err(cancelled)?
+        .value;
+    let q = format!("{}: how tender when pressed (0-10)?", muscle.label());
+    let tenderness = rating(&q, before.map(|b| b.tenderness), RATING_HELP)?
+        .unwrap_or(Score::new(5, "tenderness")?);
+    let refers_to = pick(
+        &format!("{}: does the pain spread anywhere?", muscle.label()),
+        choices(Region::ALL, |r| r.label().to_string()),
+        before.map_or(&[][..], |b| &b.refers_to),
         LIST_HELP,
     )?;
+    Ok(Knot {
+        muscle,
+        side,
+        tenderness,
+        refers_to,
+    })
+}
+
+/// What was done since the last entry, hours sitting, stress and sleep.
+fn context(entry: &mut Entry) -> Result<()> {
     entry.context.activities = pick(
         "What have you done since your last entry?",
         choices(Activity::ALL, |a| a.label().to_string()),
@@ -207,18 +232,7 @@ pub fn entry(mut entry: Entry, _now: &Zoned) -> Result<Entry> {
         entry.context.sleep_quality,
         "0 = very poor, 10 = excellent",
     )?;
-
-    treatments(&mut entry)?;
-
-    let note = Text::new("A note in your own words:")
-        .with_initial_value(entry.note.as_deref().unwrap_or(""))
-        .with_help_message("enter to finish; esc to skip")
-        .prompt_skippable()
-        .map_err(cancelled)?;
-    if let Some(note) = note {
-        entry.note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
-    }
-    Ok(entry)
+    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -370,45 +384,10 @@ fn lines(question: &str, help: &str, min: usize) -> Result<Vec<String>> {
 /// clinician as its source. The caller validates it with the rest of the library.
 pub fn exercise(catalogue: &unknot_core::catalogue::Catalogue) -> Result<String> {
     use unknot_core::catalogue::{
-        CLINICIAN_SOURCE, Caution, Difficulty, Dosage, Equipment, Exercise, ExerciseKind,
+        CLINICIAN_SOURCE, Caution, Difficulty, Equipment, Exercise, ExerciseKind,
     };
     println!("Add an exercise to your library (for example one your physiotherapist gave you).");
-    let name = Text::new("Name:")
-        .with_validator(|s: &str| {
-            Ok(if s.trim().is_empty() {
-                Validation::Invalid("give it a name".into())
-            } else {
-                Validation::Valid
-            })
-        })
-        .prompt()
-        .map_err(cancelled)?;
-    let slug: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let taken: Vec<String> = catalogue.exercise_ids().map(String::from).collect();
-    let id = Text::new("Id (letters, digits and hyphens):")
-        .with_initial_value(&slug)
-        .with_validator(move |s: &str| {
-            let ok = !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            Ok(if !ok {
-                Validation::Invalid("use lower-case letters, digits and hyphens".into())
-            } else if taken.iter().any(|t| t == s) {
-                Validation::Invalid("that id is taken".into())
-            } else {
-                Validation::Valid
-            })
-        })
-        .prompt()
-        .map_err(cancelled)?;
+    let (name, id) = exercise_name_and_id(catalogue)?;
     let kind = Select::new(
         "Kind:",
         choices(ExerciseKind::ALL, |k| k.label().to_string()),
@@ -450,6 +429,89 @@ pub fn exercise(catalogue: &unknot_core::catalogue::Catalogue) -> Result<String>
     .prompt()
     .map_err(cancelled)?
     .value;
+    let dosage = exercise_dosage()?;
+    let steps = lines("Step", "one step per line; an empty line when done", 2)?;
+    let cues = lines(
+        "Cue",
+        "a short reminder for while you do it; empty line when done",
+        1,
+    )?;
+    let avoid_if = lines("Do not do it if", "empty line when done", 0)?;
+    let stop_if = lines("Stop if", "empty line when done", 0)?;
+    let cautions = pick(
+        "Should unknot leave it out of your plan in any of these situations?",
+        choices(Caution::ALL, |c| c.label().to_string()),
+        &[],
+        LIST_HELP,
+    )?;
+    let exercise = Exercise {
+        id,
+        name: name.trim().to_string(),
+        kind,
+        summary: summary.trim().to_string(),
+        regions,
+        muscles,
+        equipment,
+        difficulty,
+        dosage,
+        steps,
+        cues,
+        mistakes: Vec::new(),
+        avoid_if,
+        stop_if,
+        cautions,
+        easier: Vec::new(),
+        harder: Vec::new(),
+        articles: Vec::new(),
+        sources: vec![CLINICIAN_SOURCE.to_string()],
+        figure: None,
+    };
+    Ok(toml::to_string(&exercise)?)
+}
+
+/// The new exercise's name, and an id (suggested from the name) that no exercise has yet.
+fn exercise_name_and_id(catalogue: &unknot_core::catalogue::Catalogue) -> Result<(String, String)> {
+    let name = Text::new("Name:")
+        .with_validator(|s: &str| {
+            Ok(if s.trim().is_empty() {
+                Validation::Invalid("give it a name".into())
+            } else {
+                Validation::Valid
+            })
+        })
+        .prompt()
+        .map_err(cancelled)?;
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let taken: Vec<String> = catalogue.exercise_ids().map(String::from).collect();
+    let id = Text::new("Id (letters, digits and hyphens):")
+        .with_initial_value(&slug)
+        .with_validator(move |s: &str| {
+            let ok = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            Ok(if !ok {
+                Validation::Invalid("use lower-case letters, digits and hyphens".into())
+            } else if taken.iter().any(|t| t == s) {
+                Validation::Invalid("that id is taken".into())
+            } else {
+                Validation::Valid
+            })
+        })
+        .prompt()
+        .map_err(cancelled)?;
+    Ok((name, id))
+}
+
+/// How the new exercise is dosed: holds, repetitions or both, sets, sides and rest.
+fn exercise_dosage() -> Result<unknot_core::catalogue::Dosage> {
     let number = |q: &str, default: u16| -> Result<u16> {
         CustomType::<u16>::new(q)
             .with_default(default)
@@ -484,47 +546,11 @@ pub fn exercise(catalogue: &unknot_core::catalogue::Catalogue) -> Result<String>
         .prompt()
         .map_err(cancelled)?;
     let rest_seconds = number("Seconds of rest between sets:", 30)?;
-    let steps = lines("Step", "one step per line; an empty line when done", 2)?;
-    let cues = lines(
-        "Cue",
-        "a short reminder for while you do it; empty line when done",
-        1,
-    )?;
-    let avoid_if = lines("Do not do it if", "empty line when done", 0)?;
-    let stop_if = lines("Stop if", "empty line when done", 0)?;
-    let cautions = pick(
-        "Should unknot leave it out of your plan in any of these situations?",
-        choices(Caution::ALL, |c| c.label().to_string()),
-        &[],
-        LIST_HELP,
-    )?;
-    let exercise = Exercise {
-        id,
-        name: name.trim().to_string(),
-        kind,
-        summary: summary.trim().to_string(),
-        regions,
-        muscles,
-        equipment,
-        difficulty,
-        dosage: Dosage {
-            hold_seconds: hold,
-            reps,
-            sets,
-            per_side,
-            rest_seconds,
-        },
-        steps,
-        cues,
-        mistakes: Vec::new(),
-        avoid_if,
-        stop_if,
-        cautions,
-        easier: Vec::new(),
-        harder: Vec::new(),
-        articles: Vec::new(),
-        sources: vec![CLINICIAN_SOURCE.to_string()],
-        figure: None,
-    };
-    Ok(toml::to_string(&exercise)?)
+    Ok(unknot_core::catalogue::Dosage {
+        hold_seconds: hold,
+        reps,
+        sets,
+        per_side,
+        rest_seconds,
+    })
 }

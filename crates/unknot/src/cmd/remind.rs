@@ -347,48 +347,54 @@ async fn run_worker(w: Worker) -> Result<()> {
             Some(d) => d.idle_and_locked().await,
             None => (0, false),
         };
-        match scheduler.wake(&now, idle, locked) {
-            Decision::Sleep => {}
-            Decision::Away => {
-                last_break = Some(BreakStatus::Away);
-                record(BreakRecord {
-                    id: unknot_app::new_id(),
-                    at: now,
-                    reminder: None,
-                    status: BreakStatus::Away,
-                })
-                .await?;
-            }
-            Decision::Remind(reminder) => {
-                let key = match &reminder {
-                    Reminder::Break { exercise } => exercise.clone(),
-                    Reminder::PostureCheck => String::new(),
-                };
-                let (summary, body) = w.texts.get(&key).cloned().unwrap_or_else(|| {
-                    (
-                        "Time for a short break".to_string(),
-                        "Stand up and move for a minute or two.".to_string(),
-                    )
-                });
-                let timeout = Duration::from_secs(u64::from(w.answer_within));
-                let answer = match &desktop {
-                    Some(d) => d.ask(&summary, &body, timeout).await,
-                    None => terminal_ask(&summary, &body, timeout).await,
-                };
-                let status = scheduler.answer(Timestamp::now(), answer);
-                last_break = Some(status);
-                record(BreakRecord {
-                    id: unknot_app::new_id(),
-                    at: now,
-                    reminder: Some(reminder),
-                    status,
-                })
-                .await?;
-            }
+        if let Some(status) = act(&w, &mut scheduler, desktop.as_ref(), now, (idle, locked)).await?
+        {
+            last_break = Some(status);
         }
     }
     let _ = std::fs::remove_file(&w.state_file);
     Ok(())
+}
+
+/// Acts on one wake-up: nothing, a break taken while away, or a reminder asked and answered.
+/// Records what happened and returns how the break ended, if one did.
+async fn act(
+    w: &Worker,
+    scheduler: &mut Scheduler,
+    desktop: Option<&Desktop>,
+    now: jiff::Zoned,
+    (idle, locked): (u64, bool),
+) -> Result<Option<BreakStatus>> {
+    let (reminder, status) = match scheduler.wake(&now, idle, locked) {
+        Decision::Sleep => return Ok(None),
+        Decision::Away => (None, BreakStatus::Away),
+        Decision::Remind(reminder) => {
+            let key = match &reminder {
+                Reminder::Break { exercise } => exercise.clone(),
+                Reminder::PostureCheck => String::new(),
+            };
+            let (summary, body) = w.texts.get(&key).cloned().unwrap_or_else(|| {
+                (
+                    "Time for a short break".to_string(),
+                    "Stand up and move for a minute or two.".to_string(),
+                )
+            });
+            let timeout = Duration::from_secs(u64::from(w.answer_within));
+            let answer = match desktop {
+                Some(d) => d.ask(&summary, &body, timeout).await,
+                None => terminal_ask(&summary, &body, timeout).await,
+            };
+            (Some(reminder), scheduler.answer(Timestamp::now(), answer))
+        }
+    };
+    record(BreakRecord {
+        id: unknot_app::new_id(),
+        at: now,
+        reminder,
+        status,
+    })
+    .await?;
+    Ok(Some(status))
 }
 
 /// Records a break through a short-lived `unknot remind --record`, so the database code runs
