@@ -13,6 +13,10 @@ use unknot_store::ImportSummary;
 
 use crate::{App, AppError, AppResult, Missing};
 
+/// The largest import file read, in bytes: years of a busy journal fit many times over, and a
+/// runaway input (a device, a wrong file) is refused instead of filling memory.
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A span of time for an export; both ends inclusive, open when `None`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Period {
@@ -183,11 +187,19 @@ impl App {
             }
             Parsed::Backup(b) => (ImportKind::Backup, *b),
         };
-        if !backup.exercises.is_empty() {
-            let mut yours = self.store().custom_exercises().await?;
-            yours.retain(|m| !backup.exercises.iter().any(|p| p.id == m.id));
-            yours.extend(backup.exercises.iter().cloned());
-            self.check_library(&yours)?;
+        let mut yours = self.store().custom_exercises().await?;
+        yours.retain(|m| !backup.exercises.iter().any(|p| p.id == m.id));
+        yours.extend(backup.exercises.iter().cloned());
+        let library = self.check_library(&yours)?;
+        // Sessions name exercises: each must be in the library as it will load.
+        for (i, s) in backup.sessions.iter().enumerate() {
+            unknot_core::session::check_record(s, &library).map_err(|e| {
+                unknot_core::InputError::Inconsistent(format!(
+                    "session {} (id {}): {e}",
+                    i + 1,
+                    s.id
+                ))
+            })?;
         }
         let extras = Extras {
             exercises: backup.exercises,

@@ -104,6 +104,18 @@ pub enum BackupError {
     /// Two entries with the same id.
     #[error("entry id {0} appears more than once")]
     DuplicateId(String),
+    /// An assessment, plan, session or break that fails validation (or repeats an id).
+    #[error("{kind} {index} (id {id}): {source}")]
+    Record {
+        /// What sort of record.
+        kind: &'static str,
+        /// Position among its kind, from 1.
+        index: usize,
+        /// Its id (or version, for plans).
+        id: String,
+        /// What is wrong.
+        source: Box<InputError>,
+    },
 }
 
 impl BackupError {
@@ -115,6 +127,7 @@ impl BackupError {
             BackupError::UnknownVersion { .. } => "backup_unknown_version",
             BackupError::Entry { .. } => "backup_invalid_entry",
             BackupError::DuplicateId(_) => "backup_duplicate_id",
+            BackupError::Record { .. } => "backup_invalid_record",
         }
     }
 }
@@ -173,7 +186,7 @@ pub fn render(backup: &Backup) -> String {
 /// version is refused for its version rather than for a field we do not know yet.
 pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
     let syntax = |e: serde_json::Error| BackupError::Syntax {
-        message: e.to_string(),
+        message: shortened(&e.to_string()),
     };
     #[derive(Deserialize)]
     struct Header {
@@ -240,6 +253,14 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
         }
         entries.push(entry);
     }
+    check_records(
+        &raw.assessments,
+        &raw.plans,
+        &raw.sessions,
+        &raw.breaks,
+        now,
+    )?;
+    check_exercise_ids(&raw.exercises)?;
     Ok(Backup {
         format: FORMAT.to_string(),
         version: raw.version,
@@ -250,6 +271,118 @@ pub fn parse(text: &str, now: Timestamp) -> Result<Backup, BackupError> {
         sessions: raw.sessions,
         breaks: raw.breaks,
     })
+}
+
+/// A parser message cut to a readable length, keeping its end (where the line and column are).
+fn shortened(message: &str) -> String {
+    let n = message.chars().count();
+    if n <= 300 {
+        return message.to_string();
+    }
+    let head: String = message.chars().take(200).collect();
+    let tail: String = message.chars().skip(n - 60).collect();
+    format!("{head}…{tail}")
+}
+
+fn record_error(kind: &'static str, index: usize, id: &str, source: InputError) -> BackupError {
+    BackupError::Record {
+        kind,
+        index: index + 1,
+        id: crate::error::shown(id),
+        source: Box::new(source),
+    }
+}
+
+/// Every record besides entries passes the same checks as when it was made: answers within
+/// their ranges, no time in the future, sessions with exercises and believable times, and no id
+/// (or plan version) twice.
+fn check_records(
+    assessments: &[Assessment],
+    plans: &[StoredPlan],
+    sessions: &[SessionRecord],
+    breaks: &[BreakRecord],
+    now: Timestamp,
+) -> Result<(), BackupError> {
+    let latest = now
+        .as_second()
+        .saturating_add(crate::journal::CLOCK_SKEW_SECONDS);
+    let future = |t: Timestamp| {
+        (t.as_second() > latest)
+            .then(|| InputError::malformed("time", t.to_string(), "it is in the future"))
+    };
+    let mut seen = HashSet::new();
+    for (i, a) in assessments.iter().enumerate() {
+        let problem = a.answers.check().err().or_else(|| future(a.at.timestamp()));
+        let problem = problem.or_else(|| twice(&mut seen, &a.id));
+        if let Some(e) = problem {
+            return Err(record_error("assessment", i, &a.id, e));
+        }
+    }
+    let mut versions = HashSet::new();
+    for (i, p) in plans.iter().enumerate() {
+        let v = p.plan.version;
+        if v == 0 || !versions.insert(v) {
+            let e =
+                InputError::malformed("version", v.to_string(), "each plan version once, from 1");
+            return Err(record_error("plan", i, &v.to_string(), e));
+        }
+    }
+    let mut seen = HashSet::new();
+    for (i, s) in sessions.iter().enumerate() {
+        let problem = check_session_times(s)
+            .err()
+            .or_else(|| future(s.at.timestamp()));
+        let problem = problem.or_else(|| twice(&mut seen, &s.id));
+        if let Some(e) = problem {
+            return Err(record_error("session", i, &s.id, e));
+        }
+    }
+    let mut seen = HashSet::new();
+    for (i, b) in breaks.iter().enumerate() {
+        if let Some(e) = future(b.at.timestamp()).or_else(|| twice(&mut seen, &b.id)) {
+            return Err(record_error("break", i, &b.id, e));
+        }
+    }
+    Ok(())
+}
+
+fn twice(seen: &mut HashSet<String>, id: &str) -> Option<InputError> {
+    (!seen.insert(id.to_string()))
+        .then(|| InputError::malformed("id", id, "this id appears more than once"))
+}
+
+/// A session names at least one exercise, and no more than four hours on any of them.
+fn check_session_times(s: &SessionRecord) -> Result<(), InputError> {
+    if s.items.is_empty() {
+        return Err(InputError::malformed(
+            "items",
+            "[]",
+            "a session needs at least one exercise",
+        ));
+    }
+    match s
+        .items
+        .iter()
+        .find(|o| o.seconds > crate::session::MAX_ITEM_SECONDS)
+    {
+        Some(o) => Err(InputError::malformed(
+            "seconds",
+            o.seconds.to_string(),
+            "more than four hours on one exercise",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The user's own exercises: each id once (the library checks the rest when it loads them).
+fn check_exercise_ids(exercises: &[UserExercise]) -> Result<(), BackupError> {
+    let mut seen = HashSet::new();
+    for (i, e) in exercises.iter().enumerate() {
+        if let Some(err) = twice(&mut seen, &e.id) {
+            return Err(record_error("exercise", i, &e.id, err));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -104,11 +104,23 @@ fn parse(text: &str, field: &str, now: &Zoned, bound: Option<Bound>) -> Result<Z
         return dt.to_zoned(tz).map_err(|e| bad(&e.to_string()));
     }
     if let Ok(time) = t.parse::<Time>() {
-        return now
+        let today = now
             .date()
             .to_datetime(time)
             .to_zoned(tz)
-            .map_err(|e| bad(&e.to_string()));
+            .map_err(|e| bad(&e.to_string()))?;
+        let slack = crate::journal::CLOCK_SKEW_SECONDS;
+        if bound.is_none() && today.timestamp().as_second() > now.timestamp().as_second() + slack {
+            // A bare time still to come today is nearly always last night: say so, never guess.
+            return Err(bad(&format!(
+                "{} today is still to come (it is {} now); for yesterday write 'yesterday {}', \
+                 or give the date",
+                time.strftime("%H:%M"),
+                now.strftime("%H:%M"),
+                time.strftime("%H:%M")
+            )));
+        }
+        return Ok(today);
     }
     if let Ok(span) = t.parse::<Span>() {
         // "3 days ago" parses as negative; a bare "3 days" also means the past here.
@@ -164,6 +176,9 @@ mod tests {
             "2026-03-01T08:15:00+01:00[Europe/Paris]"
         );
         assert_eq!(m("2 hours ago"), "2026-03-10T13:45:00+01:00[Europe/Paris]");
+        // A bare time still to come is refused with the day to write instead.
+        let later = parse_moment("23:59", "--at", &n).unwrap_err().to_string();
+        assert!(later.contains("yesterday 23:59"), "{later}");
         assert_eq!(
             m("2026-03-01T08:00:00Z"),
             "2026-03-01T09:00:00+01:00[Europe/Paris]"

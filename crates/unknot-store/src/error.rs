@@ -20,9 +20,16 @@ pub enum StoreError {
     /// The schema could not be brought up to date.
     #[error("cannot update the database schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Another writer holds the journal, or the database server is out of reach for now: the
+    /// same request later will likely work.
+    #[error("the journal is busy or out of reach for a moment ({reason}); try again shortly")]
+    Unavailable {
+        /// What the database said.
+        reason: String,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     /// A stored row that does not decode: a bug or outside tampering, never user input.
     #[error("stored record {id} cannot be read: {reason}")]
     Corrupt {
@@ -54,12 +61,18 @@ impl StoreError {
             StoreError::UnsupportedUrl(_) => "unsupported_url",
             StoreError::Open { .. } => "open_failed",
             StoreError::Migrate(_) => "migration_failed",
+            StoreError::Unavailable { .. } => "unavailable",
             StoreError::Db(_) => "database",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::NotFound(_) => "not_found",
             StoreError::Ambiguous { .. } => "ambiguous",
             StoreError::Time(_) => "time_out_of_range",
         }
+    }
+
+    /// True when trying again shortly may work (a busy journal, a database server restarting).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
     }
 
     /// True when the error is the user's input (an id that does not exist, a bad URL) rather
@@ -69,5 +82,40 @@ impl StoreError {
             self,
             StoreError::UnsupportedUrl(_) | StoreError::NotFound(_) | StoreError::Ambiguous { .. }
         )
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Sorts the driver's errors: a locked or busy database and a server out of reach are
+    /// [`StoreError::Unavailable`] (retryable); the rest are [`StoreError::Db`].
+    fn from(e: sqlx::Error) -> StoreError {
+        if is_transient(&e) {
+            StoreError::Unavailable {
+                reason: e.to_string(),
+            }
+        } else {
+            StoreError::Db(e)
+        }
+    }
+}
+
+/// SQLite's busy and locked codes (with their extended forms), PostgreSQL's lock, serialization
+/// and shutdown states, and lost or refused connections.
+fn is_transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let sqlite_busy = matches!(code.as_ref(), "5" | "6" | "261" | "517" | "262");
+            let pg_transient = matches!(
+                code.as_ref(),
+                "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03" | "53300"
+            );
+            sqlite_busy || pg_transient || db.message().contains("database is locked")
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        _ => false,
     }
 }

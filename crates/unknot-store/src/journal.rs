@@ -281,7 +281,7 @@ impl Store {
         entries: &[Entry],
         extras: &Extras,
     ) -> Result<ImportSummary, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut summary = ImportSummary::default();
         let now = Timestamp::now().as_millisecond();
         for entry in entries {
@@ -313,7 +313,7 @@ impl Store {
 
     /// Adds many new entries in one transaction (the demo data and benchmarks use this).
     pub async fn insert_entries(&self, entries: &[Entry]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let now = Timestamp::now().as_millisecond();
         for entry in entries {
             let row = codec::encode(entry)?;

@@ -29,6 +29,31 @@ pub struct Store {
     pub(crate) user: String,
 }
 
+/// How long a first connection to a database server may take before opening gives up and
+/// names the server and the cause.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One direct connection before the pool is built, so a wrong address, a refused connection or
+/// a bad password is reported at once with its cause, not after the pool's wait as "timed out".
+async fn probe(options: &AnyConnectOptions, url: &str) -> Result<(), StoreError> {
+    use sqlx::ConnectOptions;
+    let shown = redact_url(url);
+    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
+        Ok(Ok(conn)) => {
+            let _ = sqlx::Connection::close(conn).await;
+            Ok(())
+        }
+        Ok(Err(source)) => Err(StoreError::Open { url: shown, source }),
+        Err(_) => Err(StoreError::Open {
+            url: shown,
+            source: sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+            )),
+        }),
+    }
+}
+
 /// The `sqlite://` URL for a database file.
 pub fn sqlite_url_for(path: &Path) -> String {
     format!("sqlite://{}", path.display())
@@ -77,6 +102,9 @@ impl Store {
             source,
         };
         let options = AnyConnectOptions::from_str(&url).map_err(open_err)?;
+        if engine == Engine::Postgres {
+            probe(&options, &url).await?;
+        }
         let pool_options = match engine {
             // One connection is all a command needs, and SQLite has one writer anyway; the web
             // server raises this for readers.
@@ -85,7 +113,7 @@ impl Store {
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA busy_timeout = 30000").await?;
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA synchronous = FULL").await?;
                         Ok(())
@@ -121,6 +149,18 @@ impl Store {
     /// The user this store reads and writes for.
     pub fn user(&self) -> &str {
         &self.user
+    }
+
+    /// Starts a write transaction that takes the write lock at once (SQLite's `BEGIN
+    /// IMMEDIATE`), so two writers queue for the lock instead of one failing with "database is
+    /// locked" when it tries to upgrade a read.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Which engine this store runs on.

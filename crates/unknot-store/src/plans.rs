@@ -231,7 +231,7 @@ impl Store {
         s: &SessionRecord,
         entry: Option<&unknot_core::journal::Entry>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         insert(&mut *tx, &self.user, s, false).await?;
         if let Some(e) = entry {
             crate::journal::insert_entry_in(&mut tx, &self.user, e).await?;

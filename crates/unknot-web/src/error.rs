@@ -126,6 +126,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(e) if e.is_retryable() => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -156,15 +157,25 @@ impl WebError {
     }
 }
 
+/// Seconds a client should wait before retrying a request refused as unavailable.
+pub const RETRY_AFTER_SECONDS: &str = "2";
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
-        (
+        let mut res = (
             self.status(),
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        res
     }
 }
 

@@ -24,6 +24,23 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// Text from the journal made safe to print: control characters (which could recolour the
+/// terminal, retitle its window or clear the screen) are shown as visible escapes instead.
+pub fn inert(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The entry's local time, to the minute.
 pub fn when(entry: &Entry) -> String {
     entry.at.strftime("%Y-%m-%d %H:%M").to_string()
@@ -43,7 +60,7 @@ pub fn describe(entry: &Entry) -> String {
     if !knots.is_empty() {
         parts.push(format!("knots: {knots}"));
     }
-    parts.join(", ")
+    inert(&parts.join(", "))
 }
 
 fn regions(entry: &Entry) -> String {
@@ -112,7 +129,7 @@ fn row(e: &Entry) -> Vec<String> {
         e.pain.map_or("–".to_string(), |p| p.to_string()),
         regions(e),
         knots(e),
-        done.join("; "),
+        inert(&done.join("; ")),
     ]
 }
 

@@ -130,6 +130,12 @@ impl IntoResponse for PageError {
         };
         let mut res = render(&page);
         *res.status_mut() = status;
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from_static(crate::error::RETRY_AFTER_SECONDS),
+            );
+        }
         res
     }
 }

@@ -62,25 +62,33 @@ pub async fn run(data: &DataOptions, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// The file's text (or standard input's, for `-`).
+/// The file's text (or standard input's, for `-`), read up to the import limit.
 fn read(file: &PathBuf) -> Result<String> {
-    if file.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("cannot read standard input")?;
-        return Ok(s);
-    }
-    match std::fs::read(file) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-            usage(format!(
-                "{} is not a text file (expected a JSON backup or an entries CSV)",
-                file.display()
-            ))
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(usage(format!("no such file: {}", file.display())))
+    let limit = unknot_app::data::MAX_IMPORT_BYTES;
+    let mut bytes = Vec::new();
+    let read = if file.as_os_str() == "-" {
+        std::io::stdin().take(limit + 1).read_to_end(&mut bytes)
+    } else {
+        match std::fs::File::open(file) {
+            Ok(f) => f.take(limit + 1).read_to_end(&mut bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(usage(format!("no such file: {}", file.display())));
+            }
+            Err(e) => Err(e),
         }
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", file.display())),
+    };
+    read.with_context(|| format!("cannot read {}", file.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(usage(format!(
+            "{} is larger than {} MiB, more than any unknot backup; is it the right file?",
+            file.display(),
+            limit / 1024 / 1024
+        )));
     }
+    String::from_utf8(bytes).map_err(|_| {
+        usage(format!(
+            "{} is not a text file (expected a JSON backup or an entries CSV)",
+            file.display()
+        ))
+    })
 }
