@@ -19,11 +19,10 @@ mod figures;
 mod pages;
 mod period;
 mod security;
+pub mod serve;
 mod state;
 
 pub use unknot_export::{bodymap, charts};
-
-use std::net::SocketAddr;
 
 use axum::Router;
 
@@ -58,17 +57,12 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
-/// Serves the app on `addr` until `shutdown` completes. Returns the bound address through
-/// `bound` before serving, so a caller that asked for port 0 learns the real one.
+/// Serves the app on `listener` until `shutdown` completes, with the time limits of
+/// [`serve::Limits::default`].
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve::run(router(state), listener, serve::Limits::default(), shutdown).await
 }

@@ -1,0 +1,114 @@
+//! The server loop: accepts connections and serves the router over HTTP/1.1 with limits, so a
+//! slow or half-sent request cannot hold a connection open for long. hyper closes a connection
+//! whose request headers do not arrive within [`Limits::header_read`] (also while an idle
+//! keep-alive connection waits for its next request); a body that stalls longer than
+//! [`Limits::body_read`] ends the request with 408; a handler that runs past
+//! [`Limits::request`] answers 503. Shutdown is graceful: open requests finish, new ones are
+//! refused.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tower::ServiceExt;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+
+/// How long each part of a request may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// From connecting (or finishing the previous request) to the end of the headers.
+    pub header_read: Duration,
+    /// Between chunks of a request body.
+    pub body_read: Duration,
+    /// For the whole request, handler included.
+    pub request: Duration,
+    /// How long shutdown waits for open requests.
+    pub drain: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(20),
+            request: Duration::from_secs(60),
+            drain: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The router with the request and body time limits applied.
+pub fn limited(router: Router, limits: Limits) -> Router {
+    router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.request,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(limits.body_read))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets open requests finish
+/// (up to [`Limits::drain`]).
+pub async fn run(
+    router: Router,
+    listener: tokio::net::TcpListener,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = limited(router, limits);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(c) => c,
+                // A refused or reset connection, or too many open files: keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = service_for(router.clone(), peer);
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read)
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // A client that goes away mid-request is not the server's error.
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(limits.drain, graceful.shutdown()).await;
+    Ok(())
+}
+
+/// The router as a hyper service for one connection, with the peer's address available to
+/// handlers (`ConnectInfo`).
+fn service_for(
+    router: Router,
+    peer: SocketAddr,
+) -> impl hyper::service::Service<
+    hyper::Request<hyper::body::Incoming>,
+    Response = axum::response::Response,
+    Error = Infallible,
+    Future = impl Send,
+> + Clone {
+    hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+        let mut req = req.map(axum::body::Body::new);
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        ServiceExt::<Request>::oneshot(router.clone(), req)
+    })
+}
