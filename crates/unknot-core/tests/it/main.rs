@@ -5,5 +5,6 @@
 mod adapt;
 mod figures;
 mod plan;
+mod questions;
 mod triage_properties;
 mod triage_vignettes;
