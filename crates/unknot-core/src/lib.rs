@@ -24,6 +24,7 @@ pub mod remind;
 pub mod score;
 pub mod session;
 pub mod settings;
+pub mod signs;
 pub mod suggest;
 pub mod trends;
 pub mod triage;

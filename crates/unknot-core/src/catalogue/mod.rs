@@ -6,6 +6,7 @@
 //! with its file and field rather than stopping at the first.
 
 mod article;
+mod cited;
 mod exercise;
 mod source;
 mod therapy;
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use article::{Article, ArticleMeta, split_front_matter};
+pub use cited::cited_in_code;
 pub use exercise::{Dosage, Exercise, SECONDS_PER_REP};
 pub use source::Source;
 pub use therapy::{
@@ -329,7 +331,7 @@ mod library_tests {
                 t.cold.max_minutes,
                 t.cold.min_gap_minutes
             ),
-            (15, 20, 60)
+            (15, 20, 120)
         );
         assert_eq!((t.heat.default_minutes, t.heat.max_minutes), (20, 30));
         assert!(

@@ -65,7 +65,7 @@ fn a_desk_worker_with_a_rhomboid_knot_gets_a_fitting_plan() {
     assert_eq!(p.breaks.every_minutes, 30);
     assert!(!p.breaks.micro_breaks.is_empty());
     assert!(p.habits.iter().any(|h| h.code == "break_up_sitting"));
-    assert!(p.reading.contains(&"when-to-see-a-doctor".to_string()));
+    assert!(p.reading.contains(&"when-to-get-help".to_string()));
     assert_eq!(p.heat_cold.therapy, TherapyKind::Heat);
     // Same inputs, same plan.
     assert_eq!(plan_for(&a, &c).unwrap(), p);
