@@ -841,75 +841,93 @@ fn slot<'m>(root: &'m mut Map<String, Value>, field: &str) -> &'m mut Value {
 /// Reads one value for `q` and stores it.
 fn put(root: &mut Map<String, Value>, q: &Question, value: &str) -> Result<(), InputError> {
     let text = value.trim();
-    let one = |new: Value, slot: &mut Value| -> Result<(), InputError> {
-        if !slot.is_null() && *slot != new {
-            return Err(InputError::malformed(
-                q.field,
-                text,
-                "answered twice with different values",
-            ));
-        }
-        *slot = new;
-        Ok(())
-    };
     match q.kind {
-        Kind::YesNo => {
-            if let Some(yes) = read_yes_no(q.field, text)? {
-                let s = slot(root, q.field);
-                // A "yes" is never overwritten: a warning sign must not be lost.
-                if *s != Value::Bool(true) {
-                    *s = Value::Bool(yes);
-                }
-            }
-        }
-        Kind::One(_) if text.is_empty() => {}
-        Kind::One(_) => one(Value::from(pick(q, text)?), slot(root, q.field))?,
-        Kind::Many(_) => {
-            let list = slot(root, q.field);
-            if !list.is_array() {
-                *list = Value::Array(Vec::new());
-            }
-            for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                let v = Value::from(pick(q, part)?);
-                if let Value::Array(items) = list
-                    && !items.contains(&v)
-                {
-                    items.push(v);
-                }
-            }
-        }
-        Kind::Whole { .. } | Kind::Hours | Kind::Rating if text.is_empty() => {}
-        Kind::Whole { min, max } => {
-            let n: u32 = text
-                .parse()
+        Kind::YesNo => put_yes_no(root, q, text),
+        Kind::One(_) => put_one(root, q, text, |t| pick(q, t).map(Value::from)),
+        Kind::Many(_) => put_many(root, q, text),
+        Kind::Whole { min, max } => put_one(root, q, text, |t| {
+            t.parse::<u32>()
                 .ok()
                 .filter(|n| (min..=max).contains(n))
+                .map(Value::from)
                 .ok_or_else(|| {
-                    InputError::malformed(
-                        q.field,
-                        text,
-                        format!("expected a whole number from {min} to {max}"),
-                    )
-                })?;
-            one(Value::from(n), slot(root, q.field))?;
-        }
-        Kind::Hours => {
-            let h: f64 = text
-                .parse()
+                    let why = format!("expected a whole number from {min} to {max}");
+                    InputError::malformed(q.field, t, why)
+                })
+        }),
+        Kind::Hours => put_one(root, q, text, |t| {
+            t.parse::<f64>()
                 .ok()
-                .filter(|h: &f64| (0.0..=24.0).contains(h))
-                .ok_or_else(|| {
-                    InputError::malformed(q.field, text, "expected hours from 0 to 24")
-                })?;
-            one(Value::from(h), slot(root, q.field))?;
+                .filter(|h| (0.0..=24.0).contains(h))
+                .map(Value::from)
+                .ok_or_else(|| InputError::malformed(q.field, t, "expected hours from 0 to 24"))
+        }),
+        Kind::Rating => put_one(root, q, text, |t| {
+            Score::parse(t, q.field).map(|s| Value::from(s.get()))
+        }),
+        Kind::Activities => put_activity(slot(root, q.field), q.field, text),
+        Kind::Texts => {
+            if !text.is_empty() {
+                push(slot(root, q.field), Value::from(text));
+            }
+            Ok(())
         }
-        Kind::Rating => {
-            let score = Score::parse(text, q.field)?;
-            one(Value::from(score.get()), slot(root, q.field))?;
+    }
+}
+
+/// A yes or a no; a "yes" already given is never overwritten, so a warning sign is not lost.
+fn put_yes_no(root: &mut Map<String, Value>, q: &Question, text: &str) -> Result<(), InputError> {
+    if let Some(yes) = read_yes_no(q.field, text)? {
+        let s = slot(root, q.field);
+        if *s != Value::Bool(true) {
+            *s = Value::Bool(yes);
         }
-        Kind::Activities => put_activity(slot(root, q.field), q.field, text)?,
-        Kind::Texts if text.is_empty() => {}
-        Kind::Texts => push(slot(root, q.field), Value::from(text)),
+    }
+    Ok(())
+}
+
+/// A single value (empty text leaves the question unanswered); a second, different value for
+/// the same question is refused.
+fn put_one(
+    root: &mut Map<String, Value>,
+    q: &Question,
+    text: &str,
+    read: impl FnOnce(&str) -> Result<Value, InputError>,
+) -> Result<(), InputError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let new = read(text)?;
+    let s = slot(root, q.field);
+    if !s.is_null() && *s != new {
+        return Err(InputError::malformed(
+            q.field,
+            text,
+            "answered twice with different values",
+        ));
+    }
+    *s = new;
+    Ok(())
+}
+
+/// Choices for a list, one per pair or comma-separated; an empty value is an empty list.
+fn put_many(root: &mut Map<String, Value>, q: &Question, text: &str) -> Result<(), InputError> {
+    let values = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| pick(q, p).map(Value::from))
+        .collect::<Result<Vec<_>, _>>()?;
+    let list = slot(root, q.field);
+    if !list.is_array() {
+        *list = Value::Array(Vec::new());
+    }
+    if let Value::Array(items) = list {
+        for v in values {
+            if !items.contains(&v) {
+                items.push(v);
+            }
+        }
     }
     Ok(())
 }

@@ -262,3 +262,23 @@ fn old_answers_files_still_read() {
             .contains(&"feeling_very_unwell")
     );
 }
+
+#[test]
+fn the_public_contract_names_every_field_and_rule() {
+    let doc = include_str!("../../../../docs/intake.md");
+    for f in answer_fields() {
+        let name = f.trim_start_matches("habits.");
+        assert!(
+            doc.contains(&format!("`{name}`")),
+            "docs/intake.md misses {f}"
+        );
+    }
+    for r in unknot_core::triage::RULES {
+        assert!(
+            doc.contains(&format!("`{}`", r.code)),
+            "docs/intake.md misses rule {}",
+            r.code
+        );
+    }
+    assert!(doc.contains(NONE_OF_THESE));
+}
