@@ -112,29 +112,44 @@ pub(super) fn load(layers: &[Layer]) -> Result<Catalogue, ContentErrors> {
     })
 }
 
-/// "Finucane et al. 2020", "NICE 2016": short enough to sit inside a sentence.
+/// "Finucane et al. 2020", "NICE NG59", "NHS: Back pain 2023": short enough to sit inside a
+/// sentence, and distinct enough to find in the full list of sources.
 fn short_citation(s: &Source) -> String {
-    let who = if s
-        .author
+    let year = s.year;
+    let short_title = s.title.split(':').next().unwrap_or(&s.title).trim();
+    if s.author
         .starts_with("National Institute for Health and Care Excellence")
     {
-        "NICE".to_string()
-    } else if let Some((first, _)) = s.author.split_once(',') {
-        format!(
-            "{} et al.",
-            first.split_whitespace().next().unwrap_or(first)
-        )
-    } else {
-        s.author
-            .split_once(" (")
-            .map_or(s.author.as_str(), |(w, _)| w)
-            .to_string()
+        return match s.title.split_once("NICE guideline ") {
+            Some((_, code)) => format!("NICE {}", code.trim_end_matches(')')),
+            None if s.title.contains("Clinical Knowledge Summary") => {
+                format!("NICE CKS: {short_title} {year}")
+            }
+            None => format!("NICE: {short_title} {year}"),
+        };
+    }
+    let first = s.author.split(", ").next().unwrap_or(&s.author);
+    let is_person = first.rsplit(' ').next().is_some_and(|initials| {
+        initials.len() <= 3 && initials.chars().all(|c| c.is_ascii_uppercase())
+    });
+    if is_person {
+        let surname = first.rsplit_once(' ').map_or(first, |(name, _)| name);
+        let others = if s.author.contains(", ") {
+            " et al."
+        } else {
+            ""
+        };
+        return format!("{surname}{others} {year}");
+    }
+    // An organisation: the shorter of its name and the abbreviation in brackets.
+    let org = match first.split_once(" (") {
+        Some((name, rest)) => {
+            let abbr = rest.trim_end_matches(')');
+            if abbr.len() < name.len() { abbr } else { name }
+        }
+        None => first,
     };
-    format!(
-        "{who}, {} ({})",
-        s.title.split(':').next().unwrap_or(&s.title).trim(),
-        s.year
-    )
+    format!("{org}: {short_title} {year}")
 }
 
 fn help_page_meta(related: Vec<String>) -> ArticleMeta {

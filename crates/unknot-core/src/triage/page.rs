@@ -17,10 +17,10 @@ pub const HELP_PAGE_ID: &str = "when-to-get-help";
 
 fn heading(u: Urgency) -> &'static str {
     match u {
-        Urgency::Emergency => "Call emergency services or go to the emergency department now",
-        Urgency::Urgent => "See a doctor today",
-        Urgency::Soon => "See a doctor within a week",
-        Urgency::Routine => "Book a doctor or physiotherapist",
+        Urgency::Emergency => "Emergency: act now",
+        Urgency::Urgent => "Urgent: see a doctor the same day",
+        Urgency::Soon => "Soon: see a doctor within a week",
+        Urgency::Routine => "Routine: book an appointment in the next two to three weeks",
         Urgency::SelfCare => "When none of these apply",
     }
 }

@@ -317,7 +317,7 @@ pub const RULES: &[Rule] = &[
         urgency: Urgency::Urgent,
         applies: |a| yes(a.pregnant_with_warning_signs),
         sign: "Back pain in pregnancy with bleeding, leaking fluid, regular tightening or cramping, or a fever",
-        says: "In pregnancy, back pain with these signs can mean labour has started early or there is an infection. Call your maternity unit or midwife now.",
+        says: "In pregnancy, back pain with these signs can mean labour has started early, or an infection; the maternity team is the right place to be seen.",
         sources: &["nhs-pregnancy-back-pain"],
         advice: Some(
             "Call your maternity unit or midwife now. If you cannot reach them, see a doctor today (in the UK, call 111); if you are bleeding heavily or feel faint, call emergency services.",
@@ -429,7 +429,7 @@ pub const RULES: &[Rule] = &[
         urgency: Urgency::Routine,
         applies: inflammatory_pattern,
         sign: "Pain for more than three months that began before 45, with two of: morning stiffness over half an hour, easing with movement but not rest, waking in the second half of the night",
-        says: "This pattern can come from inflammation of the spine's joints (axial spondyloarthritis), which has its own treatment. Ask your doctor whether it could be inflammatory back pain and whether you should see a rheumatologist.",
+        says: "This pattern can come from inflammation of the spine's joints (axial spondyloarthritis), which has its own treatment and is often recognised late; a rheumatologist can confirm it.",
         sources: &["nice-ng65"],
         advice: Some(
             "Book an appointment with your GP in the next two to three weeks and ask whether this could be inflammatory back pain (axial spondyloarthritis). Meanwhile, gentle self-care is reasonable.",
