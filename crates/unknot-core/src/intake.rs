@@ -290,34 +290,54 @@ impl Answers {
 
     /// Range checks serde cannot express.
     pub fn check(&self) -> Result<(), InputError> {
-        if let Some(age) = self.age
-            && !(16..=MAX_AGE).contains(&age)
-        {
-            return Err(InputError::malformed(
+        self.check_whole_numbers()?;
+        self.check_hours()?;
+        self.check_psfs()
+    }
+
+    fn check_whole_numbers(&self) -> Result<(), InputError> {
+        let habits = self.habits.as_ref();
+        for (field, value, range, why) in [
+            (
                 "age",
-                age.to_string(),
+                self.age.map(u32::from),
+                16..=u32::from(MAX_AGE),
                 "unknot is for adults: give an age from 16 to 120",
-            ));
-        }
-        if let Some(m) = self.minutes_per_day
-            && !(5..=60).contains(&m)
-        {
-            return Err(InputError::malformed(
+            ),
+            (
                 "minutes_per_day",
-                m.to_string(),
+                self.minutes_per_day.map(u32::from),
+                5..=60,
                 "from 5 to 60",
-            ));
+            ),
+            (
+                "habits.active_days_per_week",
+                habits.and_then(|h| h.active_days_per_week).map(u32::from),
+                0..=7,
+                "from 0 to 7",
+            ),
+            (
+                "onset_days",
+                self.onset_days,
+                0..=MAX_ONSET_DAYS,
+                "more than a hundred years",
+            ),
+        ] {
+            if let Some(v) = value
+                && !range.contains(&v)
+            {
+                return Err(InputError::malformed(field, v.to_string(), why));
+            }
         }
+        Ok(())
+    }
+
+    fn check_hours(&self) -> Result<(), InputError> {
+        let habits = self.habits.as_ref();
         for (field, hours) in [
             ("sitting_hours", self.sitting_hours),
-            (
-                "habits.phone_hours",
-                self.habits.as_ref().and_then(|h| h.phone_hours),
-            ),
-            (
-                "habits.driving_hours",
-                self.habits.as_ref().and_then(|h| h.driving_hours),
-            ),
+            ("habits.phone_hours", habits.and_then(|h| h.phone_hours)),
+            ("habits.driving_hours", habits.and_then(|h| h.driving_hours)),
         ] {
             if let Some(h) = hours
                 && !(0.0..=24.0).contains(&h)
@@ -329,39 +349,26 @@ impl Answers {
                 ));
             }
         }
-        if let Some(d) = self.habits.as_ref().and_then(|h| h.active_days_per_week)
-            && d > 7
-        {
+        Ok(())
+    }
+
+    fn check_psfs(&self) -> Result<(), InputError> {
+        let Some(items) = &self.psfs else {
+            return Ok(());
+        };
+        if !(1..=5).contains(&items.len()) {
             return Err(InputError::malformed(
-                "habits.active_days_per_week",
-                d.to_string(),
-                "from 0 to 7",
+                "psfs",
+                items.len().to_string(),
+                "name 3 to 5 activities",
             ));
         }
-        if let Some(days) = self.onset_days
-            && days > MAX_ONSET_DAYS
-        {
+        if items.iter().any(|i| i.activity.trim().is_empty()) {
             return Err(InputError::malformed(
-                "onset_days",
-                days.to_string(),
-                "more than a hundred years",
+                "psfs",
+                "",
+                "each activity needs a name",
             ));
-        }
-        if let Some(items) = &self.psfs {
-            if !(1..=5).contains(&items.len()) {
-                return Err(InputError::malformed(
-                    "psfs",
-                    items.len().to_string(),
-                    "name 3 to 5 activities",
-                ));
-            }
-            if items.iter().any(|i| i.activity.trim().is_empty()) {
-                return Err(InputError::malformed(
-                    "psfs",
-                    "",
-                    "each activity needs a name",
-                ));
-            }
         }
         Ok(())
     }
@@ -375,50 +382,58 @@ impl Answers {
     /// not be chosen.
     pub fn cautions(&self) -> Vec<Caution> {
         let mut out = self.other_cautions.clone().unwrap_or_default();
+        out.extend(self.nerve_cautions());
         let recent = self.onset_days.is_some_and(|d| d <= 7);
-        if (recent && self.pain_now.is_some_and(|p| p.get() >= 6))
-            || self.pain_now.is_some_and(|p| p.get() >= 8)
-        {
-            out.push(Caution::AcuteFlare);
+        let flare = (recent && self.pain_now.is_some_and(|p| p.get() >= 6))
+            || self.pain_now.is_some_and(|p| p.get() >= 8);
+        for (applies, caution) in [
+            (flare, Caution::AcuteFlare),
+            (
+                Answers::yes(self.osteoporosis_or_steroids),
+                Caution::Osteoporosis,
+            ),
+            (
+                Answers::yes(self.on_blood_thinners_or_bleeding_disorder),
+                Caution::BleedingRisk,
+            ),
+            (
+                Answers::yes(self.recent_spinal_procedure),
+                Caution::RecentSurgery,
+            ),
+            (
+                Answers::yes(self.pregnant_with_warning_signs),
+                Caution::Pregnancy,
+            ),
+            (self.age.is_some_and(|a| a >= 75), Caution::BalanceProblems),
+        ] {
+            if applies {
+                out.push(caution);
+            }
         }
-        if matches!(
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Leg or arm symptoms: pain spreading into a thigh, below a knee or into an arm, symptoms
+    /// in both legs, leg weakness, or numbness (down the arm when the pain goes there).
+    fn nerve_cautions(&self) -> Vec<Caution> {
+        let mut out = Vec::new();
+        let leg = matches!(
             self.radiation,
             Some(Radiation::Thigh | Radiation::BelowKnee)
         ) || Answers::yes(self.both_legs)
             || matches!(
                 self.leg_weakness,
                 Some(LegWeakness::Stable | LegWeakness::Worsening)
-            )
-        {
+            );
+        let arm = self.radiation == Some(Radiation::Arm);
+        if leg || (Answers::yes(self.numbness_tingling) && !arm) {
             out.push(Caution::LegSymptoms);
         }
-        if Answers::yes(self.numbness_tingling) {
-            out.push(if self.radiation == Some(Radiation::Arm) {
-                Caution::ArmSymptoms
-            } else {
-                Caution::LegSymptoms
-            });
-        }
-        if self.radiation == Some(Radiation::Arm) {
+        if arm {
             out.push(Caution::ArmSymptoms);
         }
-        if Answers::yes(self.osteoporosis_or_steroids) {
-            out.push(Caution::Osteoporosis);
-        }
-        if Answers::yes(self.on_blood_thinners_or_bleeding_disorder) {
-            out.push(Caution::BleedingRisk);
-        }
-        if Answers::yes(self.recent_spinal_procedure) {
-            out.push(Caution::RecentSurgery);
-        }
-        if Answers::yes(self.pregnant_with_warning_signs) {
-            out.push(Caution::Pregnancy);
-        }
-        if self.age.is_some_and(|a| a >= 75) {
-            out.push(Caution::BalanceProblems);
-        }
-        out.sort();
-        out.dedup();
         out
     }
 }
