@@ -1,5 +1,5 @@
-//! Benchmarks for the coach's pure logic: triage, building a plan, and a weekly review over a
-//! year of journal. Run with `cargo bench -p unknot-core --bench coach`; numbers go in
+//! Benchmarks for the coach's pure logic: triage, reading a web form's pairs, building a plan,
+//! the "as of now" safety check and a weekly review over a year of journal. Run with `cargo bench -p unknot-core --bench coach`; numbers go in
 //! docs/PERFORMANCE.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -8,12 +8,14 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::{ToSpan, Zoned};
-use unknot_core::adapt::{ItemOutcome, ItemStatus, ReviewInput, SessionRecord, review};
+use unknot_core::adapt::{
+    History, ItemOutcome, ItemStatus, ReviewInput, SessionRecord, review, review_with,
+};
 use unknot_core::body::Muscle;
 use unknot_core::catalogue::Catalogue;
-use unknot_core::intake::Answers;
+use unknot_core::intake::{Answers, Assessment, AssessmentKind};
 use unknot_core::journal::{Entry, EntryId, Knot};
-use unknot_core::planner::{PlanInput, build};
+use unknot_core::planner::{PlanInput, StoredPlan, build};
 use unknot_core::score::Score;
 use unknot_core::triage::triage;
 
@@ -26,6 +28,20 @@ fn benches(c: &mut Criterion) {
     let answers = Answers::from_json(ANSWERS).unwrap();
     let catalogue = Catalogue::builtin().unwrap();
     c.bench_function("triage", |b| b.iter(|| triage(black_box(&answers))));
+    let pairs: Vec<(&str, &str)> = vec![
+        ("age", "44"),
+        ("regions", "upper_back"),
+        ("regions", "lower_back"),
+        ("pain_now", "5"),
+        ("onset_days", "30"),
+        ("radiation", "buttock"),
+        ("equipment", "mat,massage-ball,wall"),
+        ("psfs", "gardening=4"),
+        ("warning_signs_none", "yes"),
+    ];
+    c.bench_function("read a form's pairs", |b| {
+        b.iter(|| Answers::from_pairs(black_box(pairs.iter().copied())).unwrap())
+    });
 
     let t = triage(&answers);
     let input = PlanInput {
@@ -93,6 +109,47 @@ fn benches(c: &mut Criterion) {
         "weekly review over a year (1,460 entries, 365 sessions)",
         |b| b.iter(|| review(black_box(&review_input))),
     );
+
+    let assessments: Vec<Assessment> = (0..52i64)
+        .map(|week| Assessment {
+            id: format!("a{week}"),
+            kind: if week == 0 {
+                AssessmentKind::Intake
+            } else {
+                AssessmentKind::Checkin
+            },
+            at: start.checked_add((week * 7).days()).unwrap(),
+            answers: if week == 0 {
+                answers.clone()
+            } else {
+                Answers::from_pairs([("pain_now", "4"), ("warning_signs_none", "yes")]).unwrap()
+            },
+        })
+        .collect();
+    c.bench_function(
+        "check now over a year (52 assessments, 1,460 entries)",
+        |b| {
+            b.iter(|| {
+                unknot_core::signs::check_now(
+                    black_box(&assessments),
+                    black_box(&entries),
+                    now.timestamp(),
+                )
+            })
+        },
+    );
+    let plans = [StoredPlan {
+        created: start.timestamp(),
+        plan: plan.clone(),
+    }];
+    let history = History {
+        plans: &plans,
+        assessments: &assessments,
+        entries: &entries,
+    };
+    c.bench_function("weekly review with a year of history", |b| {
+        b.iter(|| review_with(black_box(&review_input), black_box(&history)))
+    });
 }
 
 criterion_group!(coach, benches);

@@ -6,22 +6,35 @@
 //! - **Step back** when pain after a session rose by 2 or more, or had not settled by the next
 //!   morning: the easier variant, or less volume.
 //! - **Swap** an exercise skipped again and again for the next best one.
-//! - **Re-triage** when a journal entry or check-in reports a warning sign; at `urgent` or
-//!   `emergency` the plan is withdrawn.
+//! - **Re-triage** when a journal entry or check-in reports a warning sign, or when time has
+//!   moved the answers on (six weeks passing); at `urgent` or `emergency` the plan is withdrawn.
+//! - **No improvement**: after four weeks or more on the plan with pain not fallen by 2 points
+//!   or 30%, suggest a physiotherapist or doctor (`routine`), once per plan.
+//!
+//! [`review`] is a pure function, and each rule is one short function below, numbered as in
+//! this list. The rules that look back beyond the current plan version (aging and "no
+//! improvement") read a [`History`]; [`review_with`] takes one, [`review`] uses an empty one.
+
+mod no_improvement;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{Timestamp, Zoned};
 use serde::{Deserialize, Serialize};
 
-use crate::body::{Muscle, Region};
+use crate::body::Muscle;
 use crate::catalogue::{Catalogue, Dosage, Exercise, ExerciseKind};
-use crate::intake::{Answers, Radiation};
-use crate::journal::{Entry, PainKind};
-use crate::planner::{Fit, Plan, PlanChange, PlanInput, item, why};
+use crate::intake::{Answers, Assessment, AssessmentKind};
+use crate::journal::Entry;
+use crate::planner::{Fit, Plan, PlanChange, PlanInput, PlanItem, StoredPlan, item, why};
 use crate::remind::{BreakRecord, BreakStatus};
 use crate::score::Score;
 use crate::triage::{Triage, Urgency, triage};
+
+pub use no_improvement::{
+    IMPORTANT_FALL_POINTS, IMPORTANT_FALL_SHARE, NO_IMPROVEMENT, NO_IMPROVEMENT_AFTER_DAYS,
+    NO_IMPROVEMENT_SOURCES, NoImprovement, course_start,
+};
 
 /// What happened to one exercise in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +93,8 @@ pub struct ReviewInput<'a> {
     pub entries: &'a [Entry],
     /// Breaks from sitting since `since`.
     pub breaks: &'a [BreakRecord],
-    /// The latest assessment answers (with any check-in updates).
+    /// The latest assessment answers (the intake with every check-in laid over it), as
+    /// stored: not aged. With a [`History`] that holds the intake, the review ages them.
     pub answers: &'a Answers,
     /// The library.
     pub catalogue: &'a Catalogue,
@@ -105,10 +119,37 @@ pub struct Review {
     pub changes: Vec<PlanChange>,
     /// The new plan version, when anything changed and a plan is still allowed.
     pub plan: Option<Plan>,
-    /// A fresh triage, when a warning sign appeared.
+    /// A fresh triage, when a warning sign appeared or time raised the level.
     pub triage: Option<Triage>,
-    /// Answers updated from the journal (what the fresh triage used).
+    /// Answers updated from the journal and aged to now (what the fresh triage used).
     pub answers: Answers,
+    /// The "no improvement" advice, the one time it is given (see [`NoImprovement`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_improvement: Option<NoImprovement>,
+}
+
+/// What came before the current plan version, for the rules that look further back than it.
+/// Every part may be empty; [`review`] passes an empty history.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct History<'a> {
+    /// Every plan version kept, oldest first (the current one may be among them).
+    pub plans: &'a [StoredPlan],
+    /// Every assessment (intake and check-ins), oldest first. The latest intake's time ages the
+    /// answers, and its pain and the check-ins' give the "no improvement" rule its numbers.
+    pub assessments: &'a [Assessment],
+    /// Journal entries since the plan began ([`course_start`]); may overlap the review's own.
+    pub entries: &'a [Entry],
+}
+
+impl History<'_> {
+    /// When the latest intake was made, if the history holds one.
+    pub fn intake_at(&self) -> Option<Timestamp> {
+        self.assessments
+            .iter()
+            .rev()
+            .find(|a| a.kind == AssessmentKind::Intake)
+            .map(|a| a.at.timestamp())
+    }
 }
 
 /// Days of steady use before progressing.
@@ -119,45 +160,6 @@ pub const PROGRESS_ADHERENCE: f64 = 0.7;
 pub const STEP_BACK_RISE: u8 = 2;
 /// Skips (at least half of its appearances) after which an exercise is swapped.
 pub const SWAP_AFTER_SKIPS: usize = 3;
-
-/// Warning signs the journal can show, folded into the answers.
-fn answers_with_journal_signs(answers: &Answers, entries: &[Entry]) -> (Answers, Vec<String>) {
-    let mut a = answers.clone();
-    let mut seen = Vec::new();
-    for e in entries {
-        if e.pain_kinds
-            .iter()
-            .any(|k| matches!(k, PainKind::Numbness | PainKind::Tingling))
-            && a.numbness_tingling != Some(true)
-        {
-            a.numbness_tingling = Some(true);
-            seen.push(format!("numbness or tingling logged on {}", e.at.date()));
-        }
-        let leg = e.regions.iter().any(|r| r.region == Region::Leg)
-            || e.knots.iter().any(|k| k.refers_to.contains(&Region::Leg));
-        let arm = e.regions.iter().any(|r| r.region == Region::Arm);
-        if leg
-            && matches!(
-                a.radiation,
-                None | Some(Radiation::None | Radiation::Buttock)
-            )
-        {
-            a.radiation = Some(Radiation::Thigh);
-            seen.push(format!("pain in the leg logged on {}", e.at.date()));
-        }
-        if arm && matches!(a.radiation, None | Some(Radiation::None)) {
-            a.radiation = Some(Radiation::Arm);
-            seen.push(format!("pain in the arm logged on {}", e.at.date()));
-        }
-        if e.regions.iter().any(|r| r.region == Region::Chest)
-            && a.radiation != Some(Radiation::Chest)
-        {
-            a.radiation = Some(Radiation::Chest);
-            seen.push(format!("chest pain logged on {}", e.at.date()));
-        }
-    }
-    (a, seen)
-}
 
 fn urgency_from_id(id: &str) -> Urgency {
     match id {
@@ -174,102 +176,196 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
     (n > 0).then(|| sum / n as f64)
 }
 
-/// Reviews a plan. Pure: the caller stores any new version.
+fn days_between(from: Timestamp, to: Timestamp) -> u32 {
+    u32::try_from((to.as_second() - from.as_second()).max(0) / 86_400).unwrap_or(u32::MAX)
+}
+
+fn change(kind: &str, exercise: Option<String>, reason: String) -> PlanChange {
+    PlanChange {
+        kind: kind.to_string(),
+        exercise,
+        reason,
+    }
+}
+
+/// Counts over the period under review.
+struct Stats {
+    days: u32,
+    adherence: f64,
+    breaks_taken: usize,
+    breaks_reminded: usize,
+}
+
+impl Stats {
+    fn of(input: &ReviewInput) -> Stats {
+        let days = days_between(input.since, input.now.timestamp());
+        let session_days: BTreeSet<_> = input
+            .sessions
+            .iter()
+            .filter(|s| s.items.iter().any(|i| i.status != ItemStatus::Skipped))
+            .map(|s| s.at.date())
+            .collect();
+        let adherence = if days == 0 {
+            0.0
+        } else {
+            (session_days.len() as f64 / f64::from(days)).min(1.0)
+        };
+        Stats {
+            days,
+            adherence,
+            breaks_taken: input
+                .breaks
+                .iter()
+                .filter(|b| matches!(b.status, BreakStatus::Taken | BreakStatus::Away))
+                .count(),
+            breaks_reminded: input.breaks.iter().filter(|b| b.reminder.is_some()).count(),
+        }
+    }
+}
+
+/// The plan version being drafted: its routine, its break interval and the changes so far.
+struct Draft {
+    routine: Vec<PlanItem>,
+    every_minutes: u16,
+    changes: Vec<PlanChange>,
+}
+
+/// What the fresh triage found.
+struct Check {
+    answers: Answers,
+    fresh: Triage,
+    /// Set when the review must say so (a sign seen, or a higher level).
+    retriaged: Option<Triage>,
+}
+
+/// Reviews a plan with no history beyond the current version (see [`review_with`]).
 pub fn review(input: &ReviewInput) -> Review {
-    let now = input.now.timestamp();
-    let days =
-        u32::try_from((now.as_second() - input.since.as_second()).max(0) / 86_400).unwrap_or(0);
-    let session_days: BTreeSet<_> = input
-        .sessions
-        .iter()
-        .filter(|s| s.items.iter().any(|i| i.status != ItemStatus::Skipped))
-        .map(|s| s.at.date())
-        .collect();
-    let adherence = if days == 0 {
-        0.0
-    } else {
-        (session_days.len() as f64 / f64::from(days)).min(1.0)
+    review_with(input, &History::default())
+}
+
+/// Reviews a plan. Pure: the caller stores any new version. With a [`History`], the answers
+/// are aged from the latest intake to now, journal entries from before this version still count
+/// as warning signs, and the "no improvement" rule can look back to the start of the plan.
+pub fn review_with(input: &ReviewInput, history: &History) -> Review {
+    let stats = Stats::of(input);
+    let mut draft = Draft {
+        routine: input.plan.routine.clone(),
+        every_minutes: input.plan.breaks.every_minutes,
+        changes: Vec::new(),
     };
+    let check = retriage(input, history, &mut draft);
+    if !check.fresh.plan_allowed {
+        return finish(input, stats, draft, check, None);
+    }
+    let fit = Fit::new(&PlanInput {
+        answers: &check.answers,
+        triage: &check.fresh,
+        catalogue: input.catalogue,
+        journal_knots: input.journal_knots,
+    });
+    drop_unfit(input, &fit, &mut draft);
+    let provoked = step_back(input, &fit, &mut draft);
+    swap_skipped(input, &fit, &mut draft);
+    progress(input, &fit, &stats, &provoked, &check.fresh, &mut draft);
+    ease_breaks(input, &stats, &mut draft);
+    let advice = no_improvement::check(input, history);
+    if let Some(n) = &advice {
+        draft
+            .changes
+            .push(change(NO_IMPROVEMENT, None, n.says.clone()));
+    }
+    finish(input, stats, draft, check, advice)
+}
 
-    let mut changes = Vec::new();
-    let breaks_taken = input
-        .breaks
+/// Rule 1, warning signs in the journal, or time passing: triage again. Entries from before this
+/// version (in the history) count silently; those since it began are reported.
+fn retriage(input: &ReviewInput, history: &History, draft: &mut Draft) -> Check {
+    let now = input.now.timestamp();
+    let stored = match history.intake_at() {
+        Some(at) => input.answers.as_of(at, now),
+        None => input.answers.clone(),
+    };
+    let earlier: Vec<Entry> = history
+        .entries
         .iter()
-        .filter(|b| matches!(b.status, BreakStatus::Taken | BreakStatus::Away))
-        .count();
-    let breaks_reminded = input.breaks.iter().filter(|b| b.reminder.is_some()).count();
-
-    // 1. Warning signs in the journal: triage again.
-    let (answers, signs) = answers_with_journal_signs(input.answers, input.entries);
+        .filter(|e| e.at.timestamp() < input.since)
+        .cloned()
+        .collect();
+    let (known, _) = crate::signs::from_entries(&stored, &earlier);
+    let (answers, signs) = crate::signs::from_entries(&known, input.entries);
     let fresh = triage(&answers);
     let before = urgency_from_id(&input.plan.urgency);
     let mut retriaged = None;
     if !signs.is_empty() || fresh.urgency > before {
-        let verdict = if fresh.urgency > before {
-            "the check now says"
-        } else {
-            "the check still says"
-        };
-        changes.push(PlanChange {
-            kind: "retriage".to_string(),
-            exercise: None,
-            reason: format!(
-                "The journal shows {}; {verdict}: {}.",
-                if signs.is_empty() {
-                    "a new warning sign".to_string()
-                } else {
-                    signs.join(", ")
-                },
-                fresh.urgency.label()
-            ),
-        });
+        draft.changes.push(change(
+            "retriage",
+            None,
+            retriage_reason(&signs, &fresh, &triage(&known), before),
+        ));
         retriaged = Some(fresh.clone());
-        if !fresh.plan_allowed {
-            return Review {
-                days,
-                sessions: input.sessions.len(),
-                adherence,
-                breaks_taken,
-                breaks_reminded,
-                changes,
-                plan: None,
-                triage: retriaged,
-                answers,
-            };
-        }
     }
+    Check {
+        answers,
+        fresh,
+        retriaged,
+    }
+}
 
-    let fit_input = PlanInput {
-        answers: &answers,
-        triage: &fresh,
-        catalogue: input.catalogue,
-        journal_knots: input.journal_knots,
+fn retriage_reason(signs: &[String], fresh: &Triage, known: &Triage, before: Urgency) -> String {
+    let verdict = if fresh.urgency > before {
+        "the check now says"
+    } else {
+        "the check still says"
     };
-    let fit = Fit::new(&fit_input);
-    let budget_seconds = u32::from(input.plan.budget_minutes) * 60;
-    let mut routine = input.plan.routine.clone();
+    if !signs.is_empty() {
+        return format!(
+            "The journal shows {}; {verdict}: {}.",
+            signs.join(", "),
+            fresh.urgency.label()
+        );
+    }
+    let why: Vec<&str> = known
+        .reasons
+        .iter()
+        .filter(|r| r.urgency > before)
+        .map(|r| r.says)
+        .collect();
+    format!(
+        "Since the plan was made, {verdict}: {}. {}",
+        fresh.urgency.label(),
+        why.join(" ")
+    )
+    .trim_end()
+    .to_string()
+}
 
-    // A fresh triage may have added cautions: drop what no longer fits.
-    routine.retain(|i| {
+/// After a fresh triage, leave out what no longer suits the person.
+fn drop_unfit(input: &ReviewInput, fit: &Fit, draft: &mut Draft) {
+    let mut dropped = Vec::new();
+    draft.routine.retain(|i| {
         let keep = input
             .catalogue
             .exercise(&i.exercise)
             .is_some_and(|e| fit.safe(e));
         if !keep {
-            changes.push(PlanChange {
-                kind: "step_back".to_string(),
-                exercise: Some(i.exercise.clone()),
-                reason: format!(
+            dropped.push(change(
+                "step_back",
+                Some(i.exercise.clone()),
+                format!(
                     "{} is left out now: it does not suit what the journal shows.",
                     i.name
                 ),
-            });
+            ));
         }
         keep
     });
+    draft.changes.extend(dropped);
+}
 
-    // 2. Step back where pain rose after a session or had not settled by the next morning.
-    let mut provoked: BTreeMap<String, String> = BTreeMap::new();
+/// Exercises that provoked pain, with why: pain rose by [`STEP_BACK_RISE`] after a session, or
+/// had not settled by the next morning.
+fn provoking(input: &ReviewInput) -> BTreeMap<String, String> {
+    let mut provoked = BTreeMap::new();
     for s in input.sessions {
         let (Some(b), Some(a)) = (s.pain_before, s.pain_after) else {
             continue;
@@ -283,28 +379,36 @@ pub fn review(input: &ReviewInput) -> Review {
         let not_settled = next_morning
             .and_then(|e| e.pain)
             .is_some_and(|p| p.get() >= b.get().saturating_add(STEP_BACK_RISE));
-        if rose_after || not_settled {
-            let why = if rose_after {
-                format!(
-                    "pain rose from {b} to {a} after the session on {}",
-                    s.at.date()
-                )
-            } else {
-                format!(
-                    "pain had not settled by the morning after the session on {}",
-                    s.at.date()
-                )
-            };
-            for i in s.items.iter().filter(|i| i.status != ItemStatus::Skipped) {
-                provoked
-                    .entry(i.exercise.clone())
-                    .or_insert_with(|| why.clone());
-            }
+        if !(rose_after || not_settled) {
+            continue;
+        }
+        let why = if rose_after {
+            format!(
+                "pain rose from {b} to {a} after the session on {}",
+                s.at.date()
+            )
+        } else {
+            format!(
+                "pain had not settled by the morning after the session on {}",
+                s.at.date()
+            )
+        };
+        for i in s.items.iter().filter(|i| i.status != ItemStatus::Skipped) {
+            provoked
+                .entry(i.exercise.clone())
+                .or_insert_with(|| why.clone());
         }
     }
+    provoked
+}
+
+/// Rule 2, step back where pain rose: the easier variant, or less of the same. Returns the
+/// exercises that provoked pain and the ones changed, so progression leaves them alone.
+fn step_back(input: &ReviewInput, fit: &Fit, draft: &mut Draft) -> Provoked {
+    let provoked = provoking(input);
     let mut stepped = BTreeSet::new();
     for (id, reason) in &provoked {
-        let Some(pos) = routine.iter().position(|i| &i.exercise == id) else {
+        let Some(pos) = draft.routine.iter().position(|i| &i.exercise == id) else {
             continue;
         };
         let Some(current) = input.catalogue.exercise(id) else {
@@ -314,35 +418,50 @@ pub fn review(input: &ReviewInput) -> Review {
             .easier
             .iter()
             .filter_map(|v| input.catalogue.exercise(v))
-            .find(|e| fit.safe(e) && !routine.iter().any(|i| i.exercise == e.id));
+            .find(|e| fit.safe(e) && !draft.routine.iter().any(|i| i.exercise == e.id));
         if let Some(e) = easier {
-            changes.push(PlanChange {
-                kind: "step_back".to_string(),
-                exercise: Some(e.id.clone()),
-                reason: format!("{} replaces {}: {reason}.", e.name, current.name),
-            });
-            routine[pos] = item(e, e.dosage.clone(), why(e, &fit, input.plan.budget_minutes));
+            draft.changes.push(change(
+                "step_back",
+                Some(e.id.clone()),
+                format!("{} replaces {}: {reason}.", e.name, current.name),
+            ));
+            draft.routine[pos] = item(e, e.dosage.clone(), why(e, fit, input.plan.budget_minutes));
             stepped.insert(e.id.clone());
-        } else {
-            let lighter = lighten(&routine[pos].dosage);
-            if lighter != routine[pos].dosage {
-                changes.push(PlanChange {
-                    kind: "step_back".to_string(),
-                    exercise: Some(id.clone()),
-                    reason: format!(
-                        "Less of {} ({}): {reason}.",
-                        current.name,
-                        lighter.describe()
-                    ),
-                });
-                let w = routine[pos].why.clone();
-                routine[pos] = item(current, lighter, w);
-            }
-            stepped.insert(id.clone());
+            continue;
         }
+        let lighter = lighten(&draft.routine[pos].dosage);
+        if lighter != draft.routine[pos].dosage {
+            draft.changes.push(change(
+                "step_back",
+                Some(id.clone()),
+                format!(
+                    "Less of {} ({}): {reason}.",
+                    current.name,
+                    lighter.describe()
+                ),
+            ));
+            let w = draft.routine[pos].why.clone();
+            draft.routine[pos] = item(current, lighter, w);
+        }
+        stepped.insert(id.clone());
     }
+    Provoked {
+        any: !provoked.is_empty(),
+        stepped,
+    }
+}
 
-    // 3. Swap exercises skipped again and again.
+/// What the step-back rule found.
+struct Provoked {
+    /// Whether any exercise provoked pain.
+    any: bool,
+    /// Exercises changed by a step back.
+    stepped: BTreeSet<String>,
+}
+
+/// Exercises skipped in at least [`SWAP_AFTER_SKIPS`] sessions and half their appearances,
+/// with (appearances, skips).
+fn skipped_often(input: &ReviewInput) -> Vec<(String, usize, usize)> {
     let mut appearances: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for s in input.sessions {
         for i in &s.items {
@@ -353,20 +472,30 @@ pub fn review(input: &ReviewInput) -> Review {
             }
         }
     }
-    let skipped: Vec<(String, usize, usize)> = appearances
-        .iter()
+    appearances
+        .into_iter()
         .filter(|(_, (n, skips))| *skips >= SWAP_AFTER_SKIPS && *skips * 2 >= *n)
-        .map(|(id, (n, skips))| ((*id).to_string(), *n, *skips))
-        .collect();
-    for (id, n, skips) in skipped {
-        let Some(pos) = routine.iter().position(|i| i.exercise == id) else {
+        .map(|(id, (n, skips))| (id.to_string(), n, skips))
+        .collect()
+}
+
+/// Seconds the routine takes without the item at `pos`.
+fn used_without(routine: &[PlanItem], pos: usize) -> u32 {
+    routine.iter().map(|i| i.seconds).sum::<u32>() - routine[pos].seconds
+}
+
+/// Rule 3, swap exercises skipped again and again for the best other exercise of the same kind.
+fn swap_skipped(input: &ReviewInput, fit: &Fit, draft: &mut Draft) {
+    let budget_seconds = u32::from(input.plan.budget_minutes) * 60;
+    for (id, n, skips) in skipped_often(input) {
+        let Some(pos) = draft.routine.iter().position(|i| i.exercise == id) else {
             continue;
         };
         let Some(current) = input.catalogue.exercise(&id) else {
             continue;
         };
-        let used: u32 = routine.iter().map(|i| i.seconds).sum::<u32>() - routine[pos].seconds;
-        let in_plan: BTreeSet<&str> = routine.iter().map(|i| i.exercise.as_str()).collect();
+        let used = used_without(&draft.routine, pos);
+        let in_plan: BTreeSet<&str> = draft.routine.iter().map(|i| i.exercise.as_str()).collect();
         let mut options: Vec<(&Exercise, i32)> = input
             .catalogue
             .exercises()
@@ -383,19 +512,22 @@ pub fn review(input: &ReviewInput) -> Review {
             .collect();
         options.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
         if let Some((e, _)) = options.first() {
-            changes.push(PlanChange {
-                kind: "swap".to_string(),
-                exercise: Some(e.id.clone()),
-                reason: format!(
+            draft.changes.push(change(
+                "swap",
+                Some(e.id.clone()),
+                format!(
                     "{} replaces {}, which was skipped in {skips} of {n} sessions.",
                     e.name, current.name
                 ),
-            });
-            routine[pos] = item(e, e.dosage.clone(), why(e, &fit, input.plan.budget_minutes));
+            ));
+            draft.routine[pos] = item(e, e.dosage.clone(), why(e, fit, input.plan.budget_minutes));
         }
     }
+}
 
-    // 4. Progress after two steady weeks.
+/// Whether pain held steady or fell: the last week's mean no more than half a point above the
+/// first week's (true when either week has no ratings).
+fn pain_steady(input: &ReviewInput, days: u32) -> bool {
     let week = |from: i64, to: i64| {
         mean(
             input
@@ -408,115 +540,146 @@ pub fn review(input: &ReviewInput) -> Review {
                 .filter_map(|e| e.pain.map(|p| f64::from(p.get()))),
         )
     };
-    let first_week = week(0, 7);
-    let last_week = week(i64::from(days).saturating_sub(7), i64::from(days) + 1);
-    let pain_ok = match (first_week, last_week) {
+    let first = week(0, 7);
+    let last = week(i64::from(days).saturating_sub(7), i64::from(days) + 1);
+    match (first, last) {
         (Some(f), Some(l)) => l <= f + 0.5,
         _ => true,
-    };
-    if days >= PROGRESS_AFTER_DAYS
-        && adherence >= PROGRESS_ADHERENCE
-        && pain_ok
-        && provoked.is_empty()
-        && !fresh.gentle_only
-    {
-        for pos in 0..routine.len() {
-            let Some(current) = input.catalogue.exercise(&routine[pos].exercise) else {
-                continue;
-            };
-            if matches!(
-                current.kind,
-                ExerciseKind::SelfMassage | ExerciseKind::Breathing
-            ) || stepped.contains(&current.id)
-            {
-                continue;
-            }
-            let used: u32 = routine.iter().map(|i| i.seconds).sum::<u32>() - routine[pos].seconds;
-            // The next step up may be one level harder than today's ceiling.
-            let harder = current
-                .harder
-                .iter()
-                .filter_map(|v| input.catalogue.exercise(v))
-                .find(|e| {
-                    fit.safe(e)
-                        && !routine.iter().any(|i| i.exercise == e.id)
-                        && used + e.dosage.total_seconds() + crate::planner::TRANSITION_SECONDS
-                            <= budget_seconds
-                });
-            if let Some(e) = harder {
-                changes.push(PlanChange {
-                    kind: "progress".to_string(),
-                    exercise: Some(e.id.clone()),
-                    reason: format!(
-                        "{} replaces {}: {days} days with sessions on {:.0}% of them and pain steady or falling.",
-                        e.name,
-                        current.name,
-                        adherence * 100.0
-                    ),
-                });
-                routine[pos] = item(e, e.dosage.clone(), why(e, &fit, input.plan.budget_minutes));
-                continue;
-            }
-            let more = strengthen(&routine[pos].dosage);
-            let candidate = item(current, more.clone(), routine[pos].why.clone());
-            if more != routine[pos].dosage && used + candidate.seconds <= budget_seconds {
-                changes.push(PlanChange {
-                    kind: "progress".to_string(),
-                    exercise: Some(current.id.clone()),
-                    reason: format!(
-                        "More of {} ({}): {days} days with sessions on {:.0}% of them and pain steady or falling.",
-                        current.name,
-                        more.describe(),
-                        adherence * 100.0
-                    ),
-                });
-                routine[pos] = candidate;
-            }
-        }
     }
+}
 
-    // 5. Breaks mostly skipped or ignored: remind less often rather than nag.
-    let mut every_minutes = input.plan.breaks.every_minutes;
+/// Rule 4, progress after two steady weeks: the harder variant, or a little more of the same.
+fn progress(
+    input: &ReviewInput,
+    fit: &Fit,
+    stats: &Stats,
+    provoked: &Provoked,
+    fresh: &Triage,
+    draft: &mut Draft,
+) {
+    let ready = stats.days >= PROGRESS_AFTER_DAYS
+        && stats.adherence >= PROGRESS_ADHERENCE
+        && pain_steady(input, stats.days)
+        && !provoked.any
+        && !fresh.gentle_only;
+    if !ready {
+        return;
+    }
+    let because = format!(
+        "{} days with sessions on {:.0}% of them and pain steady or falling",
+        stats.days,
+        stats.adherence * 100.0
+    );
+    for pos in 0..draft.routine.len() {
+        let Some(current) = input.catalogue.exercise(&draft.routine[pos].exercise) else {
+            continue;
+        };
+        if matches!(
+            current.kind,
+            ExerciseKind::SelfMassage | ExerciseKind::Breathing
+        ) || provoked.stepped.contains(&current.id)
+        {
+            continue;
+        }
+        progress_one(input, fit, current, pos, &because, draft);
+    }
+}
+
+/// Progresses the exercise at `pos`: its harder variant if one fits the budget, else more of it.
+fn progress_one(
+    input: &ReviewInput,
+    fit: &Fit,
+    current: &Exercise,
+    pos: usize,
+    because: &str,
+    draft: &mut Draft,
+) {
+    let budget_seconds = u32::from(input.plan.budget_minutes) * 60;
+    let used = used_without(&draft.routine, pos);
+    // The next step up may be one level harder than today's ceiling.
+    let harder = current
+        .harder
+        .iter()
+        .filter_map(|v| input.catalogue.exercise(v))
+        .find(|e| {
+            fit.safe(e)
+                && !draft.routine.iter().any(|i| i.exercise == e.id)
+                && used + e.dosage.total_seconds() + crate::planner::TRANSITION_SECONDS
+                    <= budget_seconds
+        });
+    if let Some(e) = harder {
+        draft.changes.push(change(
+            "progress",
+            Some(e.id.clone()),
+            format!("{} replaces {}: {because}.", e.name, current.name),
+        ));
+        draft.routine[pos] = item(e, e.dosage.clone(), why(e, fit, input.plan.budget_minutes));
+        return;
+    }
+    let more = strengthen(&draft.routine[pos].dosage);
+    let candidate = item(current, more.clone(), draft.routine[pos].why.clone());
+    if more != draft.routine[pos].dosage && used + candidate.seconds <= budget_seconds {
+        draft.changes.push(change(
+            "progress",
+            Some(current.id.clone()),
+            format!("More of {} ({}): {because}.", current.name, more.describe()),
+        ));
+        draft.routine[pos] = candidate;
+    }
+}
+
+/// Rule 5, breaks mostly skipped or ignored: remind less often rather than nag.
+fn ease_breaks(input: &ReviewInput, stats: &Stats, draft: &mut Draft) {
+    let every = draft.every_minutes;
     let ignored = input
         .breaks
         .iter()
         .filter(|b| matches!(b.status, BreakStatus::Skipped | BreakStatus::Unanswered))
         .count();
-    if breaks_reminded >= 5 && ignored * 2 > breaks_reminded && every_minutes < 60 {
-        let longer = (every_minutes + 15).min(60);
-        changes.push(PlanChange {
-            kind: "breaks".to_string(),
-            exercise: None,
-            reason: format!(
-                "{ignored} of {breaks_reminded} break reminders were skipped or went unanswered, so breaks now come every {longer} minutes instead of {every_minutes}."
+    let reminded = stats.breaks_reminded;
+    if reminded >= 5 && ignored * 2 > reminded && every < 60 {
+        let longer = (every + 15).min(60);
+        draft.changes.push(change(
+            "breaks",
+            None,
+            format!(
+                "{ignored} of {reminded} break reminders were skipped or went unanswered, so breaks now come every {longer} minutes instead of {every}."
             ),
-        });
-        every_minutes = longer;
+        ));
+        draft.every_minutes = longer;
     }
+}
 
-    let plan = if changes.is_empty() {
-        None
-    } else {
+/// The review's outcome: a new version when anything changed and a plan is still allowed.
+fn finish(
+    input: &ReviewInput,
+    stats: Stats,
+    draft: Draft,
+    check: Check,
+    no_improvement: Option<NoImprovement>,
+) -> Review {
+    let plan = (check.fresh.plan_allowed && !draft.changes.is_empty()).then(|| {
         let mut next = input.plan.clone();
-        next.breaks.every_minutes = every_minutes;
+        next.breaks.every_minutes = draft.every_minutes;
         next.version += 1;
-        next.urgency = fresh.urgency.id().to_string();
-        next.gentle_only = fresh.gentle_only;
-        next.total_seconds = routine.iter().map(|i| i.seconds).sum();
-        next.routine = routine;
-        next.changes = changes.clone();
-        Some(next)
-    };
+        next.urgency = check.fresh.urgency.id().to_string();
+        next.gentle_only = check.fresh.gentle_only;
+        next.total_seconds = draft.routine.iter().map(|i| i.seconds).sum();
+        next.routine = draft.routine;
+        next.changes = draft.changes.clone();
+        next
+    });
     Review {
-        days,
+        days: stats.days,
         sessions: input.sessions.len(),
-        adherence: (adherence * 100.0).round() / 100.0,
-        breaks_taken,
-        breaks_reminded,
-        changes,
+        adherence: (stats.adherence * 100.0).round() / 100.0,
+        breaks_taken: stats.breaks_taken,
+        breaks_reminded: stats.breaks_reminded,
+        changes: draft.changes,
         plan,
-        triage: retriaged,
-        answers,
+        triage: check.retriaged,
+        answers: check.answers,
+        no_improvement,
     }
 }
 

@@ -3,8 +3,16 @@
 //! Field names are fixed and every field is optional; an unknown field or a value out of range
 //! is refused. The same struct is filled by the interactive `unknot assess`, by
 //! `unknot assess --answers FILE.json`, and by the web form, so triage and the planner see one
-//! shape whatever the edge.
+//! shape whatever the edge. The questions themselves, in lay words, live in one table
+//! ([`questions::QUESTIONS`]) that every edge asks from.
+//!
+//! Answers are a snapshot: `onset_days` and `age` were true when they were given.
+//! [`Answers::as_of`] moves them on to "now", so a rule such as "more than six weeks" fires
+//! when six weeks have passed, not only when the intake said so.
 
+pub mod questions;
+
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::body::{Muscle, Region};
@@ -110,8 +118,8 @@ pub enum LegWeakness {
     Worsening,
 }
 
-/// An injury before the pain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// An injury before the pain. Ordered from none to major.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Trauma {
     /// None.
@@ -215,6 +223,30 @@ pub struct Answers {
     pub worsening_despite_self_care: Option<bool>,
     /// The pain limits daily activities.
     pub limits_daily_activities: Option<bool>,
+    /// Feeling very unwell (more than the back pain alone explains).
+    pub feeling_very_unwell: Option<bool>,
+    /// Sudden, severe, tearing pain in the back or belly, or feeling faint or collapsing.
+    pub sudden_tearing_pain_or_faint: Option<bool>,
+    /// Back, neck, jaw or arm pain with sweating, sickness, light-headedness or breathlessness.
+    pub pain_with_sweating_or_sickness: Option<bool>,
+    /// A new lump or swelling on the back, or a change in the back's shape.
+    pub lump_or_swelling: Option<bool>,
+    /// Spinal surgery or a spinal injection in the past three months.
+    pub recent_spinal_procedure: Option<bool>,
+    /// Stiffness in the morning that lasts more than half an hour.
+    pub morning_stiffness_over_30_min: Option<bool>,
+    /// The pain gets better with movement and not with rest.
+    pub better_with_movement_not_rest: Option<bool>,
+    /// The pain wakes the person in the second half of the night.
+    pub wakes_second_half_of_night: Option<bool>,
+    /// Clumsy hands (buttons, writing) or unsteady walking.
+    pub hand_clumsiness_or_unsteady_walking: Option<bool>,
+    /// Sudden neck pain with dizziness, double vision, or trouble speaking or swallowing.
+    pub dizziness_double_vision_or_speech: Option<bool>,
+    /// Back pain in pregnancy with bleeding, fluid loss, contractions or fever.
+    pub pregnant_with_warning_signs: Option<bool>,
+    /// Taking blood thinners, or a bleeding disorder (no triage level: a plan caution).
+    pub on_blood_thinners_or_bleeding_disorder: Option<bool>,
 
     // What the plan needs, beyond the triage contract.
     /// Minutes a day for exercises (5 to 60; 15 when not given).
@@ -258,34 +290,54 @@ impl Answers {
 
     /// Range checks serde cannot express.
     pub fn check(&self) -> Result<(), InputError> {
-        if let Some(age) = self.age
-            && !(16..=120).contains(&age)
-        {
-            return Err(InputError::malformed(
+        self.check_whole_numbers()?;
+        self.check_hours()?;
+        self.check_psfs()
+    }
+
+    fn check_whole_numbers(&self) -> Result<(), InputError> {
+        let habits = self.habits.as_ref();
+        for (field, value, range, why) in [
+            (
                 "age",
-                age.to_string(),
+                self.age.map(u32::from),
+                16..=u32::from(MAX_AGE),
                 "unknot is for adults: give an age from 16 to 120",
-            ));
-        }
-        if let Some(m) = self.minutes_per_day
-            && !(5..=60).contains(&m)
-        {
-            return Err(InputError::malformed(
+            ),
+            (
                 "minutes_per_day",
-                m.to_string(),
+                self.minutes_per_day.map(u32::from),
+                5..=60,
                 "from 5 to 60",
-            ));
+            ),
+            (
+                "habits.active_days_per_week",
+                habits.and_then(|h| h.active_days_per_week).map(u32::from),
+                0..=7,
+                "from 0 to 7",
+            ),
+            (
+                "onset_days",
+                self.onset_days,
+                0..=MAX_ONSET_DAYS,
+                "more than a hundred years",
+            ),
+        ] {
+            if let Some(v) = value
+                && !range.contains(&v)
+            {
+                return Err(InputError::malformed(field, v.to_string(), why));
+            }
         }
+        Ok(())
+    }
+
+    fn check_hours(&self) -> Result<(), InputError> {
+        let habits = self.habits.as_ref();
         for (field, hours) in [
             ("sitting_hours", self.sitting_hours),
-            (
-                "habits.phone_hours",
-                self.habits.as_ref().and_then(|h| h.phone_hours),
-            ),
-            (
-                "habits.driving_hours",
-                self.habits.as_ref().and_then(|h| h.driving_hours),
-            ),
+            ("habits.phone_hours", habits.and_then(|h| h.phone_hours)),
+            ("habits.driving_hours", habits.and_then(|h| h.driving_hours)),
         ] {
             if let Some(h) = hours
                 && !(0.0..=24.0).contains(&h)
@@ -297,39 +349,26 @@ impl Answers {
                 ));
             }
         }
-        if let Some(d) = self.habits.as_ref().and_then(|h| h.active_days_per_week)
-            && d > 7
-        {
+        Ok(())
+    }
+
+    fn check_psfs(&self) -> Result<(), InputError> {
+        let Some(items) = &self.psfs else {
+            return Ok(());
+        };
+        if !(1..=5).contains(&items.len()) {
             return Err(InputError::malformed(
-                "habits.active_days_per_week",
-                d.to_string(),
-                "from 0 to 7",
+                "psfs",
+                items.len().to_string(),
+                "name 3 to 5 activities",
             ));
         }
-        if let Some(days) = self.onset_days
-            && days > 36_500
-        {
+        if items.iter().any(|i| i.activity.trim().is_empty()) {
             return Err(InputError::malformed(
-                "onset_days",
-                days.to_string(),
-                "more than a hundred years",
+                "psfs",
+                "",
+                "each activity needs a name",
             ));
-        }
-        if let Some(items) = &self.psfs {
-            if !(1..=5).contains(&items.len()) {
-                return Err(InputError::malformed(
-                    "psfs",
-                    items.len().to_string(),
-                    "name 3 to 5 activities",
-                ));
-            }
-            if items.iter().any(|i| i.activity.trim().is_empty()) {
-                return Err(InputError::malformed(
-                    "psfs",
-                    "",
-                    "each activity needs a name",
-                ));
-            }
         }
         Ok(())
     }
@@ -343,41 +382,58 @@ impl Answers {
     /// not be chosen.
     pub fn cautions(&self) -> Vec<Caution> {
         let mut out = self.other_cautions.clone().unwrap_or_default();
+        out.extend(self.nerve_cautions());
         let recent = self.onset_days.is_some_and(|d| d <= 7);
-        if (recent && self.pain_now.is_some_and(|p| p.get() >= 6))
-            || self.pain_now.is_some_and(|p| p.get() >= 8)
-        {
-            out.push(Caution::AcuteFlare);
+        let flare = (recent && self.pain_now.is_some_and(|p| p.get() >= 6))
+            || self.pain_now.is_some_and(|p| p.get() >= 8);
+        for (applies, caution) in [
+            (flare, Caution::AcuteFlare),
+            (
+                Answers::yes(self.osteoporosis_or_steroids),
+                Caution::Osteoporosis,
+            ),
+            (
+                Answers::yes(self.on_blood_thinners_or_bleeding_disorder),
+                Caution::BleedingRisk,
+            ),
+            (
+                Answers::yes(self.recent_spinal_procedure),
+                Caution::RecentSurgery,
+            ),
+            (
+                Answers::yes(self.pregnant_with_warning_signs),
+                Caution::Pregnancy,
+            ),
+            (self.age.is_some_and(|a| a >= 75), Caution::BalanceProblems),
+        ] {
+            if applies {
+                out.push(caution);
+            }
         }
-        if matches!(
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Leg or arm symptoms: pain spreading into a thigh, below a knee or into an arm, symptoms
+    /// in both legs, leg weakness, or numbness (down the arm when the pain goes there).
+    fn nerve_cautions(&self) -> Vec<Caution> {
+        let mut out = Vec::new();
+        let leg = matches!(
             self.radiation,
             Some(Radiation::Thigh | Radiation::BelowKnee)
         ) || Answers::yes(self.both_legs)
             || matches!(
                 self.leg_weakness,
                 Some(LegWeakness::Stable | LegWeakness::Worsening)
-            )
-        {
+            );
+        let arm = self.radiation == Some(Radiation::Arm);
+        if leg || (Answers::yes(self.numbness_tingling) && !arm) {
             out.push(Caution::LegSymptoms);
         }
-        if Answers::yes(self.numbness_tingling) {
-            out.push(if self.radiation == Some(Radiation::Arm) {
-                Caution::ArmSymptoms
-            } else {
-                Caution::LegSymptoms
-            });
-        }
-        if self.radiation == Some(Radiation::Arm) {
+        if arm {
             out.push(Caution::ArmSymptoms);
         }
-        if Answers::yes(self.osteoporosis_or_steroids) {
-            out.push(Caution::Osteoporosis);
-        }
-        if self.age.is_some_and(|a| a >= 75) {
-            out.push(Caution::BalanceProblems);
-        }
-        out.sort();
-        out.dedup();
         out
     }
 }
@@ -457,7 +513,10 @@ pub struct Assessment {
 
 impl Answers {
     /// These answers with a check-in's answers laid over them: every field the check-in gave
-    /// replaces the intake's, so a warning sign reported later counts.
+    /// replaces the intake's, so a warning sign reported later counts (and one that has gone
+    /// can be cleared by a later "no"). History does not change, though: a "yes" to
+    /// `cancer_history` or `osteoporosis_or_steroids` is kept whatever a later answer says, and
+    /// `trauma` keeps the more serious of the two.
     pub fn updated_by(&self, later: &Answers) -> Answers {
         let mut out = serde_json::to_value(self).unwrap_or_default();
         if let (Some(base), Ok(serde_json::Value::Object(newer))) =
@@ -469,6 +528,41 @@ impl Answers {
                 }
             }
         }
-        serde_json::from_value(out).unwrap_or_else(|_| self.clone())
+        let mut merged: Answers = serde_json::from_value(out).unwrap_or_else(|_| self.clone());
+        for (kept, field) in [
+            (self.cancer_history, &mut merged.cancer_history),
+            (
+                self.osteoporosis_or_steroids,
+                &mut merged.osteoporosis_or_steroids,
+            ),
+        ] {
+            if kept == Some(true) {
+                *field = Some(true);
+            }
+        }
+        merged.trauma = self.trauma.max(merged.trauma);
+        merged
+    }
+
+    /// These answers as they stand at `now`, when they were given at `assessed_at`: the days
+    /// since onset (`onset_days`) grow by the whole days that have passed, and the age by the
+    /// whole years. Nothing else changes. Pass the time of the assessment that gave
+    /// `onset_days` (the intake) and the current time; a `now` before `assessed_at` changes
+    /// nothing. [`crate::triage::triage_at`] triages the result.
+    pub fn as_of(&self, assessed_at: Timestamp, now: Timestamp) -> Answers {
+        let days = u32::try_from((now.as_second() - assessed_at.as_second()).max(0) / 86_400)
+            .unwrap_or(u32::MAX);
+        let mut out = self.clone();
+        out.onset_days = self
+            .onset_days
+            .map(|d| d.saturating_add(days).min(MAX_ONSET_DAYS));
+        let years = u8::try_from(days / 365).unwrap_or(u8::MAX);
+        out.age = self.age.map(|a| a.saturating_add(years).min(MAX_AGE));
+        out
     }
 }
+
+/// The longest duration an answers file may give (a hundred years).
+pub const MAX_ONSET_DAYS: u32 = 36_500;
+/// The oldest age an answers file may give.
+pub const MAX_AGE: u8 = 120;

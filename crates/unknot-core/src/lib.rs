@@ -25,6 +25,7 @@ pub mod remind;
 pub mod score;
 pub mod session;
 pub mod settings;
+pub mod signs;
 pub mod suggest;
 pub mod therapy;
 pub mod today;

@@ -40,6 +40,19 @@ impl Instrument {
         }
     }
 
+    /// The id of its source in `content/sources.toml` (validation checks it is there).
+    pub fn source_id(self) -> &'static str {
+        match self {
+            Instrument::PainNrs => "ostelo-2008",
+            Instrument::Peg => "krebs-2009",
+            Instrument::Psfs => "stratford-1995",
+        }
+    }
+
+    /// Every instrument.
+    pub const ALL: &'static [Instrument] =
+        &[Instrument::PainNrs, Instrument::Peg, Instrument::Psfs];
+
     /// Whether a higher score is better (true only for the PSFS, which rates ability).
     pub fn higher_is_better(self) -> bool {
         self == Instrument::Psfs

@@ -497,7 +497,7 @@ fn breaks(input: &PlanInput, fit: &Fit) -> Breaks {
 fn reading(input: &PlanInput, fit: &Fit) -> Vec<String> {
     let a = input.answers;
     // The warning signs come first, so no limit on the list can ever drop them.
-    let mut out: Vec<&str> = vec!["when-to-see-a-doctor"];
+    let mut out: Vec<&str> = vec![crate::triage::HELP_PAGE_ID];
     let chronic = a.onset_days.is_some_and(|d| d > 84);
     out.push(if chronic {
         "acute-vs-chronic-back-pain"

@@ -1,14 +1,28 @@
 //! Red-flag triage: is self-care safe, or does this need a doctor, and how soon?
 //!
-//! The rules are one typed table ([`RULES`]), reviewed as one piece against the contract in
-//! `docs/intake.md`. The result is the highest urgency any rule reaches, with every rule that
-//! fired listed as a reason. Each rule only looks for the presence of a sign, so adding a sign
-//! can never lower the urgency (a property test checks this). When in doubt a rule errs
-//! upwards: an under-call is the worst bug this project can have.
+//! The rules are one typed table ([`RULES`], in `triage/rules.rs`), reviewed as one piece
+//! against the contract in `docs/intake.md`. The result is the highest urgency any rule
+//! reaches, with every rule that fired listed as a reason. Each rule only looks for the
+//! presence of a sign, so adding a sign can never lower the urgency (a property test checks
+//! this). When in doubt a rule errs upwards: an under-call is the worst bug this project can
+//! have.
+//!
+//! Answers age: [`triage_at`] triages them as they stand now, so the duration rules fire when
+//! the time has passed. The "When to get help" page ([`help_page`]) is rendered from the same
+//! table, so what a person reads and what the check runs cannot disagree.
 
+mod page;
+mod rules;
+
+use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::intake::{Answers, LegWeakness, Radiation, Trauma};
+use crate::intake::Answers;
+
+pub use page::{HELP_PAGE_ID, help_page, sources as help_page_sources};
+pub use rules::{
+    FRACTURE_AGE, INFLAMMATORY_DAYS, INFLAMMATORY_ONSET_AGE, PERSISTENT_DAYS, RULES, SEVERE_PAIN,
+};
 
 /// How soon to get help. Ordered: later variants are more urgent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -35,7 +49,7 @@ impl Urgency {
                  settles, and do not drive yourself if you can avoid it."
             }
             Urgency::Urgent => {
-                "See a doctor today: call your GP surgery or an urgent care service now."
+                "See a doctor today: call your GP surgery, an urgent care service or, in the UK, NHS 111 now."
             }
             Urgency::Soon => {
                 "Book to see a doctor within the next week, and mention the reasons below."
@@ -83,184 +97,15 @@ pub struct Rule {
     pub urgency: Urgency,
     /// Whether the answers show this sign.
     pub applies: fn(&Answers) -> bool,
-    /// What it means, in plain words.
+    /// The sign, as a person would notice it (the "When to get help" page lists these).
+    pub sign: &'static str,
+    /// What it may mean, in plain words.
     pub says: &'static str,
     /// What it rests on (source ids in `content/sources.toml`).
     pub sources: &'static [&'static str],
+    /// What to do, when it differs from the level's advice (e.g. "call your maternity unit").
+    pub advice: Option<&'static str>,
 }
-
-fn yes(flag: Option<bool>) -> bool {
-    flag == Some(true)
-}
-
-fn leg_symptoms(a: &Answers) -> bool {
-    yes(a.both_legs)
-        || yes(a.numbness_tingling)
-        || matches!(a.radiation, Some(Radiation::BelowKnee | Radiation::Thigh))
-}
-
-const RED_FLAGS: &[&str] = &["nice-ng59", "finucane-2020", "verhagen-2016"];
-
-/// Every rule, most urgent first.
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "saddle_numbness",
-        urgency: Urgency::Emergency,
-        applies: |a| yes(a.saddle_numbness),
-        says: "Numbness between the legs or around the bottom can mean pressure on the nerves at the base of the spine (cauda equina syndrome), which needs treatment within hours.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "bladder_bowel_change",
-        urgency: Urgency::Emergency,
-        applies: |a| yes(a.bladder_bowel_change),
-        says: "A new change in bladder or bowel control with back pain can mean pressure on the nerves at the base of the spine.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "leg_weakness_worsening",
-        urgency: Urgency::Emergency,
-        applies: |a| a.leg_weakness == Some(LegWeakness::Worsening),
-        says: "Leg weakness that is getting worse means a nerve is under increasing pressure.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "chest_pain_or_breathless",
-        urgency: Urgency::Emergency,
-        applies: |a| yes(a.chest_pain_or_breathless),
-        says: "Chest pain or breathlessness with back pain can come from the heart, the main artery or the lungs.",
-        sources: &["finucane-2020", "cks-low-back-pain"],
-    },
-    Rule {
-        code: "pain_spreads_to_chest",
-        urgency: Urgency::Emergency,
-        applies: |a| a.radiation == Some(Radiation::Chest),
-        says: "Pain that spreads from the back into the chest is chest pain, and can come from the heart or the main artery.",
-        sources: &["finucane-2020", "cks-low-back-pain"],
-    },
-    Rule {
-        code: "major_trauma",
-        urgency: Urgency::Emergency,
-        applies: |a| a.trauma == Some(Trauma::Major),
-        says: "Back pain after a major injury, such as a fall from a height or a road accident, needs checking for a fracture.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "sexual_change_with_leg_symptoms",
-        urgency: Urgency::Emergency,
-        applies: |a| yes(a.sexual_function_change) && leg_symptoms(a),
-        says: "A new change in sexual function together with leg symptoms can mean pressure on the nerves at the base of the spine.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "fever",
-        urgency: Urgency::Urgent,
-        applies: |a| yes(a.fever),
-        says: "Fever or chills with back pain can be a sign of infection in or near the spine.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "immunosuppressed_or_iv_drug_use",
-        urgency: Urgency::Urgent,
-        applies: |a| yes(a.immunosuppressed_or_iv_drug_use),
-        says: "A weakened immune system or injected drug use raises the risk of a spinal infection.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "leg_weakness_stable",
-        urgency: Urgency::Urgent,
-        applies: |a| a.leg_weakness == Some(LegWeakness::Stable),
-        says: "Weakness in a leg means a nerve is affected and should be examined today.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "both_legs",
-        urgency: Urgency::Urgent,
-        applies: |a| yes(a.both_legs),
-        says: "Symptoms in both legs can mean pressure on more than one nerve root.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "sexual_function_change",
-        urgency: Urgency::Urgent,
-        applies: |a| yes(a.sexual_function_change),
-        says: "A new change in sexual function with back pain should be checked by a doctor today.",
-        sources: RED_FLAGS,
-    },
-    Rule {
-        code: "cancer_history",
-        urgency: Urgency::Soon,
-        applies: |a| yes(a.cancer_history),
-        says: "After cancer, new back pain should be checked, because cancer can spread to the spine.",
-        sources: &["nice-ng234", "finucane-2020"],
-    },
-    Rule {
-        code: "unexplained_weight_loss",
-        urgency: Urgency::Soon,
-        applies: |a| yes(a.unexplained_weight_loss),
-        says: "Losing weight without trying, with back pain, should be checked by a doctor.",
-        sources: &["finucane-2020", "verhagen-2016"],
-    },
-    Rule {
-        code: "night_pain",
-        urgency: Urgency::Soon,
-        applies: |a| yes(a.night_pain),
-        says: "Constant pain at night that rest does not ease is unlike ordinary back pain and should be checked.",
-        sources: &["finucane-2020", "nice-ng234"],
-    },
-    Rule {
-        code: "minor_trauma_fragile_bones",
-        urgency: Urgency::Soon,
-        applies: |a| {
-            a.trauma == Some(Trauma::Minor)
-                && (yes(a.osteoporosis_or_steroids) || a.age.is_some_and(|age| age >= 70))
-        },
-        says: "With osteoporosis, long-term steroids or age 70 and over, even a minor fall or strain can fracture a vertebra; an X-ray may be needed.",
-        sources: &["finucane-2020", "cks-osteoporosis"],
-    },
-    Rule {
-        code: "pain_over_six_weeks",
-        urgency: Urgency::Routine,
-        applies: |a| a.onset_days.is_some_and(|d| d > 42),
-        says: "Pain that has lasted more than six weeks deserves a professional assessment.",
-        sources: &["nice-ng59", "cks-low-back-pain"],
-    },
-    Rule {
-        code: "worsening_despite_self_care",
-        urgency: Urgency::Routine,
-        applies: |a| yes(a.worsening_despite_self_care),
-        says: "Pain that is getting worse despite self-care should be assessed.",
-        sources: &["nice-ng59", "cks-low-back-pain"],
-    },
-    Rule {
-        code: "limits_daily_activities",
-        urgency: Urgency::Routine,
-        applies: |a| yes(a.limits_daily_activities),
-        says: "Pain that stops you doing daily activities deserves a professional's help to get you going again.",
-        sources: &["nice-ng59"],
-    },
-    Rule {
-        code: "pain_below_knee_or_into_arm",
-        urgency: Urgency::Routine,
-        applies: |a| matches!(a.radiation, Some(Radiation::BelowKnee | Radiation::Arm)),
-        says: "Pain that travels below the knee or into the arm can come from an irritated nerve root and should be examined.",
-        sources: &["nice-ng59", "jospt-neck-2017"],
-    },
-    Rule {
-        code: "numbness_tingling",
-        urgency: Urgency::Routine,
-        applies: |a| yes(a.numbness_tingling),
-        says: "Numbness or tingling points to a nerve and should be examined.",
-        sources: &["nice-ng59"],
-    },
-    Rule {
-        code: "minor_trauma",
-        urgency: Urgency::Routine,
-        applies: |a| a.trauma == Some(Trauma::Minor),
-        says: "Pain that started with a fall or knock is worth having checked.",
-        sources: &["finucane-2020"],
-    },
-];
 
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -294,10 +139,18 @@ pub struct Triage {
 
 /// When to come back, whatever the result.
 pub const COME_BACK: &str = "Come back to this check if you are not better in two to three weeks, or at once if a \
-     warning sign appears: numbness between the legs, new bladder or bowel trouble, leg weakness that is getting \
-     worse, fever, or chest pain.";
+     warning sign appears: numbness between the legs, new bladder or bowel trouble, symptoms in both legs, leg \
+     weakness that is getting worse, fever, chest pain, or any other sign on the list in 'When to get help'.";
 
-/// Runs every rule over the answers.
+/// Triages answers given at `assessed_at` as they stand at `now` (see [`Answers::as_of`]): the
+/// days since onset have grown, so "more than six weeks" fires once six weeks have passed. The
+/// caller passes the time of the assessment that gave `onset_days` (the intake) and the
+/// current time, at every check-in, review and Today.
+pub fn triage_at(answers: &Answers, assessed_at: Timestamp, now: Timestamp) -> Triage {
+    triage(&answers.as_of(assessed_at, now))
+}
+
+/// Runs every rule over the answers exactly as given (no aging; see [`triage_at`]).
 pub fn triage(answers: &Answers) -> Triage {
     let reasons: Vec<Reason> = RULES
         .iter()
@@ -314,9 +167,14 @@ pub fn triage(answers: &Answers) -> Triage {
         .map(|r| r.urgency)
         .max()
         .unwrap_or(Urgency::SelfCare);
+    let advice = RULES
+        .iter()
+        .filter(|r| r.urgency == urgency && (r.applies)(answers))
+        .find_map(|r| r.advice)
+        .unwrap_or(urgency.advice());
     Triage {
         urgency,
-        advice: urgency.advice(),
+        advice,
         reasons,
         come_back: COME_BACK,
         plan_allowed: urgency <= Urgency::Soon,

@@ -6,6 +6,7 @@
 //! with its file and field rather than stopping at the first.
 
 mod article;
+mod cited;
 mod exercise;
 mod source;
 mod therapy;
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use article::{Article, ArticleMeta, split_front_matter};
+pub use cited::cited_in_code;
 pub use exercise::{Dosage, Exercise, SECONDS_PER_REP};
 pub use source::Source;
 pub use therapy::{
@@ -321,6 +323,52 @@ mod library_tests {
     }
 
     #[test]
+    fn cautions_sit_where_the_issue_says() {
+        let c = Catalogue::builtin().unwrap();
+        let has = |id: &str, caution: Caution| {
+            c.exercise(id)
+                .unwrap_or_else(|| panic!("no {id}"))
+                .cautions
+                .contains(&caution)
+        };
+        // Pressing with a ball or roller: never with blood thinners or a bleeding disorder.
+        for e in c.exercises().filter(|e| {
+            e.kind == ExerciseKind::SelfMassage
+                && e.equipment
+                    .iter()
+                    .any(|q| matches!(q, Equipment::MassageBall | Equipment::FoamRoller))
+        }) {
+            assert!(e.cautions.contains(&Caution::BleedingRisk), "{}", e.id);
+            assert!(
+                e.avoid_if.iter().any(|s| s.contains("blood thinners")),
+                "{} must say so in words",
+                e.id
+            );
+        }
+        for id in ["prone-press-up", "sphinx", "back-extension", "superman"] {
+            assert!(has(id, Caution::SpinalStenosis), "{id}");
+        }
+        assert!(has("seated-spinal-twist", Caution::LegSymptoms));
+        for id in [
+            "knee-to-chest",
+            "childs-pose",
+            "standing-forward-fold",
+            "curl-up",
+            "seated-spinal-twist",
+        ] {
+            assert!(has(id, Caution::Osteoporosis), "{id}");
+        }
+        // Every caution tag an exercise carries is also said in words.
+        for e in c.exercises() {
+            assert!(
+                e.cautions.is_empty() || !e.avoid_if.is_empty(),
+                "{} has cautions but no 'avoid if'",
+                e.id
+            );
+        }
+    }
+
+    #[test]
     fn the_therapy_limits_are_the_ones_promised() {
         let t = Catalogue::builtin().unwrap().therapies().clone();
         assert_eq!(
@@ -329,7 +377,7 @@ mod library_tests {
                 t.cold.max_minutes,
                 t.cold.min_gap_minutes
             ),
-            (15, 20, 60)
+            (15, 20, 120)
         );
         assert_eq!((t.heat.default_minutes, t.heat.max_minutes), (20, 30));
         assert!(

@@ -3,7 +3,10 @@
 //! Parsing rejects unknown fields, missing fields and unknown vocabulary ids (through serde).
 //! The checks here cover what serde cannot: ids that match file names, cross-references between
 //! exercises, articles and sources, sensible dosages, and protocol defaults within the hard
-//! limits. Every problem is collected; nothing stops at the first.
+//! limits. Sources are held both ways: every source named by content or by code must exist, and
+//! every source listed must be named somewhere. The "When to get help" article is generated
+//! here from the triage rules, so it is validated like any other. Every problem is collected;
+//! nothing stops at the first.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -81,6 +84,7 @@ pub(super) fn load(layers: &[Layer]) -> Result<Catalogue, ContentErrors> {
     for layer in layers {
         l.layer(layer);
     }
+    l.add_help_page();
     l.check();
     if !l.errors.is_empty() {
         return Err(ContentErrors(l.errors));
@@ -106,6 +110,72 @@ pub(super) fn load(layers: &[Layer]) -> Result<Catalogue, ContentErrors> {
         therapies,
         origins,
     })
+}
+
+/// "Finucane et al. 2020", "NICE NG59", "NHS: Back pain 2023": short enough to sit inside a
+/// sentence, and distinct enough to find in the full list of sources.
+fn short_citation(s: &Source) -> String {
+    let year = s.year;
+    let short_title = s.title.split(':').next().unwrap_or(&s.title).trim();
+    if s.author
+        .starts_with("National Institute for Health and Care Excellence")
+    {
+        return match s.title.split_once("NICE guideline ") {
+            Some((_, code)) => format!("NICE {}", code.trim_end_matches(')')),
+            None if s.title.contains("Clinical Knowledge Summary") => {
+                format!("NICE CKS: {short_title} {year}")
+            }
+            None => format!("NICE: {short_title} {year}"),
+        };
+    }
+    let first = s.author.split(", ").next().unwrap_or(&s.author);
+    let is_person = first.rsplit(' ').next().is_some_and(|initials| {
+        initials.len() <= 3 && initials.chars().all(|c| c.is_ascii_uppercase())
+    });
+    if is_person {
+        let surname = first.rsplit_once(' ').map_or(first, |(name, _)| name);
+        let others = if s.author.contains(", ") {
+            " et al."
+        } else {
+            ""
+        };
+        return format!("{surname}{others} {year}");
+    }
+    // An organisation: the shorter of its name and the abbreviation in brackets.
+    let org = match first.split_once(" (") {
+        Some((name, rest)) => {
+            let abbr = rest.trim_end_matches(')');
+            if abbr.len() < name.len() { abbr } else { name }
+        }
+        None => first,
+    };
+    format!("{org}: {short_title} {year}")
+}
+
+fn help_page_meta(related: Vec<String>) -> ArticleMeta {
+    ArticleMeta {
+        id: crate::triage::HELP_PAGE_ID.to_string(),
+        title: "When to get help: every warning sign unknot checks".to_string(),
+        summary: "Every warning sign the safety check looks for, grouped by how soon to act, made from the same rules the check runs.".to_string(),
+        tags: ["red-flags", "safety", "triage", "warning-signs"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        questions: [
+            "Which warning signs does unknot check for?",
+            "How soon should I get help for these signs?",
+            "Why does unknot tell me to see a doctor?",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+        sources: crate::triage::help_page_sources()
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        reviewed: jiff::civil::date(2026, 11, 30),
+        related,
+    }
 }
 
 impl Loader {
@@ -293,7 +363,79 @@ impl Loader {
                 "missing: the heat and cold protocols are required",
             )),
         }
+        self.check_cited(&mut errors);
         self.errors.extend(errors);
+    }
+
+    /// Every source code names exists, and every source listed is named by content or code.
+    fn check_cited(&self, errors: &mut Vec<ContentError>) {
+        let code = super::cited::cited_in_code();
+        for (place, id) in &code {
+            if !self.sources.contains_key(*id) {
+                errors.push(err(
+                    "code",
+                    place,
+                    format!("unknown source '{id}' (add it to sources.toml)"),
+                ));
+            }
+        }
+        let mut named: HashSet<&str> = code.iter().map(|(_, id)| *id).collect();
+        for (ex, _) in self.exercises.values() {
+            named.extend(ex.sources.iter().map(String::as_str));
+        }
+        for (a, _) in self.articles.values() {
+            named.extend(a.meta.sources.iter().map(String::as_str));
+        }
+        if let Some((t, _)) = &self.therapies {
+            for list in [&t.cold.sources, &t.heat.sources, &t.contrast.sources]
+                .into_iter()
+                .chain(t.guidance.iter().map(|g| &g.sources))
+            {
+                named.extend(list.iter().map(String::as_str));
+            }
+        }
+        for (id, (_, file)) in &self.sources {
+            if !named.contains(id.as_str()) {
+                errors.push(err(
+                    file,
+                    id,
+                    "no content or code cites this source: cite it or remove it",
+                ));
+            }
+        }
+    }
+
+    /// Adds the "When to get help" article, rendered from the triage rules. Content may not
+    /// define an article with its id: the page must say what the rules do.
+    fn add_help_page(&mut self) {
+        let id = crate::triage::HELP_PAGE_ID;
+        if let Some((_, file)) = self.articles.get(id) {
+            self.errors.push(err(
+                file,
+                "id",
+                format!("'{id}' is generated from the triage rules; remove this file"),
+            ));
+            return;
+        }
+        let cite = |s: &str| {
+            self.sources
+                .get(s)
+                .map_or_else(|| s.to_string(), |(src, _)| short_citation(src))
+        };
+        let body = crate::triage::help_page(&cite);
+        let related = ["when-to-see-a-doctor", "which-professional-and-preparing"]
+            .into_iter()
+            .filter(|r| self.articles.contains_key(*r))
+            .map(String::from)
+            .collect();
+        let meta = help_page_meta(related);
+        self.articles.insert(
+            id.to_string(),
+            (
+                Article { meta, body },
+                "generated from the triage rules".to_string(),
+            ),
+        );
     }
 
     fn check_sources(&self, sources: &[String], file: &str, errors: &mut Vec<ContentError>) {
@@ -702,7 +844,7 @@ mod tests {
             "at least one source",
         );
         let article = builtin_text("articles/what-are-knots.md").replace(
-            "sources = [\"travell-simons-1999\", \"shah-2015\"]",
+            "sources = [\"travell-simons-1999\", \"travell-simons-1992\", \"shah-2015\"]",
             "sources = []",
         );
         assert_problem(
@@ -739,7 +881,7 @@ mod tests {
             "heat.default_minutes",
             "at most max_minutes",
         );
-        let gap = t.replacen("min_gap_minutes = 60", "min_gap_minutes = 10", 1);
+        let gap = t.replacen("min_gap_minutes = 120", "min_gap_minutes = 10", 1);
         assert_problem(
             &problems(vec![("therapies.toml", gap)]),
             "therapies.toml",
@@ -764,6 +906,66 @@ mod tests {
             "exercises/bird-dog.toml",
             "dosage.reps",
             "least <= most",
+        );
+    }
+
+    #[test]
+    fn a_source_named_in_code_must_exist() {
+        let mut layer = builtin();
+        for f in &mut layer.files {
+            if f.path == "sources.toml" {
+                let start = f.text.find("[ostelo-2008]").unwrap();
+                let end = f.text[start + 1..]
+                    .find("\n[")
+                    .map_or(f.text.len(), |e| start + 1 + e);
+                f.text.replace_range(start..end, "");
+            }
+        }
+        let err = Catalogue::load(&[layer]).unwrap_err().to_string();
+        assert!(
+            err.contains("code: outcome measure") && err.contains("unknown source 'ostelo-2008'"),
+            "{err}"
+        );
+        assert!(err.contains("review rule no_improvement"), "{err}");
+    }
+
+    #[test]
+    fn a_source_nobody_cites_is_refused() {
+        let extra = format!(
+            "{}\n[orphan-2099]\ntitle = \"Nothing cites this\"\nauthor = \"Nobody\"\nyear = 2099\npublished = \"Nowhere\"\nkind = \"review\"\n",
+            builtin_text("sources.toml")
+        );
+        let p = problems(vec![("sources.toml", extra)]);
+        assert_problem(
+            &p,
+            "sources.toml",
+            "orphan-2099",
+            "no content or code cites",
+        );
+    }
+
+    #[test]
+    fn the_help_page_is_generated_and_cannot_be_replaced() {
+        let c = Catalogue::builtin().unwrap();
+        let page = c.article(crate::triage::HELP_PAGE_ID).unwrap();
+        for rule in crate::triage::RULES {
+            assert!(
+                page.body.contains(rule.sign),
+                "{} is not on the page",
+                rule.code
+            );
+            for s in rule.sources {
+                assert!(page.meta.sources.iter().any(|m| m == s), "{s} missing");
+            }
+        }
+        let fake = builtin_text("articles/what-are-knots.md")
+            .replace("id = \"what-are-knots\"", "id = \"when-to-get-help\"");
+        let p = problems(vec![("articles/when-to-get-help.md", fake)]);
+        assert_problem(
+            &p,
+            "articles/when-to-get-help.md",
+            "id",
+            "generated from the triage rules",
         );
     }
 

@@ -79,6 +79,13 @@ id_enum!(
         BalanceProblems => ("balance-problems", "balance problems"),
         /// Back surgery in the last three months.
         RecentSurgery => ("recent-surgery", "recent back surgery"),
+        /// Blood thinners or a bleeding disorder: firm pressure from a ball or roller can bruise
+        /// deeply.
+        BleedingRisk => ("bleeding-risk", "blood thinners or a bleeding disorder"),
+        /// Narrowing of the spinal canal in the lower back: leg pain or heaviness when standing
+        /// or walking that eases on sitting or bending forward. Arching the back narrows the
+        /// canal further.
+        SpinalStenosis => ("spinal-stenosis", "spinal stenosis (leg pain on standing or walking, eased by sitting)"),
     }
 );
 
@@ -91,8 +98,16 @@ id_enum!(
         SystematicReview => ("systematic-review", "systematic review"),
         /// A narrative review.
         Review => ("review", "review"),
-        /// A trial or study.
+        /// A randomised or controlled trial.
         Trial => ("trial", "trial"),
+        /// An observational study that measures people at one point in time.
+        CrossSectional => ("cross-sectional-study", "cross-sectional study"),
+        /// An opinion or viewpoint article by experts.
+        Viewpoint => ("viewpoint", "viewpoint"),
+        /// A study that develops or tests a measure (a questionnaire or scale).
+        Validation => ("validation-study", "validation study"),
+        /// Public health information from a national health service.
+        PublicInformation => ("public-information", "public health information"),
         /// A reference book.
         Book => ("book", "book"),
     }

@@ -4,6 +4,8 @@
 
 mod adapt;
 mod figures;
+mod over_time;
 mod plan;
+mod questions;
 mod triage_properties;
 mod triage_vignettes;

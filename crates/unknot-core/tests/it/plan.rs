@@ -65,7 +65,7 @@ fn a_desk_worker_with_a_rhomboid_knot_gets_a_fitting_plan() {
     assert_eq!(p.breaks.every_minutes, 30);
     assert!(!p.breaks.micro_breaks.is_empty());
     assert!(p.habits.iter().any(|h| h.code == "break_up_sitting"));
-    assert!(p.reading.contains(&"when-to-see-a-doctor".to_string()));
+    assert!(p.reading.contains(&"when-to-get-help".to_string()));
     assert_eq!(p.heat_cold.therapy, TherapyKind::Heat);
     // Same inputs, same plan.
     assert_eq!(plan_for(&a, &c).unwrap(), p);
@@ -152,6 +152,77 @@ fn soon_keeps_to_gentle_movement_and_urgent_gets_no_plan() {
             PlanError::SeeADoctor(Urgency::Urgent | Urgency::Emergency)
         ));
     }
+}
+
+#[test]
+fn blood_thinners_keep_ball_and_roller_work_out_of_the_plan() {
+    let c = library();
+    let everything = Answers {
+        regions: Some(vec![
+            IntakeRegion::UpperBack,
+            IntakeRegion::Buttocks,
+            IntakeRegion::Shoulders,
+        ]),
+        knots: Some(vec![
+            Muscle::Rhomboids,
+            Muscle::Piriformis,
+            Muscle::UpperTrapezius,
+        ]),
+        equipment: Some(Equipment::ALL.to_vec()),
+        minutes_per_day: Some(60),
+        onset_days: Some(20),
+        ..Answers::default()
+    };
+    let massage = |a: &Answers| -> Vec<String> {
+        plan_for(a, &c)
+            .unwrap()
+            .routine
+            .iter()
+            .filter(|i| c.exercise(&i.exercise).unwrap().kind == ExerciseKind::SelfMassage)
+            .map(|i| i.exercise.clone())
+            .collect()
+    };
+    assert!(
+        !massage(&everything).is_empty(),
+        "the control plan has self-massage"
+    );
+    let thinners = Answers {
+        on_blood_thinners_or_bleeding_disorder: Some(true),
+        ..everything.clone()
+    };
+    assert!(thinners.cautions().contains(&Caution::BleedingRisk));
+    assert_eq!(massage(&thinners), Vec::<String>::new());
+    assert_eq!(triage(&thinners).urgency, Urgency::SelfCare);
+}
+
+#[test]
+fn spinal_stenosis_leaves_out_arching_and_weak_immunity_still_gets_a_gentle_plan() {
+    let c = library();
+    let a = Answers {
+        regions: Some(vec![IntakeRegion::LowerBack]),
+        equipment: Some(vec![Equipment::Mat]),
+        minutes_per_day: Some(60),
+        other_cautions: Some(vec![Caution::SpinalStenosis]),
+        ..Answers::default()
+    };
+    let p = plan_for(&a, &c).unwrap();
+    for i in &p.routine {
+        assert!(
+            !c.exercise(&i.exercise)
+                .unwrap()
+                .cautions
+                .contains(&Caution::SpinalStenosis),
+            "{} arches the back",
+            i.exercise
+        );
+    }
+    let immune = Answers {
+        immunosuppressed_or_iv_drug_use: Some(true),
+        other_cautions: None,
+        ..a
+    };
+    let p = plan_for(&immune, &c).expect("a gentle plan, not a refusal");
+    assert!(p.gentle_only && p.urgency == "soon");
 }
 
 #[test]

@@ -1,0 +1,165 @@
+//! Warning signs from anywhere, and the answers triage should see now.
+//!
+//! A warning sign can turn up at the intake, at a check-in, in a journal entry (numbness or
+//! tingling, pain in a leg, an arm or the chest), in a guided session's feedback or in a web
+//! form. This module folds them all into one [`Answers`] and ages it to the present, so every
+//! caller (check-in, weekly review, Today, a journal write) triages the same thing the same way:
+//! [`check_now`] is the one call.
+//!
+//! Reports only ever add signs. A later check-in may clear a sign that has gone (that is
+//! [`Answers::updated_by`]'s job), but a journal entry or a session's feedback never clears one.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::body::Region;
+use crate::intake::questions::{Kind, Stage, stage};
+use crate::intake::{Answers, Assessment, AssessmentKind, Radiation};
+use crate::journal::{Entry, PainKind};
+use crate::triage::{Triage, triage};
+
+/// What the safety net sees now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Watch {
+    /// The answers triage used: the latest intake, every later check-in laid over it, aged to
+    /// now, with the signs from the journal added.
+    pub answers: Answers,
+    /// The signs the journal added, in plain words with their dates (empty when none).
+    pub signs: Vec<String>,
+    /// The triage of those answers.
+    pub triage: Triage,
+    /// When the intake the answers start from was made.
+    pub intake_at: Timestamp,
+}
+
+/// The answers of the latest intake with every later assessment laid over it (see
+/// [`Answers::updated_by`]), each aged from its own time to `now` (see [`Answers::as_of`]).
+/// `all` is every assessment, oldest first. `None` when there is no intake yet.
+pub fn current_answers(all: &[Assessment], now: Timestamp) -> Option<(Timestamp, Answers)> {
+    let pos = all.iter().rposition(|a| a.kind == AssessmentKind::Intake)?;
+    let intake_at = all[pos].at.timestamp();
+    let answers = all[pos + 1..]
+        .iter()
+        .fold(all[pos].answers.as_of(intake_at, now), |acc, later| {
+            acc.updated_by(&later.answers.as_of(later.at.timestamp(), now))
+        });
+    Some((intake_at, answers))
+}
+
+/// The one call for every place that shows or acts on the triage level: check-in, weekly
+/// review, Today, a journal write. `all` is every assessment, oldest first; `entries` the
+/// journal entries since the latest intake (earlier ones are ignored, the intake having
+/// superseded them). `None` when there is no intake yet.
+pub fn check_now(all: &[Assessment], entries: &[Entry], now: Timestamp) -> Option<Watch> {
+    let (intake_at, answers) = current_answers(all, now)?;
+    let recent: Vec<Entry> = entries
+        .iter()
+        .filter(|e| e.at.timestamp() >= intake_at)
+        .cloned()
+        .collect();
+    let (answers, signs) = from_entries(&answers, &recent);
+    Some(Watch {
+        triage: triage(&answers),
+        answers,
+        signs,
+        intake_at,
+    })
+}
+
+/// The warning signs journal entries show, added to `answers`, with what was seen and when:
+/// numbness or tingling; pain in a leg (or a knot whose pain travels there) counts as pain
+/// spreading into the thigh; pain in an arm as pain spreading into the arm; pain in the chest as
+/// pain spreading into the chest. A sign the answers already hold is not reported again.
+pub fn from_entries(answers: &Answers, entries: &[Entry]) -> (Answers, Vec<String>) {
+    let mut a = answers.clone();
+    let mut seen = Vec::new();
+    for e in entries {
+        let day = e.at.date();
+        if e.pain_kinds
+            .iter()
+            .any(|k| matches!(k, PainKind::Numbness | PainKind::Tingling))
+            && a.numbness_tingling != Some(true)
+        {
+            a.numbness_tingling = Some(true);
+            seen.push(format!("numbness or tingling logged on {day}"));
+        }
+        let leg = e.regions.iter().any(|r| r.region == Region::Leg)
+            || e.knots.iter().any(|k| k.refers_to.contains(&Region::Leg));
+        let arm = e.regions.iter().any(|r| r.region == Region::Arm);
+        let chest = e.regions.iter().any(|r| r.region == Region::Chest);
+        if leg && radiation_rank(a.radiation) < radiation_rank(Some(Radiation::Thigh)) {
+            a.radiation = Some(Radiation::Thigh);
+            seen.push(format!("pain in the leg logged on {day}"));
+        }
+        if arm
+            && matches!(
+                a.radiation,
+                None | Some(Radiation::None | Radiation::Buttock)
+            )
+        {
+            a.radiation = Some(Radiation::Arm);
+            seen.push(format!("pain in the arm logged on {day}"));
+        }
+        if chest && a.radiation != Some(Radiation::Chest) {
+            a.radiation = Some(Radiation::Chest);
+            seen.push(format!("chest pain logged on {day}"));
+        }
+    }
+    (a, seen)
+}
+
+/// How far pain spreads, for keeping the more serious of two answers: chest first, then below
+/// the knee and the arm, then the thigh, then the buttock.
+fn radiation_rank(r: Option<Radiation>) -> u8 {
+    match r {
+        None | Some(Radiation::None) => 0,
+        Some(Radiation::Buttock) => 1,
+        Some(Radiation::Thigh) => 2,
+        Some(Radiation::BelowKnee | Radiation::Arm) => 3,
+        Some(Radiation::Chest) => 4,
+    }
+}
+
+/// `answers` with the warning signs of a report added: a session's feedback, a journal's
+/// warning-sign questions or any form that asks the warning-sign questions of
+/// [`crate::intake::questions::QUESTIONS`] and reads them with [`Answers::from_pairs`]. A "yes"
+/// in the report becomes a "yes"; a graded answer (leg weakness, an injury, where the pain
+/// spreads) keeps the more serious of the two; a "no" in a report changes nothing.
+pub fn add_report(answers: &Answers, report: &Answers) -> Answers {
+    let (Ok(mut base), Ok(extra)) = (serde_json::to_value(answers), serde_json::to_value(report))
+    else {
+        return answers.clone();
+    };
+    for q in stage(Stage::WarningSigns) {
+        let (Some(new), Some(map)) = (extra.get(q.field), base.as_object_mut()) else {
+            continue;
+        };
+        let old = map.get(q.field).cloned().unwrap_or(Value::Null);
+        let keep_new = match q.kind {
+            Kind::YesNo => *new == Value::Bool(true),
+            Kind::One(_) => severity(q, new) > severity(q, &old),
+            _ => false,
+        };
+        if keep_new {
+            map.insert(q.field.to_string(), new.clone());
+        }
+    }
+    let mut out: Answers = serde_json::from_value(base).unwrap_or_else(|_| answers.clone());
+    if radiation_rank(report.radiation) > radiation_rank(out.radiation) {
+        out.radiation = report.radiation;
+    }
+    out
+}
+
+/// A choice's place in its list: the lists of graded warning signs run from "none" to the most
+/// serious. An unanswered question ranks below every answer.
+fn severity(q: &crate::intake::questions::Question, v: &Value) -> usize {
+    let Some(text) = v.as_str() else {
+        return 0;
+    };
+    q.choices()
+        .iter()
+        .position(|c| c.value == text)
+        .map_or(0, |i| i + 1)
+}
