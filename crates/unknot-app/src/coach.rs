@@ -4,14 +4,15 @@
 
 use jiff::{ToSpan, Zoned};
 use serde::Serialize;
-use unknot_core::adapt::{self, Review, ReviewInput};
+use unknot_core::adapt::{self, History, Review, ReviewInput};
 use unknot_core::body::Muscle;
 use unknot_core::catalogue::Catalogue;
 use unknot_core::habits::{self, HabitChange};
 use unknot_core::intake::{Answers, Assessment, AssessmentKind, Habits};
 use unknot_core::outcomes::Change;
 use unknot_core::planner::{self, PlanError, PlanInput, StoredPlan};
-use unknot_core::progress::{Scores, compare, current_answers, scores};
+use unknot_core::progress::{Scores, compare, scores};
+use unknot_core::signs::{self, Watch};
 use unknot_core::today::{self, Today, TodayInput};
 use unknot_core::trends::{self, TrendOptions};
 use unknot_core::triage::{Triage, triage};
@@ -75,16 +76,28 @@ pub struct ReviewOutcome {
     pub reviewed_version: u32,
 }
 
-/// The latest safety check as it stands now: the answers in force, their triage, and the
-/// latest assessment's own scores.
+/// The latest safety check as it stands now: the answers in force (aged to now, with the
+/// journal's warning signs), their triage, and the latest assessment's own scores.
 #[derive(Debug, Clone)]
 pub struct Standing {
-    /// The intake with every later check-in laid over it.
+    /// The intake with every later check-in laid over it, aged, with the journal's signs.
     pub answers: Answers,
     /// The triage of those answers.
     pub triage: Triage,
+    /// Warning signs the journal added, in words with their dates.
+    pub signs: Vec<String>,
     /// The scores of the latest assessment or check-in.
     pub latest_scores: Scores,
+    /// When the latest assessment or check-in was made.
+    pub last_check: jiff::Timestamp,
+}
+
+/// What a review reads besides the current plan version.
+struct ReviewContext<'a> {
+    plans: &'a [StoredPlan],
+    assessments: &'a [Assessment],
+    answers: &'a Answers,
+    catalogue: &'a Catalogue,
 }
 
 impl App {
@@ -153,32 +166,60 @@ impl App {
             .collect())
     }
 
+    /// The safety net as it stands now: every assessment, aged to now, with the warning signs
+    /// the journal has shown since the intake (see `signs::check_now`). `None` before the first
+    /// safety check.
+    pub async fn watch(&self) -> AppResult<Option<Watch>> {
+        let all = self.store().assessments().await?;
+        self.watch_over(&all).await
+    }
+
+    async fn watch_over(&self, all: &[Assessment]) -> AppResult<Option<Watch>> {
+        let Some((intake_at, _)) = signs::as_given(all) else {
+            return Ok(None);
+        };
+        let entries = self
+            .store()
+            .list_entries(EntryRange {
+                since: Some(intake_at),
+                ..Default::default()
+            })
+            .await?;
+        Ok(signs::check_now(all, &entries, self.clock().now()))
+    }
+
     /// The answers in force and their triage, or `None` before the first safety check.
     pub async fn standing(&self) -> AppResult<Option<Standing>> {
         let all = self.store().assessments().await?;
-        Ok(current_answers(&all).map(|(_, answers)| Standing {
-            triage: triage(&answers),
-            latest_scores: all.last().map(|a| scores(&a.answers)).unwrap_or_default(),
-            answers,
+        let Some(watch) = self.watch_over(&all).await? else {
+            return Ok(None);
+        };
+        let latest = all.last();
+        Ok(Some(Standing {
+            answers: watch.answers,
+            triage: watch.triage,
+            signs: watch.signs,
+            latest_scores: latest.map(|a| scores(&a.answers)).unwrap_or_default(),
+            last_check: latest.map_or(watch.intake_at, |a| a.at.timestamp()),
         }))
     }
 
     /// The current plan: reused while it is newer than the assessment and made at the same
-    /// triage level, otherwise made afresh and saved as the next version (always, with
-    /// `rebuild`).
+    /// triage level (as the safety check stands now), otherwise made afresh and saved as the
+    /// next version (always, with `rebuild`).
     pub async fn plan(&self, rebuild: bool) -> AppResult<PlanOutcome> {
-        let Some((intake, answers)) = current_answers(&self.store().assessments().await?) else {
+        let Some(watch) = self.watch().await? else {
             return Err(AppError::Missing(Missing::Assessment));
         };
-        let t = triage(&answers);
+        let t = watch.triage;
         if !t.plan_allowed {
-            // A warning sign (at intake or since) outranks any plan already stored.
+            // A warning sign (at intake, since, or in the journal) outranks any stored plan.
             return Err(AppError::Withheld(Box::new(t)));
         }
         let latest = self.store().plans().await?.pop();
         let stale = latest
             .as_ref()
-            .is_none_or(|p| p.created < intake.at.timestamp() || p.plan.urgency != t.urgency.id());
+            .is_none_or(|p| p.created < watch.intake_at || p.plan.urgency != t.urgency.id());
         if !(rebuild || stale)
             && let Some(stored) = latest
         {
@@ -192,7 +233,7 @@ impl App {
         let catalogue = self.catalogue().await?;
         let knots = self.journal_knots(&now).await?;
         let mut plan = planner::build(&PlanInput {
-            answers: &answers,
+            answers: &watch.answers,
             triage: &t,
             catalogue: &catalogue,
             journal_knots: &knots,
@@ -232,18 +273,27 @@ impl App {
     }
 
     /// Reviews the latest plan version against the sessions, journal and breaks since it
-    /// began, and stores what the review decided: a new version, or, when a warning sign
-    /// withdraws the plan, the updated answers so Today shows the advice.
+    /// began (and, for the warning signs and the "no improvement" rule, since the plan's
+    /// course began), and stores what the review decided: a new version, or, when a warning
+    /// sign withdraws the plan, the updated answers so Today shows the advice.
     pub async fn review(&self) -> AppResult<ReviewOutcome> {
-        let Some(stored) = self.store().plans().await?.pop() else {
+        let plans = self.store().plans().await?;
+        let Some(stored) = plans.last().cloned() else {
             return Err(AppError::Missing(Missing::Plan));
         };
-        let Some((_, answers)) = current_answers(&self.store().assessments().await?) else {
+        let all = self.store().assessments().await?;
+        let Some((_, answers)) = signs::as_given(&all) else {
             return Err(AppError::Missing(Missing::Assessment));
         };
         let now = self.now().await?;
         let catalogue = self.catalogue().await?;
-        let r = self.run_review(&stored, &answers, &catalogue, &now).await?;
+        let context = ReviewContext {
+            plans: &plans,
+            assessments: &all,
+            answers: &answers,
+            catalogue: &catalogue,
+        };
+        let r = self.run_review(&stored, &context, &now).await?;
         let mut saved = None;
         if let Some(next) = &r.plan {
             self.store().save_plan(next, now.timestamp()).await?;
@@ -264,46 +314,62 @@ impl App {
     async fn run_review(
         &self,
         stored: &StoredPlan,
-        answers: &Answers,
-        catalogue: &Catalogue,
+        c: &ReviewContext<'_>,
         now: &Zoned,
     ) -> AppResult<Review> {
         let store = self.store();
         let since = stored.created;
         let sessions = store.sessions_since(since).await?;
-        let range = EntryRange {
-            since: Some(since),
+        let entries_since = |t| EntryRange {
+            since: Some(t),
             ..Default::default()
         };
-        let entries = store.list_entries(range).await?;
+        let entries = store.list_entries(entries_since(since)).await?;
         let breaks = store.breaks_since(since).await?;
         let knots = self.journal_knots(now).await?;
-        Ok(adapt::review(&ReviewInput {
-            plan: &stored.plan,
-            since,
-            now,
-            sessions: &sessions,
-            entries: &entries,
-            breaks: &breaks,
-            answers,
-            catalogue,
-            journal_knots: &knots,
-        }))
+        let mut history = History {
+            plans: c.plans,
+            assessments: c.assessments,
+            entries: &[],
+        };
+        let start = adapt::course_start(&history, since);
+        let course = store.list_entries(entries_since(start)).await?;
+        history.entries = &course;
+        Ok(adapt::review_with(
+            &ReviewInput {
+                plan: &stored.plan,
+                since,
+                now,
+                sessions: &sessions,
+                entries: &entries,
+                breaks: &breaks,
+                answers: c.answers,
+                catalogue: c.catalogue,
+                journal_knots: &knots,
+            },
+            &history,
+        ))
     }
 
     /// Records a weekly check-in, then reviews the plan when there is one.
     pub async fn checkin(&self, answers: Answers) -> AppResult<CheckinOutcome> {
         answers.check()?;
-        let all = self.store().assessments().await?;
-        let Some((intake, current)) = current_answers(&all) else {
+        let mut all = self.store().assessments().await?;
+        let Some(intake) = all
+            .iter()
+            .rfind(|a| a.kind == AssessmentKind::Intake)
+            .cloned()
+        else {
             return Err(AppError::Missing(Missing::Assessment));
         };
+        let last = all.last().map(|a| a.answers.clone()).unwrap_or_default();
         let a = self
             .assessment(AssessmentKind::Checkin, answers.clone())
             .await?;
         self.store().save_assessment(&a).await?;
-        let t = triage(&current.updated_by(&answers));
-        let last = all.last().map(|a| a.answers.clone()).unwrap_or_default();
+        all.push(a);
+        let watch = self.watch_over(&all).await?;
+        let t = watch.map_or_else(|| triage(&answers), |w| w.triage);
         let review = match self.review().await {
             Ok(r) => Some(r),
             Err(AppError::Missing(_)) => None,
@@ -325,12 +391,14 @@ impl App {
         let store = self.store();
         let since = today::lookback(&now);
         let assessments = store.assessments().await?;
+        let watch = self.watch_over(&assessments).await?;
         let plan = store.plans().await?.pop();
         let sessions = store.sessions_since(since).await?;
         let journal_days = store.active_days_since(since, &now).await?;
         Ok(today::decide(&TodayInput {
             now: &now,
             assessments: &assessments,
+            triage: watch.as_ref().map(|w| &w.triage),
             plan: plan.as_ref(),
             sessions: &sessions,
             journal_days: &journal_days,

@@ -51,7 +51,9 @@ impl App {
         let plan = self.store().plans().await?.pop();
         let name = self.store().settings().await?.name;
         let catalogue = self.catalogue().await?;
+        let watch = self.watch().await?;
         Ok(report::build(&Input {
+            triage: watch.as_ref().map(|w| &w.triage),
             name,
             since: options.since,
             until: options.until,

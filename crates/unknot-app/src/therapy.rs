@@ -71,9 +71,8 @@ impl App {
             ),
         };
         let now = self.now().await?;
-        let since = now
-            .checked_sub(i64::from(COLD_MIN_GAP_MINUTES + 30).minutes())?
-            .timestamp();
+        let gap = t.cold.min_gap_minutes.max(COLD_MIN_GAP_MINUTES);
+        let since = now.checked_sub(i64::from(gap + 30).minutes())?.timestamp();
         let recent = self
             .store()
             .list_entries(EntryRange {
@@ -81,7 +80,7 @@ impl App {
                 ..Default::default()
             })
             .await?;
-        let warnings = therapy::warnings(request.kind, &recent, &now)
+        let warnings = therapy::warnings(request.kind, &recent, &now, gap)
             .into_iter()
             .map(|w| WarningView {
                 says: w.says(),

@@ -202,7 +202,8 @@ impl Stats {
         let session_days: BTreeSet<_> = input
             .sessions
             .iter()
-            .filter(|s| s.items.iter().any(|i| i.status != ItemStatus::Skipped))
+            // Only sessions where something was really done count (see `today::Completion`).
+            .filter(|s| crate::today::Completion::of(&s.items).counts())
             .map(|s| s.at.date())
             .collect();
         let adherence = if days == 0 {

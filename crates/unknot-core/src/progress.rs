@@ -1,12 +1,13 @@
-//! A person's record over time: the answers in force now (the intake with every later check-in
-//! laid over it), the scores each set of answers holds, and how those scores moved.
+//! A person's scores over time: the scores each set of answers holds, and how those scores
+//! moved. (The answers in force now, aged and with the journal's warning signs, come from
+//! `signs::check_now`.)
 //!
 //! Today, the check-in, the plan, the visit summary and the clinic's dashboard all read these,
 //! so they are computed here once rather than by each caller.
 
 use serde::Serialize;
 
-use crate::intake::{Answers, Assessment, AssessmentKind};
+use crate::intake::{Answers, Assessment};
 use crate::outcomes::{self, Change, Instrument};
 
 /// Scores derived from one set of answers (pain now, PEG, PSFS); absent when not asked.
@@ -56,17 +57,6 @@ pub fn compare(before: &Answers, after: &Answers) -> Vec<Change> {
         .into_iter()
         .filter_map(|i| Some(outcomes::change(i, b.get(i)?, a.get(i)?)))
         .collect()
-}
-
-/// The answers to plan from: the latest intake with every later check-in laid over it, so a
-/// warning sign reported at any check-in keeps counting. `None` before the first intake.
-pub fn current_answers(all: &[Assessment]) -> Option<(Assessment, Answers)> {
-    let pos = all.iter().rposition(|a| a.kind == AssessmentKind::Intake)?;
-    let intake = all[pos].clone();
-    let answers = all[pos + 1..]
-        .iter()
-        .fold(intake.answers.clone(), |acc, c| acc.updated_by(&c.answers));
-    Some((intake, answers))
 }
 
 /// A score with the assessment it came from.

@@ -33,6 +33,19 @@ pub struct Watch {
     pub intake_at: Timestamp,
 }
 
+/// The answers as they were given: the latest intake with every later check-in laid over it,
+/// not aged, and when the intake was made. This is what a plan review takes (it ages them
+/// itself). `None` when there is no intake yet.
+pub fn as_given(all: &[Assessment]) -> Option<(Timestamp, Answers)> {
+    let pos = all.iter().rposition(|a| a.kind == AssessmentKind::Intake)?;
+    let answers = all[pos + 1..]
+        .iter()
+        .fold(all[pos].answers.clone(), |acc, c| {
+            acc.updated_by(&c.answers)
+        });
+    Some((all[pos].at.timestamp(), answers))
+}
+
 /// The answers of the latest intake with every later assessment laid over it (see
 /// [`Answers::updated_by`]), each aged from its own time to `now` (see [`Answers::as_of`]).
 /// `all` is every assessment, oldest first. `None` when there is no intake yet.

@@ -107,9 +107,17 @@ impl Warning {
     }
 }
 
-/// Warnings for a session of `kind` starting at `now`, given the journal's recent entries (the
-/// last couple of hours is enough; each entry is stamped when its session ended).
-pub fn warnings(kind: TherapyKind, recent: &[Entry], now: &Zoned) -> Vec<Warning> {
+/// Warnings for a session of `kind` starting at `now`, given the journal's entries of the last
+/// `gap_minutes` and more (each entry is stamped when its session ended). `gap_minutes` is the
+/// cold protocol's gap (`Therapies::cold.min_gap_minutes`), never under
+/// [`COLD_MIN_GAP_MINUTES`].
+pub fn warnings(
+    kind: TherapyKind,
+    recent: &[Entry],
+    now: &Zoned,
+    gap_minutes: u16,
+) -> Vec<Warning> {
+    let gap_minutes = gap_minutes.max(COLD_MIN_GAP_MINUTES);
     if kind == TherapyKind::Heat {
         return Vec::new();
     }
@@ -121,10 +129,10 @@ pub fn warnings(kind: TherapyKind, recent: &[Entry], now: &Zoned) -> Vec<Warning
         .max();
     last_cold
         .map(|end| (now.timestamp().as_second() - end.as_second()) / 60)
-        .filter(|gap| *gap < i64::from(COLD_MIN_GAP_MINUTES))
+        .filter(|gap| *gap < i64::from(gap_minutes))
         .map(|minutes_ago| Warning::ColdTooSoon {
             minutes_ago,
-            gap_minutes: COLD_MIN_GAP_MINUTES,
+            gap_minutes,
         })
         .into_iter()
         .collect()
@@ -218,15 +226,15 @@ mod tests {
             .checked_sub(jiff::SignedDuration::from_mins(20))
             .unwrap_or_default();
         e.treatments.cold_minutes = Some(15);
-        let w = warnings(TherapyKind::Cold, std::slice::from_ref(&e), &now());
+        let w = warnings(TherapyKind::Cold, std::slice::from_ref(&e), &now(), 120);
         assert!(matches!(
             w[..],
             [Warning::ColdTooSoon {
                 minutes_ago: 20,
-                ..
+                gap_minutes: 120
             }]
         ));
-        assert!(warnings(TherapyKind::Heat, &[e], &now()).is_empty());
+        assert!(warnings(TherapyKind::Heat, &[e], &now(), 120).is_empty());
     }
 
     #[test]

@@ -11,8 +11,7 @@ use serde::Serialize;
 use crate::adapt::{ItemOutcome, ItemStatus, SessionRecord};
 use crate::intake::Assessment;
 use crate::planner::StoredPlan;
-use crate::progress::current_answers;
-use crate::triage::{Triage, Urgency, triage};
+use crate::triage::{Triage, Urgency};
 
 /// Seconds of work on an exercise that was cut short before it counts as effort: a start that
 /// was abandoned at once is not exercise.
@@ -82,6 +81,8 @@ pub struct TodayInput<'a> {
     pub now: &'a Zoned,
     /// Every assessment and check-in, oldest first.
     pub assessments: &'a [Assessment],
+    /// The safety check as it stands now (see `signs::check_now`), once assessed.
+    pub triage: Option<&'a Triage>,
     /// The current plan version, if any.
     pub plan: Option<&'a StoredPlan>,
     /// Sessions of the last few hundred days (for the streak and today's sessions).
@@ -130,8 +131,8 @@ pub struct Today {
 pub fn decide(input: &TodayInput) -> Today {
     let now = input.now;
     let zone = now.time_zone();
-    let latest = current_answers(input.assessments);
-    let t = latest.as_ref().map(|(_, a)| triage(a));
+    let latest = input.triage;
+    let t = input.triage.cloned();
     let plan_allowed = t.as_ref().is_none_or(|t| t.plan_allowed);
     let counted: Vec<Date> = input
         .sessions

@@ -15,7 +15,7 @@ use unknot_core::journal::Entry;
 use unknot_core::outcomes::{self, Instrument};
 use unknot_core::planner::StoredPlan;
 use unknot_core::today::Completion;
-use unknot_core::triage::triage;
+use unknot_core::triage::Triage;
 use unknot_core::{progress, trends};
 
 /// What the report is built from.
@@ -35,6 +35,8 @@ pub struct Input<'a> {
     pub sessions: &'a [SessionRecord],
     /// The current plan.
     pub plan: Option<&'a StoredPlan>,
+    /// The safety check as it stands (aged, with the journal's warning signs), once assessed.
+    pub triage: Option<&'a Triage>,
     /// The library, for exercise names.
     pub catalogue: &'a Catalogue,
     /// Include the notes written in the period.
@@ -136,7 +138,7 @@ pub fn build(input: &Input) -> Report {
             input.entries.len()
         ),
         complaint: complaint(input, intake),
-        triage: triage_section(input.assessments),
+        triage: input.triage.map(triage_section),
         pain_summary: pain_summary(input.entries, &pain, days),
         dates,
         pain,
@@ -237,19 +239,17 @@ fn complaint(input: &Input, intake: Option<&Assessment>) -> String {
 }
 
 /// The current triage: level (capitalised), advice and reasons.
-fn triage_section(assessments: &[Assessment]) -> Option<(String, String, Vec<String>)> {
-    let (_, answers) = progress::current_answers(assessments)?;
-    let t = triage(&answers);
+fn triage_section(t: &Triage) -> (String, String, Vec<String>) {
     let label = t.urgency.label();
     let mut chars = label.chars();
-    Some((
+    (
         chars
             .next()
             .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
             .unwrap_or_default(),
         t.advice.to_string(),
         t.reasons.iter().map(|r| r.says.to_string()).collect(),
-    ))
+    )
 }
 
 /// The first and latest value of each instrument, with what the change means.

@@ -12,7 +12,10 @@ use crate::sample::sample;
 fn build() -> report::Report {
     let s = sample();
     let catalogue = Catalogue::builtin().unwrap();
+    let answers = unknot_core::signs::as_given(&s.assessments).unwrap().1;
+    let triage = unknot_core::triage::triage(&answers);
     report::build(&Input {
+        triage: Some(&triage),
         name: Some("Alex Example".into()),
         since: "2026-03-01".parse().unwrap(),
         until: "2026-03-20".parse().unwrap(),
@@ -113,6 +116,7 @@ fn an_empty_period_still_makes_a_clear_report() {
         assessments: &[],
         sessions: &[],
         plan: None,
+        triage: None,
         catalogue: &catalogue,
         include_notes: false,
         questions: Vec::new(),

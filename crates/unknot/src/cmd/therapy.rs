@@ -40,7 +40,7 @@ fn region(s: &str) -> Result<Region, String> {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  unknot therapy heat --region lower-back\n  unknot therapy cold --minutes 10\n  \
-                        unknot therapy contrast\n\nLimits: cold at most 20 minutes, with an hour between sessions; \
+                        unknot therapy contrast\n\nLimits: cold at most 20 minutes, with two hours between sessions; \
                         heat at most 30 minutes. Always with a cloth or towel between pack and skin."
 )]
 pub struct TherapyArgs {

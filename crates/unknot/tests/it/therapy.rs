@@ -76,7 +76,7 @@ fn a_session_is_timed_and_recorded_and_a_second_cold_one_warns() {
     ]);
     assert!(again.status.success());
     assert!(
-        stderr(&again).contains("at least 60 minutes"),
+        stderr(&again).contains("at least 120 minutes"),
         "{}",
         stderr(&again)
     );
