@@ -20,6 +20,8 @@ use unknot_store::EntryRange;
 
 use crate::{App, AppError, AppResult, Missing};
 
+pub use unknot_core::intake::questions::stops_after_warning_signs;
+
 /// What a safety check found.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssessOutcome {

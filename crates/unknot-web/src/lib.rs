@@ -18,6 +18,7 @@ mod error;
 mod figures;
 mod pages;
 mod period;
+mod questions;
 mod security;
 pub mod serve;
 mod state;

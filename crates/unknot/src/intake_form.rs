@@ -293,7 +293,8 @@ fn intake_with(ask: &mut dyn Ask) -> Result<Answers> {
     let mut pairs = Pairs::new();
     for which in Stage::ALL {
         ask_stage(ask, *which, false, None, &mut pairs)?;
-        if *which == Stage::AboutYou && !unknot_core::triage::triage(&read(&pairs)?).plan_allowed {
+        if *which == Stage::AboutYou && unknot_app::coach::stops_after_warning_signs(&read(&pairs)?)
+        {
             // Someone who needs a doctor today should see that now, not after the plan questions.
             return read(&pairs);
         }

@@ -11,7 +11,7 @@ use crate::term::Style;
 
 /// The triage result: an emergency banner, or the level and advice; then why, and when to
 /// come back.
-pub fn triage(t: &Triage, s: &Style) {
+pub fn safety(t: &Triage, s: &Style) {
     if t.urgency == Urgency::Emergency {
         let bar = "!".repeat(60);
         println!("{}", s.bold(&bar));
@@ -151,7 +151,7 @@ pub fn plan(stored: &StoredPlan, catalogue: &Catalogue, s: &Style) {
 pub fn review(out: &ReviewOutcome, version: u32, s: &Style) {
     let r = &out.review;
     if let Some(t) = &r.triage {
-        triage(t, s);
+        safety(t, s);
         println!();
     }
     println!(

@@ -713,6 +713,13 @@ pub const QUESTIONS: &[Question] = &[
     ),
 ];
 
+/// True when the warning-sign answers alone already call for help first (no plan is given), so
+/// the intake stops after that stage and shows the advice without asking the rest: every edge
+/// asks in this order and stops at the same point.
+pub fn stops_after_warning_signs(answers: &Answers) -> bool {
+    !crate::triage::triage(answers).plan_allowed
+}
+
 /// The question that fills `field`.
 pub fn question(field: &str) -> Option<&'static Question> {
     QUESTIONS.iter().find(|q| q.field == field)

@@ -5,14 +5,17 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
-use serde_json::{Map, Value, json};
 use unknot_core::intake::Answers;
+use unknot_core::intake::questions::{NONE_OF_THESE, Stage};
 use unknot_core::progress::Scores;
 use unknot_core::triage::{Triage, Urgency};
 use unknot_export::charts::{self, Series};
 
 use super::{Layout, PageResult, refused, render, see_other};
+use unknot_app::coach::stops_after_warning_signs;
+
 use crate::entry_form::{Pairs, one};
+use crate::questions::{StageView, answer_pairs, core_pairs};
 use crate::security::check_form_token;
 use crate::{AppState, WebError};
 
@@ -23,186 +26,108 @@ pub fn routes() -> Router<AppState> {
         .route("/checkin", get(checkin_form).post(checkin))
 }
 
-/// The yes/no warning signs, as the intake names them, in plain words.
-pub const FLAGS: &[(&str, &str)] = &[
-    (
-        "saddle_numbness",
-        "Numbness between the legs or around the bottom",
-    ),
-    (
-        "bladder_bowel_change",
-        "New trouble controlling or passing urine, or controlling the bowels",
-    ),
-    ("sexual_function_change", "A new change in sexual function"),
-    ("both_legs", "Symptoms in both legs"),
-    ("numbness_tingling", "Numbness or pins and needles"),
-    ("fever", "Fever or chills with the back pain"),
-    ("unexplained_weight_loss", "Losing weight without trying"),
-    ("cancer_history", "Cancer now or in the past"),
-    (
-        "osteoporosis_or_steroids",
-        "Osteoporosis, or steroid tablets for a long time",
-    ),
-    (
-        "night_pain",
-        "Constant pain at night that rest or a new position does not ease",
-    ),
-    (
-        "immunosuppressed_or_iv_drug_use",
-        "A weakened immune system, or injecting drugs",
-    ),
-    (
-        "chest_pain_or_breathless",
-        "Chest pain or being short of breath",
-    ),
-    (
-        "worsening_despite_self_care",
-        "Getting worse even with rest and self-care",
-    ),
-    (
-        "limits_daily_activities",
-        "The pain stops me doing everyday things",
-    ),
-];
-
-type Options = Vec<(&'static str, &'static str)>;
-
 #[derive(Template)]
 #[template(path = "assess.html")]
 struct AssessPage {
     layout: Layout,
     error: Option<String>,
-    flags: Vec<(&'static str, &'static str)>,
-    radiation: Options,
-    weakness: Options,
-    trauma: Options,
-    onset: Options,
-    regions: Options,
+    stage: StageView,
+    step_number: usize,
+    step_count: usize,
+    carried: Vec<(String, String)>,
     has_assessment: bool,
 }
 
-async fn assess_page(state: &AppState, error: Option<String>) -> Result<Response, WebError> {
+/// The intake's stages, in order.
+fn stages() -> &'static [Stage] {
+    Stage::ALL
+}
+
+/// The page for `stage`, its own fields filled from `pairs` and every other answer carried in
+/// hidden fields, so moving back and forth loses nothing.
+async fn assess_page(
+    state: &AppState,
+    stage: Stage,
+    pairs: &Pairs,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let answers = answer_pairs(pairs);
+    let view = StageView::new(stage, &answers, false);
+    let own: Vec<&str> = view.questions.iter().map(|q| q.field).collect();
+    let carried = answers
+        .into_iter()
+        .filter(|(k, _)| {
+            let psfs_row = k.starts_with("psfs_");
+            let here = own.contains(&k.as_str())
+                || (stage == Stage::WarningSigns && k == NONE_OF_THESE)
+                || (psfs_row && own.contains(&"psfs"));
+            !here
+        })
+        .collect();
     let page = AssessPage {
         layout: Layout::new(state, "Safety check", "assess").await?,
         error,
-        flags: FLAGS.to_vec(),
-        radiation: vec![
-            ("none", "No, it stays in my back"),
-            ("buttock", "Into the buttock"),
-            ("thigh", "Into the thigh"),
-            ("below_knee", "Below the knee"),
-            ("arm", "Into an arm"),
-            ("chest", "Into the chest"),
-        ],
-        weakness: vec![
-            ("none", "No weakness"),
-            ("stable", "Some weakness, not changing"),
-            ("worsening", "Weakness that is getting worse"),
-        ],
-        trauma: vec![
-            ("none", "No"),
-            ("minor", "A minor one (a slip, a bump)"),
-            ("major", "A major one (a car accident, a fall from height)"),
-        ],
-        onset: vec![
-            ("", "Not sure"),
-            ("3", "Less than a week"),
-            ("21", "One to six weeks"),
-            ("60", "Six to twelve weeks"),
-            ("120", "More than three months"),
-        ],
-        regions: vec![
-            ("neck", "Neck"),
-            ("upper_back", "Upper back"),
-            ("mid_back", "Middle back"),
-            ("lower_back", "Lower back"),
-            ("shoulders", "Shoulders"),
-            ("buttocks", "Buttocks"),
-        ],
+        step_number: stages().iter().position(|s| *s == stage).unwrap_or(0) + 1,
+        step_count: stages().len(),
+        stage: view,
+        carried,
         has_assessment: state.app().standing().await?.is_some(),
     };
     Ok(render(&page))
 }
 
 async fn assess_form(State(state): State<AppState>) -> PageResult {
-    Ok(assess_page(&state, None).await?)
+    Ok(assess_page(&state, Stage::WarningSigns, &Vec::new(), None).await?)
 }
 
-/// Reads the intake or check-in form into the public answers contract (the same JSON a file
-/// given to `unknot assess --answers` holds), so the form is checked by the same code.
-pub fn answers_from_form(pairs: &Pairs, flags_asked: bool) -> Result<Answers, WebError> {
-    let mut m = Map::new();
-    if flags_asked {
-        for (name, _) in FLAGS {
-            m.insert((*name).into(), Value::Bool(one(pairs, name).is_some()));
-        }
-    } else {
-        // A check-in only reports what is new: an unticked box says nothing.
-        for (name, _) in FLAGS {
-            if one(pairs, name).is_some() {
-                m.insert((*name).into(), Value::Bool(true));
-            }
-        }
-    }
-    for name in ["radiation", "leg_weakness", "trauma"] {
-        if let Some(v) = one(pairs, name) {
-            m.insert(name.into(), Value::String(v.into()));
-        }
-    }
-    for name in [
-        "age",
-        "minutes_per_day",
-        "pain_now",
-        "peg_pain",
-        "peg_enjoyment",
-        "peg_activity",
-    ] {
-        if let Some(v) = one(pairs, name) {
-            let n: i64 = v.parse().map_err(|_| {
-                WebError::Input(unknot_core::InputError::malformed(
-                    name,
-                    v,
-                    "expected a whole number",
-                ))
-            })?;
-            m.insert(name.into(), json!(n));
-        }
-    }
-    if let Some(v) = one(pairs, "onset") {
-        let days: u32 = v.parse().map_err(|_| {
-            WebError::Input(unknot_core::InputError::malformed(
-                "onset",
-                v,
-                "expected a number of days",
-            ))
-        })?;
-        m.insert("onset_days".into(), json!(days));
-    }
-    let regions: Vec<Value> = pairs
-        .iter()
-        .filter(|(k, _)| k == "regions")
-        .map(|(_, v)| Value::String(v.clone()))
-        .collect();
-    if !regions.is_empty() {
-        m.insert("regions".into(), Value::Array(regions));
-    }
-    let answers = Answers::from_json(&Value::Object(m).to_string())?;
-    answers.check()?;
-    Ok(answers)
+/// Reads the answers posted so far, as the terminal reads its own.
+fn read_answers(pairs: &Pairs) -> Result<Answers, WebError> {
+    let core = core_pairs(&answer_pairs(pairs));
+    Ok(Answers::from_pairs(
+        core.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?)
 }
+
+/// The words for a warning-sign stage left unanswered.
+const ANSWER_THE_SIGNS: &str = "Please answer the safety questions: tick what applies to you, or \
+    tick \"None of these apply to me\" if none of them does.";
 
 async fn assess(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, one(&pairs, "csrf"))?;
-    let answers = match answers_from_form(&pairs, true) {
+    let here = one(&pairs, "step")
+        .and_then(|id| stages().iter().copied().find(|s| s.id() == id))
+        .unwrap_or(Stage::WarningSigns);
+    let at = stages().iter().position(|s| *s == here).unwrap_or(0);
+    if one(&pairs, "go") == Some("back") {
+        let back = stages()[at.saturating_sub(1)];
+        return Ok(assess_page(&state, back, &pairs, None).await?);
+    }
+    let answers = match read_answers(&pairs) {
         Ok(a) => a,
         Err(WebError::Input(e)) => {
-            return Ok(refused(assess_page(&state, Some(e.to_string())).await?));
+            return Ok(refused(
+                assess_page(&state, here, &pairs, Some(e.to_string())).await?,
+            ));
         }
         Err(e) => return Err(e.into()),
     };
-    state.app().assess(answers, true).await?;
-    state.changed();
-    Ok(see_other("/assess/result"))
+    // When the signs ticked already call for a doctor, the check stops here, as it does in the
+    // terminal: the rest would only delay the advice. Otherwise every sign needs an answer.
+    let stop_early = here == Stage::WarningSigns && stops_after_warning_signs(&answers);
+    if here == Stage::WarningSigns && !stop_early && !answers.warning_signs_answered() {
+        let page = assess_page(&state, here, &pairs, Some(ANSWER_THE_SIGNS.into()));
+        return Ok(refused(page.await?));
+    }
+    match stages().get(at + 1) {
+        Some(next) if !stop_early && one(&pairs, "go") != Some("finish") => {
+            Ok(assess_page(&state, *next, &pairs, None).await?)
+        }
+        _ => {
+            state.app().assess(answers, true).await?;
+            state.changed();
+            Ok(see_other("/assess/result"))
+        }
+    }
 }
 
 #[derive(Template)]
@@ -275,11 +200,15 @@ struct CheckinPage {
     layout: Layout,
     error: Option<String>,
     has_intake: bool,
-    flags: Vec<(&'static str, &'static str)>,
+    stages: Vec<StageView>,
     trend: String,
 }
 
-async fn checkin_page(state: &AppState, error: Option<String>) -> Result<Response, WebError> {
+async fn checkin_page(
+    state: &AppState,
+    pairs: &Pairs,
+    error: Option<String>,
+) -> Result<Response, WebError> {
     let all = state.app().score_history().await?;
     let dates: Vec<jiff::civil::Date> = all.iter().map(|(d, _)| *d).collect();
     let score = |f: fn(&Scores) -> Option<f64>| -> Vec<Option<f64>> {
@@ -305,26 +234,38 @@ async fn checkin_page(state: &AppState, error: Option<String>) -> Result<Respons
     } else {
         String::new()
     };
+    let answers = answer_pairs(pairs);
+    let stages = stages()
+        .iter()
+        .map(|s| StageView::new(*s, &answers, true))
+        .filter(|v| !v.questions.is_empty())
+        .collect();
     let page = CheckinPage {
-        layout: Layout::new(state, "Weekly check-in", "assess").await?,
+        layout: Layout::new(state, "Weekly check-in", "checkin").await?,
         error,
         has_intake: state.app().standing().await?.is_some(),
-        flags: FLAGS.to_vec(),
+        stages,
         trend,
     };
     Ok(render(&page))
 }
 
 async fn checkin_form(State(state): State<AppState>) -> PageResult {
-    Ok(checkin_page(&state, None).await?)
+    Ok(checkin_page(&state, &Vec::new(), None).await?)
 }
 
 async fn checkin(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, one(&pairs, "csrf"))?;
-    let answers = match answers_from_form(&pairs, false) {
+    let answers = match read_answers(&pairs) {
+        Ok(a) if !a.warning_signs_answered() => {
+            let page = checkin_page(&state, &pairs, Some(ANSWER_THE_SIGNS.into()));
+            return Ok(refused(page.await?));
+        }
         Ok(a) => a,
         Err(WebError::Input(e)) => {
-            return Ok(refused(checkin_page(&state, Some(e.to_string())).await?));
+            return Ok(refused(
+                checkin_page(&state, &pairs, Some(e.to_string())).await?,
+            ));
         }
         Err(e) => return Err(e.into()),
     };

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod api;
 mod browser;
+mod check;
 mod pages;
 mod security;
 mod support;

@@ -99,7 +99,7 @@ pub async fn run(data: &DataOptions, args: AssessArgs) -> Result<()> {
 fn print_outcome(out: &AssessOutcome) {
     let s = Style::detect();
     let t = &out.triage;
-    show::triage(t, &s);
+    show::safety(t, &s);
     let sc = &out.scores;
     if t.plan_allowed && !sc.is_empty() {
         println!("\n{}", s.heading("Your starting scores"));

@@ -52,7 +52,7 @@ pub async fn run(data: &DataOptions, args: CheckinArgs) -> Result<()> {
     let t = &out.triage;
     let s = Style::detect();
     if t.urgency > Urgency::Routine {
-        show::triage(t, &s);
+        show::safety(t, &s);
         println!();
     }
     println!("{}", s.heading("This week"));

@@ -72,7 +72,7 @@ pub async fn run(data: &DataOptions, args: PlanArgs) -> Result<()> {
                     advice: t.advice,
                 });
             }
-            show::triage(&t, &Style::detect());
+            show::safety(&t, &Style::detect());
             println!("\nNo exercise plan is made at this level: please get the help above first.");
             return Ok(());
         }

@@ -42,7 +42,7 @@ pub async fn run(data: &DataOptions, args: TodayArgs) -> Result<()> {
         .as_ref()
         .filter(|tr| tr.urgency > Urgency::SelfCare)
     {
-        show::triage(tr, &s);
+        show::safety(tr, &s);
         println!();
     }
     println!("{}", s.heading(&format!("Today, {}", t.date)));

@@ -1,0 +1,5 @@
+//! Tests of the application layer's place in the workspace.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod edges;
