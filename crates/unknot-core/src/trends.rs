@@ -70,8 +70,10 @@ impl Factor {
     }
 }
 
-/// A factor and how often it came on or the day before a bad day, against how often it came
-/// before any day.
+/// A factor that came on or the day before bad days clearly more often than before other days:
+/// the difference is at least [`MIN_DIFFERENCE`] of days, it came before at least
+/// [`MIN_BAD_DAYS_WITH`] bad days, and a one-sided Fisher's exact test, Bonferroni-corrected
+/// over the factors tested, gives p below [`SIGNIFICANCE`]. Anything less is not named.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorLink {
     /// What.
@@ -82,9 +84,21 @@ pub struct FactorLink {
     pub bad_days_with: usize,
     /// That count as a share of all bad days.
     pub share_of_bad_days: f64,
-    /// Share of all rated days it came on or the day before, for comparison.
-    pub share_of_all_days: f64,
+    /// Share of the other rated days (not bad) it came on or the day before, for comparison.
+    pub share_of_other_days: f64,
+    /// How many times as likely a bad day was after it as without it (the risk ratio).
+    pub times_as_likely: f64,
+    /// The corrected p-value of the test (smaller: less likely to be chance).
+    pub p_value: f64,
 }
+
+/// The smallest difference, as a share of days, between bad days and other days for a factor
+/// to be named (15 percentage points).
+pub const MIN_DIFFERENCE: f64 = 0.15;
+/// The fewest bad days a factor must come before to be tested at all.
+pub const MIN_BAD_DAYS_WITH: usize = 3;
+/// The corrected p-value below which a link is named.
+pub const SIGNIFICANCE: f64 = 0.05;
 
 /// Bad days and what preceded them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,9 +109,11 @@ pub struct BadDays {
     pub rated_days: usize,
     /// How many of them were bad.
     pub bad_days: usize,
-    /// Factors that came before bad days more often than before days in general, strongest
-    /// first.
+    /// Factors that came before bad days clearly more often than before other days (see
+    /// [`FactorLink`] for the rule), strongest first. Empty when nothing stands out.
     pub preceded_by: Vec<FactorLink>,
+    /// How many factors were tested (came before at least [`MIN_BAD_DAYS_WITH`] bad days).
+    pub factors_tested: usize,
 }
 
 /// Everything `unknot trends` shows.
@@ -389,9 +405,7 @@ fn bad_days(
     let mut bad = 0;
     for (day, mean) in &means {
         let is_bad = *mean >= threshold;
-        if is_bad {
-            bad += 1;
-        }
+        bad += usize::from(is_bad);
         for f in preceding(*day) {
             *with_all.entry(f).or_default() += 1;
             if is_bad {
@@ -400,25 +414,18 @@ fn bad_days(
         }
     }
     let days = means.len();
-    let mut links: Vec<FactorLink> = with_bad
+    let tested: Vec<(Factor, usize, usize)> = with_bad
         .into_iter()
-        .filter(|(_, n)| *n >= 2)
-        .map(|(factor, n)| {
-            let share_bad = n as f64 / bad as f64;
-            let share_all = with_all.get(&factor).copied().unwrap_or(0) as f64 / days as f64;
-            FactorLink {
-                factor,
-                label: factor.label(),
-                bad_days_with: n,
-                share_of_bad_days: round2(share_bad),
-                share_of_all_days: round2(share_all),
-            }
-        })
-        .filter(|l| l.share_of_bad_days > l.share_of_all_days)
+        .filter(|(_, n)| *n >= MIN_BAD_DAYS_WITH)
+        .map(|(f, n)| (f, n, with_all.get(&f).copied().unwrap_or(n)))
+        .collect();
+    let mut links: Vec<FactorLink> = tested
+        .iter()
+        .filter_map(|&(factor, n, all)| link(factor, n, all, bad, days, tested.len()))
         .collect();
     links.sort_by(|a, b| {
-        let lift_a = a.share_of_bad_days - a.share_of_all_days;
-        let lift_b = b.share_of_bad_days - b.share_of_all_days;
+        let lift_a = a.share_of_bad_days - a.share_of_other_days;
+        let lift_b = b.share_of_bad_days - b.share_of_other_days;
         lift_b.total_cmp(&lift_a).then(a.factor.cmp(&b.factor))
     });
     links.truncate(5);
@@ -427,7 +434,86 @@ fn bad_days(
         rated_days: days,
         bad_days: bad,
         preceded_by: links,
+        factors_tested: tested.len(),
     }
+}
+
+/// The link for a factor that came before `with_bad` of `bad` bad days and `with_all` of all
+/// `days`, when it passes the rule of [`FactorLink`]; `tests` is how many factors were tested.
+fn link(
+    factor: Factor,
+    with_bad: usize,
+    with_all: usize,
+    bad: usize,
+    days: usize,
+    tests: usize,
+) -> Option<FactorLink> {
+    let other_days = days.saturating_sub(bad);
+    let with_other = with_all.saturating_sub(with_bad);
+    if bad == 0 || other_days == 0 {
+        return None;
+    }
+    let share_bad = with_bad as f64 / bad as f64;
+    let share_other = with_other as f64 / other_days as f64;
+    let (a, b, c, d) = (
+        with_bad,
+        bad - with_bad,
+        with_other,
+        other_days - with_other,
+    );
+    let p = (fisher_greater(a, b, c, d) * tests.max(1) as f64).min(1.0);
+    if share_bad - share_other < MIN_DIFFERENCE || p >= SIGNIFICANCE {
+        return None;
+    }
+    // The risk of a bad day after the factor against without it; without it never bad, the
+    // ratio has no bound, so it is shown as the share of days instead (capped).
+    let risk_with = a as f64 / (a + c) as f64;
+    let risk_without = b as f64 / (b + d).max(1) as f64;
+    let times = if risk_without > 0.0 {
+        risk_with / risk_without
+    } else {
+        99.0
+    };
+    Some(FactorLink {
+        factor,
+        label: factor.label(),
+        bad_days_with: with_bad,
+        share_of_bad_days: round2(share_bad),
+        share_of_other_days: round2(share_other),
+        times_as_likely: round1(times.min(99.0)),
+        p_value: (p * 10_000.0).round() / 10_000.0,
+    })
+}
+
+/// One-sided Fisher's exact test for the 2×2 table `[[a, b], [c, d]]` (rows: bad days and
+/// other days; columns: with and without the factor): the probability of `a` or more bad days
+/// with the factor if the factor and bad days were unrelated. Exact for small counts, where
+/// a chi-squared test would mislead.
+pub fn fisher_greater(a: usize, b: usize, c: usize, d: usize) -> f64 {
+    let n = a + b + c + d;
+    let row = a + b;
+    let col = a + c;
+    let ln_fact = ln_factorials(n);
+    let ln_choose = |n: usize, k: usize| ln_fact[n] - ln_fact[k] - ln_fact[n - k];
+    let denominator = ln_choose(n, row);
+    let top = row.min(col);
+    (a..=top)
+        .filter(|&x| row >= x && n - col >= row - x)
+        .map(|x| (ln_choose(col, x) + ln_choose(n - col, row - x) - denominator).exp())
+        .sum::<f64>()
+        .min(1.0)
+}
+
+/// ln(k!) for k in 0..=n.
+fn ln_factorials(n: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(n + 1);
+    let mut acc = 0.0;
+    out.push(0.0);
+    for k in 1..=n {
+        acc += (k as f64).ln();
+        out.push(acc);
+    }
+    out
 }
 
 fn round1(v: f64) -> f64 {
@@ -513,7 +599,7 @@ mod tests {
     #[test]
     fn finds_what_precedes_bad_days() {
         let mut entries = Vec::new();
-        for day in 1..=20 {
+        for day in 1..=30 {
             let bad = day % 5 == 0;
             let mut e = entry(
                 day,
@@ -529,19 +615,62 @@ mod tests {
         }
         let t = compute(
             &entries,
-            "2026-03-20".parse().unwrap(),
+            "2026-03-30".parse().unwrap(),
             TrendOptions::default(),
         );
-        assert_eq!(t.bad_days.bad_days, 4);
+        assert_eq!(t.bad_days.bad_days, 6);
         assert_eq!(t.bad_days.threshold, 5.0);
         let first = &t.bad_days.preceded_by[0];
         assert_eq!(first.factor, Factor::Activity(Activity::Weightlifting));
-        assert_eq!(first.bad_days_with, 4);
+        assert_eq!(first.bad_days_with, 6);
+        assert!(first.p_value < SIGNIFICANCE && first.times_as_likely > 2.0, "{first:?}");
         assert!(
             t.bad_days
                 .preceded_by
                 .iter()
                 .all(|l| l.factor != Factor::Activity(Activity::Walking))
+        );
+    }
+
+    #[test]
+    fn fishers_exact_test_matches_a_hand_count() {
+        // [[5, 0], [5, 11]]: C(10,5) * C(11,0) / C(21,5) = 252 / 20349.
+        let p = fisher_greater(5, 0, 5, 11);
+        assert!((p - 252.0 / 20349.0).abs() < 1e-9, "{p}");
+        // No association at all: p is large.
+        assert!(fisher_greater(2, 2, 2, 2) > 0.5);
+    }
+
+    #[test]
+    fn a_factor_as_common_before_any_day_is_not_named() {
+        // Walking on about four days in five, bad days or not (78% against 77%): nothing stands
+        // out, however many days there are.
+        let mut entries = Vec::new();
+        for day in 0..200 {
+            let at = jiff::civil::date(2025, 1, 1)
+                .checked_add(jiff::Span::new().days(day))
+                .unwrap()
+                .at(20, 0, 0, 0)
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .unwrap()
+                .to_string();
+            let bad = day % 7 == 0;
+            let mut e = entry(day as usize, &at, if bad { 8 } else { 3 });
+            if day % 9 != 0 && day % 11 != 0 {
+                e.context.activities = vec![Activity::Walking];
+            }
+            entries.push(e);
+        }
+        let t = compute(
+            &entries,
+            "2025-07-19".parse().unwrap(),
+            TrendOptions::default(),
+        );
+        assert!(t.bad_days.bad_days > 20);
+        assert!(
+            t.bad_days.preceded_by.is_empty(),
+            "{:?}",
+            t.bad_days.preceded_by
         );
     }
 }

@@ -129,18 +129,27 @@ fn print(t: &Trends) {
         b.threshold, b.bad_days, b.rated_days
     );
     if b.preceded_by.is_empty() {
-        println!("  Nothing you logged stands out before them yet.");
+        println!(
+            "  Nothing you logged stands out before them: no activity or habit came before bad \
+             days clearly more often than before other days."
+        );
     } else {
-        println!("  Came on or the day before them more often than usual:");
+        println!("  Came on or the day before them clearly more often than before other days:");
         for l in &b.preceded_by {
             println!(
-                "  {:24} {} bad days ({:.0}% of bad days, {:.0}% of all days)",
+                "  {:24} before {:.0}% of bad days and {:.0}% of other days ({} bad days; a bad day {:.1}× as likely after it)",
                 l.label,
-                l.bad_days_with,
                 l.share_of_bad_days * 100.0,
-                l.share_of_all_days * 100.0
+                l.share_of_other_days * 100.0,
+                l.bad_days_with,
+                l.times_as_likely
             );
         }
         println!("  These go together in your journal; that does not prove one causes the other.");
     }
+    println!(
+        "  {}",
+        "(Named only when the gap is at least 15 points and a one-sided Fisher's exact test, \
+         corrected for the factors tested, gives p < 0.05.)"
+    );
 }
