@@ -148,8 +148,7 @@ fn print(t: &Trends) {
         println!("  These go together in your journal; that does not prove one causes the other.");
     }
     println!(
-        "  {}",
-        "(Named only when the gap is at least 15 points and a one-sided Fisher's exact test, \
+        "  (Named only when the gap is at least 15 points and a one-sided Fisher's exact test, \
          corrected for the factors tested, gives p < 0.05.)"
     );
 }
