@@ -48,12 +48,26 @@ impl App {
             })
             .collect();
         let assessments = self.store().assessments().await?;
-        let plan = self.store().plans().await?.pop();
+        let plans = self.store().plans().await?;
+        let plan = plans.last().cloned();
+        let course_start = plan.as_ref().map(|p| {
+            let history = unknot_core::adapt::History {
+                plans: &plans,
+                assessments: &assessments,
+                entries: &[],
+            };
+            unknot_core::adapt::course_start(&history, p.created)
+        });
+        let last_check = assessments
+            .last()
+            .map(|a| a.at.with_time_zone(zone.clone()).date());
         let name = self.store().settings().await?.name;
         let catalogue = self.catalogue().await?;
         let watch = self.watch().await?;
         Ok(report::build(&Input {
             triage: watch.as_ref().map(|w| &w.triage),
+            last_check,
+            course_start,
             name,
             since: options.since,
             until: options.until,

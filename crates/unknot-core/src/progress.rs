@@ -59,6 +59,49 @@ pub fn compare(before: &Answers, after: &Answers) -> Vec<Change> {
         .collect()
 }
 
+/// Overall, how the scores moved: the one-line verdict of a visit summary or a dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// At least one score improved by an amount that matters, and none got importantly worse.
+    Better,
+    /// No score moved by an amount that matters.
+    Same,
+    /// At least one score got importantly worse, and none improved importantly.
+    Worse,
+    /// Some scores improved importantly and others got importantly worse.
+    Mixed,
+}
+
+impl Verdict {
+    /// The verdict in a word or two.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Better => "Better",
+            Verdict::Same => "About the same",
+            Verdict::Worse => "Worse",
+            Verdict::Mixed => "Mixed",
+        }
+    }
+}
+
+/// The verdict over a set of changes (each judged against its instrument's important change);
+/// `None` when there is nothing to compare yet.
+pub fn verdict(changes: &[Change]) -> Option<Verdict> {
+    use crate::outcomes::Direction;
+    if changes.is_empty() {
+        return None;
+    }
+    let better = changes.iter().any(|c| c.direction == Direction::Better);
+    let worse = changes.iter().any(|c| c.direction == Direction::Worse);
+    Some(match (better, worse) {
+        (true, false) => Verdict::Better,
+        (false, true) => Verdict::Worse,
+        (true, true) => Verdict::Mixed,
+        (false, false) => Verdict::Same,
+    })
+}
+
 /// A score with the assessment it came from.
 pub type Measured<'a> = (f64, &'a Assessment);
 
@@ -88,6 +131,34 @@ mod tests {
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].instrument, Instrument::PainNrs);
         assert!(compare(&Answers::default(), &answers(4)).is_empty());
+    }
+
+    #[test]
+    fn the_verdict_weighs_every_instrument() {
+        let c = |i, a, b| outcomes::change(i, a, b);
+        assert_eq!(verdict(&[]), None);
+        assert_eq!(
+            verdict(&[
+                c(Instrument::PainNrs, 6.0, 3.0),
+                c(Instrument::Peg, 5.0, 4.8)
+            ]),
+            Some(Verdict::Better)
+        );
+        assert_eq!(
+            verdict(&[
+                c(Instrument::PainNrs, 6.0, 3.0),
+                c(Instrument::Psfs, 6.0, 3.0)
+            ]),
+            Some(Verdict::Mixed)
+        );
+        assert_eq!(
+            verdict(&[c(Instrument::PainNrs, 4.0, 4.5)]),
+            Some(Verdict::Same)
+        );
+        assert_eq!(
+            verdict(&[c(Instrument::PainNrs, 3.0, 6.0)]),
+            Some(Verdict::Worse)
+        );
     }
 
     #[test]

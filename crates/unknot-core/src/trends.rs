@@ -623,7 +623,10 @@ mod tests {
         let first = &t.bad_days.preceded_by[0];
         assert_eq!(first.factor, Factor::Activity(Activity::Weightlifting));
         assert_eq!(first.bad_days_with, 6);
-        assert!(first.p_value < SIGNIFICANCE && first.times_as_likely > 2.0, "{first:?}");
+        assert!(
+            first.p_value < SIGNIFICANCE && first.times_as_likely > 2.0,
+            "{first:?}"
+        );
         assert!(
             t.bad_days
                 .preceded_by

@@ -37,6 +37,11 @@ pub struct Input<'a> {
     pub plan: Option<&'a StoredPlan>,
     /// The safety check as it stands (aged, with the journal's warning signs), once assessed.
     pub triage: Option<&'a Triage>,
+    /// The day of the latest safety check or check-in, once assessed.
+    pub last_check: Option<Date>,
+    /// When the plan's course began (its first version after the latest intake); adherence is
+    /// counted from then (or from the period's start, if later).
+    pub course_start: Option<jiff::Timestamp>,
     /// The library, for exercise names.
     pub catalogue: &'a Catalogue,
     /// Include the notes written in the period.
@@ -56,6 +61,23 @@ pub struct ScoreRow {
     pub latest: (f64, Date),
     /// The change in words, with whether it is an important one.
     pub change: String,
+    /// Every value, oldest first, with its date (for the chart of scores over time).
+    pub series: Vec<(Date, f64)>,
+}
+
+/// The warning-sign section: always there, so a reader knows whether a check was done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Safety {
+    /// The level in a few words, capitalised (or "No warning signs reported").
+    pub level: String,
+    /// What it means to do.
+    pub advice: String,
+    /// Each sign found, in plain words.
+    pub reasons: Vec<String>,
+    /// When the check was, or that none was done ("at the check on 23 November 2026").
+    pub checked: String,
+    /// True when the level is above self-care (drawn as an alert).
+    pub flagged: bool,
 }
 
 /// The visit summary's content, in plain words and numbers.
@@ -71,8 +93,10 @@ pub struct Report {
     pub period: String,
     /// The main complaint and how long it has lasted.
     pub complaint: String,
-    /// The latest triage: level, advice and reasons.
-    pub triage: Option<(String, String, Vec<String>)>,
+    /// The one-line verdict: better, about the same, worse or mixed, with the numbers.
+    pub verdict: String,
+    /// The warning-sign check as it stands.
+    pub safety: Safety,
     /// Days of the period, for the chart.
     pub dates: Vec<Date>,
     /// Daily mean pain (absent on days with no rating).
@@ -85,6 +109,8 @@ pub struct Report {
     pub scores: Vec<ScoreRow>,
     /// Treatments tried and how often, as (what, how often).
     pub treatments: Vec<(String, String)>,
+    /// Medicines as the person named them (no doses), with how many entries name each.
+    pub medicines: Vec<(String, String)>,
     /// Adherence to the plan, in words.
     pub adherence: Option<String>,
     /// The plan's exercises: name, dose, and the figure to draw (when the exercise has one).
@@ -138,13 +164,15 @@ pub fn build(input: &Input) -> Report {
             input.entries.len()
         ),
         complaint: complaint(input, intake),
-        triage: input.triage.map(triage_section),
+        verdict: verdict(input.assessments),
+        safety: safety(input.triage, input.last_check),
         pain_summary: pain_summary(input.entries, &pain, days),
         dates,
         pain,
         knots: trends::knot_counts(input.entries),
         scores: score_rows(input.assessments),
         treatments: treatments(input),
+        medicines: medicines(input.entries),
         adherence: adherence(input),
         routine: routine(input),
         history: intake.map(history).unwrap_or_default(),
@@ -238,17 +266,71 @@ fn complaint(input: &Input, intake: Option<&Assessment>) -> String {
     )
 }
 
-/// The current triage: level (capitalised), advice and reasons.
-fn triage_section(t: &Triage) -> (String, String, Vec<String>) {
-    let label = t.urgency.label();
-    let mut chars = label.chars();
-    (
-        chars
-            .next()
-            .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-            .unwrap_or_default(),
-        t.advice.to_string(),
-        t.reasons.iter().map(|r| r.says.to_string()).collect(),
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// The warning-sign section: the level and reasons as the check stands now, and when it was.
+fn safety(triage: Option<&Triage>, last_check: Option<Date>) -> Safety {
+    let checked = match last_check {
+        Some(d) => format!("at the check on {}", d.strftime("%-d %B %Y")),
+        None => "no safety check done yet".to_string(),
+    };
+    match triage {
+        None => Safety {
+            level: "No safety check done yet".into(),
+            advice: "The warning-sign questions have not been answered in unknot.".into(),
+            reasons: Vec::new(),
+            checked,
+            flagged: false,
+        },
+        Some(t) if t.reasons.is_empty() => Safety {
+            level: "No warning signs reported".into(),
+            advice: format!("None reported {checked}; self-care judged reasonable."),
+            reasons: Vec::new(),
+            checked,
+            flagged: false,
+        },
+        Some(t) => Safety {
+            level: capitalised(t.urgency.label()),
+            advice: t.advice.to_string(),
+            reasons: t.reasons.iter().map(|r| r.says.to_string()).collect(),
+            checked,
+            flagged: t.urgency > unknot_core::triage::Urgency::SelfCare,
+        },
+    }
+}
+
+/// The one-line verdict over the first and latest score of each instrument.
+fn verdict(assessments: &[Assessment]) -> String {
+    let changes: Vec<outcomes::Change> = [Instrument::PainNrs, Instrument::Peg, Instrument::Psfs]
+        .into_iter()
+        .filter_map(|i| {
+            let s = progress::series(assessments, i);
+            let (first, latest) = (s.first()?, s.last()?);
+            (s.len() > 1).then(|| outcomes::change(i, first.0, latest.0))
+        })
+        .collect();
+    let Some(v) = progress::verdict(&changes) else {
+        return "Not enough check-ins yet to say whether things are changing.".to_string();
+    };
+    let short = |i: Instrument| match i {
+        Instrument::PainNrs => "pain",
+        Instrument::Peg => "PEG",
+        Instrument::Psfs => "activities (PSFS)",
+    };
+    let numbers: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {:.1} to {:.1}", short(c.instrument), c.before, c.after))
+        .collect();
+    format!(
+        "{} since the first check: {} (each judged against the change that matters for it).",
+        v.label(),
+        numbers.join(", ")
     )
 }
 
@@ -260,7 +342,7 @@ fn score_rows(assessments: &[Assessment]) -> Vec<ScoreRow> {
             let s = progress::series(assessments, instrument);
             let (first, latest) = (s.first()?, s.last()?);
             let change = if s.len() > 1 {
-                outcomes::change(instrument, first.0, latest.0).says
+                change_words(&outcomes::change(instrument, first.0, latest.0))
             } else {
                 "One score so far; change shows from the next check-in.".to_string()
             };
@@ -269,12 +351,29 @@ fn score_rows(assessments: &[Assessment]) -> Vec<ScoreRow> {
                 first: (first.0, first.1.at.date()),
                 latest: (latest.0, latest.1.at.date()),
                 change,
+                series: s.iter().map(|(v, a)| (a.at.date(), *v)).collect(),
             })
         })
         .collect()
 }
 
-/// Treatments and how often: sessions, each kind of self-care, medicines as named, visits.
+/// A change in words for a clinician: direction, size and whether it matters.
+fn change_words(c: &outcomes::Change) -> String {
+    use outcomes::Direction;
+    let better = if c.instrument.higher_is_better() {
+        "higher is better"
+    } else {
+        "lower is better"
+    };
+    let judged = match c.direction {
+        Direction::Better => "an important improvement",
+        Direction::Worse => "an important worsening",
+        Direction::NoImportantChange => "no important change",
+    };
+    format!("{:+.1} points ({better}): {judged}", c.delta)
+}
+
+/// Treatments and how often: sessions, each kind of self-care, visits.
 fn treatments(input: &Input) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if !input.sessions.is_empty() {
@@ -298,7 +397,7 @@ fn treatments(input: &Input) -> Vec<(String, String)> {
         ));
     }
     self_care(input.entries, &mut out);
-    out.extend(medicines_and_visits(input.entries));
+    out.extend(visits(input.entries));
     out
 }
 
@@ -341,26 +440,27 @@ fn self_care(entries: &[Entry], out: &mut Vec<(String, String)>) {
     );
 }
 
-/// Medicines as the user named them, and professionals seen, with counts.
-fn medicines_and_visits(entries: &[Entry]) -> Vec<(String, String)> {
+/// Medicines as the person named them (folded to lower case), with how many entries name each.
+fn medicines(entries: &[Entry]) -> Vec<(String, String)> {
     let mut meds: BTreeMap<String, usize> = BTreeMap::new();
     for m in entries.iter().flat_map(|e| &e.treatments.medications) {
         *meds.entry(m.trim().to_lowercase()).or_default() += 1;
     }
+    meds.into_iter()
+        .map(|(m, n)| (m, plural(n, "entry", "entries")))
+        .collect()
+}
+
+/// Professionals seen, with counts.
+fn visits(entries: &[Entry]) -> Vec<(String, String)> {
     let mut visits: BTreeMap<&'static str, usize> = BTreeMap::new();
     for v in entries.iter().flat_map(|e| &e.treatments.visits) {
         *visits.entry(v.label()).or_default() += 1;
     }
-    let meds = meds.into_iter().map(|(m, n)| {
-        (
-            format!("Medicine: {m} (as named by the user)"),
-            plural(n, "entry", "entries"),
-        )
-    });
-    let visits = visits
+    visits
         .into_iter()
-        .map(|(v, n)| (format!("Saw a {v}"), plural(n, "time", "times")));
-    meds.chain(visits).collect()
+        .map(|(v, n)| (format!("Saw a {v}"), plural(n, "time", "times")))
+        .collect()
 }
 
 /// Adherence to the plan over the days it covered in the period, counting only sessions in
@@ -371,13 +471,15 @@ fn adherence(input: &Input) -> Option<String> {
         .entries
         .first()
         .map_or(jiff::tz::TimeZone::UTC, |e| e.at.time_zone().clone());
-    let start = p.created.to_zoned(zone).date().max(input.since);
+    let began = input.course_start.unwrap_or(p.created);
+    let start = began.to_zoned(zone).date().max(input.since);
     let plan_days = (start.until(input.until).map_or(0, |s| s.get_days()) + 1).max(1);
     let mut session_days: Vec<Date> = input
         .sessions
         .iter()
         .filter(|s| Completion::of(&s.items).counts())
         .map(|s| s.at.date())
+        .filter(|d| *d >= start && *d <= input.until)
         .collect();
     session_days.sort();
     session_days.dedup();
@@ -393,13 +495,15 @@ fn adherence(input: &Input) -> Option<String> {
         })
         .collect();
     Some(format!(
-        "Plan version {} ({}, about {} minutes a day): exercise done on {} of {} days ({:.0}%).",
+        "Exercise done on {} of the {} days since {start} ({:.0}%), counting only sessions in \
+         which at least one exercise was done. Current plan, version {}: {}, about {} minutes \
+         a day.",
+        session_days.len(),
+        plan_days,
+        100.0 * session_days.len() as f64 / f64::from(plan_days),
         p.plan.version,
         names.join(", "),
         p.plan.total_seconds.div_ceil(60),
-        session_days.len(),
-        plan_days,
-        100.0 * session_days.len() as f64 / f64::from(plan_days)
     ))
 }
 

@@ -22,6 +22,8 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.1rem;margin:1.2rem 0 .4rem;
 border-bottom:1px solid #bbb;padding-bottom:.15rem}table{border-collapse:collapse;width:100%}\
 th,td{text-align:left;padding:.25rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}\
 .meta{color:#444}.flag{border:2px solid #a4221b;background:#fde8e6;padding:.5rem .75rem}\
+.clear{border:1px solid #bbb;padding:.5rem .75rem}.verdict{font-size:1.05rem;margin:.75rem 0}\
+.bar{display:flex;gap:.75rem;margin:.5rem 0 1rem}.bar a{color:#0b5394}\
 .cols{display:flex;gap:1rem;align-items:flex-start}.cols>div{flex:1}\
 svg{max-width:100%;height:auto}\
 .routine{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.5rem}\
@@ -31,8 +33,53 @@ svg.bodymap .body>*{fill:#e8e2d9}svg.bodymap .hot{fill:#d6611e}svg.bodymap text{
 .foot{color:#444;font-size:.9rem;margin-top:1.5rem}\
 @media print{body{margin:0;max-width:none}a{color:#111}.noprint{display:none}}";
 
-/// The page.
+/// PEG and PSFS (and pain now) at each assessment, when there are two or more.
+fn scores_over_time(o: &mut String, r: &Report) {
+    let mut dates: Vec<jiff::civil::Date> = r
+        .scores
+        .iter()
+        .flat_map(|s| s.series.iter().map(|(d, _)| *d))
+        .collect();
+    dates.sort();
+    dates.dedup();
+    if dates.len() < 2 {
+        return;
+    }
+    let series: Vec<Series> = r
+        .scores
+        .iter()
+        .map(|s| Series {
+            label: s.name.split(" (").next().unwrap_or(&s.name).to_string(),
+            values: dates
+                .iter()
+                .map(|d| s.series.iter().find(|(x, _)| x == d).map(|(_, v)| *v))
+                .collect(),
+        })
+        .collect();
+    let _ = write!(
+        o,
+        "<h2>Scores at each check</h2>{}",
+        charts::line_chart(
+            "Scores at each assessment and check-in (0-10)",
+            &dates,
+            &series,
+            10.0
+        )
+    );
+}
+
+/// The page as a standalone file (what `unknot report --out summary.html` writes).
 pub fn html(r: &Report) -> String {
+    page(r, None)
+}
+
+/// The page as the web app serves it: with a Print button (a script at `print_script`) and a
+/// link back to `back`, both hidden when printed.
+pub fn html_served(r: &Report, back: &str, print_script: &str) -> String {
+    page(r, Some((back, print_script)))
+}
+
+fn page(r: &Report, served: Option<(&str, &str)>) -> String {
     let mut o = String::with_capacity(40_000);
     let _ = write!(
         o,
@@ -41,6 +88,16 @@ pub fn html(r: &Report) -> String {
          <title>{}</title><style>{STYLE}</style></head><body><main>",
         esc(&r.title)
     );
+    if let Some((back, script)) = served {
+        let _ = write!(
+            o,
+            "<nav class=\"bar noprint\"><a href=\"{}\">&larr; Back</a>\
+             <button type=\"button\" id=\"print\">Print</button></nav>\
+             <script src=\"{}\" defer></script>",
+            esc(back),
+            esc(script)
+        );
+    }
     let _ = write!(o, "<h1>{}</h1>", esc(&r.title));
     let who = match (&r.name, r.age) {
         (Some(n), Some(a)) => format!("{}, {a} years old", esc(n)),
@@ -59,22 +116,28 @@ pub fn html(r: &Report) -> String {
         esc(&r.complaint),
         esc(&r.pain_summary)
     );
-    if let Some((level, advice, reasons)) = &r.triage {
-        let _ = write!(
-            o,
-            "<h2>Warning-sign check</h2><div class=\"flag\"><p><strong>{}</strong>: {}</p>",
-            esc(level),
-            esc(advice)
-        );
-        if !reasons.is_empty() {
-            o.push_str("<ul>");
-            for reason in reasons {
-                let _ = write!(o, "<li>{}</li>", esc(reason));
-            }
-            o.push_str("</ul>");
+    let _ = write!(
+        o,
+        "<p class=\"verdict\"><strong>{}</strong></p>",
+        esc(&r.verdict)
+    );
+    let sf = &r.safety;
+    let _ = write!(
+        o,
+        "<h2>Warning-sign check</h2><div class=\"{}\"><p><strong>{}</strong> ({}): {}</p>",
+        if sf.flagged { "flag" } else { "clear" },
+        esc(&sf.level),
+        esc(&sf.checked),
+        esc(&sf.advice)
+    );
+    if !sf.reasons.is_empty() {
+        o.push_str("<ul>");
+        for reason in &sf.reasons {
+            let _ = write!(o, "<li>{}</li>", esc(reason));
         }
-        o.push_str("</div>");
+        o.push_str("</ul>");
     }
+    o.push_str("</div>");
     let _ = write!(
         o,
         "<h2>Pain over the period</h2>{}",
@@ -132,6 +195,7 @@ pub fn html(r: &Report) -> String {
         }
         o.push_str("</tbody></table>");
     }
+    scores_over_time(&mut o, r);
     o.push_str("<h2>Treatments tried</h2>");
     if r.treatments.is_empty() {
         o.push_str("<p>None recorded in this period.</p>");
@@ -139,6 +203,16 @@ pub fn html(r: &Report) -> String {
         o.push_str("<table><tbody>");
         for (what, how) in &r.treatments {
             let _ = write!(o, "<tr><td>{}</td><td>{}</td></tr>", esc(what), esc(how));
+        }
+        o.push_str("</tbody></table>");
+    }
+    o.push_str("<h2>Medicines</h2>");
+    if r.medicines.is_empty() {
+        o.push_str("<p>None recorded in this period.</p>");
+    } else {
+        o.push_str("<p class=\"meta\">As the person named them; unknot records no doses.</p><table><tbody>");
+        for (name, how) in &r.medicines {
+            let _ = write!(o, "<tr><td>{}</td><td>{}</td></tr>", esc(name), esc(how));
         }
         o.push_str("</tbody></table>");
     }

@@ -535,12 +535,17 @@ pub fn pdf(r: &Report) -> Vec<u8> {
     w.heading("Main complaint");
     w.para(&r.complaint, 10.5, false, 0.0);
     w.para(&r.pain_summary, 10.5, false, 0.0);
-    if let Some((level, advice, reasons)) = &r.triage {
-        w.heading("Warning-sign check");
-        w.para(&format!("{level}: {advice}"), 10.5, true, 0.0);
-        for reason in reasons {
-            w.bullet(reason);
-        }
+    w.para(&r.verdict, 10.5, true, 0.0);
+    let sf = &r.safety;
+    w.heading("Warning-sign check");
+    w.para(
+        &format!("{} ({}): {}", sf.level, sf.checked, sf.advice),
+        10.5,
+        sf.flagged,
+        0.0,
+    );
+    for reason in &sf.reasons {
+        w.bullet(reason);
     }
     w.heading("Pain over the period (daily average, 0 none to 10 worst)");
     w.chart(r);
@@ -572,6 +577,17 @@ pub fn pdf(r: &Report) -> Vec<u8> {
     } else {
         let rows: Vec<Vec<String>> = r
             .treatments
+            .iter()
+            .map(|(a, b)| vec![a.clone(), b.clone()])
+            .collect();
+        w.table(&rows, &[0.55, 0.45], false);
+    }
+    w.heading("Medicines (as the person named them; no doses recorded)");
+    if r.medicines.is_empty() {
+        w.para("None recorded in this period.", 10.0, false, 0.0);
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .medicines
             .iter()
             .map(|(a, b)| vec![a.clone(), b.clone()])
             .collect();

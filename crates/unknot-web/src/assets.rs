@@ -1,4 +1,4 @@
-//! The embedded assets: one stylesheet, two small scripts and the icon. They are compiled into
+//! The embedded assets: one stylesheet, three small scripts and the icon. They are compiled into
 //! the binary (no Node step, nothing to install) and served with a version in the cache headers.
 
 use axum::Router;
@@ -24,6 +24,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "player.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/player.js"),
+    ),
+    (
+        "print.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/print.js"),
     ),
     (
         "icon.svg",

@@ -16,6 +16,8 @@ fn build() -> report::Report {
     let triage = unknot_core::triage::triage(&answers);
     report::build(&Input {
         triage: Some(&triage),
+        last_check: s.assessments.last().map(|a| a.at.date()),
+        course_start: None,
         name: Some("Alex Example".into()),
         since: "2026-03-01".parse().unwrap(),
         until: "2026-03-20".parse().unwrap(),
@@ -107,6 +109,7 @@ fn the_html_page_says_the_same_and_escapes_user_text() {
 
 #[test]
 fn an_empty_period_still_makes_a_clear_report() {
+    // Even with no check done, the warning-sign section says so, and the verdict is honest.
     let catalogue = Catalogue::builtin().unwrap();
     let r = report::build(&Input {
         name: None,
@@ -117,11 +120,16 @@ fn an_empty_period_still_makes_a_clear_report() {
         sessions: &[],
         plan: None,
         triage: None,
+        last_check: None,
+        course_start: None,
         catalogue: &catalogue,
         include_notes: false,
         questions: Vec::new(),
     });
     assert!(r.pain_summary.contains("No pain ratings"));
+    assert_eq!(r.safety.level, "No safety check done yet");
+    assert!(r.verdict.contains("Not enough check-ins"));
+    assert!(report_html::html(&r).contains("Warning-sign check"));
     let bytes = report_pdf::pdf(&r);
     assert!(bytes.len() > 500);
 }

@@ -90,11 +90,11 @@ async fn view(State(state): State<AppState>, Query(q): Query<ReportQuery>) -> Pa
             // allow exactly that, and nothing else.
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; \
-                 form-action 'none'; frame-ancestors 'none'",
+                "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src data:; \
+                 base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
             ),
         ],
-        unknot_export::report_html::html(&r),
+        unknot_export::report_html::html_served(&r, "/report", "/assets/print.js"),
     )
         .into_response())
 }

@@ -13,6 +13,8 @@ use unknot_core::body::{Muscle, Region, Side};
 use unknot_core::journal::{Activity, Entry, EntryId, Knot, PainKind, RegionPain};
 use unknot_core::score::Score;
 
+use unknot_app::Clock;
+
 use crate::app::DataOptions;
 use crate::exit::usage;
 
@@ -83,13 +85,21 @@ pub async fn run(data: &DataOptions, args: DemoArgs) -> Result<()> {
     }
     app.log_many(&batch).await?;
     bar.inc(batch.len() as u64);
-    bar.finish_and_clear();
+    bar.set_message("playing the coach's weeks");
     let count = app.entry_count().await?;
+    // The coach's twelve weeks, on a clock stepped through them.
+    let clock = Clock::fixed(now.timestamp());
+    let coach = data.app_with(app.store().clone(), clock.clone())?;
+    super::demo_coach::play(&coach, &clock, &now, args.seed).await?;
+    bar.finish_and_clear();
     app.close().await;
     println!(
-        "Added {} demo entries over {} years. Try: unknot trends",
+        "Added {} journal entries over {} years, and {} weeks of the coach: a safety check, a \
+         plan, sessions (some only in part) and weekly check-ins. Try: unknot today, unknot \
+         trends, or unknot serve --open",
         count - existing,
-        args.years
+        args.years,
+        super::demo_coach::WEEKS_AGO
     );
     Ok(())
 }
@@ -193,7 +203,7 @@ impl Story {
                     Side::Right,
                     vec![Region::Buttocks],
                 ),
-                _ => (Muscle::Piriformis, Side::Left, vec![Region::Leg]),
+                _ => (Muscle::Piriformis, Side::Left, vec![Region::Buttocks]),
             };
             let tender = (pain + 1 + self.rng.i64(-1..=1)).clamp(0, 10);
             e.knots.push(Knot {

@@ -11,6 +11,7 @@ mod checkin;
 mod completions;
 mod delete;
 mod demo;
+mod demo_coach;
 mod edit;
 mod entry_fields;
 mod export;
