@@ -79,6 +79,11 @@ impl App {
         App::new(store, vec![catalogue::builtin()], Clock::system())
     }
 
+    /// The same journal and library on another clock (the demo steps a fixed one through weeks).
+    pub fn with_clock(&self, clock: Clock) -> App {
+        App::new(self.store().clone(), self.inner.content.clone(), clock)
+    }
+
     /// The store (persistence only).
     pub fn store(&self) -> &Store {
         &self.inner.store

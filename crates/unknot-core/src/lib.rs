@@ -32,5 +32,6 @@ pub mod today;
 pub mod trends;
 pub mod triage;
 pub mod when;
+pub mod words;
 
 pub use error::InputError;

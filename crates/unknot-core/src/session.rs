@@ -526,9 +526,13 @@ pub fn journal_entry(
         .strftime("%H:%M");
     let total = record.items.len();
     entry.note = Some(match completion {
+        Completion::Full if total == 1 => format!("Guided session at {at}: the exercise done."),
         Completion::Full => format!("Guided session at {at}: all {total} exercises done."),
         Completion::Partial => {
-            format!("Guided session at {at}, partly done: {done} of {total} exercises done.")
+            format!(
+                "Guided session at {at}, partly done: {done} of {} done.",
+                crate::words::count(total as u64, "exercise", "exercises")
+            )
         }
         Completion::Nothing => {
             format!("Guided session at {at}, stopped before any exercise was done.")

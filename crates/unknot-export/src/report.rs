@@ -430,7 +430,11 @@ fn self_care(entries: &[Entry], out: &mut Vec<(String, String)>) {
         ("Heat", minutes(&|e| e.treatments.heat_minutes)),
         ("Cold", minutes(&|e| e.treatments.cold_minutes)),
     ] {
-        push(what, n, format!(", {total} minutes in all"));
+        push(
+            what,
+            n,
+            format!(", {} in all", plural(total as usize, "minute", "minutes")),
+        );
     }
     push("Massage", count(&|e| e.treatments.massage), String::new());
     push(

@@ -84,12 +84,7 @@ impl DataOptions {
 
     /// The application over an already open store.
     pub fn app_over(&self, store: Store) -> Result<App> {
-        self.app_with(store, self.clock())
-    }
-
-    /// The application over an open store with its own clock (the demo steps one).
-    pub fn app_with(&self, store: Store, clock: Clock) -> Result<App> {
-        Ok(App::new(store, self.layers()?, clock))
+        Ok(App::new(store, self.layers()?, self.clock()))
     }
 
     /// The library's layers below the user's own exercises: built in, then `--content-dir`.

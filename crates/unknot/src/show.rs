@@ -15,11 +15,17 @@ pub fn safety(t: &Triage, s: &Style) {
     if t.urgency == Urgency::Emergency {
         let bar = "!".repeat(60);
         println!("{}", s.bold(&bar));
-        println!("{}", s.bold("EMERGENCY: get help now"));
+        println!("{}", s.bold("EMERGENCY: Get help now"));
         println!("{}", s.bold(&s.wrap(t.advice, "", "")));
         println!("{}", s.bold(&bar));
     } else {
-        println!("{} {}", s.bold("Result:"), t.urgency.label());
+        let label = t.urgency.label();
+        let mut first = label.chars();
+        let shown = first
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>() + first.as_str())
+            .unwrap_or_default();
+        println!("{} {}", s.bold("Result:"), s.bold(&shown));
         println!("{}", s.wrap(t.advice, "", ""));
     }
     if !t.reasons.is_empty() {

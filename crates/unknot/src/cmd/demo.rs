@@ -89,16 +89,16 @@ pub async fn run(data: &DataOptions, args: DemoArgs) -> Result<()> {
     let count = app.entry_count().await?;
     // The coach's twelve weeks, on a clock stepped through them.
     let clock = Clock::fixed(now.timestamp());
-    let coach = data.app_with(app.store().clone(), clock.clone())?;
+    let coach = app.with_clock(clock.clone());
     super::demo_coach::play(&coach, &clock, &now, args.seed).await?;
     bar.finish_and_clear();
     app.close().await;
     println!(
-        "Added {} journal entries over {} years, and {} weeks of the coach: a safety check, a \
-         plan, sessions (some only in part) and weekly check-ins. Try: unknot today, unknot \
-         trends, or unknot serve --open",
-        count - existing,
-        args.years,
+        "Added {} over {}, and {} weeks of the coach: a safety check, a plan, sessions (some \
+         only in part) and weekly check-ins. Try: unknot today, unknot trends, or unknot serve \
+         --open",
+        unknot_core::words::count(count - existing, "journal entry", "journal entries"),
+        unknot_core::words::count(args.years, "year", "years"),
         super::demo_coach::WEEKS_AGO
     );
     Ok(())

@@ -57,7 +57,7 @@ fn minutes(s: &str) -> Result<u16, String> {
 #[derive(Debug, Clone, Default, Args)]
 pub struct EntryFields {
     /// Overall pain now, from 0 (none) to 10 (worst you can imagine).
-    #[arg(long, value_name = "0-10", value_parser = score("pain"))]
+    #[arg(long, allow_negative_numbers = true, value_name = "0-10", value_parser = score("pain"))]
     pub pain: Option<Score>,
 
     /// Pain in one region as REGION=PAIN, e.g. lower-back=7. Repeat for more regions.
@@ -74,15 +74,15 @@ pub struct EntryFields {
     pub kinds: Vec<PainKind>,
 
     /// Hours spent sitting today so far, e.g. 6.5.
-    #[arg(long, value_name = "HOURS", value_parser = hours)]
+    #[arg(long, allow_negative_numbers = true, value_name = "HOURS", value_parser = hours)]
     pub sitting: Option<f64>,
 
     /// Stress today, from 0 (none) to 10 (overwhelming).
-    #[arg(long, value_name = "0-10", value_parser = score("stress"))]
+    #[arg(long, allow_negative_numbers = true, value_name = "0-10", value_parser = score("stress"))]
     pub stress: Option<Score>,
 
     /// Last night's sleep, from 0 (very poor) to 10 (excellent).
-    #[arg(long, value_name = "0-10", value_parser = score("sleep"))]
+    #[arg(long, allow_negative_numbers = true, value_name = "0-10", value_parser = score("sleep"))]
     pub sleep: Option<Score>,
 
     /// What you did since the last entry, e.g. desk-work,driving. Repeat or separate with commas.
@@ -98,11 +98,11 @@ pub struct EntryFields {
     pub strengthening: bool,
 
     /// Minutes of heat (a heat pack or hot water bottle).
-    #[arg(long, value_name = "MINUTES", value_parser = minutes)]
+    #[arg(long, allow_negative_numbers = true, value_name = "MINUTES", value_parser = minutes)]
     pub heat: Option<u16>,
 
     /// Minutes of cold (an ice pack wrapped in cloth).
-    #[arg(long, value_name = "MINUTES", value_parser = minutes)]
+    #[arg(long, allow_negative_numbers = true, value_name = "MINUTES", value_parser = minutes)]
     pub cold: Option<u16>,
 
     /// You had a massage, or massaged a knot yourself.

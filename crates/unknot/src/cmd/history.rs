@@ -29,7 +29,7 @@ pub struct HistoryArgs {
 
     /// Show at most the latest N entries (default: every entry a filter matches; without a
     /// filter, the latest 30 in the table and all with --json or --csv).
-    #[arg(long, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N")]
     pub last: Option<u32>,
 
     /// Show every matching entry in the table.

@@ -196,10 +196,18 @@ fn list(catalogue: &Catalogue, f: &Filter) -> Result<()> {
             e.dosage.describe(),
         ]);
     }
+    // Ids are typed back into commands: never wrap one, let the other columns wrap instead.
+    let widest = chosen.iter().map(|e| e.id.len()).max().unwrap_or(2);
+    if let Some(col) = table.column_mut(0) {
+        col.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(u16::try_from(widest).unwrap_or(u16::MAX)),
+        ));
+    }
     println!("{table}");
+    let n = chosen.len();
     println!(
-        "{} exercises. Details: unknot library show ID",
-        chosen.len()
+        "{n} exercise{}. Details: unknot library show ID",
+        if n == 1 { "" } else { "s" }
     );
     Ok(())
 }

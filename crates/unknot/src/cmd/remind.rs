@@ -120,7 +120,7 @@ pub struct RemindArgs {
     pub answer_within: u32,
 
     /// Stop after this many reminders (for scripts and tests; default: run until stopped).
-    #[arg(long, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N")]
     pub max_reminders: Option<u32>,
 
     /// Write a systemd user unit that starts reminders with your desktop session, and exit.

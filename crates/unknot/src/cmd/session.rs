@@ -62,11 +62,11 @@ pub struct SessionArgs {
     pub speed: f64,
 
     /// Pain before, 0-10 (asked on a terminal when not given).
-    #[arg(long, value_name = "0-10", value_parser = score)]
+    #[arg(long, allow_negative_numbers = true, value_name = "0-10", value_parser = score)]
     pub pain_before: Option<Score>,
 
     /// Pain after, 0-10 (asked on a terminal when not given).
-    #[arg(long, value_name = "0-10", value_parser = score)]
+    #[arg(long, allow_negative_numbers = true, value_name = "0-10", value_parser = score)]
     pub pain_after: Option<Score>,
 
     /// Do not record the session.

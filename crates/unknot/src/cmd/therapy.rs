@@ -49,7 +49,7 @@ pub struct TherapyArgs {
     pub kind: Kind,
 
     /// Minutes (cold: 15 by default, at most 20; heat: 20 by default, at most 30).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=600))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=600))]
     pub minutes: Option<u16>,
 
     /// Where the pack goes (recorded in the journal).
