@@ -27,11 +27,13 @@ fn class(r: Role) -> &'static str {
         Role::Prop => "fig-prop",
         Role::PropShade => "fig-prop-shade",
         Role::Band => "fig-band",
+        Role::Ball => "fig-ball",
         Role::Far => "fig-far",
         Role::Body => "fig-body",
         Role::Highlight => "fig-hi",
         Role::Detail => "fig-detail",
         Role::Arrow => "fig-arrow",
+        Role::Ghost => "fig-ghost",
     }
 }
 
@@ -45,11 +47,13 @@ fn paint(r: Role) -> &'static str {
         Role::Prop => "fill=\"#dfe5eb\" stroke=\"#5f6b78\"",
         Role::PropShade => "fill=\"#b8c3ce\" stroke=\"#5f6b78\"",
         Role::Band => "fill=\"none\" stroke=\"#2f8f5b\"",
+        Role::Ball => "fill=\"#2f8f5b\" stroke=\"#1d5c3a\"",
         Role::Far => "fill=\"#b7c8d6\" stroke=\"#5c7488\"",
         Role::Body => "fill=\"#6a9cc4\" stroke=\"#1d4466\"",
         Role::Highlight => "fill=\"#e8663d\" stroke=\"#a33d17\"",
         Role::Detail => "fill=\"#2f5878\" stroke=\"#1d4466\"",
         Role::Arrow => "fill=\"#c0392b\" stroke=\"#c0392b\"",
+        Role::Ghost => "fill=\"none\" stroke=\"#8d99a6\" stroke-dasharray=\"4 3\"",
     }
 }
 
@@ -293,15 +297,17 @@ fn card(item: &SheetItem) -> (String, f32) {
     );
     for i in 0..n {
         let x = left + (bw + gap) * i as f32;
+        let clip = format!("clip-{}-{i}", item.id);
         let _ = write!(
             out,
-            "<rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"#ffffff\" stroke=\"#e3e6ea\"/>\
-             <g transform=\"translate({x:.1} {top:.1}) scale({k:.4})\">"
+            "<clipPath id=\"{clip}\"><rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\"/></clipPath>\
+             <rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"#ffffff\" stroke=\"#e3e6ea\"/>\
+             <g clip-path=\"url(#{clip})\"><g transform=\"translate({x:.1} {top:.1}) scale({k:.4})\">"
         );
         draw(&mut out, &f, d.line, &d.keyframe(i));
         let _ = write!(
             out,
-            "</g><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"15\" fill=\"#4f5760\">{}</text>",
+            "</g></g><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"15\" fill=\"#4f5760\">{}</text>",
             x + bw / 2.0,
             top + bh + 20.0,
             i + 1

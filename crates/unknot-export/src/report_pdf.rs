@@ -400,7 +400,7 @@ impl Writer {
     /// A figure's end position, fitted into the box at (x, y) of size w × h (PDF points, y up),
     /// as filled and outlined paths in the figure's default colours, clipped to its frame.
     fn figure(&mut self, f: &unknot_core::figure::Figure, x: f32, y: f32, w: f32, h: f32) {
-        use unknot_core::figure::{Drawing, Shape};
+        use unknot_core::figure::{Drawing, Role, Shape};
         let d = Drawing::new(f);
         let fr = d.frame;
         let scale = (w / fr.width()).min(h / fr.height());
@@ -414,6 +414,9 @@ impl Writer {
         page.set_line_cap(pdf_writer::types::LineCapStyle::RoundCap);
         page.set_line_join(pdf_writer::types::LineJoinStyle::RoundJoin);
         for shape in d.keyframe(d.keyframes().saturating_sub(1)) {
+            if matches!(&shape, Shape::Polygon { role: Role::Ghost, .. } | Shape::Circle { role: Role::Ghost, .. }) {
+                continue;
+            }
             let (fill, stroke) = figure_colours(&shape);
             page.set_fill_rgb(fill.0, fill.1, fill.2);
             page.set_stroke_rgb(stroke.0, stroke.1, stroke.2);
@@ -537,11 +540,13 @@ fn figure_colours(s: &unknot_core::figure::Shape) -> ((f32, f32, f32), (f32, f32
         Role::Prop => (0xdfe5eb, 0x5f6b78),
         Role::PropShade => (0xb8c3ce, 0x5f6b78),
         Role::Band => (0xffffff, 0x2f8f5b),
+        Role::Ball => (0x2f8f5b, 0x1d5c3a),
         Role::Far => (0xb7c8d6, 0x5c7488),
         Role::Body => (0x6a9cc4, 0x1d4466),
         Role::Highlight => (0xe8663d, 0xa33d17),
         Role::Detail => (0x2f5878, 0x1d4466),
         Role::Arrow => (0xc0392b, 0xc0392b),
+        Role::Ghost => (0xffffff, 0x8d99a6),
     };
     (rgb(fill), rgb(stroke))
 }

@@ -130,8 +130,10 @@ fn whole(figure: &Figure, out: &mut Vec<FigureProblem>) {
         bad(format!("anchor '{a}' is not a body point"));
     }
     for a in &figure.arrows {
-        if contacts::spots(a).is_none() {
-            bad(format!("arrow '{a}' is not a body point"));
+        let (name, side) = a.split_once(':').unwrap_or((a.as_str(), "above"));
+        let known = contacts::spots(name).is_some() || matches!(name, "near-blade" | "far-blade");
+        if !known || !matches!(side, "above" | "below" | "ahead" | "behind") {
+            bad(format!("arrow '{a}' should read point or point:above|below|ahead|behind"));
         }
     }
 }

@@ -11,9 +11,9 @@ use super::surface::{Part, Spot, all_balls, all_spots};
 use super::{Figure, Pose, Prop};
 
 /// How near a stated contact must be (metres): resting on, within this.
-pub const TOUCH: f32 = 0.02;
+pub const TOUCH: f32 = 0.025;
 /// How far a part not stated as a contact must stay from every surface.
-pub const CLEAR: f32 = 0.03;
+pub const CLEAR: f32 = 0.035;
 /// How far anything may sink into a prop (the give of a body and a soft prop).
 pub const SINK: f32 = 0.02;
 
@@ -131,7 +131,7 @@ fn parts(name: &str) -> Option<(Vec<Part>, Vec<usize>)> {
         ("thighs", false) | ("thigh", true) => &[Thigh],
         ("knees", false) | ("knee", true) => &[Knee],
         ("shins", false) | ("shin", true) => &[Knee, Ankle],
-        ("legs", false) | ("leg", true) => &[Thigh, Knee],
+        ("legs", false) | ("leg", true) => &[Thigh],
         ("ankles", false) | ("ankle", true) => &[Ankle],
         ("feet", false) | ("foot", true) => &[Heel, Toe],
         ("heels", false) | ("heel", true) => &[Heel],
@@ -233,7 +233,13 @@ impl Figure {
                     .collect()
             };
             if let Some(mut p) = props::place(prop, &balls, &body, floor) {
-                if prop == Prop::Band && !stated.is_empty() {
+                // A band looped round a foot runs from the hands to that foot; otherwise it is
+                // tied to a post ahead.
+                let to_foot = stated
+                    .iter()
+                    .flat_map(|c| c.spots.iter())
+                    .any(|s| s.part != Part::Hand);
+                if prop == Prop::Band && to_foot {
                     p.anchor = None;
                 }
                 if prop == Prop::Ball

@@ -172,7 +172,7 @@ impl Pose {
         let neck_base = waist + chest.up * length::CHEST;
         let neck_top = neck_base + neck.up * length::NECK;
         let head = neck_top + head_frame.up * length::HEAD_UP + head_frame.front * 0.015;
-        let clavicle_root = neck_base + chest.front * 0.06 - chest.up * 0.05;
+        let clavicle_root = neck_base + chest.front * 0.025 - chest.up * 0.05;
         let mut sides = [SideJoints::default(); 2];
         for (i, s) in sides.iter_mut().enumerate() {
             let sign = SIDE_SIGN[i];

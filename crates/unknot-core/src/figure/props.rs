@@ -16,7 +16,7 @@ pub const MAT: f32 = 0.012;
 /// Radius of the foam roller.
 pub const ROLLER: f32 = 0.075;
 /// Radius of the massage ball.
-pub const BALL: f32 = 0.035;
+pub const BALL: f32 = 0.045;
 /// Half the width of a door opening.
 pub const DOOR_HALF: f32 = 0.4;
 
@@ -225,6 +225,7 @@ pub fn settle(pose: &Pose, figure: &Figure, contacts: &[super::Contact], setting
         .filter(|c| c.surface.upright() || (c.surface == Surface::Ball && setting_ball_on_wall(setting)))
         .collect();
     for _ in 0..3 {
+        b = drop_body(&b, setting);
         for c in &upright {
             let spots = c.spots.clone();
             b = lean(&b, setting, c.surface, &move |body: &Body| {
@@ -280,7 +281,7 @@ fn chair(seat: (f32, f32), back_x: f32) -> Placed {
     } else {
         (back_x, back_x + 0.03)
     };
-    solids.push(cuboid((bx0, bx1), (top, top + 0.45), (-0.22, 0.22)));
+    solids.push(cuboid((bx0, bx1), (top, top + 0.36), (-0.22, 0.22)));
     Placed {
         prop: Prop::Chair,
         solids,

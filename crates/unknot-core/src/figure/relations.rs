@@ -228,9 +228,8 @@ fn moving(name: &str, arg: Option<&str>, s: &Seen) -> Result<(), String> {
             need(d >= 0.2, || format!("the {} foot is only {d:.2} m ahead", side_name(i)))
         }
         "lean-forward" => {
-            let lean = |x: &Body| x.neck_base.x - (x.sides[0].ankle.x + x.sides[1].ankle.x) * 0.5;
-            let d = lean(b) - lean(f);
-            need(d >= 0.06, || format!("the body leans forward only {d:.2} m"))
+            let d = (s.pose.tilt + s.pose.waist) - (s.first_pose.tilt + s.first_pose.waist);
+            need(d >= 8.0, || format!("the trunk leans forward only {d:.0} degrees"))
         }
         "lower-back-down" => {
             let lb = spot(Part::LowerBack, 0);

@@ -29,6 +29,8 @@ pub enum Role {
     PropShade,
     /// The band.
     Band,
+    /// A massage ball (small, so drawn in a strong colour).
+    Ball,
     /// The far side's limbs (lighter, behind).
     Far,
     /// The body.
@@ -39,6 +41,8 @@ pub enum Role {
     Detail,
     /// A motion arrow.
     Arrow,
+    /// The starting position, outlined behind a close-up's later keyframes.
+    Ghost,
 }
 
 /// A vector shape in metres on the drawing (y up).
@@ -142,6 +146,7 @@ pub struct Drawing<'a> {
     face_front: bool,
     back_seen: bool,
     statics: Vec<Shape>,
+    ghost: Vec<Shape>,
     arrows: Vec<Shape>,
     /// The part of the drawing to show.
     pub frame: Rect,
@@ -303,7 +308,7 @@ fn solid_shapes(cam: &Camera, s: &Solid) -> Vec<(f32, Shape)> {
         Solid::Cuboid { min, max } => cuboid_faces(cam, min, max, Role::Prop, Role::PropShade),
         Solid::Sphere { c, r } => vec![(
             cam.depth(c),
-            Shape::Circle { centre: cam.project(c), radius: r, role: Role::Prop },
+            Shape::Circle { centre: cam.project(c), radius: r, role: Role::Ball },
         )],
         Solid::Roller { c, r, half } => {
             let ring = |z: f32| -> Vec<V3> {
@@ -350,25 +355,25 @@ fn highlight(id: &str, b: &Body) -> Vec<(Piece, Capsule)> {
             (Piece::Trunk, cap(c, 0.065, c - hf.up * 0.04, 0.055))
         }),
         "lower-back" | "lumbar-erector-spinae" | "multifidus" => {
-            vec![(Piece::Trunk, cap(back(1, 0.7), 0.035, back(2, 0.7), 0.03))]
+            vec![(Piece::Trunk, cap(back(2, 0.7), 0.035, back(3, 0.7), 0.03))]
         }
         "quadratus-lumborum" => both(&|i| {
             let s = surface::sign(i);
-            (Piece::Trunk, cap(rs[1].c + rs[1].across * (0.75 * s), 0.035, rs[2].c + rs[2].across * (0.75 * s), 0.03))
+            (Piece::Trunk, cap(rs[2].c + rs[2].across * (0.75 * s), 0.035, rs[3].c + rs[3].across * (0.75 * s), 0.03))
         }),
         "upper-back" | "mid-back" | "thoracic-erector-spinae" => {
-            vec![(Piece::Trunk, cap(back(3, 0.72), 0.035, back(5, 0.7), 0.035))]
+            vec![(Piece::Trunk, cap(back(4, 0.72), 0.035, back(6, 0.7), 0.035))]
         }
         "rhomboids" | "middle-trapezius" | "lower-trapezius" | "infraspinatus" => {
-            vec![(Piece::Trunk, cap(back(4, 0.75), 0.045, back(5, 0.7), 0.04))]
+            vec![(Piece::Trunk, cap(back(5, 0.75), 0.045, back(6, 0.7), 0.04))]
         }
         "latissimus-dorsi" => both(&|i| {
             let s = surface::sign(i);
-            (Piece::Trunk, cap(rs[2].c + rs[2].across * (0.8 * s), 0.035, b.sides[i].shoulder - b.chest_frame.up * 0.06, 0.04))
+            (Piece::Trunk, cap(rs[3].c + rs[3].across * (0.8 * s), 0.035, b.sides[i].shoulder - b.chest_frame.up * 0.06, 0.04))
         }),
         "pectoralis-minor" | "chest" => both(&|i| {
             let s = surface::sign(i);
-            (Piece::Trunk, cap(front(5, 0.8) + rs[5].across * (0.3 * s), 0.04, b.sides[i].shoulder, 0.035))
+            (Piece::Trunk, cap(front(6, 0.8) + rs[6].across * (0.3 * s), 0.04, b.sides[i].shoulder, 0.035))
         }),
         "upper-trapezius" | "levator-scapulae" | "neck" => both(&|i| {
             (Piece::Neck, cap(b.neck_base.lerp(b.neck_top, 0.6), 0.03, b.sides[i].shoulder + b.chest_frame.up * 0.03, 0.032))
@@ -379,7 +384,7 @@ fn highlight(id: &str, b: &Body) -> Vec<(Piece, Capsule)> {
         }
         "iliopsoas" => both(&|i| {
             let s = &b.sides[i];
-            (Piece::Leg(i), cap(front(1, 0.5), 0.03, s.hip.lerp(s.knee, 0.3) - s.thigh_back * 0.03, 0.03))
+            (Piece::Leg(i), cap(front(2, 0.5), 0.03, s.hip.lerp(s.knee, 0.3) - s.thigh_back * 0.03, 0.03))
         }),
         "shoulders" | "supraspinatus" => both(&|i| (Piece::Arm(i), cap(b.sides[i].shoulder, 0.05, b.sides[i].shoulder, 0.05))),
         "arm" => both(&|i| (Piece::Arm(i), cap(b.sides[i].elbow, 0.035, b.sides[i].wrist, 0.025))),
@@ -412,24 +417,25 @@ fn focus_points(b: &Body, focus: Focus) -> Vec<(V3, f32)> {
     match focus {
         Focus::Body => {}
         Focus::Head => {
-            v.push((b.head, 0.13));
-            v.push((b.neck_base, 0.06));
-            v.extend(b.sides.iter().map(|s| (s.shoulder, 0.0)));
+            v.push((b.head, 0.14));
+            v.extend(ring_pts(6));
+            v.extend(b.sides.iter().map(|s| (s.shoulder, 0.06)));
         }
         Focus::Shoulders => {
             v.push((b.head, 0.11));
             v.extend(b.sides.iter().map(|s| (s.shoulder, 0.07)));
             v.extend(b.sides.iter().map(|s| (s.blade, 0.07)));
-            v.extend(ring_pts(4));
+            v.extend(ring_pts(5));
         }
         Focus::Trunk => {
-            for i in 0..6 {
+            for i in 0..7 {
                 v.extend(ring_pts(i));
             }
-            v.push((b.head, 0.1));
+            v.push((b.head, 0.12));
+            v.extend(b.sides.iter().map(|s| (s.knee, 0.06)));
         }
         Focus::Pelvis => {
-            for i in 0..4 {
+            for i in 0..5 {
                 v.extend(ring_pts(i));
             }
             v.extend(b.sides.iter().map(|s| (s.hip.lerp(s.knee, 0.4), 0.07)));
@@ -462,6 +468,7 @@ impl<'a> Drawing<'a> {
             face_front: false,
             back_seen: false,
             statics: Vec::new(),
+            ghost: Vec::new(),
             arrows: Vec::new(),
             frame: Rect::EMPTY,
             zoom: 1.0,
@@ -473,6 +480,11 @@ impl<'a> Drawing<'a> {
         d.statics = behind;
         d.statics.extend(bounded);
         d.arrows = d.arrow_shapes();
+        if figure.focus != Focus::Body
+            && let Some(first) = bodies.first()
+        {
+            d.ghost = d.outline(first);
+        }
         for s in &d.arrows {
             for p in shape_points(s) {
                 d.frame.grow(p, 0.02);
@@ -499,6 +511,20 @@ impl<'a> Drawing<'a> {
         .map(|p| (p, avg(p)))
         .collect();
         pieces.sort_by(|a, b| a.1.total_cmp(&b.1));
+        // The neck joins the trunk to the head: always after the one, before the other.
+        let at = |ps: &[(Piece, f32)], p: Piece| ps.iter().position(|x| x.0 == p);
+        if let (Some(n), Some(h)) = (at(&pieces, Piece::Neck), at(&pieces, Piece::Head))
+            && n > h
+        {
+            let neck = pieces.remove(n);
+            pieces.insert(h, neck);
+        }
+        if let (Some(t), Some(n)) = (at(&pieces, Piece::Trunk), at(&pieces, Piece::Neck))
+            && t > n
+        {
+            let trunk = pieces.remove(t);
+            pieces.insert(n, trunk);
+        }
         self.order = pieces
             .into_iter()
             .map(|(p, depth)| (p, matches!(p, Piece::Arm(_) | Piece::Leg(_)) && depth < trunk - 0.05))
@@ -542,8 +568,24 @@ impl<'a> Drawing<'a> {
         }
     }
 
+    /// The body's outline only (trunk, neck and head), as the ghost of the start.
+    fn outline(&self, b: &Body) -> Vec<Shape> {
+        let mut out = Vec::new();
+        for piece in [Piece::Trunk, Piece::Neck, Piece::Head] {
+            self.piece(b, piece, false, &mut out);
+        }
+        out.into_iter()
+            .filter_map(|s| match s {
+                Shape::Polygon { points, role: Role::Body } => Some(Shape::Polygon { points, role: Role::Ghost }),
+                Shape::Circle { centre, radius, role: Role::Body } => Some(Shape::Circle { centre, radius, role: Role::Ghost }),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn scene(&self, b: &Body) -> Vec<Shape> {
         let mut out = self.statics.clone();
+        out.extend(self.ghost.iter().cloned());
         let hl = self.figure.highlight.as_deref().map(|h| highlight(h, b)).unwrap_or_default();
         for &(piece, far) in &self.order {
             self.piece(b, piece, far, &mut out);
@@ -619,8 +661,9 @@ impl<'a> Drawing<'a> {
         };
         let foot = (0..self.figure.keyframes.len())
             .flat_map(|i| self.figure.contacts(i))
-            .find(|c| c.surface == contacts::Surface::Band)
-            .and_then(|c| c.spots.first().copied());
+            .filter(|c| c.surface == contacts::Surface::Band)
+            .flat_map(|c| c.spots)
+            .find(|s| s.part != surface::Part::Hand);
         let end = match (band.anchor, foot) {
             (Some(a), _) => a,
             (None, Some(s)) => spot_centre(&s, b).0,
@@ -724,7 +767,12 @@ impl Drawing<'_> {
             r.grow((r.x1, r.y1), 0.07);
         } else {
             let (cx, cy) = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
-            let (w, h) = (r.width().max(0.5), r.height().max(0.42));
+            let least = match focus {
+                Focus::Head => (0.62, 0.62),
+                Focus::Shoulders => (0.75, 0.62),
+                _ => (0.9, 0.55),
+            };
+            let (w, h) = (r.width().max(least.0), r.height().max(least.1));
             r = Rect { x0: cx - w / 2.0, y0: cy - h / 2.0, x1: cx + w / 2.0, y1: cy + h / 2.0 };
             self.zoom = (1.9 / r.height()).clamp(1.0, 4.0);
             self.line = 0.012 / self.zoom;
@@ -758,11 +806,15 @@ impl Drawing<'_> {
                 "behind" => (-1.0, 0.0),
                 _ => (0.0, 1.0),
             };
-            let off = reach + 0.05 / z;
-            let chord = ((last.0 - first.0).powi(2) + (last.1 - first.1).powi(2)).sqrt();
-            let least = 0.1 / z;
-            let grow = if chord < least && chord > 1e-4 && !self.figure.looped { least / chord } else { 1.0 };
-            let mid = ((first.0 + last.0) / 2.0, (first.1 + last.1) / 2.0);
+            let off = reach + 0.06 / z;
+            // Small paths are drawn larger, about their middle, so the arrow reads.
+            let (lo, hi) = pts.iter().fold(((f32::MAX, f32::MAX), (f32::MIN, f32::MIN)), |(lo, hi), p| {
+                ((lo.0.min(p.0), lo.1.min(p.1)), (hi.0.max(p.0), hi.1.max(p.1)))
+            });
+            let extent = (hi.0 - lo.0).max(hi.1 - lo.1);
+            let least = 0.18 / z;
+            let grow = if extent < least && extent > 1e-4 { least / extent } else { 1.0 };
+            let mid = ((lo.0 + hi.0) / 2.0, (lo.1 + hi.1) / 2.0);
             let path: Vec<Point> = pts
                 .iter()
                 .map(|p| (mid.0 + (p.0 - mid.0) * grow + dir.0 * off, mid.1 + (p.1 - mid.1) * grow + dir.1 * off))
@@ -788,12 +840,12 @@ fn arrow(path: &[Point], zoom: f32) -> Vec<Shape> {
     let (dx, dy) = (tip.0 - before.0, tip.1 - before.1);
     let l = (dx * dx + dy * dy).sqrt().max(1e-6);
     let (ux, uy) = (dx / l, dy / l);
-    let size = 0.055 / zoom;
+    let size = 0.09 / zoom;
     let base = (tip.0 - ux * size, tip.1 - uy * size);
     let mut shaft: Vec<Point> = path[..n - 1].to_vec();
     shaft.push(base);
     vec![
-        Shape::Path { points: shaft, width: 0.018 / zoom, role: Role::Arrow },
+        Shape::Path { points: shaft, width: 0.026 / zoom, role: Role::Arrow },
         Shape::Polygon {
             points: vec![
                 (tip.0 + ux * size * 0.2, tip.1 + uy * size * 0.2),

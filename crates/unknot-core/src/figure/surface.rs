@@ -76,8 +76,8 @@ fn mean(a: &Frame, b: &Frame) -> Frame {
     }
 }
 
-/// The trunk, from the buttocks to the shoulders: six rings.
-pub fn rings(b: &Body) -> [Ring; 6] {
+/// The trunk, from the buttocks to the shoulders: seven rings.
+pub fn rings(b: &Body) -> [Ring; 7] {
     let (h, c) = (&b.hips_frame, &b.chest_frame);
     let m = mean(h, c);
     let breath = b.breath.clamp(0.0, 1.0);
@@ -87,7 +87,8 @@ pub fn rings(b: &Body) -> [Ring; 6] {
         depth: f.front * half_depth,
     };
     [
-        ring(b.pelvis - h.front * 0.005 - h.up * 0.02, h, 0.165, 0.105),
+        ring(b.pelvis - h.front * 0.035 - h.up * 0.075, h, 0.13, 0.065),
+        ring(b.pelvis - h.front * 0.015 - h.up * 0.02, h, 0.165, 0.095),
         ring(
             b.pelvis + h.up * 0.11 + h.front * (0.01 + 0.02 * breath),
             h,
@@ -114,7 +115,7 @@ pub fn limbs(b: &Body, side: usize) -> [Capsule; 6] {
         Capsule::new(s.shoulder, 0.052, s.elbow, 0.04),
         Capsule::new(s.elbow, 0.04, s.wrist, 0.027),
         Capsule::new(s.wrist, 0.026, fingertips, 0.017),
-        Capsule::new(s.hip, 0.075, s.knee, 0.05),
+        Capsule::new(s.hip, 0.088, s.knee, 0.05),
         Capsule::new(s.knee, 0.05, s.ankle, 0.036),
         Capsule::new(s.heel, 0.033, s.toe, 0.022),
     ]
@@ -254,13 +255,13 @@ impl Spot {
         let one = |c: V3, r: f32| vec![Ball { c, r }];
         match self.part {
             Part::Head => one(b.head, length::HEAD),
-            Part::UpperBack => ring_balls(&[3, 4, 5]),
-            Part::LowerBack => ring_balls(&[1, 2]),
-            Part::Hips => ring_balls(&[0]),
+            Part::UpperBack => ring_balls(&[4, 5, 6]),
+            Part::LowerBack => ring_balls(&[2, 3]),
+            Part::Hips => ring_balls(&[0, 1]),
             Part::Shoulder => one(s.shoulder, 0.055),
             Part::Elbow => one(s.elbow, 0.04),
             Part::Hand => one(s.hand, 0.02),
-            Part::Thigh => one(s.hip.lerp(s.knee, 0.5), 0.064),
+            Part::Thigh => one(s.hip.lerp(s.knee, 0.45), 0.072),
             Part::Knee => one(s.knee, 0.05),
             Part::Ankle => one(s.ankle, 0.037),
             Part::Heel => one(s.heel, 0.033),

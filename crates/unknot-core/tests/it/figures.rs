@@ -191,7 +191,59 @@ fn misfit(f: &figure::Figure, i: usize) -> f32 {
             cost += (CLEAR + 0.008 - d).max(0.0).powi(2);
         }
     }
+    for p in &setting.props {
+        for solid in &p.solids {
+            let worst = figure::surface::all_balls(&body)
+                .iter()
+                .map(|b| solid.distance(b.c) - b.r)
+                .fold(f32::MAX, f32::min);
+            cost += (-worst - 0.005).max(0.0).powi(2) * 4.0;
+        }
+    }
+    if let Some(p) = f.pose(i) {
+        for (_, v, lo, hi) in figure::joint_angles(&p) {
+            cost += 1e-2 * ((lo - v).max(0.0) + (v - hi).max(0.0)).powi(2);
+        }
+    }
     for r in &f.keyframes[i].relations {
+        let under = |a: figure::surface::Part, b: figure::surface::Part| {
+            let mut c = 0.0;
+            for side in 0..2 {
+                let pa = figure::surface::Spot { part: a, side }.balls(&body)[0].c;
+                let pb = match b {
+                    figure::surface::Part::Hips => body.sides[side].hip,
+                    _ => body.sides[side].shoulder,
+                };
+                c += ((pa - pb).flat().len() - 0.08).max(0.0).powi(2);
+            }
+            c
+        };
+        use figure::surface::{Part, Spot};
+        match r.as_str() {
+            "hands-under-shoulders" => cost += under(Part::Hand, Part::Shoulder),
+            "elbows-under-shoulders" => cost += under(Part::Elbow, Part::Shoulder),
+            "knees-under-hips" => cost += under(Part::Knee, Part::Hips),
+            "hips-up" => {
+                let d = Spot { part: Part::Hips, side: 0 }
+                    .balls(&body)
+                    .iter()
+                    .map(|b| setting.distance(b, figure::Surface::Floor))
+                    .fold(f32::MAX, f32::min);
+                cost += (0.08 - d).max(0.0).powi(2);
+            }
+            "head-level" => {
+                let tip = body.head_frame.front.y.asin().to_degrees().abs();
+                cost += 1e-4 * (tip - 10.0).max(0.0).powi(2);
+            }
+            "knees-together" => {
+                cost += ((body.sides[0].knee - body.sides[1].knee).len() - 0.12).max(0.0).powi(2);
+            }
+            "hips-to-heels" => {
+                let heel = (body.sides[0].heel + body.sides[1].heel) * 0.5;
+                cost += ((body.pelvis - heel).len() - 0.25).max(0.0).powi(2);
+            }
+            _ => {}
+        }
         let mut it = r.split(':');
         if it.next() != Some("touch") {
             continue;
@@ -250,29 +302,53 @@ fn solve_figure() {
                 f.keyframes[i].angles.insert(name.clone(), v);
             }
         }
-        let mut best = misfit(&f, i);
-        for step in [8.0, 4.0, 2.0, 1.0, 0.5, 0.25, 0.1] {
-            let mut improved = true;
-            let mut rounds = 0;
-            while improved && rounds < 60 {
-                improved = false;
-                rounds += 1;
+        let restarts: usize = std::env::var("RESTARTS").ok().and_then(|r| r.parse().ok()).unwrap_or(6);
+        let origin = f.keyframes[i].angles.clone();
+        let mut overall = (misfit(&f, i), origin.clone());
+        let mut seed: u32 = 12345;
+        for attempt in 0..=restarts {
+            f.keyframes[i].angles = origin.clone();
+            if attempt > 0 {
                 for name in &free {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    let r = (seed >> 16) as f32 / 65536.0 * 2.0 - 1.0;
                     let scale = if name == "x" { 0.01 } else { 1.0 };
-                    for dir in [1.0, -1.0] {
-                        let old = get(&f, name);
-                        f.keyframes[i].angles.insert(name.clone(), old + dir * step * scale);
-                        let c = misfit(&f, i);
-                        if c < best - 1e-9 {
-                            best = c;
-                            improved = true;
-                        } else {
-                            f.keyframes[i].angles.insert(name.clone(), old);
+                    let v = get(&f, name) + r * 15.0 * scale;
+                    f.keyframes[i].angles.insert(name.clone(), v);
+                }
+            }
+            let mut best = misfit(&f, i);
+            for step in [8.0, 4.0, 2.0, 1.0, 0.5, 0.25, 0.1] {
+                let mut improved = true;
+                let mut rounds = 0;
+                while improved && rounds < 60 {
+                    improved = false;
+                    rounds += 1;
+                    for name in &free {
+                        let scale = if name == "x" { 0.01 } else { 1.0 };
+                        for dir in [1.0, -1.0] {
+                            let old = get(&f, name);
+                            f.keyframes[i].angles.insert(name.clone(), old + dir * step * scale);
+                            let c = misfit(&f, i);
+                            if c < best - 1e-9 {
+                                best = c;
+                                improved = true;
+                            } else {
+                                f.keyframes[i].angles.insert(name.clone(), old);
+                            }
                         }
                     }
                 }
             }
+            if best < overall.0 - 1e-9 {
+                overall = (best, f.keyframes[i].angles.clone());
+            }
+            if best < 1e-5 {
+                break;
+            }
         }
+        f.keyframes[i].angles = overall.1;
+        let best = overall.0;
         let vals: Vec<String> = free
             .iter()
             .map(|n| format!("{n} = {:.1}", get(&f, n)))
@@ -311,5 +387,27 @@ fn base_value(p: &figure::Pose, name: &str) -> f32 {
         "hip_turn" => l.hip_turn,
         "knee" => l.knee,
         _ => 0.0,
+    }
+}
+
+/// Prints keyframe `KEY` of `FIGURE`'s joints (for authoring figures).
+#[test]
+#[ignore = "a tool for authoring figures"]
+fn print_joints() {
+    let id = std::env::var("FIGURE").unwrap();
+    let k: usize = std::env::var("KEY").unwrap().parse().unwrap();
+    let path = format!("{}/../../content/exercises/{id}.toml", env!("CARGO_MANIFEST_DIR"));
+    let table: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let f: figure::Figure = table["figure"].clone().try_into().unwrap();
+    let s = f.setting();
+    let b = f.body(k - 1, &s).unwrap();
+    println!("{s:?}\npelvis {:?} neck {:?}", b.pelvis, b.neck_base);
+    for spot in figure::surface::all_spots() {
+        let d = spot
+            .balls(&b)
+            .iter()
+            .map(|x| s.distance(x, figure::Surface::Floor))
+            .fold(f32::MAX, f32::min);
+        println!("{:>14} {d:.3}", spot.name());
     }
 }
