@@ -159,7 +159,13 @@ pub fn still(figure: &Figure, index: usize, label: &str) -> String {
     let d = Drawing::new(figure);
     let f = d.frame;
     let mut out = String::new();
-    svg_open(&mut out, "figure", label, f.width() * SCALE, f.height() * SCALE);
+    svg_open(
+        &mut out,
+        "figure",
+        label,
+        f.width() * SCALE,
+        f.height() * SCALE,
+    );
     draw(&mut out, &f, d.line, &d.keyframe(index));
     out.push_str("</svg>");
     out
@@ -173,9 +179,19 @@ pub fn strip(figure: &Figure, label: &str) -> String {
     let (w, h) = (f.width() * SCALE, f.height() * SCALE);
     let gap = 0.08 * w;
     let mut out = String::new();
-    svg_open(&mut out, "figure-strip", label, w * n as f32 + gap * (n - 1) as f32, h);
+    svg_open(
+        &mut out,
+        "figure-strip",
+        label,
+        w * n as f32 + gap * (n - 1) as f32,
+        h,
+    );
     for i in 0..n {
-        let _ = write!(out, "<g transform=\"translate({:.0} 0)\">", (w + gap) * i as f32);
+        let _ = write!(
+            out,
+            "<g transform=\"translate({:.0} 0)\">",
+            (w + gap) * i as f32
+        );
         draw(&mut out, &f, d.line, &d.keyframe(i));
         out.push_str("</g>");
     }
@@ -189,9 +205,16 @@ pub fn animated(figure: &Figure, label: &str) -> String {
     let d = Drawing::new(figure);
     let f = d.frame;
     let n = d.keyframes();
-    let legs = if figure.looped { n } else { 2 * n.saturating_sub(1) }.max(1);
+    let legs = if figure.looped {
+        n
+    } else {
+        2 * n.saturating_sub(1)
+    }
+    .max(1);
     let frames = legs * STEPS;
-    let all: Vec<Vec<Shape>> = (0..=frames).map(|i| d.at(i as f32 / frames as f32)).collect();
+    let all: Vec<Vec<Shape>> = (0..=frames)
+        .map(|i| d.at(i as f32 / frames as f32))
+        .collect();
     let Some(first) = all.first() else {
         return still(figure, 0, label);
     };
@@ -199,7 +222,13 @@ pub fn animated(figure: &Figure, label: &str) -> String {
         return still(figure, 0, label);
     }
     let mut out = String::new();
-    svg_open(&mut out, "figure figure-anim", label, f.width() * SCALE, f.height() * SCALE);
+    svg_open(
+        &mut out,
+        "figure figure-anim",
+        label,
+        f.width() * SCALE,
+        f.height() * SCALE,
+    );
     let dur = figure.cycle_seconds;
     for (k, shape) in first.iter().enumerate() {
         out.push_str(&open_tag(shape, d.line));
@@ -246,7 +275,7 @@ pub struct SheetItem<'a> {
 }
 
 /// Sheet units per metre for whole-body drawings (close-ups are magnified by their zoom).
-const SHEET_SCALE: f32 = 95.0;
+const SHEET_SCALE: f32 = 120.0;
 /// Width of one exercise's card on the sheet.
 const CARD_W: f32 = 860.0;
 

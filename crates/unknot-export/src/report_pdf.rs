@@ -414,14 +414,25 @@ impl Writer {
         page.set_line_cap(pdf_writer::types::LineCapStyle::RoundCap);
         page.set_line_join(pdf_writer::types::LineJoinStyle::RoundJoin);
         for shape in d.keyframe(d.keyframes().saturating_sub(1)) {
-            if matches!(&shape, Shape::Polygon { role: Role::Ghost, .. } | Shape::Circle { role: Role::Ghost, .. }) {
+            if matches!(
+                &shape,
+                Shape::Polygon {
+                    role: Role::Ghost,
+                    ..
+                } | Shape::Circle {
+                    role: Role::Ghost,
+                    ..
+                }
+            ) {
                 continue;
             }
             let (fill, stroke) = figure_colours(&shape);
             page.set_fill_rgb(fill.0, fill.1, fill.2);
             page.set_stroke_rgb(stroke.0, stroke.1, stroke.2);
             match &shape {
-                Shape::Line { from, to, width, .. } => {
+                Shape::Line {
+                    from, to, width, ..
+                } => {
                     let (a, b) = (map(*from), map(*to));
                     page.set_line_width((width * scale).max(0.5));
                     page.move_to(a.0, a.1).line_to(b.0, b.1).stroke();
@@ -518,7 +529,6 @@ impl Writer {
         pdf.finish()
     }
 }
-
 
 /// A figure shape's fill and outline colours (the same defaults as the SVG figures).
 fn figure_colours(s: &unknot_core::figure::Shape) -> ((f32, f32, f32), (f32, f32, f32)) {

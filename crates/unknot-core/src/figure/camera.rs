@@ -76,6 +76,9 @@ mod tests {
         // From the front, the person's right (+z) is on the viewer's left.
         assert!(front.project(v3(0.0, 0.0, 1.0)).0 < -0.99);
         let top = View::Top.camera();
-        assert!(top.depth(v3(0.0, 1.0, 0.0)) > 0.99, "from above, higher is nearer");
+        assert!(
+            top.depth(v3(0.0, 1.0, 0.0)) > 0.99,
+            "from above, higher is nearer"
+        );
     }
 }

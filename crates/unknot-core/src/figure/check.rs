@@ -2,13 +2,13 @@
 //! range), resting where its contacts say and nowhere else, doing what its relations say, inside
 //! its frame, and moving enough between keyframes to be seen at the figure's scale.
 
+use super::Figure;
 use super::camera::Camera;
 use super::contacts;
 use super::kinematics::Body;
 use super::pose::{Limb, PER_SIDE, Pose, WHOLE_BODY};
 use super::relations::{self, Seen};
 use super::surface::{all_balls, all_spots};
-use super::Figure;
 
 /// A reason a figure is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +87,10 @@ fn in_frame(figure: &Figure, bodies: &[Body]) -> Option<String> {
     }
     let (w, h) = (hi.0 - lo.0, hi.1 - lo.1);
     (w > MAX_SIZE.0 || h > MAX_SIZE.1).then(|| {
-        format!("the figure needs {w:.1} × {h:.1} m, more than its frame ({:.1} × {:.1} m)", MAX_SIZE.0, MAX_SIZE.1)
+        format!(
+            "the figure needs {w:.1} × {h:.1} m, more than its frame ({:.1} × {:.1} m)",
+            MAX_SIZE.0, MAX_SIZE.1
+        )
     })
 }
 
@@ -114,7 +117,12 @@ fn movement(figure: &Figure, bodies: &[Body]) -> f32 {
 }
 
 fn whole(figure: &Figure, out: &mut Vec<FigureProblem>) {
-    let mut bad = |message: String| out.push(FigureProblem { keyframe: 0, message });
+    let mut bad = |message: String| {
+        out.push(FigureProblem {
+            keyframe: 0,
+            message,
+        })
+    };
     if figure.keyframes.len() < 2 {
         bad(format!(
             "a figure needs at least two keyframes, found {}",
@@ -122,7 +130,10 @@ fn whole(figure: &Figure, out: &mut Vec<FigureProblem>) {
         ));
     }
     if !(1.0..=30.0).contains(&figure.cycle_seconds) {
-        bad(format!("cycle_seconds {} is outside 1 to 30", figure.cycle_seconds));
+        bad(format!(
+            "cycle_seconds {} is outside 1 to 30",
+            figure.cycle_seconds
+        ));
     }
     if let Some(a) = &figure.anchor
         && contacts::spots(a).is_none()
@@ -132,8 +143,10 @@ fn whole(figure: &Figure, out: &mut Vec<FigureProblem>) {
     for a in &figure.arrows {
         let (name, side) = a.split_once(':').unwrap_or((a.as_str(), "above"));
         let known = contacts::spots(name).is_some() || matches!(name, "near-blade" | "far-blade");
-        if !known || !matches!(side, "above" | "below" | "ahead" | "behind") {
-            bad(format!("arrow '{a}' should read point or point:above|below|ahead|behind"));
+        if !known || !matches!(side, "above" | "below" | "ahead" | "behind" | "on") {
+            bad(format!(
+                "arrow '{a}' should read point or point:above|below|ahead|behind|on"
+            ));
         }
     }
 }
@@ -183,7 +196,10 @@ pub fn check(figure: &Figure) -> Vec<FigureProblem> {
         }
     }
     if let Some(m) = in_frame(figure, &bodies) {
-        problems.push(FigureProblem { keyframe: 0, message: m });
+        problems.push(FigureProblem {
+            keyframe: 0,
+            message: m,
+        });
     }
     let moved = movement(figure, &bodies) * super::Drawing::new(figure).zoom;
     if bodies.len() >= 2 && moved < MIN_MOVE {

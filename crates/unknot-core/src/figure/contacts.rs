@@ -201,7 +201,11 @@ impl Figure {
 
     /// The floor and props, placed from the first keyframe that rests on each.
     pub fn setting(&self) -> Setting {
-        let floor = if self.props.contains(&Prop::Mat) { MAT } else { 0.0 };
+        let floor = if self.props.contains(&Prop::Mat) {
+            MAT
+        } else {
+            0.0
+        };
         let bare = Setting {
             floor,
             mat: None,
@@ -291,7 +295,12 @@ impl Figure {
 }
 
 /// What is wrong with one keyframe's contacts, in words (each naming the body point).
-pub fn check_contacts(figure: &Figure, index: usize, body: &Body, setting: &Setting) -> Vec<String> {
+pub fn check_contacts(
+    figure: &Figure,
+    index: usize,
+    body: &Body,
+    setting: &Setting,
+) -> Vec<String> {
     let mut out = Vec::new();
     let Some(k) = figure.keyframes.get(index) else {
         return out;
@@ -347,9 +356,7 @@ fn nearest(spot: &Spot, surface: Surface, body: &Body, setting: &Setting) -> f32
 fn unstated(stated: &[(Spot, Surface)], body: &Body, setting: &Setting) -> Vec<String> {
     let mut out = Vec::new();
     for spot in all_spots() {
-        let covered = stated
-            .iter()
-            .any(|(s, _)| *s == spot || s.next_to(&spot));
+        let covered = stated.iter().any(|(s, _)| *s == spot || s.next_to(&spot));
         if covered {
             continue;
         }

@@ -158,10 +158,7 @@ impl Pose {
             .rotate(v3(0.0, 0.0, -1.0), self.tilt)
             .rotate(v3(1.0, 0.0, 0.0), self.roll)
             .rotate(v3(0.0, -1.0, 0.0), self.turn);
-        let chest = root
-            .flex(self.waist)
-            .side(self.side_bend)
-            .turn(self.twist);
+        let chest = root.flex(self.waist).side(self.side_bend).turn(self.twist);
         let neck = chest
             .flex(self.neck)
             .side(self.neck_side)
@@ -225,5 +222,67 @@ impl Body {
             }
         }
         b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Base, Figure, Keyframe, contacts};
+    use super::*;
+
+    fn figure(base: Base) -> Figure {
+        Figure {
+            view: super::super::View::Side,
+            focus: super::super::Focus::Body,
+            props: Vec::new(),
+            base,
+            highlight: None,
+            cycle_seconds: 4.0,
+            anchor: None,
+            arrows: Vec::new(),
+            looped: false,
+            keyframes: vec![Keyframe::default(), Keyframe::default()],
+        }
+    }
+
+    #[test]
+    fn standing_is_about_as_tall_as_an_adult_and_rests_on_the_floor() {
+        let f = figure(Base::Standing);
+        let b = contacts::on_floor(&Base::Standing.pose(), &f);
+        let top = b.head.y + length::HEAD;
+        assert!((1.65..1.85).contains(&top), "{top}");
+        let low = super::super::surface::all_balls(&b)
+            .iter()
+            .map(|x| x.c.y - x.r)
+            .fold(f32::MAX, f32::min);
+        assert!(low.abs() < 1e-4, "{low}");
+        assert!(
+            b.sides[0].heel.y < 0.05 && b.sides[0].toe.y < 0.05,
+            "feet flat"
+        );
+    }
+
+    #[test]
+    fn in_between_poses_keep_limb_lengths() {
+        let mut f = figure(Base::AllFours);
+        f.keyframes[1].angles.insert("shoulder".into(), 175.0);
+        f.keyframes[1].angles.insert("far_hip".into(), 0.0);
+        f.keyframes[1].angles.insert("far_knee".into(), 0.0);
+        for t in [0.0, 0.1, 0.25, 0.4, 0.5, 0.77] {
+            let b = f.pose_at(t).map(|p| p.body()).unwrap();
+            let d = |a: V3, c: V3| (a - c).len();
+            assert!((d(b.sides[0].shoulder, b.sides[0].elbow) - length::ARM).abs() < 1e-4);
+            assert!((d(b.sides[1].knee, b.sides[1].ankle) - length::SHIN).abs() < 1e-4);
+        }
+        assert_eq!(f.pose_at(0.5).map(|p| p.limbs[0].shoulder), Some(175.0));
+    }
+
+    #[test]
+    fn a_side_view_sees_the_right_side_nearer() {
+        let b = Base::Standing.pose().body();
+        assert!(b.sides[0].shoulder.z > 0.1 && b.sides[1].shoulder.z < -0.1);
+        let lying = Base::SideLying.pose().body();
+        // Rolled onto the right side: the right shoulder is below the left.
+        assert!(lying.sides[0].shoulder.y < lying.sides[1].shoulder.y);
     }
 }

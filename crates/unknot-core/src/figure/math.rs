@@ -146,7 +146,10 @@ mod tests {
     #[test]
     fn frames_bend_the_way_their_names_say() {
         let f = Frame::UPRIGHT;
-        assert!(near(f.flex(90.0).up, f.front), "flexion brings up to the front");
+        assert!(
+            near(f.flex(90.0).up, f.front),
+            "flexion brings up to the front"
+        );
         assert!(near(f.side(90.0).up, f.right), "a side bend to the right");
         assert!(near(f.turn(90.0).front, f.right), "a turn to the right");
         assert!(near(f.right, f.front.cross(f.up)));

@@ -186,8 +186,8 @@ pub struct Figure {
     /// The body point kept where each keyframe's `x` says (default: the hips).
     #[serde(default)]
     pub anchor: Option<String>,
-    /// Body points whose path gets a motion arrow: `"head"`, or `"head:behind"` to draw it
-    /// behind rather than above.
+    /// Body points whose path gets a motion arrow: `"head"` draws it above the head's path;
+    /// `"head:behind"` (or `below`, `ahead`, `on`) puts it elsewhere.
     #[serde(default)]
     pub arrows: Vec<String>,
     /// Go round the keyframes in a loop (a circle, like a shoulder roll) instead of there and

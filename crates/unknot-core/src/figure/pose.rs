@@ -190,7 +190,12 @@ impl Base {
         p.set("hip_plane", 90.0);
         let angles: &[(&str, f32)] = match self {
             Base::Standing => &[("elbow", 8.0), ("shoulder", 4.0)],
-            Base::Sitting => &[("hip", 90.0), ("knee", 90.0), ("shoulder", 12.0), ("elbow", 55.0)],
+            Base::Sitting => &[
+                ("hip", 90.0),
+                ("knee", 90.0),
+                ("shoulder", 12.0),
+                ("elbow", 55.0),
+            ],
             Base::AllFours => &[
                 ("tilt", 80.0),
                 ("neck", 0.0),

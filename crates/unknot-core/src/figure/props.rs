@@ -184,7 +184,12 @@ pub fn drop_body(body: &Body, setting: &Setting) -> Body {
 }
 
 /// Moves a body forwards or back until `balls` (taken from it) touch the upright surface.
-fn lean(body: &Body, setting: &Setting, surface: Surface, balls: &dyn Fn(&Body) -> Vec<Ball>) -> Body {
+fn lean(
+    body: &Body,
+    setting: &Setting,
+    surface: Surface,
+    balls: &dyn Fn(&Body) -> Vec<Ball>,
+) -> Body {
     let solids = setting.solids(surface);
     if solids.is_empty() {
         return *body;
@@ -204,7 +209,11 @@ fn lean(body: &Body, setting: &Setting, surface: Surface, balls: &dyn Fn(&Body) 
             break;
         }
         // A door frame is ahead of the person; a wall (or a ball on it) behind.
-        let dir = if surface == Surface::Doorway { 1.0 } else { -1.0 };
+        let dir = if surface == Surface::Doorway {
+            1.0
+        } else {
+            -1.0
+        };
         b = b.moved(v3(dir * gap, 0.0, 0.0));
     }
     b
@@ -212,17 +221,21 @@ fn lean(body: &Body, setting: &Setting, surface: Surface, balls: &dyn Fn(&Body) 
 
 /// A posed body laid in its setting: anchored at the pose's `x`, leaned on the upright surfaces
 /// its contacts name, and dropped onto the floor and supports.
-pub fn settle(pose: &Pose, figure: &Figure, contacts: &[super::Contact], setting: &Setting) -> Body {
+pub fn settle(
+    pose: &Pose,
+    figure: &Figure,
+    contacts: &[super::Contact],
+    setting: &Setting,
+) -> Body {
     let body = pose.body();
     let anchor = figure.anchor_spot();
-    let at = anchor
-        .balls(&body)
-        .first()
-        .map_or(body.pelvis.x, |b| b.c.x);
+    let at = anchor.balls(&body).first().map_or(body.pelvis.x, |b| b.c.x);
     let mut b = body.moved(v3(pose.x - at, 0.0, 0.0));
     let upright: Vec<&super::Contact> = contacts
         .iter()
-        .filter(|c| c.surface.upright() || (c.surface == Surface::Ball && setting_ball_on_wall(setting)))
+        .filter(|c| {
+            c.surface.upright() || (c.surface == Surface::Ball && setting_ball_on_wall(setting))
+        })
         .collect();
     for _ in 0..3 {
         b = drop_body(&b, setting);
@@ -273,7 +286,11 @@ fn chair(seat: (f32, f32), back_x: f32) -> Placed {
     let mut solids = vec![seat_box];
     for x in [a + 0.015, b - 0.015] {
         for z in [-0.2, 0.2] {
-            solids.push(cuboid((x - 0.015, x + 0.015), (0.0, top - 0.04), (z - 0.015, z + 0.015)));
+            solids.push(cuboid(
+                (x - 0.015, x + 0.015),
+                (0.0, top - 0.04),
+                (z - 0.015, z + 0.015),
+            ));
         }
     }
     let (bx0, bx1) = if back_x <= a + 0.05 {

@@ -3,12 +3,12 @@
 //! `touch:far-hand:far-thigh`), and a few that compare a keyframe with the first one, so a
 //! small movement is really there (`chin-back`, `shoulders-up`, `blades-together`).
 
+use super::Pose;
 use super::contacts::{self, Surface, TOUCH};
 use super::kinematics::Body;
 use super::math::V3;
 use super::props::Setting;
 use super::surface::{Part, Spot};
-use super::Pose;
 
 /// One keyframe as the relations see it: its pose and settled body, and the first keyframe's.
 pub struct Seen<'a> {
@@ -71,14 +71,19 @@ pub fn check(text: &str, s: &Seen) -> Result<(), String> {
                 .iter()
                 .map(|x| s.setting.distance(x, Surface::Floor))
                 .fold(f32::MAX, f32::min);
-            need(d > 0.05, || format!("the hips are only {d:.2} m off the floor"))
+            need(d > 0.05, || {
+                format!("the hips are only {d:.2} m off the floor")
+            })
         }
         "knee-to-chest" | "knees-to-chest" => {
             let chest = b.waist + b.chest_frame.up * 0.15 + b.chest_frame.front * 0.1;
             for i in sides(arg)? {
                 let d = (b.sides[i].knee - chest).len();
                 need(d < 0.42 && p.limbs[i].hip >= 95.0, || {
-                    format!("the {} knee is not drawn to the chest ({d:.2} m away)", side_name(i))
+                    format!(
+                        "the {} knee is not drawn to the chest ({d:.2} m away)",
+                        side_name(i)
+                    )
                 })?;
             }
             Ok(())
@@ -87,7 +92,9 @@ pub fn check(text: &str, s: &Seen) -> Result<(), String> {
             for i in sides(arg)? {
                 let sj = &b.sides[i];
                 let a = angle(sj.elbow - sj.shoulder, -b.chest_frame.up);
-                need(a <= 30.0, || format!("the {} arm is {a:.0} degrees from the side", side_name(i)))?;
+                need(a <= 30.0, || {
+                    format!("the {} arm is {a:.0} degrees from the side", side_name(i))
+                })?;
             }
             Ok(())
         }
@@ -99,11 +106,14 @@ pub fn check(text: &str, s: &Seen) -> Result<(), String> {
         ),
         "head-level" => {
             let tip = b.head_frame.front.y.asin().to_degrees();
-            need(tip.abs() <= 15.0, || format!("the face tips {tip:.0} degrees from level"))
+            need(tip.abs() <= 15.0, || {
+                format!("the face tips {tip:.0} degrees from level")
+            })
         }
-        "head-in-line" => need((p.neck + p.nod).abs() <= 20.0 && p.neck.abs() <= 25.0, || {
-            "the head is not in line with the spine".into()
-        }),
+        "head-in-line" => need(
+            (p.neck + p.nod).abs() <= 20.0 && p.neck.abs() <= 25.0,
+            || "the head is not in line with the spine".into(),
+        ),
         "hands-under-shoulders" => under(arg, b, Part::Hand, Part::Shoulder),
         "elbows-under-shoulders" => under(arg, b, Part::Elbow, Part::Shoulder),
         "knees-under-hips" => under(arg, b, Part::Knee, Part::Hips),
@@ -112,7 +122,12 @@ pub fn check(text: &str, s: &Seen) -> Result<(), String> {
             let sh = (b.sides[0].shoulder + b.sides[1].shoulder) * 0.5;
             let kn = (b.sides[0].knee + b.sides[1].knee) * 0.5;
             let a = angle(sh - b.pelvis, kn - b.pelvis);
-            need(a >= 160.0, || format!("shoulders, hips and knees bend {:.0} degrees out of line", 180.0 - a))
+            need(a >= 160.0, || {
+                format!(
+                    "shoulders, hips and knees bend {:.0} degrees out of line",
+                    180.0 - a
+                )
+            })
         }
         "chest-to-thighs" => {
             let chest = b.waist + b.chest_frame.up * 0.12;
@@ -137,10 +152,17 @@ fn side_name(i: usize) -> &'static str {
     if i == 0 { "near" } else { "far" }
 }
 
-fn straight(arg: Option<&str>, joint: impl Fn(usize) -> f32, what: &str, most: f32) -> Result<(), String> {
+fn straight(
+    arg: Option<&str>,
+    joint: impl Fn(usize) -> f32,
+    what: &str,
+    most: f32,
+) -> Result<(), String> {
     for i in sides(arg)? {
         let v = joint(i);
-        need(v.abs() <= most, || format!("the {} {what} is bent {v:.0} degrees", side_name(i)))?;
+        need(v.abs() <= most, || {
+            format!("the {} {what} is bent {v:.0} degrees", side_name(i))
+        })?;
     }
     Ok(())
 }
@@ -156,7 +178,12 @@ fn under(arg: Option<&str>, b: &Body, low: Part, high: Part) -> Result<(), Strin
         };
         let d = (at(low) - at(high)).flat().len();
         need(d <= 0.13, || {
-            format!("the {} {} is {d:.2} m out from under the {}", side_name(i), low.name(), high.name())
+            format!(
+                "the {} {} is {d:.2} m out from under the {}",
+                side_name(i),
+                low.name(),
+                high.name()
+            )
         })?;
     }
     Ok(())
@@ -172,7 +199,9 @@ fn touch(text: &str, b: &Body) -> Result<(), String> {
     let cb: Vec<_> = c.iter().flat_map(|s| s.balls(b)).collect();
     for s in &a {
         let d = gap(&s.balls(b), &cb);
-        need(d <= TOUCH + 0.02, || format!("the {} is {d:.2} m from the {y}", s.name()))?;
+        need(d <= TOUCH + 0.02, || {
+            format!("the {} is {d:.2} m from the {y}", s.name())
+        })?;
     }
     Ok(())
 }
@@ -193,7 +222,9 @@ fn moving(name: &str, arg: Option<&str>, s: &Seen) -> Result<(), String> {
         }
         "shoulders-back" => {
             let d = (shoulders(b) - shoulders(f)).dot(back);
-            need(d >= 0.02, || format!("the shoulders move back only {d:.3} m"))
+            need(d >= 0.02, || {
+                format!("the shoulders move back only {d:.3} m")
+            })
         }
         "shoulders-down" => {
             let d = (shoulders(b) - shoulders(f)).dot(f.chest_frame.up);
@@ -202,7 +233,9 @@ fn moving(name: &str, arg: Option<&str>, s: &Seen) -> Result<(), String> {
         "blades-together" => {
             let w = |x: &Body| (x.sides[0].blade - x.sides[1].blade).len();
             let d = w(f) - w(b);
-            need(d >= 0.02, || format!("the shoulder blades come only {d:.3} m closer"))
+            need(d >= 0.02, || {
+                format!("the shoulder blades come only {d:.3} m closer")
+            })
         }
         "belly-up" => need(s.pose.breath - s.first_pose.breath >= 0.5, || {
             "the belly does not rise with the breath".into()
@@ -210,32 +243,48 @@ fn moving(name: &str, arg: Option<&str>, s: &Seen) -> Result<(), String> {
         "turned" => {
             let sign = if sides(arg)? == [1] { -1.0 } else { 1.0 };
             let t = (s.pose.twist + s.pose.turn) * sign;
-            need(t >= 25.0, || format!("the chest turns only {t:.0} degrees that way"))
+            need(t >= 25.0, || {
+                format!("the chest turns only {t:.0} degrees that way")
+            })
         }
         "side-bend" => {
             let sign = if sides(arg)? == [1] { -1.0 } else { 1.0 };
             let t = s.pose.side_bend * sign;
-            need(t >= 10.0, || format!("the trunk bends only {t:.0} degrees that way"))
+            need(t >= 10.0, || {
+                format!("the trunk bends only {t:.0} degrees that way")
+            })
         }
         "head-turned" | "head-tipped" => {
             let sign = if sides(arg)? == [1] { -1.0 } else { 1.0 };
-            let v = if name == "head-turned" { s.pose.neck_turn } else { s.pose.neck_side } * sign;
-            need(v >= 15.0, || format!("the head moves only {v:.0} degrees that way"))
+            let v = if name == "head-turned" {
+                s.pose.neck_turn
+            } else {
+                s.pose.neck_side
+            } * sign;
+            need(v >= 15.0, || {
+                format!("the head moves only {v:.0} degrees that way")
+            })
         }
         "step-forward" => {
             let i = sides(arg)?.first().copied().unwrap_or(0);
             let d = b.sides[i].heel.x - b.sides[1 - i].heel.x;
-            need(d >= 0.2, || format!("the {} foot is only {d:.2} m ahead", side_name(i)))
+            need(d >= 0.2, || {
+                format!("the {} foot is only {d:.2} m ahead", side_name(i))
+            })
         }
         "lean-forward" => {
             let d = (s.pose.tilt + s.pose.waist) - (s.first_pose.tilt + s.first_pose.waist);
-            need(d >= 8.0, || format!("the trunk leans forward only {d:.0} degrees"))
+            need(d >= 8.0, || {
+                format!("the trunk leans forward only {d:.0} degrees")
+            })
         }
         "lower-back-down" => {
             let lb = spot(Part::LowerBack, 0);
             let now = contacts::touching(&lb, Surface::Floor, b, s.setting);
             let before = contacts::touching(&lb, Surface::Floor, f, s.setting);
-            need(now && !before, || "the small of the back does not come down to the floor".into())
+            need(now && !before, || {
+                "the small of the back does not come down to the floor".into()
+            })
         }
         _ => Err(format!("'{name}' is not a known relation")),
     }

@@ -192,7 +192,10 @@ fn capsule(cam: &Camera, c: &Capsule) -> Vec<Point> {
 }
 
 fn ellipse_at(c: Point, a: Point, b: Point, t: f32) -> Point {
-    (c.0 + a.0 * t.cos() + b.0 * t.sin(), c.1 + a.1 * t.cos() + b.1 * t.sin())
+    (
+        c.0 + a.0 * t.cos() + b.0 * t.sin(),
+        c.1 + a.1 * t.cos() + b.1 * t.sin(),
+    )
 }
 
 fn extreme_angle(a: Point, b: Point, n: Point) -> f32 {
@@ -202,7 +205,13 @@ fn extreme_angle(a: Point, b: Point, n: Point) -> f32 {
 fn trunk_outline(cam: &Camera, rs: &[Ring], up_hint: Point) -> Vec<Point> {
     let proj: Vec<(Point, Point, Point)> = rs
         .iter()
-        .map(|r| (cam.project(r.c), cam.project(r.across), cam.project(r.depth)))
+        .map(|r| {
+            (
+                cam.project(r.c),
+                cam.project(r.across),
+                cam.project(r.depth),
+            )
+        })
         .collect();
     let count = proj.len();
     let dir = |i: usize| -> Point {
@@ -235,7 +244,14 @@ fn trunk_outline(cam: &Camera, rs: &[Ring], up_hint: Point) -> Vec<Point> {
         }
         let sign = if delta >= 0.0 { 1.0 } else { -1.0 };
         (1..6)
-            .map(|k| ellipse_at(c, a, b, start + sign * std::f32::consts::PI * k as f32 / 6.0))
+            .map(|k| {
+                ellipse_at(
+                    c,
+                    a,
+                    b,
+                    start + sign * std::f32::consts::PI * k as f32 / 6.0,
+                )
+            })
             .collect()
     };
     let top = dir(count - 1);
@@ -252,7 +268,8 @@ fn trunk_outline(cam: &Camera, rs: &[Ring], up_hint: Point) -> Vec<Point> {
 
 fn convex_hull(mut pts: Vec<Point>) -> Vec<Point> {
     pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let cross = |o: Point, a: Point, b: Point| (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0);
+    let cross =
+        |o: Point, a: Point, b: Point| (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0);
     let mut hull: Vec<Point> = Vec::new();
     for pass in 0..2 {
         let start = hull.len();
@@ -262,7 +279,9 @@ fn convex_hull(mut pts: Vec<Point>) -> Vec<Point> {
             Box::new(pts.iter().rev())
         };
         for &p in iter {
-            while hull.len() >= start + 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
+            while hull.len() >= start + 2
+                && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0
+            {
                 hull.pop();
             }
             hull.push(p);
@@ -297,8 +316,18 @@ fn cuboid_faces(cam: &Camera, min: V3, max: V3, lit: Role, shade: Role) -> Vec<(
         }
         let pts: Vec<V3> = idx.iter().map(|&i| corner(i)).collect();
         let depth = pts.iter().map(|p| cam.depth(*p)).sum::<f32>() / 4.0;
-        let role = if n.y > 0.5 || facing > 0.9 { lit } else { shade };
-        out.push((depth, Shape::Polygon { points: project_all(cam, &pts), role }));
+        let role = if n.y > 0.5 || facing > 0.9 {
+            lit
+        } else {
+            shade
+        };
+        out.push((
+            depth,
+            Shape::Polygon {
+                points: project_all(cam, &pts),
+                role,
+            },
+        ));
     }
     out
 }
@@ -308,7 +337,11 @@ fn solid_shapes(cam: &Camera, s: &Solid) -> Vec<(f32, Shape)> {
         Solid::Cuboid { min, max } => cuboid_faces(cam, min, max, Role::Prop, Role::PropShade),
         Solid::Sphere { c, r } => vec![(
             cam.depth(c),
-            Shape::Circle { centre: cam.project(c), radius: r, role: Role::Ball },
+            Shape::Circle {
+                centre: cam.project(c),
+                radius: r,
+                role: Role::Ball,
+            },
         )],
         Solid::Roller { c, r, half } => {
             let ring = |z: f32| -> Vec<V3> {
@@ -320,16 +353,36 @@ fn solid_shapes(cam: &Camera, s: &Solid) -> Vec<(f32, Shape)> {
                     .collect()
             };
             let (a, b) = (ring(half), ring(-half));
-            let near = if cam.depth(a[0]) >= cam.depth(b[0]) { &a } else { &b };
+            let near = if cam.depth(a[0]) >= cam.depth(b[0]) {
+                &a
+            } else {
+                &b
+            };
             let mut all = project_all(cam, &a);
             all.extend(project_all(cam, &b));
             let d = cam.depth(c);
             vec![
-                (d, Shape::Polygon { points: convex_hull(all), role: Role::PropShade }),
-                (d + 0.001, Shape::Polygon { points: project_all(cam, near), role: Role::Prop }),
+                (
+                    d,
+                    Shape::Polygon {
+                        points: convex_hull(all),
+                        role: Role::PropShade,
+                    },
+                ),
+                (
+                    d + 0.001,
+                    Shape::Polygon {
+                        points: project_all(cam, near),
+                        role: Role::Prop,
+                    },
+                ),
                 (
                     d + 0.002,
-                    Shape::Circle { centre: cam.project(v3(c.x, c.y, near[0].z)), radius: r * 0.3, role: Role::PropShade },
+                    Shape::Circle {
+                        centre: cam.project(v3(c.x, c.y, near[0].z)),
+                        radius: r * 0.3,
+                        role: Role::PropShade,
+                    },
                 ),
             ]
         }
@@ -338,20 +391,32 @@ fn solid_shapes(cam: &Camera, s: &Solid) -> Vec<(f32, Shape)> {
 
 /// The highlighted muscle, as capsules laid over the piece they belong to.
 fn highlight(id: &str, b: &Body) -> Vec<(Piece, Capsule)> {
+    let v = trunk_highlight(id, b);
+    if v.is_empty() {
+        limb_highlight(id, b)
+    } else {
+        v
+    }
+}
+
+fn cap(a: V3, ra: f32, z: V3, rb: f32) -> Capsule {
+    Capsule {
+        a: surface::Ball { c: a, r: ra },
+        b: surface::Ball { c: z, r: rb },
+    }
+}
+
+/// Muscles of the trunk and neck.
+fn trunk_highlight(id: &str, b: &Body) -> Vec<(Piece, Capsule)> {
     let rs = rings(b);
     let back = |i: usize, k: f32| rs[i].c - rs[i].depth * k;
     let front = |i: usize, k: f32| rs[i].c + rs[i].depth * k;
-    let cap = |a: V3, ra: f32, z: V3, rb: f32| Capsule { a: surface::Ball { c: a, r: ra }, b: surface::Ball { c: z, r: rb } };
     let both = |f: &dyn Fn(usize) -> (Piece, Capsule)| vec![f(0), f(1)];
     let hf = b.hips_frame;
     match id {
-        "hamstrings" | "leg" => both(&|i| {
-            let s = &b.sides[i];
-            let off = s.thigh_back * 0.035;
-            (Piece::Leg(i), cap(s.hip.lerp(s.knee, 0.2) + off, 0.036, s.hip.lerp(s.knee, 0.85) + off, 0.026))
-        }),
         "gluteus-maximus" | "gluteus-medius" | "piriformis" | "buttocks" => both(&|i| {
-            let c = b.pelvis - hf.front * 0.06 + hf.right * (0.08 * surface::sign(i)) + hf.up * 0.02;
+            let c =
+                b.pelvis - hf.front * 0.06 + hf.right * (0.08 * surface::sign(i)) + hf.up * 0.02;
             (Piece::Trunk, cap(c, 0.065, c - hf.up * 0.04, 0.055))
         }),
         "lower-back" | "lumbar-erector-spinae" | "multifidus" => {
@@ -359,7 +424,15 @@ fn highlight(id: &str, b: &Body) -> Vec<(Piece, Capsule)> {
         }
         "quadratus-lumborum" => both(&|i| {
             let s = surface::sign(i);
-            (Piece::Trunk, cap(rs[2].c + rs[2].across * (0.75 * s), 0.035, rs[3].c + rs[3].across * (0.75 * s), 0.03))
+            (
+                Piece::Trunk,
+                cap(
+                    rs[2].c + rs[2].across * (0.75 * s),
+                    0.035,
+                    rs[3].c + rs[3].across * (0.75 * s),
+                    0.03,
+                ),
+            )
         }),
         "upper-back" | "mid-back" | "thoracic-erector-spinae" => {
             vec![(Piece::Trunk, cap(back(4, 0.72), 0.035, back(6, 0.7), 0.035))]
@@ -369,25 +442,93 @@ fn highlight(id: &str, b: &Body) -> Vec<(Piece, Capsule)> {
         }
         "latissimus-dorsi" => both(&|i| {
             let s = surface::sign(i);
-            (Piece::Trunk, cap(rs[3].c + rs[3].across * (0.8 * s), 0.035, b.sides[i].shoulder - b.chest_frame.up * 0.06, 0.04))
+            (
+                Piece::Trunk,
+                cap(
+                    rs[3].c + rs[3].across * (0.8 * s),
+                    0.035,
+                    b.sides[i].shoulder - b.chest_frame.up * 0.06,
+                    0.04,
+                ),
+            )
         }),
         "pectoralis-minor" | "chest" => both(&|i| {
             let s = surface::sign(i);
-            (Piece::Trunk, cap(front(6, 0.8) + rs[6].across * (0.3 * s), 0.04, b.sides[i].shoulder, 0.035))
+            (
+                Piece::Trunk,
+                cap(
+                    front(6, 0.8) + rs[6].across * (0.3 * s),
+                    0.04,
+                    b.sides[i].shoulder,
+                    0.035,
+                ),
+            )
         }),
         "upper-trapezius" | "levator-scapulae" | "neck" => both(&|i| {
-            (Piece::Neck, cap(b.neck_base.lerp(b.neck_top, 0.6), 0.03, b.sides[i].shoulder + b.chest_frame.up * 0.03, 0.032))
+            (
+                Piece::Neck,
+                cap(
+                    b.neck_base.lerp(b.neck_top, 0.6),
+                    0.03,
+                    b.sides[i].shoulder + b.chest_frame.up * 0.03,
+                    0.032,
+                ),
+            )
         }),
         "suboccipitals" => {
             let c = b.neck_top - b.head_frame.front * 0.04;
-            vec![(Piece::Neck, cap(c, 0.035, c - b.chest_frame.up * 0.04, 0.03))]
+            vec![(
+                Piece::Neck,
+                cap(c, 0.035, c - b.chest_frame.up * 0.04, 0.03),
+            )]
         }
+        _ => Vec::new(),
+    }
+}
+
+/// Muscles of the limbs.
+fn limb_highlight(id: &str, b: &Body) -> Vec<(Piece, Capsule)> {
+    let rs = rings(b);
+    let front = |i: usize, k: f32| rs[i].c + rs[i].depth * k;
+    let both = |f: &dyn Fn(usize) -> (Piece, Capsule)| vec![f(0), f(1)];
+    match id {
+        "hamstrings" | "leg" => both(&|i| {
+            let s = &b.sides[i];
+            let off = s.thigh_back * 0.035;
+            (
+                Piece::Leg(i),
+                cap(
+                    s.hip.lerp(s.knee, 0.2) + off,
+                    0.036,
+                    s.hip.lerp(s.knee, 0.85) + off,
+                    0.026,
+                ),
+            )
+        }),
         "iliopsoas" => both(&|i| {
             let s = &b.sides[i];
-            (Piece::Leg(i), cap(front(2, 0.5), 0.03, s.hip.lerp(s.knee, 0.3) - s.thigh_back * 0.03, 0.03))
+            (
+                Piece::Leg(i),
+                cap(
+                    front(2, 0.5),
+                    0.03,
+                    s.hip.lerp(s.knee, 0.3) - s.thigh_back * 0.03,
+                    0.03,
+                ),
+            )
         }),
-        "shoulders" | "supraspinatus" => both(&|i| (Piece::Arm(i), cap(b.sides[i].shoulder, 0.05, b.sides[i].shoulder, 0.05))),
-        "arm" => both(&|i| (Piece::Arm(i), cap(b.sides[i].elbow, 0.035, b.sides[i].wrist, 0.025))),
+        "shoulders" | "supraspinatus" => both(&|i| {
+            (
+                Piece::Arm(i),
+                cap(b.sides[i].shoulder, 0.05, b.sides[i].shoulder, 0.05),
+            )
+        }),
+        "arm" => both(&|i| {
+            (
+                Piece::Arm(i),
+                cap(b.sides[i].elbow, 0.035, b.sides[i].wrist, 0.025),
+            )
+        }),
         _ => Vec::new(),
     }
 }
@@ -412,7 +553,13 @@ fn piece_depth(cam: &Camera, b: &Body, p: Piece) -> f32 {
 
 fn focus_points(b: &Body, focus: Focus) -> Vec<(V3, f32)> {
     let rs = rings(b);
-    let ring_pts = |i: usize| rs[i].points(12).into_iter().map(|p| (p, 0.0)).collect::<Vec<_>>();
+    let ring_pts = |i: usize| {
+        rs[i]
+            .points(12)
+            .into_iter()
+            .map(|p| (p, 0.0))
+            .collect::<Vec<_>>()
+    };
     let mut v = Vec::new();
     match focus {
         Focus::Body => {}
@@ -448,7 +595,10 @@ fn spot_centre(spot: &surface::Spot, b: &Body) -> (V3, f32) {
     let balls = spot.balls(b);
     let n = balls.len().max(1) as f32;
     let c = balls.iter().fold(v3(0.0, 0.0, 0.0), |acc, x| acc + x.c) * (1.0 / n);
-    let r = balls.iter().map(|x| (x.c - c).len() + x.r).fold(0.0, f32::max);
+    let r = balls
+        .iter()
+        .map(|x| (x.c - c).len() + x.r)
+        .fold(0.0, f32::max);
     (c, r)
 }
 
@@ -527,11 +677,24 @@ impl<'a> Drawing<'a> {
         }
         self.order = pieces
             .into_iter()
-            .map(|(p, depth)| (p, matches!(p, Piece::Arm(_) | Piece::Leg(_)) && depth < trunk - 0.05))
+            .map(|(p, depth)| {
+                (
+                    p,
+                    matches!(p, Piece::Arm(_) | Piece::Leg(_)) && depth < trunk - 0.05,
+                )
+            })
             .collect();
-        let facing = bodies.iter().map(|b| b.head_frame.front.dot(cam.toward)).sum::<f32>() / n;
+        let facing = bodies
+            .iter()
+            .map(|b| b.head_frame.front.dot(cam.toward))
+            .sum::<f32>()
+            / n;
         self.face_front = facing > 0.55;
-        let chest = bodies.iter().map(|b| b.chest_frame.front.dot(cam.toward)).sum::<f32>() / n;
+        let chest = bodies
+            .iter()
+            .map(|b| b.chest_frame.front.dot(cam.toward))
+            .sum::<f32>()
+            / n;
         self.back_seen = chest < -0.55;
         let _ = Face::Away;
     }
@@ -576,8 +739,22 @@ impl<'a> Drawing<'a> {
         }
         out.into_iter()
             .filter_map(|s| match s {
-                Shape::Polygon { points, role: Role::Body } => Some(Shape::Polygon { points, role: Role::Ghost }),
-                Shape::Circle { centre, radius, role: Role::Body } => Some(Shape::Circle { centre, radius, role: Role::Ghost }),
+                Shape::Polygon {
+                    points,
+                    role: Role::Body,
+                } => Some(Shape::Polygon {
+                    points,
+                    role: Role::Ghost,
+                }),
+                Shape::Circle {
+                    centre,
+                    radius,
+                    role: Role::Body,
+                } => Some(Shape::Circle {
+                    centre,
+                    radius,
+                    role: Role::Ghost,
+                }),
                 _ => None,
             })
             .collect()
@@ -586,12 +763,20 @@ impl<'a> Drawing<'a> {
     fn scene(&self, b: &Body) -> Vec<Shape> {
         let mut out = self.statics.clone();
         out.extend(self.ghost.iter().cloned());
-        let hl = self.figure.highlight.as_deref().map(|h| highlight(h, b)).unwrap_or_default();
+        let hl = self
+            .figure
+            .highlight
+            .as_deref()
+            .map(|h| highlight(h, b))
+            .unwrap_or_default();
         for &(piece, far) in &self.order {
             self.piece(b, piece, far, &mut out);
             for (p, c) in &hl {
                 if *p == piece {
-                    out.push(Shape::Polygon { points: capsule(&self.camera, c), role: Role::Highlight });
+                    out.push(Shape::Polygon {
+                        points: capsule(&self.camera, c),
+                        role: Role::Highlight,
+                    });
                 }
             }
         }
@@ -603,17 +788,30 @@ impl<'a> Drawing<'a> {
     fn piece(&self, b: &Body, piece: Piece, far: bool, out: &mut Vec<Shape>) {
         let cam = &self.camera;
         let role = if far { Role::Far } else { Role::Body };
-        let poly = |c: &Capsule| Shape::Polygon { points: capsule(cam, c), role };
+        let poly = |c: &Capsule| Shape::Polygon {
+            points: capsule(cam, c),
+            role,
+        };
         match piece {
             Piece::Trunk => {
                 let hint = cam.project(b.chest_frame.up);
                 let l = (hint.0 * hint.0 + hint.1 * hint.1).sqrt().max(1e-3);
-                out.push(Shape::Polygon { points: trunk_outline(cam, &rings(b), (hint.0 / l, hint.1 / l)), role });
+                out.push(Shape::Polygon {
+                    points: trunk_outline(cam, &rings(b), (hint.0 / l, hint.1 / l)),
+                    role,
+                });
                 if self.back_seen {
                     for (i, s) in b.sides.iter().enumerate() {
                         let (u, a) = (b.chest_frame.up, b.chest_frame.right * surface::sign(i));
-                        let pts = [s.blade + u * 0.07 - a * 0.035, s.blade + u * 0.065 + a * 0.05, s.blade - u * 0.085 - a * 0.01];
-                        out.push(Shape::Polygon { points: project_all(cam, &pts), role: Role::Detail });
+                        let pts = [
+                            s.blade + u * 0.07 - a * 0.035,
+                            s.blade + u * 0.065 + a * 0.05,
+                            s.blade - u * 0.085 - a * 0.01,
+                        ];
+                        out.push(Shape::Polygon {
+                            points: project_all(cam, &pts),
+                            role: Role::Detail,
+                        });
                     }
                 }
             }
@@ -634,13 +832,21 @@ impl<'a> Drawing<'a> {
 
     fn head(&self, b: &Body, role: Role, out: &mut Vec<Shape>) {
         let cam = &self.camera;
-        out.push(Shape::Circle { centre: cam.project(b.head), radius: super::kinematics::length::HEAD, role });
+        out.push(Shape::Circle {
+            centre: cam.project(b.head),
+            radius: super::kinematics::length::HEAD,
+            role,
+        });
         let f = b.head_frame;
         match self.face() {
             Face::Eyes => {
                 for s in [1.0, -1.0] {
                     let e = b.head + f.front * 0.09 + f.right * (0.036 * s) + f.up * 0.02;
-                    out.push(Shape::Circle { centre: cam.project(e), radius: 0.011, role: Role::Detail });
+                    out.push(Shape::Circle {
+                        centre: cam.project(e),
+                        radius: 0.011,
+                        role: Role::Detail,
+                    });
                 }
             }
             Face::Nose => {
@@ -649,7 +855,10 @@ impl<'a> Drawing<'a> {
                     b.head + f.front * 0.128 - f.up * 0.005,
                     b.head + f.front * 0.098 - f.up * 0.018,
                 ];
-                out.push(Shape::Polygon { points: project_all(cam, &pts), role });
+                out.push(Shape::Polygon {
+                    points: project_all(cam, &pts),
+                    role,
+                });
             }
             Face::Away => {}
         }
@@ -703,15 +912,34 @@ impl Drawing<'_> {
         if self.figure.view.level() {
             let (a, z) = (cam.project(lo), cam.project(hi));
             let (x0, x1) = (a.0.min(z.0) - 0.35, a.0.max(z.0) + 0.35);
-            behind.push(Shape::Line { from: (x0, 0.0), to: (x1, 0.0), width: 0.012, role: Role::Floor });
+            behind.push(Shape::Line {
+                from: (x0, 0.0),
+                to: (x1, 0.0),
+                width: 0.012,
+                role: Role::Floor,
+            });
         } else {
             let m = 0.35;
-            let pts = [v3(lo.x - m, 0.0, lo.z - m), v3(hi.x + m, 0.0, lo.z - m), v3(hi.x + m, 0.0, hi.z + m), v3(lo.x - m, 0.0, hi.z + m)];
-            behind.push(Shape::Polygon { points: project_all(cam, &pts), role: Role::Ground });
+            let pts = [
+                v3(lo.x - m, 0.0, lo.z - m),
+                v3(hi.x + m, 0.0, lo.z - m),
+                v3(hi.x + m, 0.0, hi.z + m),
+                v3(lo.x - m, 0.0, hi.z + m),
+            ];
+            behind.push(Shape::Polygon {
+                points: project_all(cam, &pts),
+                role: Role::Ground,
+            });
         }
         let mut items: Vec<(f32, Shape)> = Vec::new();
         if let Some((x0, x1)) = self.setting.mat {
-            items.extend(cuboid_faces(cam, v3(x0, 0.0, -0.33), v3(x1, MAT, 0.33), Role::Mat, Role::Mat));
+            items.extend(cuboid_faces(
+                cam,
+                v3(x0, 0.0, -0.33),
+                v3(x1, MAT, 0.33),
+                Role::Mat,
+                Role::Mat,
+            ));
         }
         let mut bounded = Vec::new();
         for p in &self.setting.props {
@@ -728,7 +956,13 @@ impl Drawing<'_> {
             if p.prop == Prop::Band
                 && let Some(a) = p.anchor
             {
-                items.extend(cuboid_faces(cam, v3(a.x, 0.0, a.z - 0.03), v3(a.x + 0.06, a.y + 0.2, a.z + 0.03), Role::Prop, Role::PropShade));
+                items.extend(cuboid_faces(
+                    cam,
+                    v3(a.x, 0.0, a.z - 0.03),
+                    v3(a.x + 0.06, a.y + 0.2, a.z + 0.03),
+                    Role::Prop,
+                    Role::PropShade,
+                ));
             }
         }
         items.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -740,7 +974,11 @@ impl Drawing<'_> {
         let mut r = Rect::EMPTY;
         let focus = self.figure.focus;
         let moments: Vec<Body> = (0..16)
-            .filter_map(|k| self.figure.body_at(k as f32 / 16.0, &self.setting).map(|x| x.1))
+            .filter_map(|k| {
+                self.figure
+                    .body_at(k as f32 / 16.0, &self.setting)
+                    .map(|x| x.1)
+            })
             .chain(bodies.iter().copied())
             .collect();
         for b in &moments {
@@ -773,7 +1011,12 @@ impl Drawing<'_> {
                 _ => (0.9, 0.55),
             };
             let (w, h) = (r.width().max(least.0), r.height().max(least.1));
-            r = Rect { x0: cx - w / 2.0, y0: cy - h / 2.0, x1: cx + w / 2.0, y1: cy + h / 2.0 };
+            r = Rect {
+                x0: cx - w / 2.0,
+                y0: cy - h / 2.0,
+                x1: cx + w / 2.0,
+                y1: cy + h / 2.0,
+            };
             self.zoom = (1.9 / r.height()).clamp(1.0, 4.0);
             self.line = 0.012 / self.zoom;
         }
@@ -788,8 +1031,11 @@ impl Drawing<'_> {
             let (name, hint) = spec.split_once(':').unwrap_or((spec.as_str(), "above"));
             let mut pts: Vec<Point> = Vec::new();
             let mut reach: f32 = 0.0;
-            for k in 0..=16 {
-                let Some((_, b)) = self.figure.body_at(end * k as f32 / 16.0 * 0.999, &self.setting) else {
+            for k in 0..=32 {
+                let Some((_, b)) = self
+                    .figure
+                    .body_at(end * k as f32 / 32.0 * 0.97, &self.setting)
+                else {
                     continue;
                 };
                 if let Some((c, r)) = arrow_point(name, &b) {
@@ -797,32 +1043,69 @@ impl Drawing<'_> {
                     reach = reach.max(r);
                 }
             }
-            let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else {
+            if pts.is_empty() {
                 continue;
-            };
+            }
             let dir = match hint {
                 "below" => (0.0, -1.0),
                 "ahead" => (1.0, 0.0),
                 "behind" => (-1.0, 0.0),
+                "on" => (0.0, 0.0),
                 _ => (0.0, 1.0),
             };
             let off = reach + 0.06 / z;
             // Small paths are drawn larger, about their middle, so the arrow reads.
-            let (lo, hi) = pts.iter().fold(((f32::MAX, f32::MAX), (f32::MIN, f32::MIN)), |(lo, hi), p| {
-                ((lo.0.min(p.0), lo.1.min(p.1)), (hi.0.max(p.0), hi.1.max(p.1)))
-            });
+            let (lo, hi) = pts.iter().fold(
+                ((f32::MAX, f32::MAX), (f32::MIN, f32::MIN)),
+                |(lo, hi), p| {
+                    (
+                        (lo.0.min(p.0), lo.1.min(p.1)),
+                        (hi.0.max(p.0), hi.1.max(p.1)),
+                    )
+                },
+            );
             let extent = (hi.0 - lo.0).max(hi.1 - lo.1);
-            let least = 0.18 / z;
-            let grow = if extent < least && extent > 1e-4 { least / extent } else { 1.0 };
+            let least = if self.figure.looped { 0.4 } else { 0.2 } / z;
+            let grow = if extent < least && extent > 1e-4 {
+                least / extent
+            } else {
+                1.0
+            };
             let mid = ((lo.0 + hi.0) / 2.0, (lo.1 + hi.1) / 2.0);
             let path: Vec<Point> = pts
                 .iter()
-                .map(|p| (mid.0 + (p.0 - mid.0) * grow + dir.0 * off, mid.1 + (p.1 - mid.1) * grow + dir.1 * off))
+                .map(|p| {
+                    (
+                        mid.0 + (p.0 - mid.0) * grow + dir.0 * off,
+                        mid.1 + (p.1 - mid.1) * grow + dir.1 * off,
+                    )
+                })
                 .collect();
-            out.extend(arrow(&path, z));
+            out.extend(arrow(&smooth(&path), z));
         }
         out
     }
+}
+
+/// Rounds a path's corners (two passes of corner cutting), keeping its ends.
+fn smooth(path: &[Point]) -> Vec<Point> {
+    let mut p = path.to_vec();
+    for _ in 0..2 {
+        if p.len() < 3 {
+            return p;
+        }
+        let mut q = vec![p[0]];
+        for w in p.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            q.push((a.0 * 0.75 + b.0 * 0.25, a.1 * 0.75 + b.1 * 0.25));
+            q.push((a.0 * 0.25 + b.0 * 0.75, a.1 * 0.25 + b.1 * 0.75));
+        }
+        if let Some(last) = p.last() {
+            q.push(*last);
+        }
+        p = q;
+    }
+    p
 }
 
 fn arrow(path: &[Point], zoom: f32) -> Vec<Shape> {
@@ -845,7 +1128,11 @@ fn arrow(path: &[Point], zoom: f32) -> Vec<Shape> {
     let mut shaft: Vec<Point> = path[..n - 1].to_vec();
     shaft.push(base);
     vec![
-        Shape::Path { points: shaft, width: 0.026 / zoom, role: Role::Arrow },
+        Shape::Path {
+            points: shaft,
+            width: 0.026 / zoom,
+            role: Role::Arrow,
+        },
         Shape::Polygon {
             points: vec![
                 (tip.0 + ux * size * 0.2, tip.1 + uy * size * 0.2),
@@ -860,7 +1147,9 @@ fn arrow(path: &[Point], zoom: f32) -> Vec<Shape> {
 /// Every point a shape passes through (for fitting a frame round it).
 pub fn shape_points(s: &Shape) -> Vec<Point> {
     match s {
-        Shape::Line { from, to, width, .. } => vec![(from.0, from.1 - width), *to],
+        Shape::Line {
+            from, to, width, ..
+        } => vec![(from.0, from.1 - width), *to],
         Shape::Path { points, .. } | Shape::Polygon { points, .. } => points.clone(),
         Shape::Circle { centre, radius, .. } => vec![
             (centre.0 - radius, centre.1 - radius),
