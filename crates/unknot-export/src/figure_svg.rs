@@ -120,8 +120,14 @@ fn open_tag(s: &Shape, line: f32) -> String {
         Shape::Path { .. } => "fill=\"none\" stroke=\"#c0392b\"",
         _ => paint(*role),
     };
+    // An open path is a stroke only (the arrow's shaft), whatever its role fills.
+    let stroke_only = if matches!(s, Shape::Path { .. }) {
+        " fig-stroke"
+    } else {
+        ""
+    };
     format!(
-        "<{tag} class=\"{}\" {paint}{extra} stroke-width=\"{:.2}\"",
+        "<{tag} class=\"{}{stroke_only}\" {paint}{extra} stroke-width=\"{:.2}\"",
         class(*role),
         width * SCALE
     )
