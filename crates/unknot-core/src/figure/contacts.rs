@@ -199,7 +199,8 @@ impl Figure {
             })
     }
 
-    /// The floor and props, placed from the first keyframe that rests on each.
+    /// The floor and props, placed from the first keyframe that rests on each (the mat's extent
+    /// is left for the drawing to fill in).
     pub fn setting(&self) -> Setting {
         let floor = if self.props.contains(&Prop::Mat) {
             MAT
@@ -254,23 +255,13 @@ impl Figure {
                 placed.push(p);
             }
         }
-        let mut setting = Setting {
+        // The mat's extent is the drawing's business (see `shapes`): the check needs only its
+        // height.
+        Setting {
             floor,
             mat: None,
             props: placed,
-        };
-        if self.props.contains(&Prop::Mat) {
-            let xs: Vec<f32> = (0..self.keyframes.len())
-                .filter_map(|i| self.body(i, &setting))
-                .flat_map(|b| all_balls(&b).into_iter().map(|ball| ball.c.x))
-                .collect();
-            let lo = xs.iter().copied().fold(f32::MAX, f32::min);
-            let hi = xs.iter().copied().fold(f32::MIN, f32::max);
-            if lo <= hi {
-                setting.mat = Some((lo - 0.12, hi + 0.12));
-            }
         }
-        setting
     }
 
     /// Keyframe `index`'s body, settled in `setting`.

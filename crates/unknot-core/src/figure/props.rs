@@ -237,7 +237,9 @@ pub fn settle(
             c.surface.upright() || (c.surface == Surface::Ball && setting_ball_on_wall(setting))
         })
         .collect();
-    for _ in 0..3 {
+    // Leaning and dropping settle each other only when there is something upright to lean on.
+    let rounds = if upright.is_empty() { 1 } else { 3 };
+    for _ in 0..rounds {
         b = drop_body(&b, setting);
         for c in &upright {
             let spots = c.spots.clone();

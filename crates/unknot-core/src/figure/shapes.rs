@@ -606,10 +606,19 @@ impl<'a> Drawing<'a> {
     /// Prepares a figure for drawing.
     pub fn new(figure: &'a Figure) -> Drawing<'a> {
         let camera = figure.view.camera();
-        let setting = figure.setting();
+        let mut setting = figure.setting();
         let bodies: Vec<Body> = (0..figure.keyframes.len())
             .filter_map(|i| figure.body(i, &setting))
             .collect();
+        if figure.props.contains(&Prop::Mat) {
+            let xs = bodies
+                .iter()
+                .flat_map(|b| surface::all_balls(b).into_iter().map(|ball| ball.c.x));
+            let (lo, hi) = xs.fold((f32::MAX, f32::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
+            if lo <= hi {
+                setting.mat = Some((lo - 0.12, hi + 0.12));
+            }
+        }
         let mut d = Drawing {
             figure,
             camera,

@@ -90,16 +90,16 @@ pub fn rings(b: &Body) -> [Ring; 7] {
         ring(b.pelvis - h.front * 0.035 - h.up * 0.075, h, 0.13, 0.065),
         ring(b.pelvis - h.front * 0.015 - h.up * 0.02, h, 0.165, 0.095),
         ring(
-            b.pelvis + h.up * 0.11 + h.front * (0.01 + 0.02 * breath),
+            b.pelvis + h.up * 0.11 + h.front * (0.01 + 0.035 * breath),
             h,
             0.15,
-            0.095 + 0.025 * breath,
+            0.095 + 0.04 * breath,
         ),
         ring(
-            b.waist + m.front * (0.02 + 0.02 * breath),
+            b.waist + m.front * (0.02 + 0.03 * breath),
             &m,
             0.14,
-            0.09 + 0.02 * breath,
+            0.09 + 0.03 * breath,
         ),
         ring(b.waist + c.up * 0.12 + c.front * 0.045, c, 0.15, 0.105),
         ring(b.waist + c.up * 0.22 + c.front * 0.045, c, 0.16, 0.11),
@@ -247,7 +247,7 @@ impl Spot {
         let ring_balls = |idx: &[usize]| -> Vec<Ball> {
             let rs = rings(b);
             idx.iter()
-                .flat_map(|&i| rs[i].points(24))
+                .flat_map(|&i| rs[i].points(16))
                 .map(|c| Ball { c, r: 0.0 })
                 .collect()
         };
@@ -274,7 +274,7 @@ impl Spot {
 pub fn all_balls(b: &Body) -> Vec<Ball> {
     let mut v: Vec<Ball> = rings(b)
         .iter()
-        .flat_map(|r| r.points(24))
+        .flat_map(|r| r.points(16))
         .map(|c| Ball { c, r: 0.0 })
         .collect();
     v.push(Ball {

@@ -239,6 +239,14 @@ fn misfit(f: &figure::Figure, i: usize) -> f32 {
             cost += 1e-2 * ((lo - v).max(0.0) + (v - hi).max(0.0)).powi(2);
         }
     }
+    cost + relation_cost(f, i, &body)
+}
+
+/// The `misfit` of keyframe `i`'s relations that have a distance to close.
+fn relation_cost(f: &figure::Figure, i: usize, body: &figure::kinematics::Body) -> f32 {
+    let setting = f.setting();
+    let body = *body;
+    let mut cost = 0.0;
     for r in &f.keyframes[i].relations {
         let under = |a: figure::surface::Part, b: figure::surface::Part| {
             let mut c = 0.0;
@@ -460,27 +468,4 @@ fn print_joints() {
             .fold(f32::MAX, f32::min);
         println!("{:>14} {d:.3}", spot.name());
     }
-}
-
-#[test]
-#[ignore = "a timing probe"]
-fn time_builtin() {
-    let t = std::time::Instant::now();
-    let c = Catalogue::builtin().unwrap();
-    println!("load {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    for e in c.exercises() {
-        let _ = figure::check(e.figure.as_ref().unwrap());
-    }
-    println!("checks {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    for e in c.exercises() {
-        let _ = figure::Drawing::new(e.figure.as_ref().unwrap());
-    }
-    println!("drawings {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    for e in c.exercises() {
-        let _ = e.figure.as_ref().unwrap().setting();
-    }
-    println!("settings {:?}", t.elapsed());
 }
