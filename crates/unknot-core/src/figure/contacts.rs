@@ -237,6 +237,15 @@ impl Figure {
                     .flat_map(|c| c.spots.iter().flat_map(|s| s.balls(&body)))
                     .collect()
             };
+            let leaned = (prop == Prop::Chair)
+                .then(|| self.backrest(&bare))
+                .flatten();
+            if let Some((back, sit)) = leaned {
+                // A back that leans on the chair sets where its backrest stands.
+                let seat_back = back.min(sit);
+                placed.push(props::chair((seat_back, seat_back + 0.42), back));
+                continue;
+            }
             if let Some(mut p) = props::place(prop, &balls, &body, floor) {
                 // A band looped round a foot runs from the hands to that foot; otherwise it is
                 // tied to a post ahead.
@@ -262,6 +271,33 @@ impl Figure {
             mat: None,
             props: placed,
         }
+    }
+
+    /// Where the backrest stands when a keyframe leans its back on the chair: the back's
+    /// rearmost point then, and where the seat's back edge would be under the pelvis.
+    fn backrest(&self, bare: &Setting) -> Option<(f32, f32)> {
+        (0..self.keyframes.len()).find_map(|i| {
+            let trunk: Vec<Spot> = self
+                .contacts(i)
+                .into_iter()
+                .filter(|c| c.surface == Surface::Chair)
+                .flat_map(|c| c.spots)
+                .filter(|s| matches!(s.part, Part::UpperBack | Part::LowerBack))
+                .collect();
+            if trunk.is_empty() {
+                return None;
+            }
+            let body = props::settle(&self.pose(i)?, self, &[], bare);
+            // Sitting, the body is lifted onto the seat: rearmost within the backrest's height.
+            let lift = props::SEAT + 0.11 - body.pelvis.y;
+            let (low, high) = props::BACKREST;
+            let back = all_balls(&body)
+                .iter()
+                .filter(|b| (props::SEAT + low..=props::SEAT + high).contains(&(b.c.y + lift)))
+                .map(|b| b.c.x - b.r)
+                .fold(f32::MAX, f32::min);
+            (back < f32::MAX).then_some((back, body.pelvis.x - 0.17))
+        })
     }
 
     /// Keyframe `index`'s body, settled in `setting`.

@@ -11,6 +11,8 @@ use super::{Figure, Pose, Prop, Surface};
 
 /// Height of the chair seat.
 pub const SEAT: f32 = 0.45;
+/// The backrest's height above the seat, from and to (a gap below it for the buttocks).
+pub const BACKREST: (f32, f32) = (0.08, 0.34);
 /// Thickness of the mat.
 pub const MAT: f32 = 0.012;
 /// Radius of the foam roller.
@@ -281,7 +283,7 @@ fn cuboid(x: (f32, f32), y: (f32, f32), z: (f32, f32)) -> Solid {
 }
 
 /// A chair: the seat over `seat` (x from, x to), four legs, and a backrest at `back_x`.
-fn chair(seat: (f32, f32), back_x: f32) -> Placed {
+pub fn chair(seat: (f32, f32), back_x: f32) -> Placed {
     let (a, b) = seat;
     let top = SEAT;
     let seat_box = cuboid((a, b), (top - 0.04, top), (-0.22, 0.22));
@@ -300,7 +302,12 @@ fn chair(seat: (f32, f32), back_x: f32) -> Placed {
     } else {
         (back_x, back_x + 0.03)
     };
-    solids.push(cuboid((bx0, bx1), (top, top + 0.36), (-0.22, 0.22)));
+    // The backrest leaves a gap above the seat, as most chairs do, for the buttocks.
+    solids.push(cuboid(
+        (bx0, bx1),
+        (top + BACKREST.0, top + BACKREST.1),
+        (-0.22, 0.22),
+    ));
     Placed {
         prop: Prop::Chair,
         solids,

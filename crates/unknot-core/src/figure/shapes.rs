@@ -1081,6 +1081,10 @@ impl Drawing<'_> {
                 1.0
             };
             let mid = ((lo.0 + hi.0) / 2.0, (lo.1 + hi.1) / 2.0);
+            if self.figure.looped {
+                out.extend(arrow(&ring_arrow(&pts, least / 2.0, dir, off), z));
+                continue;
+            }
             let path: Vec<Point> = pts
                 .iter()
                 .map(|p| {
@@ -1094,6 +1098,30 @@ impl Drawing<'_> {
         }
         out
     }
+}
+
+/// A loop's arrow: most of an ellipse round the path's middle (at least `least` across), set
+/// `off` towards `dir`, going the way the path goes round.
+fn ring_arrow(pts: &[Point], least: f32, dir: Point, off: f32) -> Vec<Point> {
+    let n = pts.len().max(1) as f32;
+    let c = pts
+        .iter()
+        .fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
+    let rx = pts.iter().map(|p| (p.0 - c.0).abs()).fold(least, f32::max);
+    let ry = pts.iter().map(|p| (p.1 - c.1).abs()).fold(least, f32::max);
+    // The shoelace sum says which way round the path goes.
+    let turn: f32 = pts
+        .windows(2)
+        .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+        .sum();
+    let sign = if turn >= 0.0 { 1.0 } else { -1.0 };
+    let centre = (c.0 + dir.0 * off, c.1 + dir.1 * off);
+    (0..=30)
+        .map(|k| {
+            let t = std::f32::consts::FRAC_PI_2 + sign * 5.2 * k as f32 / 30.0;
+            (centre.0 + rx * t.cos(), centre.1 + ry * t.sin())
+        })
+        .collect()
 }
 
 /// Rounds a path's corners (two passes of corner cutting), keeping its ends.

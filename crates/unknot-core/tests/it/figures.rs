@@ -460,6 +460,16 @@ fn print_joints() {
     let s = f.setting();
     let b = f.body(k - 1, &s).unwrap();
     println!("{s:?}\npelvis {:?} neck {:?}", b.pelvis, b.neck_base);
+    for p in &s.props {
+        for solid in &p.solids {
+            if let Some(w) = figure::surface::all_balls(&b)
+                .into_iter()
+                .min_by(|x, y| (solid.distance(x.c) - x.r).total_cmp(&(solid.distance(y.c) - y.r)))
+            {
+                println!("{solid:?}: {:.3} at {:?}", solid.distance(w.c) - w.r, w.c);
+            }
+        }
+    }
     for spot in figure::surface::all_spots() {
         let d = spot
             .balls(&b)
