@@ -1,32 +1,59 @@
-//! Exercise figures as SVG: a still frame (report, contact sheet), an animated figure that
-//! moves between the keyframes at the exercise's tempo (web app), and a strip of the keyframes
-//! side by side (shown instead of the animation to people who prefer reduced motion).
+//! Exercise figures as SVG: a still frame, an animated figure that moves between the keyframes
+//! at the exercise's tempo (web app), a strip of the keyframes side by side (reports, and the
+//! web app for people who prefer reduced motion), and the contact sheet a person reviews the
+//! whole library on.
 //!
-//! The shapes come from core (`figure::shapes`); this module only maps metres to the SVG frame
-//! and names each shape's role as a class, so the page's CSS colours it for light and dark
-//! themes. The animation is SMIL (`<animate>` on each line's end points), which needs no script
-//! and so passes the app's Content-Security-Policy.
+//! The shapes come from core ([`Drawing`]); this module maps metres to the SVG frame and names
+//! each shape's role as a class, so the page's CSS colours it for light and dark themes, while
+//! default colours ride along as attributes for files and reports. The animation is SMIL
+//! (`<animate>` on each shape's outline), which needs no script and so passes the app's
+//! Content-Security-Policy; core keeps every moment's shapes in the same order, so each shape
+//! morphs into its next position.
 
 use std::fmt::Write as _;
 
-use unknot_core::figure::{self, FRAME_X, FRAME_Y, Figure, Role, Shape};
+use unknot_core::figure::{Drawing, Figure, Focus, Rect, Role, Shape};
 
-/// Pixels per metre in the SVG's own units.
+/// SVG units per metre.
 const SCALE: f32 = 100.0;
-/// Frames per keyframe leg of the animation (angles are interpolated, so limbs keep length).
-const STEPS: usize = 12;
+/// Moments sampled per keyframe-to-keyframe leg of the animation.
+const STEPS: usize = 8;
 
-fn px(p: figure::Point) -> (f32, f32) {
-    ((p.0 + FRAME_X) * SCALE, (FRAME_Y - p.1) * SCALE)
-}
-
-fn role(r: Role) -> &'static str {
+fn class(r: Role) -> &'static str {
     match r {
         Role::Floor => "fig-floor",
+        Role::Ground => "fig-ground",
+        Role::Mat => "fig-mat",
         Role::Prop => "fig-prop",
+        Role::PropShade => "fig-prop-shade",
+        Role::Band => "fig-band",
+        Role::Ball => "fig-ball",
         Role::Far => "fig-far",
         Role::Body => "fig-body",
         Role::Highlight => "fig-hi",
+        Role::Detail => "fig-detail",
+        Role::Arrow => "fig-arrow",
+        Role::Ghost => "fig-ghost",
+    }
+}
+
+/// The default colours as attributes, so a figure reads well on its own (a file, a report);
+/// pages override them with CSS for the theme.
+fn paint(r: Role) -> &'static str {
+    match r {
+        Role::Floor => "fill=\"none\" stroke=\"#8a8f96\"",
+        Role::Ground => "fill=\"#eef1f4\" stroke=\"#d5dbe1\"",
+        Role::Mat => "fill=\"#9fcbb9\" stroke=\"#5f8f7d\"",
+        Role::Prop => "fill=\"#dfe5eb\" stroke=\"#5f6b78\"",
+        Role::PropShade => "fill=\"#b8c3ce\" stroke=\"#5f6b78\"",
+        Role::Band => "fill=\"none\" stroke=\"#2f8f5b\"",
+        Role::Ball => "fill=\"#2f8f5b\" stroke=\"#1d5c3a\"",
+        Role::Far => "fill=\"#b7c8d6\" stroke=\"#5c7488\"",
+        Role::Body => "fill=\"#6a9cc4\" stroke=\"#1d4466\"",
+        Role::Highlight => "fill=\"#e8663d\" stroke=\"#a33d17\"",
+        Role::Detail => "fill=\"#2f5878\" stroke=\"#1d4466\"",
+        Role::Arrow => "fill=\"#c0392b\" stroke=\"#c0392b\"",
+        Role::Ghost => "fill=\"none\" stroke=\"#8d99a6\" stroke-dasharray=\"4 3\"",
     }
 }
 
@@ -37,257 +64,197 @@ fn esc(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn width() -> f32 {
-    2.0 * FRAME_X * SCALE
+fn px(f: &Rect, p: (f32, f32)) -> (f32, f32) {
+    ((p.0 - f.x0) * SCALE, (f.y1 - p.1) * SCALE)
 }
 
-fn height() -> f32 {
-    (FRAME_Y + 0.05) * SCALE
+fn path_d(f: &Rect, points: &[(f32, f32)], closed: bool) -> String {
+    let mut d = String::new();
+    for (i, p) in points.iter().enumerate() {
+        let (x, y) = px(f, *p);
+        let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" });
+    }
+    if closed {
+        d.push_str(" Z");
+    }
+    d
 }
 
-/// The part of the frame the figure uses over its whole cycle (with its prop and the floor
-/// under it), in SVG units: x, y, width, height. Keeps each drawing as large as it can be.
-fn bounds(figure: &Figure) -> (f32, f32, f32, f32) {
-    let mut lo = (f32::MAX, f32::MAX);
-    let mut hi = (f32::MIN, f32::MIN);
-    let mut grow = |p: (f32, f32), pad: f32| {
-        lo = (lo.0.min(p.0 - pad), lo.1.min(p.1 - pad));
-        hi = (hi.0.max(p.0 + pad), hi.1.max(p.1 + pad));
+/// The attributes that place a shape (the ones an animation changes), as name and value.
+fn geometry(f: &Rect, s: &Shape) -> Vec<(&'static str, String)> {
+    match s {
+        Shape::Line { from, to, .. } => {
+            let (a, b) = (px(f, *from), px(f, *to));
+            vec![
+                ("x1", format!("{:.1}", a.0)),
+                ("y1", format!("{:.1}", a.1)),
+                ("x2", format!("{:.1}", b.0)),
+                ("y2", format!("{:.1}", b.1)),
+            ]
+        }
+        Shape::Circle { centre, radius, .. } => {
+            let c = px(f, *centre);
+            vec![
+                ("cx", format!("{:.1}", c.0)),
+                ("cy", format!("{:.1}", c.1)),
+                ("r", format!("{:.1}", radius * SCALE)),
+            ]
+        }
+        Shape::Path { points, .. } => vec![("d", path_d(f, points, false))],
+        Shape::Polygon { points, .. } => vec![("d", path_d(f, points, true))],
+    }
+}
+
+fn open_tag(s: &Shape, line: f32) -> String {
+    let (tag, role, width) = match s {
+        Shape::Line { width, role, .. } => ("line", role, *width),
+        Shape::Path { width, role, .. } => ("path", role, *width),
+        Shape::Circle { role, .. } => ("circle", role, line),
+        Shape::Polygon { role, .. } => ("path", role, line),
     };
-    for i in 0..=24 {
-        let Some(pose) = figure.pose_at(i as f32 / 24.0) else {
-            continue;
-        };
-        for shape in figure::shapes(figure, &pose) {
-            match shape {
-                // The floor spans the frame; only its height matters.
-                Shape::Line {
-                    role: Role::Floor, ..
-                } => {}
-                Shape::Line {
-                    from, to, width, ..
-                } => {
-                    grow(px(from), width * SCALE);
-                    grow(px(to), width * SCALE);
-                }
-                Shape::Circle { centre, radius, .. } => grow(px(centre), radius * SCALE + 2.0),
-            }
-        }
-    }
-    if lo.0 > hi.0 {
-        return (0.0, 0.0, width(), height());
-    }
-    let floor_y = FRAME_Y * SCALE;
-    let pad = 16.0;
-    let (x0, x1) = ((lo.0 - pad).max(0.0), (hi.0 + pad).min(width()));
-    let (y0, y1) = ((lo.1 - pad).max(0.0), floor_y + 4.0);
-    // Never thinner than a third of the frame, so lying figures keep some air above them.
-    let h = (y1 - y0).max(height() / 3.0);
-    let w = (x1 - x0).max(width() / 3.0);
-    (x0, y1 - h, w, h)
+    let extra = match s {
+        Shape::Line { .. } | Shape::Path { .. } => " stroke-linecap=\"round\"",
+        _ => " stroke-linejoin=\"round\"",
+    };
+    let paint = match s {
+        Shape::Path { .. } => "fill=\"none\" stroke=\"#c0392b\"",
+        _ => paint(*role),
+    };
+    // An open path is a stroke only (the arrow's shaft), whatever its role fills.
+    let stroke_only = if matches!(s, Shape::Path { .. }) {
+        " fig-stroke"
+    } else {
+        ""
+    };
+    format!(
+        "<{tag} class=\"{}{stroke_only}\" {paint}{extra} stroke-width=\"{:.2}\"",
+        class(*role),
+        width * SCALE
+    )
 }
 
-/// The default colours as attributes, so a figure reads well on its own (a file, the report);
-/// pages override them with CSS for the theme.
-fn paint(r: Role) -> &'static str {
-    match r {
-        Role::Floor => "stroke=\"#8a8f96\"",
-        Role::Prop => "stroke=\"#7b8794\" fill=\"#b7c3cf\"",
-        Role::Far => "stroke=\"#9aa7b4\" fill=\"#9aa7b4\"",
-        Role::Body => "stroke=\"#1d5f8a\" fill=\"#1d5f8a\"",
-        Role::Highlight => "stroke=\"#d6611e\" fill=\"#d6611e\"",
+fn tag_name(s: &Shape) -> &'static str {
+    match s {
+        Shape::Line { .. } => "line",
+        Shape::Circle { .. } => "circle",
+        Shape::Path { .. } | Shape::Polygon { .. } => "path",
     }
 }
 
-fn draw(out: &mut String, shapes: &[Shape]) {
+fn draw(out: &mut String, f: &Rect, line: f32, shapes: &[Shape]) {
     for s in shapes {
-        match s {
-            Shape::Line {
-                from,
-                to,
-                width,
-                role: r,
-            } => {
-                let (a, b) = (px(*from), px(*to));
-                let _ = write!(
-                    out,
-                    "<line class=\"{}\" {} stroke-width=\"{:.1}\" stroke-linecap=\"round\" \
-                     x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>",
-                    role(*r),
-                    paint(*r),
-                    width * SCALE,
-                    a.0,
-                    a.1,
-                    b.0,
-                    b.1
-                );
-            }
-            Shape::Circle {
-                centre,
-                radius,
-                filled,
-                role: r,
-            } => {
-                let c = px(*centre);
-                let fill = if *filled { "" } else { " fill=\"none\"" };
-                let _ = write!(
-                    out,
-                    "<circle class=\"{}\" {}{fill} stroke-width=\"2\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\"/>",
-                    role(*r),
-                    paint(*r),
-                    c.0,
-                    c.1,
-                    radius * SCALE
-                );
-            }
+        out.push_str(&open_tag(s, line));
+        for (name, value) in geometry(f, s) {
+            let _ = write!(out, " {name}=\"{value}\"");
         }
+        out.push_str("/>");
     }
+}
+
+fn svg_open(out: &mut String, class: &str, label: &str, w: f32, h: f32) {
+    let _ = write!(
+        out,
+        "<svg class=\"{class}\" role=\"img\" aria-label=\"{l}\" viewBox=\"0 0 {w:.0} {h:.0}\" \
+         xmlns=\"http://www.w3.org/2000/svg\"><title>{l}</title>",
+        l = esc(label),
+    );
 }
 
 /// One still frame: keyframe `index`, as a whole `<svg>` labelled `label`.
 pub fn still(figure: &Figure, index: usize, label: &str) -> String {
+    let d = Drawing::new(figure);
+    let f = d.frame;
     let mut out = String::new();
-    let (x, y, w, h) = bounds(figure);
-    let _ = write!(
-        out,
-        "<svg class=\"figure\" role=\"img\" aria-label=\"{l}\" viewBox=\"{x:.0} {y:.0} {w:.0} {h:.0}\" \
-         xmlns=\"http://www.w3.org/2000/svg\"><title>{l}</title>",
-        l = esc(label),
+    svg_open(
+        &mut out,
+        "figure",
+        label,
+        f.width() * SCALE,
+        f.height() * SCALE,
     );
-    if let Some(pose) = figure.pose(index) {
-        draw(&mut out, &figure::shapes(figure, &pose));
-    }
+    draw(&mut out, &f, d.line, &d.keyframe(index));
     out.push_str("</svg>");
     out
 }
 
 /// The keyframes side by side in one `<svg>` (the reduced-motion view, and the report).
 pub fn strip(figure: &Figure, label: &str) -> String {
-    let n = figure.keyframes.len().max(1);
-    let (x, y, w, h) = bounds(figure);
+    let d = Drawing::new(figure);
+    let f = d.frame;
+    let n = d.keyframes().max(1);
+    let (w, h) = (f.width() * SCALE, f.height() * SCALE);
+    let gap = 0.08 * w;
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg class=\"figure-strip\" role=\"img\" aria-label=\"{l}\" viewBox=\"{x:.0} {y:.0} {sw:.0} {h:.0}\" \
-         xmlns=\"http://www.w3.org/2000/svg\"><title>{l}</title>",
-        l = esc(label),
-        sw = w * n as f32,
+    svg_open(
+        &mut out,
+        "figure-strip",
+        label,
+        w * n as f32 + gap * (n - 1) as f32,
+        h,
     );
     for i in 0..n {
-        let _ = write!(out, "<g transform=\"translate({:.0} 0)\">", w * i as f32);
-        if let Some(pose) = figure.pose(i) {
-            draw(&mut out, &figure::shapes(figure, &pose));
-        }
+        let _ = write!(
+            out,
+            "<g transform=\"translate({:.0} 0)\">",
+            (w + gap) * i as f32
+        );
+        draw(&mut out, &f, d.line, &d.keyframe(i));
         out.push_str("</g>");
     }
     out.push_str("</svg>");
     out
 }
 
-/// The animated figure: every shape's position at evenly spaced moments of one cycle, played
+/// The animated figure: every shape's outline at evenly spaced moments of one cycle, played
 /// by SMIL `<animate>` elements over `cycle_seconds`, repeating.
 pub fn animated(figure: &Figure, label: &str) -> String {
-    let legs = 2 * figure.keyframes.len().saturating_sub(1).max(1);
+    let d = Drawing::new(figure);
+    let f = d.frame;
+    let n = d.keyframes();
+    let legs = if figure.looped {
+        n
+    } else {
+        2 * n.saturating_sub(1)
+    }
+    .max(1);
     let frames = legs * STEPS;
     let all: Vec<Vec<Shape>> = (0..=frames)
-        .filter_map(|i| {
-            figure
-                .pose_at(i as f32 / frames as f32)
-                .map(|p| figure::shapes(figure, &p))
-        })
+        .map(|i| d.at(i as f32 / frames as f32))
         .collect();
     let Some(first) = all.first() else {
         return still(figure, 0, label);
     };
-    let same_shape = all.iter().all(|f| f.len() == first.len());
-    if !same_shape {
+    if first.is_empty() || all.iter().any(|s| s.len() != first.len()) {
         return still(figure, 0, label);
     }
-    let (x, y, w, h) = bounds(figure);
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg class=\"figure figure-anim\" role=\"img\" aria-label=\"{l}\" viewBox=\"{x:.0} {y:.0} {w:.0} {h:.0}\" \
-         xmlns=\"http://www.w3.org/2000/svg\"><title>{l}</title>",
-        l = esc(label),
+    svg_open(
+        &mut out,
+        "figure figure-anim",
+        label,
+        f.width() * SCALE,
+        f.height() * SCALE,
     );
     let dur = figure.cycle_seconds;
     for (k, shape) in first.iter().enumerate() {
-        match shape {
-            Shape::Line {
-                width: w, role: r, ..
-            } => {
-                let mut attrs: [Vec<String>; 4] = Default::default();
-                for f in &all {
-                    if let Some(Shape::Line { from, to, .. }) = f.get(k) {
-                        let (a, b) = (px(*from), px(*to));
-                        for (slot, v) in attrs.iter_mut().zip([a.0, a.1, b.0, b.1]) {
-                            slot.push(format!("{v:.1}"));
-                        }
-                    }
-                }
-                let _ = write!(
-                    out,
-                    "<line class=\"{}\" {} stroke-width=\"{:.1}\" stroke-linecap=\"round\" \
-                     x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\">",
-                    role(*r),
-                    paint(*r),
-                    w * SCALE,
-                    attrs[0][0],
-                    attrs[1][0],
-                    attrs[2][0],
-                    attrs[3][0]
-                );
-                for (name, values) in ["x1", "y1", "x2", "y2"].iter().zip(&attrs) {
-                    if values.iter().all(|v| v == &values[0]) {
-                        continue;
-                    }
-                    let _ = write!(
-                        out,
-                        "<animate attributeName=\"{name}\" dur=\"{dur}s\" repeatCount=\"indefinite\" values=\"{}\"/>",
-                        values.join(";")
-                    );
-                }
-                out.push_str("</line>");
-            }
-            Shape::Circle {
-                radius,
-                filled,
-                role: r,
-                ..
-            } => {
-                let mut cx = Vec::new();
-                let mut cy = Vec::new();
-                for f in &all {
-                    if let Some(Shape::Circle { centre, .. }) = f.get(k) {
-                        let c = px(*centre);
-                        cx.push(format!("{:.1}", c.0));
-                        cy.push(format!("{:.1}", c.1));
-                    }
-                }
-                let fill = if *filled { "" } else { " fill=\"none\"" };
-                let _ = write!(
-                    out,
-                    "<circle class=\"{}\" {}{fill} stroke-width=\"2\" cx=\"{}\" cy=\"{}\" r=\"{:.1}\">",
-                    role(*r),
-                    paint(*r),
-                    cx[0],
-                    cy[0],
-                    radius * SCALE
-                );
-                for (name, values) in [("cx", &cx), ("cy", &cy)] {
-                    if values.iter().all(|v| v == &values[0]) {
-                        continue;
-                    }
-                    let _ = write!(
-                        out,
-                        "<animate attributeName=\"{name}\" dur=\"{dur}s\" repeatCount=\"indefinite\" values=\"{}\"/>",
-                        values.join(";")
-                    );
-                }
-                out.push_str("</circle>");
-            }
+        out.push_str(&open_tag(shape, d.line));
+        let tracks: Vec<Vec<(&str, String)>> = all.iter().map(|s| geometry(&f, &s[k])).collect();
+        for (name, value) in &tracks[0] {
+            let _ = write!(out, " {name}=\"{value}\"");
         }
+        out.push('>');
+        for (a, (name, value)) in tracks[0].iter().enumerate() {
+            let values: Vec<&str> = tracks.iter().map(|t| t[a].1.as_str()).collect();
+            if values.iter().all(|v| v == value) {
+                continue;
+            }
+            let _ = write!(
+                out,
+                "<animate attributeName=\"{name}\" dur=\"{dur}s\" repeatCount=\"indefinite\" values=\"{}\"/>",
+                values.join(";")
+            );
+        }
+        let _ = write!(out, "</{}>", tag_name(shape));
     }
     out.push_str("</svg>");
     out
@@ -307,67 +274,115 @@ pub struct SheetItem<'a> {
     pub id: &'a str,
     /// Its name.
     pub name: &'a str,
+    /// Its first step, written under the drawings.
+    pub first_step: Option<&'a str>,
     /// Its figure.
     pub figure: &'a Figure,
 }
 
-/// Every exercise's keyframes in a grid with their names, for reviewing the whole library at a
-/// glance. White background, so it rasterises as it looks.
-pub fn contact_sheet(items: &[SheetItem]) -> String {
-    let cols = 4usize;
-    let cell_w = 2.0 * width() + 20.0;
-    let cell_h = height() + 70.0;
-    let rows = items.len().div_ceil(cols).max(1);
+/// Sheet units per metre for whole-body drawings (close-ups are magnified by their zoom).
+const SHEET_SCALE: f32 = 120.0;
+/// Width of one exercise's card on the sheet.
+const CARD_W: f32 = 860.0;
+
+fn wrap(text: &str, chars: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > chars {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// One exercise's card: title, the keyframes side by side (numbered under each), and the first
+/// step. Returns the SVG and its height.
+fn card(item: &SheetItem) -> (String, f32) {
+    let d = Drawing::new(item.figure);
+    let f = d.frame;
+    let k = SHEET_SCALE * d.zoom / SCALE;
+    let (bw, bh) = (f.width() * SCALE * k, f.height() * SCALE * k);
+    let n = d.keyframes().max(1);
+    let gap = 28.0;
+    let fit = ((CARD_W - 40.0 - gap * (n - 1) as f32) / (bw * n as f32)).min(1.0);
+    let (bw, bh, k) = (bw * fit, bh * fit, k * fit);
+    let total = bw * n as f32 + gap * (n - 1) as f32;
+    let left = (CARD_W - total) / 2.0;
+    let top = 52.0;
     let mut out = String::new();
+    let close = match item.figure.focus {
+        Focus::Body => "",
+        _ => "  (close-up)",
+    };
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{pw:.0}\" height=\"{ph:.0}\">\
-         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>",
-        w = cell_w * cols as f32,
-        h = cell_h * rows as f32,
-        pw = cell_w * cols as f32 / 2.0,
-        ph = cell_h * rows as f32 / 2.0
+        "<text x=\"20\" y=\"34\" font-family=\"sans-serif\" font-size=\"22\" font-weight=\"bold\" fill=\"#1b1f23\">{}{close}</text>\
+         <text x=\"{:.0}\" y=\"34\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"14\" fill=\"#7a828b\">{}</text>",
+        esc(item.name),
+        CARD_W - 20.0,
+        esc(item.id)
     );
-    for (i, item) in items.iter().enumerate() {
-        let (c, r) = (i % cols, i / cols);
-        let (x, y) = (c as f32 * cell_w, r as f32 * cell_h);
+    for i in 0..n {
+        let x = left + (bw + gap) * i as f32;
+        let clip = format!("clip-{}-{i}", item.id);
         let _ = write!(
             out,
-            "<g transform=\"translate({x:.0} {y:.0})\"><rect x=\"4\" y=\"4\" width=\"{:.0}\" height=\"{:.0}\" \
-             fill=\"none\" stroke=\"#d5d8dc\"/><text x=\"14\" y=\"44\" font-family=\"sans-serif\" font-size=\"26\" \
-             fill=\"#1b1f23\">{}</text>",
-            cell_w - 8.0,
-            cell_h - 8.0,
-            esc(item.name)
+            "<clipPath id=\"{clip}\"><rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\"/></clipPath>\
+             <rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"#ffffff\" stroke=\"#e3e6ea\"/>\
+             <g clip-path=\"url(#{clip})\"><g transform=\"translate({x:.1} {top:.1}) scale({k:.4})\">"
         );
-        let frames = item.figure.keyframes.len().min(2);
-        let (bx, by, bw, bh) = bounds(item.figure);
-        // Each keyframe scaled to fit half the cell's width and the cell's drawing height.
-        let box_w = width();
-        let box_h = height();
-        let k_scale = (box_w / bw).min(box_h / bh);
-        for k in 0..frames {
-            let _ = write!(
-                out,
-                "<g transform=\"translate({:.1} {:.1}) scale({k_scale:.3}) translate({:.1} {:.1})\">",
-                10.0 + k as f32 * box_w + (box_w - bw * k_scale) / 2.0,
-                60.0 + (box_h - bh * k_scale),
-                -bx,
-                -by
-            );
-            if let Some(pose) = item.figure.pose(k) {
-                draw(&mut out, &figure::shapes(item.figure, &pose));
-            }
-            out.push_str("</g>");
-        }
+        draw(&mut out, &f, d.line, &d.keyframe(i));
         let _ = write!(
             out,
-            "<text x=\"{:.0}\" y=\"{:.0}\" font-family=\"monospace\" font-size=\"22\" fill=\"#4f5760\">{}</text></g>",
-            14.0,
-            cell_h - 14.0,
-            esc(item.id)
+            "</g></g><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"15\" fill=\"#4f5760\">{}</text>",
+            x + bw / 2.0,
+            top + bh + 20.0,
+            i + 1
         );
     }
-    out.push_str("</svg>");
-    out
+    let mut y = top + bh + 48.0;
+    for line in wrap(item.first_step.unwrap_or(""), 92) {
+        let _ = write!(
+            out,
+            "<text x=\"20\" y=\"{y:.0}\" font-family=\"sans-serif\" font-size=\"17\" fill=\"#2b3137\">{}</text>",
+            esc(&line)
+        );
+        y += 23.0;
+    }
+    (out, y)
+}
+
+/// Every exercise's keyframes side by side with its name above and its first step below, two
+/// to a row, for reviewing the whole library at a glance. White background, so it rasterises
+/// as it looks; the labels sit outside the drawings.
+pub fn contact_sheet(items: &[SheetItem]) -> String {
+    let cols = 2usize;
+    let mut body = String::new();
+    let mut y = 0.0f32;
+    for row in items.chunks(cols) {
+        let cards: Vec<(String, f32)> = row.iter().map(card).collect();
+        let h = cards.iter().map(|c| c.1).fold(0.0, f32::max) + 16.0;
+        for (c, (svg, _)) in cards.iter().enumerate() {
+            let x = c as f32 * (CARD_W + 20.0) + 10.0;
+            let _ = write!(
+                body,
+                "<g transform=\"translate({x:.0} {y:.0})\"><rect x=\"0\" y=\"0\" width=\"{CARD_W:.0}\" height=\"{h:.0}\" rx=\"8\" fill=\"#fbfbf8\" stroke=\"#d5d8dc\"/>{svg}</g>"
+            );
+        }
+        y += h + 20.0;
+    }
+    let w = cols as f32 * (CARD_W + 20.0);
+    let h = y.max(100.0);
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>{body}</svg>"
+    )
 }

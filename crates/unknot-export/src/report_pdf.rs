@@ -366,7 +366,6 @@ impl Writer {
 
     /// The plan's exercises, four to a row: the figure's end position with its name and dose.
     fn routine(&mut self, r: &Report) {
-        use unknot_core::figure::{FRAME_X, FRAME_Y, Role, Shape, shapes};
         let cols = 4;
         let cell_w = WIDTH / cols as f32;
         let fig_h = 70.0;
@@ -376,45 +375,8 @@ impl Writer {
             let top = self.y;
             for (c, (name, dose, figure)) in row.iter().enumerate() {
                 let x0 = MARGIN + c as f32 * cell_w;
-                if let Some(f) = figure
-                    && let Some(pose) = f.pose(f.keyframes.len().saturating_sub(1))
-                {
-                    let scale = (cell_w - 8.0) / (2.0 * FRAME_X);
-                    let scale = scale.min(fig_h / FRAME_Y);
-                    let map = |p: (f32, f32)| {
-                        (
-                            x0 + 4.0 + (p.0 + FRAME_X) * scale,
-                            top - fig_h + p.1 * scale,
-                        )
-                    };
-                    for shape in shapes(f, &pose) {
-                        let (r_, g, b) = match shape_role(&shape) {
-                            Role::Highlight => (0.84, 0.38, 0.12),
-                            Role::Far | Role::Prop | Role::Floor => (0.65, 0.68, 0.72),
-                            Role::Body => (0.11, 0.37, 0.54),
-                        };
-                        match shape {
-                            Shape::Line {
-                                from, to, width, ..
-                            } => {
-                                let (a, b2) = (map(from), map(to));
-                                self.page
-                                    .set_stroke_rgb(r_, g, b)
-                                    .set_line_width((width * scale).max(0.6))
-                                    .set_line_cap(pdf_writer::types::LineCapStyle::RoundCap)
-                                    .move_to(a.0, a.1)
-                                    .line_to(b2.0, b2.1)
-                                    .stroke();
-                            }
-                            Shape::Circle { centre, radius, .. } => {
-                                let c = map(centre);
-                                self.page.set_fill_rgb(r_, g, b);
-                                circle(&mut self.page, c.0, c.1, radius * scale);
-                                self.page.fill_nonzero();
-                            }
-                        }
-                    }
-                    self.page.set_fill_rgb(0.0, 0.0, 0.0);
+                if let Some(f) = figure {
+                    self.figure(f, x0 + 4.0, top - fig_h, cell_w - 8.0, fig_h);
                 }
                 let label = wrap(name, 8.5, true, cell_w - 6.0);
                 for (i, line) in label.iter().take(2).enumerate() {
@@ -433,6 +395,82 @@ impl Writer {
             }
             self.y = top - cell_h;
         }
+    }
+
+    /// A figure's end position, fitted into the box at (x, y) of size w × h (PDF points, y up),
+    /// as filled and outlined paths in the figure's default colours, clipped to its frame.
+    fn figure(&mut self, f: &unknot_core::figure::Figure, x: f32, y: f32, w: f32, h: f32) {
+        use unknot_core::figure::{Drawing, Role, Shape};
+        let d = Drawing::new(f);
+        let fr = d.frame;
+        let scale = (w / fr.width()).min(h / fr.height());
+        let (ox, oy) = (x + (w - fr.width() * scale) / 2.0, y);
+        let map = |p: (f32, f32)| (ox + (p.0 - fr.x0) * scale, oy + (p.1 - fr.y0) * scale);
+        let page = &mut self.page;
+        page.save_state();
+        page.rect(ox, oy, fr.width() * scale, fr.height() * scale);
+        page.clip_nonzero();
+        page.end_path();
+        page.set_line_cap(pdf_writer::types::LineCapStyle::RoundCap);
+        page.set_line_join(pdf_writer::types::LineJoinStyle::RoundJoin);
+        for shape in d.keyframe(d.keyframes().saturating_sub(1)) {
+            if matches!(
+                &shape,
+                Shape::Polygon {
+                    role: Role::Ghost,
+                    ..
+                } | Shape::Circle {
+                    role: Role::Ghost,
+                    ..
+                }
+            ) {
+                continue;
+            }
+            let (fill, stroke) = figure_colours(&shape);
+            page.set_fill_rgb(fill.0, fill.1, fill.2);
+            page.set_stroke_rgb(stroke.0, stroke.1, stroke.2);
+            match &shape {
+                Shape::Line {
+                    from, to, width, ..
+                } => {
+                    let (a, b) = (map(*from), map(*to));
+                    page.set_line_width((width * scale).max(0.5));
+                    page.move_to(a.0, a.1).line_to(b.0, b.1).stroke();
+                }
+                Shape::Path { points, width, .. } => {
+                    page.set_line_width((width * scale).max(0.5));
+                    for (i, p) in points.iter().enumerate() {
+                        let q = map(*p);
+                        if i == 0 {
+                            page.move_to(q.0, q.1);
+                        } else {
+                            page.line_to(q.0, q.1);
+                        }
+                    }
+                    page.stroke();
+                }
+                Shape::Polygon { points, .. } => {
+                    page.set_line_width((d.line * scale).max(0.3));
+                    for (i, p) in points.iter().enumerate() {
+                        let q = map(*p);
+                        if i == 0 {
+                            page.move_to(q.0, q.1);
+                        } else {
+                            page.line_to(q.0, q.1);
+                        }
+                    }
+                    page.close_path().fill_nonzero_and_stroke();
+                }
+                Shape::Circle { centre, radius, .. } => {
+                    let c = map(*centre);
+                    page.set_line_width((d.line * scale).max(0.3));
+                    circle(page, c.0, c.1, radius * scale);
+                    page.fill_nonzero_and_stroke();
+                }
+            }
+        }
+        page.restore_state();
+        page.set_fill_rgb(0.0, 0.0, 0.0);
     }
 
     fn finish(mut self, title: &str) -> Vec<u8> {
@@ -492,11 +530,35 @@ impl Writer {
     }
 }
 
-fn shape_role(s: &unknot_core::figure::Shape) -> unknot_core::figure::Role {
-    match s {
-        unknot_core::figure::Shape::Line { role, .. }
-        | unknot_core::figure::Shape::Circle { role, .. } => *role,
-    }
+/// A figure shape's fill and outline colours (the same defaults as the SVG figures).
+fn figure_colours(s: &unknot_core::figure::Shape) -> ((f32, f32, f32), (f32, f32, f32)) {
+    use unknot_core::figure::{Role, Shape};
+    let role = match s {
+        Shape::Line { role, .. }
+        | Shape::Path { role, .. }
+        | Shape::Circle { role, .. }
+        | Shape::Polygon { role, .. } => *role,
+    };
+    let rgb = |hex: u32| {
+        let c = |shift: u32| ((hex >> shift) & 0xff) as f32 / 255.0;
+        (c(16), c(8), c(0))
+    };
+    let (fill, stroke) = match role {
+        Role::Floor => (0xffffff, 0x8a8f96),
+        Role::Ground => (0xeef1f4, 0xd5dbe1),
+        Role::Mat => (0x9fcbb9, 0x5f8f7d),
+        Role::Prop => (0xdfe5eb, 0x5f6b78),
+        Role::PropShade => (0xb8c3ce, 0x5f6b78),
+        Role::Band => (0xffffff, 0x2f8f5b),
+        Role::Ball => (0x2f8f5b, 0x1d5c3a),
+        Role::Far => (0xb7c8d6, 0x5c7488),
+        Role::Body => (0x6a9cc4, 0x1d4466),
+        Role::Highlight => (0xe8663d, 0xa33d17),
+        Role::Detail => (0x2f5878, 0x1d4466),
+        Role::Arrow => (0xc0392b, 0xc0392b),
+        Role::Ghost => (0xffffff, 0x8d99a6),
+    };
+    (rgb(fill), rgb(stroke))
 }
 
 fn plural_times(n: usize) -> String {

@@ -142,28 +142,3 @@ fn write_a_sample_for_review() {
     std::fs::write(dir.join("report-sample.pdf"), report_pdf::pdf(&build())).unwrap();
     std::fs::write(dir.join("report-sample.html"), report_html::html(&build())).unwrap();
 }
-
-/// Writes the contact sheet of every figure to `target/figure-sheet.svg` for review.
-#[test]
-fn write_the_contact_sheet_for_review() {
-    let c = Catalogue::builtin().unwrap();
-    let items: Vec<unknot_export::figure_svg::SheetItem> = c
-        .exercises()
-        .filter_map(|e| {
-            e.figure
-                .as_ref()
-                .map(|f| unknot_export::figure_svg::SheetItem {
-                    id: &e.id,
-                    name: &e.name,
-                    figure: f,
-                })
-        })
-        .collect();
-    assert_eq!(items.len(), c.exercises().count());
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target");
-    std::fs::write(
-        dir.join("figure-sheet.svg"),
-        unknot_export::figure_svg::contact_sheet(&items),
-    )
-    .unwrap();
-}

@@ -347,6 +347,7 @@ fn sheet(catalogue: &Catalogue, out: &std::path::Path) -> Result<()> {
             e.figure.as_ref().map(|f| SheetItem {
                 id: &e.id,
                 name: &e.name,
+                first_step: e.steps.first().map(String::as_str),
                 figure: f,
             })
         })

@@ -397,7 +397,8 @@ fn draw(f: &mut ratatui::Frame, runner: &Runner, catalogue: &Catalogue, color: b
     );
 }
 
-/// The exercise's figure in braille dots (two by four per character cell).
+/// The exercise's figure in braille dots (two by four per character cell): outlines of the
+/// same shapes the web and the reports fill.
 fn draw_figure(
     f: &mut ratatui::Frame,
     fig: &unknot_core::figure::Figure,
@@ -408,42 +409,58 @@ fn draw_figure(
     use ratatui::style::Color;
     use ratatui::symbols::Marker;
     use ratatui::widgets::canvas::{Canvas, Circle, Line as CLine};
-    use unknot_core::figure::{FRAME_X, FRAME_Y, Role, Shape, shapes};
-    let Some(pose) = fig.pose_at(t) else { return };
-    let drawn = shapes(fig, &pose);
-    let paint = |role: Role| {
+    use unknot_core::figure::{Drawing, Role, Shape};
+    let drawing = Drawing::new(fig);
+    let frame = drawing.frame;
+    let drawn = drawing.at(t);
+    let paint = move |role: Role| {
         if !color {
             return Color::Reset;
         }
         match role {
-            Role::Highlight => Color::LightRed,
-            Role::Far | Role::Prop | Role::Floor => Color::DarkGray,
-            Role::Body => Color::Cyan,
+            Role::Highlight | Role::Arrow => Color::LightRed,
+            Role::Far | Role::Prop | Role::PropShade | Role::Floor | Role::Ground | Role::Ghost => {
+                Color::DarkGray
+            }
+            Role::Mat | Role::Band | Role::Ball => Color::Green,
+            Role::Body | Role::Detail => Color::Cyan,
         }
     };
     // Terminal cells are about twice as tall as wide; keep the figure's proportions.
     let aspect = f32::from(area.height.max(1)) * 2.0 / f32::from(area.width.max(1));
-    let height = (2.0 * FRAME_X * aspect).max(FRAME_Y);
+    let height = (frame.width() * aspect).max(frame.height());
+    let width = height / aspect;
+    let cx = (frame.x0 + frame.x1) / 2.0;
     let canvas = Canvas::default()
         .block(Block::default().borders(Borders::LEFT))
         .marker(Marker::Braille)
-        .x_bounds([-f64::from(FRAME_X), f64::from(FRAME_X)])
-        .y_bounds([0.0, f64::from(height)])
+        .x_bounds([f64::from(cx - width / 2.0), f64::from(cx + width / 2.0)])
+        .y_bounds([f64::from(frame.y0), f64::from(frame.y0 + height)])
         .paint(move |ctx| {
+            let line = |a: (f32, f32), b: (f32, f32), role: Role| CLine {
+                x1: f64::from(a.0),
+                y1: f64::from(a.1),
+                x2: f64::from(b.0),
+                y2: f64::from(b.1),
+                color: paint(role),
+            };
             for shape in &drawn {
                 match shape {
-                    Shape::Line { from, to, role, .. } => ctx.draw(&CLine {
-                        x1: f64::from(from.0),
-                        y1: f64::from(from.1),
-                        x2: f64::from(to.0),
-                        y2: f64::from(to.1),
-                        color: paint(*role),
-                    }),
+                    Shape::Line { from, to, role, .. } => ctx.draw(&line(*from, *to, *role)),
+                    Shape::Path { points, role, .. } => {
+                        for w in points.windows(2) {
+                            ctx.draw(&line(w[0], w[1], *role));
+                        }
+                    }
+                    Shape::Polygon { points, role } => {
+                        for (i, p) in points.iter().enumerate() {
+                            ctx.draw(&line(*p, points[(i + 1) % points.len()], *role));
+                        }
+                    }
                     Shape::Circle {
                         centre,
                         radius,
                         role,
-                        ..
                     } => ctx.draw(&Circle {
                         x: f64::from(centre.0),
                         y: f64::from(centre.1),
