@@ -107,11 +107,42 @@ pub fn history_table(page: &unknot_app::journal::Page, filtered: bool) {
     for e in entries {
         table.add_row(row(e));
     }
-    println!("{table}");
-    println!(
-        "{}",
+    let text = format!(
+        "{table}\n{}\n",
         footer(entries.len(), page.matching, page.total, filtered)
     );
+    paged(&text);
+}
+
+/// Prints `text`, through a pager (`$PAGER`, else `less -FRX`) when it is taller than the
+/// terminal it goes to; straight to standard output otherwise, or when no pager can start.
+pub fn paged(text: &str) {
+    use std::io::IsTerminal;
+    let rows = crossterm::terminal::size().map_or(0, |(_, h)| usize::from(h));
+    let tall = std::io::stdout().is_terminal() && rows > 0 && text.lines().count() >= rows;
+    if tall && let Some(mut child) = pager() {
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        if child.wait().is_ok() {
+            return;
+        }
+    }
+    print!("{text}");
+}
+
+fn pager() -> Option<std::process::Child> {
+    let command = std::env::var("PAGER")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "less -FRX".to_string());
+    let mut parts = command.split_whitespace();
+    let program = parts.next()?;
+    std::process::Command::new(program)
+        .args(parts)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .ok()
 }
 
 fn row(e: &Entry) -> Vec<String> {
