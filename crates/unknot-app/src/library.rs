@@ -12,6 +12,20 @@ impl App {
             unknot_core::InputError::malformed("exercise", "", e.message().to_string())
         })?;
         let id = parsed.id.clone();
+        // The library loads a person's exercise even when its figure fails (dropping the
+        // drawing); when it is added, a bad figure is refused so they can fix it.
+        if let Some(problem) = parsed
+            .figure
+            .as_ref()
+            .and_then(|f| unknot_core::figure::check(f).into_iter().next())
+        {
+            return Err(unknot_core::InputError::malformed(
+                "figure",
+                format!("keyframe {}", problem.keyframe),
+                problem.message,
+            )
+            .into());
+        }
         let mine = self.store().custom_exercises().await?;
         let already_mine = mine.iter().any(|m| m.id == id);
         let catalogue = self.catalogue().await?;

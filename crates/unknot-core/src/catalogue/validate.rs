@@ -67,6 +67,13 @@ fn is_kebab(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The exercise in `text` read with its `[figure]` table left out, if that makes it readable.
+fn without_figure(text: &str) -> Option<Exercise> {
+    let mut table: toml::Table = toml::from_str(text).ok()?;
+    table.remove("figure")?;
+    table.try_into().ok()
+}
+
 fn stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.rsplit_once('.').map_or(name, |(s, _)| s)
@@ -217,7 +224,17 @@ impl Loader {
                 .strip_prefix("exercises/")
                 .filter(|n| n.ends_with(".toml"))
             {
-                match toml::from_str::<Exercise>(&file.text) {
+                let parsed = toml::from_str::<Exercise>(&file.text).or_else(|e| {
+                    // A person's own exercise whose figure this version cannot read (an older
+                    // figure format) keeps working, without its drawing: never lock them out of
+                    // their library. `App::add_exercise` refuses a bad figure when it is added.
+                    if layer.user_content {
+                        without_figure(&file.text).ok_or(e)
+                    } else {
+                        Err(e)
+                    }
+                });
+                match parsed {
                     Ok(ex) => {
                         if ex.id != stem(name) {
                             self.errors.push(err(
@@ -305,7 +322,23 @@ impl Loader {
         }
     }
 
+    /// A person's own exercise whose figure fails the figure checks loses the drawing rather
+    /// than the whole library failing to load (built-in and content-folder figures must pass).
+    fn relax_user_figures(&mut self) {
+        for id in &self.user_exercises {
+            if let Some((ex, _)) = self.exercises.get_mut(id)
+                && ex
+                    .figure
+                    .as_ref()
+                    .is_some_and(|f| !crate::figure::check(f).is_empty())
+            {
+                ex.figure = None;
+            }
+        }
+    }
+
     fn check(&mut self) {
+        self.relax_user_figures();
         let mut errors = Vec::new();
         for (id, (s, file)) in &self.sources {
             let e = |f: &str, m: &str| err(file, &format!("{id}.{f}"), m);
@@ -982,6 +1015,25 @@ mod tests {
             p.iter().any(|p| p.contains("nope-one")) && p.iter().any(|p| p.contains("nope-two")),
             "{p:#?}"
         );
+    }
+
+    #[test]
+    fn a_persons_exercise_with_an_unreadable_figure_loads_without_it() {
+        // An older figure format (or a figure that fails its checks) in a person's own exercise
+        // costs the drawing, never the library.
+        let text = builtin_text("exercises/bird-dog.toml")
+            .replace("id = \"bird-dog\"", "id = \"my-bird-dog\"")
+            .replace("[figure]", "[figure]\nlift = 3");
+        let mine = super::super::UserExercise {
+            id: "my-bird-dog".into(),
+            toml: text.clone(),
+        };
+        let c = Catalogue::load(&[builtin(), Layer::user(&[mine])]).unwrap();
+        let e = c.exercise("my-bird-dog").unwrap();
+        assert!(e.figure.is_none());
+        // The same text in a content folder is refused, with the field named.
+        let p = problems(vec![("exercises/my-bird-dog.toml", text)]);
+        assert!(p.iter().any(|p| p.contains("lift")), "{p:#?}");
     }
 }
 
