@@ -12,6 +12,7 @@ pub mod adapt;
 pub mod backup;
 pub mod body;
 pub mod catalogue;
+pub mod clinic;
 pub mod error;
 pub mod figure;
 pub mod habits;

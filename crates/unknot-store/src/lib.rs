@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod clinic;
 mod codec;
 mod error;
 mod journal;
@@ -17,6 +18,7 @@ mod library;
 mod open;
 mod plans;
 
+pub use clinic::{Limited, StoredPasskey};
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary};
 pub use library::CustomExercise;

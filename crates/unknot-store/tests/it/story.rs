@@ -25,14 +25,26 @@ async fn schema_is_the_same_on_every_engine_and_sqlite_is_durable() {
     assert_eq!(
         tables[0],
         vec![
+            "accounts",
+            "api_tokens",
             "assessments",
+            "audit_log",
+            "auth_pending",
+            "auth_sessions",
             "breaks",
+            "care",
+            "clinics",
             "custom_exercises",
             "entries",
+            "invitations",
+            "memberships",
+            "passkeys",
             "plans",
+            "rate_limits",
+            "recovery_codes",
             "sessions",
             "settings",
-            "users"
+            "users",
         ]
     );
 }

@@ -1,0 +1,322 @@
+//! Clinics, accounts and staff memberships.
+
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use unknot_core::clinic::access::Role;
+use unknot_core::clinic::model::{Account, Clinic, Membership};
+
+use super::{instant, maybe_instant};
+use crate::error::StoreError;
+use crate::open::Store;
+
+const ACCOUNT_COLUMNS: &str = "id, email, display_name, birth_year, password_hash, \
+    password_changed_at_ms, totp_secret, totp_enabled, created_at_ms, erased_at_ms";
+
+fn account(row: &AnyRow) -> Result<Account, StoreError> {
+    Ok(Account {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        birth_year: row
+            .try_get::<Option<i64>, _>("birth_year")?
+            .and_then(|y| i32::try_from(y).ok()),
+        password_hash: row.try_get("password_hash")?,
+        password_changed: maybe_instant(row, "password_changed_at_ms")?,
+        totp_secret: row.try_get("totp_secret")?,
+        totp_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
+        created: instant(row.try_get("created_at_ms")?)?,
+        erased: maybe_instant(row, "erased_at_ms")?,
+    })
+}
+
+fn clinic(row: &AnyRow) -> Result<Clinic, StoreError> {
+    Ok(Clinic {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        created: instant(row.try_get("created_at_ms")?)?,
+        retention_days: u32::try_from(row.try_get::<i64, _>("retention_days")?).unwrap_or(0),
+    })
+}
+
+/// Inserts an account (and the user row its journal hangs from) inside a transaction.
+pub(crate) async fn insert_account_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    a: &Account,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO users (id, display_name, created_at_ms) VALUES ($1, $2, $3)")
+        .bind(&a.id)
+        .bind(&a.display_name)
+        .bind(a.created.as_millisecond())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO accounts (id, email, display_name, birth_year, password_hash, \
+         password_changed_at_ms, totp_secret, totp_enabled, created_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&a.id)
+    .bind(&a.email)
+    .bind(&a.display_name)
+    .bind(a.birth_year.map(i64::from))
+    .bind(&a.password_hash)
+    .bind(a.password_changed.map(|t| t.as_millisecond()))
+    .bind(&a.totp_secret)
+    .bind(i64::from(a.totp_enabled))
+    .bind(a.created.as_millisecond())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Makes a clinic, its owner's account and membership, and the owner's set-up invitation,
+    /// all or nothing.
+    pub async fn create_clinic(
+        &self,
+        clinic: &Clinic,
+        owner: &Account,
+        setup: &unknot_core::clinic::model::Invitation,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO clinics (id, name, created_at_ms, retention_days) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&clinic.id)
+        .bind(&clinic.name)
+        .bind(clinic.created.as_millisecond())
+        .bind(i64::from(clinic.retention_days))
+        .execute(&mut *tx)
+        .await?;
+        insert_account_in(&mut tx, owner).await?;
+        insert_membership_in(&mut tx, &clinic.id, &owner.id, Role::Owner, clinic.created).await?;
+        super::care::insert_invitation_in(&mut tx, setup).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every clinic, oldest first.
+    pub async fn clinics(&self) -> Result<Vec<Clinic>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at_ms, retention_days FROM clinics ORDER BY created_at_ms, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(clinic).collect()
+    }
+
+    /// One clinic.
+    pub async fn clinic(&self, id: &str) -> Result<Option<Clinic>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, name, created_at_ms, retention_days FROM clinics WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(clinic).transpose()
+    }
+
+    /// One account by id.
+    pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(account).transpose()
+    }
+
+    /// One account by email (lower case).
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(account).transpose()
+    }
+
+    /// Makes an account on its own (a patient being invited, a member of staff).
+    pub async fn insert_account(&self, a: &Account) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        insert_account_in(&mut tx, a).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password hash and ends every session of the account, in one transaction.
+    pub async fn set_password(
+        &self,
+        account_id: &str,
+        hash: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE accounts SET password_hash = $1, password_changed_at_ms = $2 WHERE id = $3",
+        )
+        .bind(hash)
+        .bind(at.as_millisecond())
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM auth_sessions WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a TOTP secret, and whether it is confirmed and in use.
+    pub async fn set_totp(
+        &self,
+        account_id: &str,
+        secret: Option<&str>,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET totp_secret = $1, totp_enabled = $2 WHERE id = $3")
+            .bind(secret)
+            .bind(i64::from(enabled))
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Changes the name (and birth year) the clinic shows.
+    pub async fn rename_account(
+        &self,
+        account_id: &str,
+        display_name: &str,
+        birth_year: Option<i32>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET display_name = $1, birth_year = $2 WHERE id = $3")
+            .bind(display_name)
+            .bind(birth_year.map(i64::from))
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Erases an account: its journal and everything it signs in with go (the user row and all
+    /// that hangs from it), and its care relationships are ended and marked to be kept by each
+    /// clinic until `retain_until` (a clinic's own records about the patient). The audit log is
+    /// kept as it is. All or nothing.
+    pub async fn erase_account(
+        &self,
+        account_id: &str,
+        at: Timestamp,
+        retain_until: &[(String, Timestamp)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        for (clinic, until) in retain_until {
+            sqlx::query(
+                "UPDATE care SET status = 'revoked', changed_at_ms = $1, retain_until_ms = $2 \
+                 WHERE patient_id = $3 AND clinic_id = $4",
+            )
+            .bind(at.as_millisecond())
+            .bind(until.as_millisecond())
+            .bind(account_id)
+            .bind(clinic)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM invitations WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a member of staff (or changes their role).
+    pub async fn set_membership(
+        &self,
+        clinic_id: &str,
+        account_id: &str,
+        role: Role,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM memberships WHERE clinic_id = $1 AND account_id = $2")
+            .bind(clinic_id)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        insert_membership_in(&mut tx, clinic_id, account_id, role, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The clinics an account works in, with its role in each.
+    pub async fn memberships_of(&self, account_id: &str) -> Result<Vec<Membership>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT clinic_id, account_id, role FROM memberships WHERE account_id = $1 \
+             ORDER BY clinic_id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(membership).collect()
+    }
+
+    /// A clinic's staff, with their accounts.
+    pub async fn staff_of(
+        &self,
+        clinic_id: &str,
+    ) -> Result<Vec<(Membership, Account)>, StoreError> {
+        let sql = format!(
+            "SELECT m.clinic_id, m.account_id, m.role, {} FROM memberships m \
+             JOIN accounts a ON a.id = m.account_id WHERE m.clinic_id = $1 ORDER BY a.display_name",
+            ACCOUNT_COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(clinic_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((membership(r)?, account(r)?)))
+            .collect()
+    }
+}
+
+fn membership(row: &AnyRow) -> Result<Membership, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(Membership {
+        clinic_id: row.try_get("clinic_id")?,
+        account_id: row.try_get("account_id")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt {
+            id: "membership".into(),
+            reason: format!("unknown role '{role}'"),
+        })?,
+    })
+}
+
+async fn insert_membership_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    clinic_id: &str,
+    account_id: &str,
+    role: Role,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO memberships (clinic_id, account_id, role, created_at_ms) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(clinic_id)
+    .bind(account_id)
+    .bind(role.id())
+    .bind(at.as_millisecond())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
