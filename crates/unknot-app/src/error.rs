@@ -56,12 +56,34 @@ pub enum AppError {
         /// True when a built-in record has it (it cannot be replaced).
         builtin: bool,
     },
+    /// The access rules refused: sign in first, forbidden, or (for another person's data)
+    /// answered as not found.
+    #[error("{}", denied_words(*.0))]
+    Denied(unknot_core::clinic::access::Decision),
+    /// The email or password (or second factor, or link) is not right; deliberately vague.
+    #[error("{0}")]
+    Credentials(String),
+    /// Too many attempts: try again after this many seconds.
+    #[error("too many attempts: try again in {0} s")]
+    RateLimited(u64),
+    /// A link or code that has expired or was used already.
+    #[error("{0}")]
+    Expired(String),
     /// The storage layer failed, or an id named nothing.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A bug or a system failure.
     #[error("{0}")]
     Internal(String),
+}
+
+fn denied_words(d: unknot_core::clinic::access::Decision) -> &'static str {
+    use unknot_core::clinic::access::Decision;
+    match d {
+        Decision::SignIn => "sign in first",
+        Decision::Forbidden => "your role does not allow this",
+        Decision::NotFound | Decision::Allow => "nothing here",
+    }
 }
 
 fn missing_words(m: Missing) -> &'static str {
@@ -82,6 +104,14 @@ impl AppError {
             AppError::Missing(m) => m.code(),
             AppError::Withheld(_) => "withheld",
             AppError::Duplicate { .. } => "duplicate",
+            AppError::Denied(d) => match d {
+                unknot_core::clinic::access::Decision::SignIn => "sign_in",
+                unknot_core::clinic::access::Decision::Forbidden => "forbidden",
+                _ => "not_found",
+            },
+            AppError::Credentials(_) => "bad_credentials",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::Expired(_) => "expired",
             AppError::Store(e) => e.code(),
             AppError::Internal(_) => "internal",
         }
@@ -96,7 +126,11 @@ impl AppError {
             | AppError::Content(_)
             | AppError::Missing(_)
             | AppError::Withheld(_)
-            | AppError::Duplicate { .. } => true,
+            | AppError::Duplicate { .. }
+            | AppError::Denied(_)
+            | AppError::Credentials(_)
+            | AppError::RateLimited(_)
+            | AppError::Expired(_) => true,
             AppError::Store(e) => e.is_user_error(),
             AppError::Internal(_) => false,
         }

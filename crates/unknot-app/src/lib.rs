@@ -25,6 +25,7 @@ pub mod session;
 pub mod settings;
 pub mod therapy;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::Zoned;
@@ -43,16 +44,22 @@ pub fn new_id() -> String {
 
 /// The application: one person's journal and coach, with the library they see.
 ///
-/// Cheap to clone (the web server hands a clone to every request).
+/// Cheap to clone (the web server hands a clone to every request). [`App::for_user`] gives the
+/// same application scoped to another person (the clinic server makes one per request); the
+/// clock, ids and loaded libraries are shared.
 #[derive(Clone)]
 pub struct App {
-    inner: Arc<Inner>,
+    store: Store,
+    shared: Arc<Shared>,
 }
 
-struct Inner {
-    store: Store,
+/// What every person's app shares.
+struct Shared {
     content: Vec<Layer>,
-    catalogue: Mutex<Option<Arc<Catalogue>>>,
+    /// The library without anyone's own exercises, loaded once.
+    base: Mutex<Option<Arc<Catalogue>>>,
+    /// Each person's library, for those with exercises of their own.
+    libraries: Mutex<HashMap<String, Arc<Catalogue>>>,
     clock: Clock,
     ids: Ids,
     system_zone: TimeZone,
@@ -63,11 +70,12 @@ impl App {
     /// content folder; the user's own exercises are added from the store) and a clock.
     pub fn new(store: Store, content: Vec<Layer>, clock: Clock) -> App {
         App {
-            inner: Arc::new(Inner {
+            store,
+            shared: Arc::new(Shared {
                 ids: Ids::for_clock(&clock),
-                store,
                 content,
-                catalogue: Mutex::new(None),
+                base: Mutex::new(None),
+                libraries: Mutex::new(HashMap::new()),
                 clock,
                 system_zone: TimeZone::system(),
             }),
@@ -79,70 +87,100 @@ impl App {
         App::new(store, vec![catalogue::builtin()], Clock::system())
     }
 
+    /// The same application, scoped to `user`'s journal (the clock, ids and libraries shared).
+    pub fn for_user(&self, user: &str) -> App {
+        App {
+            store: self.store.for_user(user),
+            shared: self.shared.clone(),
+        }
+    }
+
     /// The same journal and library on another clock (the demo steps a fixed one through weeks).
     pub fn with_clock(&self, clock: Clock) -> App {
-        App::new(self.store().clone(), self.inner.content.clone(), clock)
+        App::new(self.store().clone(), self.shared.content.clone(), clock)
     }
 
     /// The store (persistence only).
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        &self.store
     }
 
     /// Closes the database connections, waiting for them to finish (SQLite then checkpoints
     /// its log). Other clones of this app must not be used afterwards.
     pub async fn close(self) {
-        self.store().clone().close().await;
+        self.store.close().await;
     }
 
     /// The clock.
     pub fn clock(&self) -> &Clock {
-        &self.inner.clock
+        &self.shared.clock
     }
 
     /// A new record id, made now.
     pub fn new_id(&self) -> String {
-        self.inner.ids.next(self.inner.clock.now())
+        self.shared.ids.next(self.shared.clock.now())
     }
 
     /// The person's time zone: the one chosen in the settings, else the computer's.
     pub async fn zone(&self) -> AppResult<TimeZone> {
         let settings = self.store().settings().await?;
-        Ok(settings.zone(&self.inner.system_zone))
+        Ok(settings.zone(&self.shared.system_zone))
     }
 
     /// Now, in the person's time zone.
     pub async fn now(&self) -> AppResult<Zoned> {
-        Ok(self.inner.clock.now().to_zoned(self.zone().await?))
+        Ok(self.shared.clock.now().to_zoned(self.zone().await?))
     }
 
     /// The library as this person sees it: built in, any content folder, then their own
     /// exercises. Loaded once and kept; [`App::library_changed`] drops it after an edit.
     pub async fn catalogue(&self) -> AppResult<Arc<Catalogue>> {
-        if let Some(c) = self.cached_catalogue() {
+        let user = self.store.user().to_string();
+        if let Some(c) = self
+            .shared
+            .libraries
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&user).cloned())
+        {
             return Ok(c);
         }
         let yours = self.store().custom_exercises().await?;
-        let c = Arc::new(self.check_library(&yours)?);
-        if let Ok(mut slot) = self.inner.catalogue.lock() {
-            *slot = Some(c.clone());
+        let c = if yours.is_empty() {
+            self.base_library()?
+        } else {
+            Arc::new(self.check_library(&yours)?)
+        };
+        if let Ok(mut m) = self.shared.libraries.lock() {
+            if m.len() > 10_000 {
+                m.clear();
+            }
+            m.insert(user, c.clone());
         }
         Ok(c)
     }
 
-    fn cached_catalogue(&self) -> Option<Arc<Catalogue>> {
-        self.inner.catalogue.lock().ok().and_then(|c| c.clone())
+    /// The library with nobody's own exercises, loaded once for everyone.
+    fn base_library(&self) -> AppResult<Arc<Catalogue>> {
+        if let Some(c) = self.shared.base.lock().ok().and_then(|b| b.clone()) {
+            return Ok(c);
+        }
+        let c = Arc::new(self.check_library(&[])?);
+        if let Ok(mut b) = self.shared.base.lock() {
+            *b = Some(c.clone());
+        }
+        Ok(c)
     }
 
     /// The library's content layers below the user's own exercises.
     pub fn content_layers(&self) -> &[Layer] {
-        &self.inner.content
+        &self.shared.content
     }
 
-    /// Forgets the loaded library, after the user's own exercises changed.
+    /// Forgets this person's loaded library, after their own exercises changed.
     pub fn library_changed(&self) {
-        if let Ok(mut slot) = self.inner.catalogue.lock() {
-            *slot = None;
+        if let Ok(mut m) = self.shared.libraries.lock() {
+            m.remove(self.store.user());
         }
     }
 }

@@ -40,6 +40,15 @@ pub enum WebError {
         /// Why.
         message: String,
     },
+    /// Sign in first (clinic mode).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Too many attempts; the number is the seconds to wait.
+    #[error("{0}")]
+    TooMany(String, u64),
+    /// A link that expired or was used.
+    #[error("{0}")]
+    Gone(String),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -96,6 +105,21 @@ impl From<unknot_app::AppError> for WebError {
                 message: e.to_string(),
             },
             AppError::Internal(m) => WebError::Internal(m),
+            AppError::Denied(d) => {
+                use unknot_core::clinic::access::Decision;
+                match d {
+                    Decision::SignIn => WebError::Unauthorized("sign in first".into()),
+                    Decision::Forbidden => {
+                        WebError::Forbidden("your role does not allow this".into())
+                    }
+                    Decision::NotFound | Decision::Allow => {
+                        WebError::NotFound("nothing here".into())
+                    }
+                }
+            }
+            AppError::Credentials(m) => WebError::Unauthorized(m),
+            AppError::RateLimited(s) => WebError::TooMany(e.to_string(), s),
+            AppError::Expired(m) => WebError::Gone(m),
         }
     }
 }
@@ -125,6 +149,9 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            WebError::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Gone(_) => StatusCode::GONE,
             WebError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(e) if e.is_retryable() => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -139,6 +166,9 @@ impl WebError {
             WebError::NotFound(_) => "not_found",
             WebError::Forbidden(_) => "forbidden",
             WebError::Conflict { code, .. } | WebError::Unprocessable { code, .. } => code,
+            WebError::Unauthorized(_) => "unauthorized",
+            WebError::TooMany(..) => "rate_limited",
+            WebError::Gone(_) => "expired",
             WebError::Store(e) => e.code(),
             WebError::Internal(_) => "internal",
         }
@@ -174,6 +204,10 @@ impl IntoResponse for WebError {
                 header::RETRY_AFTER,
                 header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
             );
+        }
+        if let WebError::TooMany(_, seconds) = &self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(*seconds));
         }
         res
     }
