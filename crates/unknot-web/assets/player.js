@@ -156,6 +156,7 @@
     });
     $("pause").addEventListener("click", function () {
       paused = !paused;
+      $("stage").classList.toggle("paused", paused);
       $("pause").querySelector("span").textContent = paused ? "Resume" : "Pause";
       $("pause").querySelector("use").setAttribute("href", paused ? "#i-play" : "#i-pause");
     });

@@ -254,65 +254,75 @@ pub struct FormView {
     pub map: String,
 }
 
+/// One row per region, ticked and rated as `entry` has it (unrecorded rows rest at 5, hidden
+/// until ticked).
+fn region_rows(entry: &Entry) -> Vec<Rated> {
+    Region::ALL
+        .iter()
+        .map(|r| {
+            let found = entry.regions.iter().find(|x| x.region == *r);
+            Rated {
+                value: r.id().to_string(),
+                id: format!("region-{}", r.id()),
+                slider: format!("region_pain_{}", r.id()),
+                label: r.label().to_string(),
+                checked: found.is_some(),
+                rating: found.map_or(5, |x| x.pain.get()),
+            }
+        })
+        .collect()
+}
+
+/// A muscle's sides (left, right, and centre along the spine), ticked and rated as `entry` has
+/// them.
+fn muscle_row(entry: &Entry, m: Muscle) -> MuscleRow {
+    let sides: Vec<Rated> = m
+        .sides()
+        .iter()
+        .filter(|s| **s != Side::Both)
+        .map(|s| {
+            let found = entry.knots.iter().find(|k| k.muscle == m && k.side == *s);
+            Rated {
+                value: format!("{}:{}", m.id(), s.id()),
+                id: format!("knot-{}-{}", m.id(), s.id()),
+                slider: format!("tender_{}_{}", m.id(), s.id()),
+                label: s.label().to_string(),
+                checked: found.is_some(),
+                rating: found.map_or(5, |k| k.tenderness.get()),
+            }
+        })
+        .collect();
+    MuscleRow {
+        label: m.label().to_string(),
+        open: sides.iter().any(|s| s.checked),
+        sides,
+    }
+}
+
+/// The muscles grouped by the region they lie in, in the regions' order.
+fn knot_groups(entry: &Entry) -> Vec<KnotGroup> {
+    Region::ALL
+        .iter()
+        .map(|r| KnotGroup {
+            label: r.label().to_string(),
+            region: r.id().to_string(),
+            muscles: Muscle::ALL
+                .iter()
+                .filter(|m| m.region() == *r)
+                .map(|m| muscle_row(entry, *m))
+                .collect(),
+        })
+        .filter(|g| !g.muscles.is_empty())
+        .collect()
+}
+
 impl FormView {
     /// The form filled from `entry`.
     pub fn from_entry(entry: &Entry, action: String, submit: &'static str) -> FormView {
         let regions: Vec<Region> = entry.regions.iter().map(|r| r.region).collect();
         let knots: Vec<(Muscle, Side)> = entry.knots.iter().map(|k| (k.muscle, k.side)).collect();
-        let region_rows = Region::ALL
-            .iter()
-            .map(|r| {
-                let found = entry.regions.iter().find(|x| x.region == *r);
-                Rated {
-                    value: r.id().to_string(),
-                    id: format!("region-{}", r.id()),
-                    slider: format!("region_pain_{}", r.id()),
-                    label: r.label().to_string(),
-                    checked: found.is_some(),
-                    rating: found.map_or(5, |x| x.pain.get()),
-                }
-            })
-            .collect();
-        let muscles: Vec<(Muscle, MuscleRow)> = Muscle::ALL
-            .iter()
-            .map(|m| {
-                let sides: Vec<Rated> = m
-                    .sides()
-                    .iter()
-                    .filter(|s| **s != Side::Both)
-                    .map(|s| {
-                        let found = entry.knots.iter().find(|k| k.muscle == *m && k.side == *s);
-                        Rated {
-                            value: format!("{}:{}", m.id(), s.id()),
-                            id: format!("knot-{}-{}", m.id(), s.id()),
-                            slider: format!("tender_{}_{}", m.id(), s.id()),
-                            label: s.label().to_string(),
-                            checked: found.is_some(),
-                            rating: found.map_or(5, |k| k.tenderness.get()),
-                        }
-                    })
-                    .collect();
-                let row = MuscleRow {
-                    label: m.label().to_string(),
-                    open: sides.iter().any(|s| s.checked),
-                    sides,
-                };
-                (*m, row)
-            })
-            .collect();
-        let knot_groups = Region::ALL
-            .iter()
-            .map(|r| KnotGroup {
-                label: r.label().to_string(),
-                region: r.id().to_string(),
-                muscles: muscles
-                    .iter()
-                    .filter(|(m, _)| m.region() == *r)
-                    .map(|(_, row)| row.clone())
-                    .collect(),
-            })
-            .filter(|g| !g.muscles.is_empty())
-            .collect();
+        let region_rows = region_rows(entry);
+        let knot_groups = knot_groups(entry);
         let t = &entry.treatments;
         FormView {
             action,

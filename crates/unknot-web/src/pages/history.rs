@@ -31,6 +31,8 @@ struct HistoryPage {
     region: String,
     regions: Vec<(&'static str, &'static str)>,
     error: Option<String>,
+    /// The period in words ("2 Sep 2026 to 30 Nov 2026").
+    period: String,
     count: usize,
     of_total: Option<u64>,
     shown: String,
@@ -170,6 +172,11 @@ async fn history(State(state): State<AppState>, Query(q): Query<HistoryQuery>) -
         region: region_id,
         regions: Region::ALL.iter().map(|r| (r.id(), r.label())).collect(),
         error,
+        period: format!(
+            "{} to {}",
+            since.strftime("%-d %b %Y"),
+            until.strftime("%-d %b %Y")
+        ),
         count,
         of_total: Some(state.app().entry_count().await?).filter(|t| *t > count as u64),
         shown,
