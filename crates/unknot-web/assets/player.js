@@ -141,6 +141,7 @@
       status = status.map(function (s, k) { return s || (spent[k] > 0 ? "cut_short" : "skipped"); });
       document.body.classList.remove("playing");
       $("stage").hidden = true; $("finish").hidden = false;
+      player.querySelector(".before").hidden = true;
       summarise();
       $("finish").scrollIntoView();
       $("finish-title").focus();

@@ -795,6 +795,146 @@ async fn phones_get_a_tab_bar_and_entry_cards_and_desktops_one_row_of_links() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_safety_check_shows_its_progress_and_has_finger_sized_choices() {
+    if skip() {
+        return;
+    }
+    let b = phone(390).await;
+    b.go("/assess").await;
+    let bar = b
+        .js("var li = document.querySelectorAll('.progress li'); \
+             return [li.length, document.querySelectorAll('.progress li.now').length, \
+             document.querySelector('.progress .where').textContent]")
+        .await;
+    assert_eq!(bar[0], json!(5));
+    assert_eq!(bar[1], json!(1));
+    assert!(bar[2].as_str().unwrap().starts_with("Step 1 of 5"), "{bar}");
+    let targets = "form.assess label.check, form.assess .scale-row span, form.assess button";
+    for step in 1..=2 {
+        let rects = b.client.execute(RECTS, vec![json!(targets)]).await.unwrap();
+        let small: Vec<String> = too_small_or_overlapping(&rects)
+            .into_iter()
+            .filter(|p| p.contains(" px"))
+            .collect();
+        assert!(small.is_empty(), "step {step}: {small:#?}");
+        if step == 1 {
+            b.tap("input[name='warning_signs_none']").await;
+            b.tap("form.assess button[value='next']").await;
+            b.wait_text(".progress .where", "Step 2 of 5").await;
+            let done = b
+                .js("return document.querySelectorAll('.progress li.done').length")
+                .await;
+            assert_eq!(done, json!(1), "the first step shows as done");
+        }
+    }
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_heat_timer_starts_only_with_a_barrier_and_says_what_it_recorded() {
+    if skip() {
+        return;
+    }
+    let b = phone(390).await;
+    b.go("/therapy").await;
+    b.tap(".therapy-timer[data-kind='heat'] .start").await;
+    b.wait_text(".therapy-timer[data-kind='heat'] .status", "cloth or towel")
+        .await;
+    assert_eq!(
+        b._app.entry_count().await,
+        0,
+        "nothing starts without the barrier"
+    );
+    b.tap(".therapy-timer[data-kind='heat'] .barrier").await;
+    b.tap(".therapy-timer[data-kind='heat'] .start").await;
+    wait_js(
+        &b,
+        "return document.querySelector('.therapy-timer[data-kind=heat]').classList.contains('running')",
+    )
+    .await;
+    b.shot("therapy-running-390").await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    b.tap(".therapy-timer[data-kind='heat'] .stop").await;
+    let said = b
+        .wait_text(".therapy-timer[data-kind='heat'] .status", "Stopped")
+        .await;
+    assert!(said.contains("Recorded in your journal"), "{said}");
+    let stored = b
+        ._app
+        .state
+        .app()
+        .history(&Default::default(), None)
+        .await
+        .unwrap()
+        .entries;
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].treatments.heat_minutes.is_some_and(|m| m >= 1));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_journal_form_works_without_javascript() {
+    if skip() {
+        return;
+    }
+    let b = browser_with(1280, 900, &["--blink-settings=scriptEnabled=false"]).await;
+    b.go("/journal").await;
+    assert!(
+        !b.find("#map-area").await.is_displayed().await.unwrap(),
+        "the map needs a script, so it is not shown"
+    );
+    assert!(
+        !b.find("#region_pain_neck")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    b.find(".pain-now input[name='pain'][value='4']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find("#region-neck").await.click().await.unwrap();
+    let slider = b.find("#region_pain_neck").await;
+    assert!(
+        slider.is_displayed().await.unwrap(),
+        "ticking shows the slider"
+    );
+    slider.click().await.unwrap();
+    slider.send_keys("\u{E014}\u{E014}").await.unwrap();
+    b.shot("journal-no-script-1280").await;
+    b.find("form.entry-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        if b._app.entry_count().await > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stored = b
+        ._app
+        .state
+        .app()
+        .history(&Default::default(), None)
+        .await
+        .unwrap()
+        .entries;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].pain.map(|p| p.get()), Some(4));
+    assert_eq!(stored[0].regions.len(), 1);
+    assert_eq!(stored[0].regions[0].region.id(), "neck");
+    assert!(
+        stored[0].regions[0].pain.get() >= 6,
+        "the arrow keys moved it up from 5"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn today_on_an_empty_journal_leads_with_the_safety_check_and_draws_no_empty_chart() {
     if skip() {
         return;
