@@ -144,9 +144,11 @@ async fn today(State(state): State<AppState>) -> PageResult {
     let summary = trends::compute(&entries, now.date(), options);
     let counts = trends::knot_counts(&entries);
     let mut steps = t.next.iter().map(|n| step(*n, &t));
+    let date = now.strftime("%A %-d %B %Y").to_string();
     let page = TodayPage {
-        layout: Layout::new(&state, "Today", "today").await?,
-        date: now.strftime("%A %-d %B %Y").to_string(),
+        // The window's title carries the date as well ("Today, Monday 1 June 2026").
+        layout: Layout::new(&state, &format!("Today, {date}"), "today").await?,
+        date,
         first: steps.next(),
         rest: steps.collect(),
         assessed: t.urgency.is_some(),
