@@ -139,6 +139,17 @@ impl App {
         Ok(entries)
     }
 
+    /// The local day of the journal's first entry, if it holds any: where "all time" starts
+    /// when a page shows the whole journal.
+    pub async fn first_entry_day(&self) -> AppResult<Option<Date>> {
+        let zone = self.zone().await?;
+        let entries = self.store().list_entries(EntryRange::default()).await?;
+        Ok(entries
+            .iter()
+            .map(|e| e.at.with_time_zone(zone.clone()).date())
+            .min())
+    }
+
     /// A filter for the local days `since..=until`.
     pub async fn days_filter(&self, since: Date, until: Date) -> AppResult<Filter> {
         let zone = self.zone().await?;

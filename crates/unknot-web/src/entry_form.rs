@@ -62,11 +62,8 @@ pub fn apply(pairs: &Pairs, entry: &mut Entry, now: &Zoned) -> Result<(), InputE
             .to_zoned(now.time_zone().clone())
             .map_err(|_| InputError::malformed("time", at, "not a time that exists here"))?;
     }
-    entry.pain = if flag(pairs, "pain_rated") {
-        optional_score(pairs, "pain", "overall pain")?
-    } else {
-        None
-    };
+    // The 0-10 scale posts nothing (or an empty "not rated") until a number is chosen.
+    entry.pain = optional_score(pairs, "pain", "overall pain")?;
     entry.regions = all(pairs, "region")
         .map(|id| {
             let pain = one(pairs, &format!("region_pain_{id}")).unwrap_or("0");
@@ -156,6 +153,47 @@ pub struct MuscleRow {
     pub open: bool,
 }
 
+/// The muscles of one region, where knots in them are listed.
+#[derive(Debug, Clone, Default)]
+pub struct KnotGroup {
+    /// The region's name.
+    pub label: String,
+    /// The region's id.
+    pub region: String,
+    /// Its muscles.
+    pub muscles: Vec<MuscleRow>,
+}
+
+impl KnotGroup {
+    /// How many knots are ticked in the group.
+    pub fn ticked(&self) -> usize {
+        self.muscles
+            .iter()
+            .flat_map(|m| &m.sides)
+            .filter(|s| s.checked)
+            .count()
+    }
+}
+
+/// One point of the 0-10 scale.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScalePoint {
+    /// The number.
+    pub value: u8,
+    /// Chosen?
+    pub checked: bool,
+}
+
+/// The 0-10 scale with `chosen` (if any) picked.
+pub fn scale(chosen: Option<u8>) -> Vec<ScalePoint> {
+    (0..=10)
+        .map(|value| ScalePoint {
+            value,
+            checked: chosen == Some(value),
+        })
+        .collect()
+}
+
 /// A ticked-or-not choice from a vocabulary.
 #[derive(Debug, Clone)]
 pub struct Choice {
@@ -176,14 +214,14 @@ pub struct FormView {
     pub submit: &'static str,
     /// `YYYY-MM-DDTHH:MM` for the time field.
     pub at: String,
-    /// Rate overall pain?
-    pub pain_rated: bool,
-    /// Overall pain.
-    pub pain: u8,
+    /// Overall pain, when rated.
+    pub pain: Option<u8>,
+    /// The 0-10 scale for it.
+    pub pain_scale: Vec<ScalePoint>,
     /// The regions.
     pub regions: Vec<Rated>,
-    /// The muscles.
-    pub muscles: Vec<MuscleRow>,
+    /// The muscles, grouped by the region they lie in.
+    pub knot_groups: Vec<KnotGroup>,
     /// Kinds of pain.
     pub kinds: Vec<Choice>,
     /// Activities.
@@ -216,60 +254,84 @@ pub struct FormView {
     pub map: String,
 }
 
+/// One row per region, ticked and rated as `entry` has it (unrecorded rows rest at 5, hidden
+/// until ticked).
+fn region_rows(entry: &Entry) -> Vec<Rated> {
+    Region::ALL
+        .iter()
+        .map(|r| {
+            let found = entry.regions.iter().find(|x| x.region == *r);
+            Rated {
+                value: r.id().to_string(),
+                id: format!("region-{}", r.id()),
+                slider: format!("region_pain_{}", r.id()),
+                label: r.label().to_string(),
+                checked: found.is_some(),
+                rating: found.map_or(5, |x| x.pain.get()),
+            }
+        })
+        .collect()
+}
+
+/// A muscle's sides (left, right, and centre along the spine), ticked and rated as `entry` has
+/// them.
+fn muscle_row(entry: &Entry, m: Muscle) -> MuscleRow {
+    let sides: Vec<Rated> = m
+        .sides()
+        .iter()
+        .filter(|s| **s != Side::Both)
+        .map(|s| {
+            let found = entry.knots.iter().find(|k| k.muscle == m && k.side == *s);
+            Rated {
+                value: format!("{}:{}", m.id(), s.id()),
+                id: format!("knot-{}-{}", m.id(), s.id()),
+                slider: format!("tender_{}_{}", m.id(), s.id()),
+                label: s.label().to_string(),
+                checked: found.is_some(),
+                rating: found.map_or(5, |k| k.tenderness.get()),
+            }
+        })
+        .collect();
+    MuscleRow {
+        label: m.label().to_string(),
+        open: sides.iter().any(|s| s.checked),
+        sides,
+    }
+}
+
+/// The muscles grouped by the region they lie in, in the regions' order.
+fn knot_groups(entry: &Entry) -> Vec<KnotGroup> {
+    Region::ALL
+        .iter()
+        .map(|r| KnotGroup {
+            label: r.label().to_string(),
+            region: r.id().to_string(),
+            muscles: Muscle::ALL
+                .iter()
+                .filter(|m| m.region() == *r)
+                .map(|m| muscle_row(entry, *m))
+                .collect(),
+        })
+        .filter(|g| !g.muscles.is_empty())
+        .collect()
+}
+
 impl FormView {
     /// The form filled from `entry`.
     pub fn from_entry(entry: &Entry, action: String, submit: &'static str) -> FormView {
         let regions: Vec<Region> = entry.regions.iter().map(|r| r.region).collect();
         let knots: Vec<(Muscle, Side)> = entry.knots.iter().map(|k| (k.muscle, k.side)).collect();
-        let region_rows = Region::ALL
-            .iter()
-            .map(|r| {
-                let found = entry.regions.iter().find(|x| x.region == *r);
-                Rated {
-                    value: r.id().to_string(),
-                    id: format!("region-{}", r.id()),
-                    slider: format!("region_pain_{}", r.id()),
-                    label: r.label().to_string(),
-                    checked: found.is_some(),
-                    rating: found.map_or(5, |x| x.pain.get()),
-                }
-            })
-            .collect();
-        let muscles = Muscle::ALL
-            .iter()
-            .map(|m| {
-                let sides: Vec<Rated> = m
-                    .sides()
-                    .iter()
-                    .filter(|s| **s != Side::Both)
-                    .map(|s| {
-                        let found = entry.knots.iter().find(|k| k.muscle == *m && k.side == *s);
-                        Rated {
-                            value: format!("{}:{}", m.id(), s.id()),
-                            id: format!("knot-{}-{}", m.id(), s.id()),
-                            slider: format!("tender_{}_{}", m.id(), s.id()),
-                            label: s.label().to_string(),
-                            checked: found.is_some(),
-                            rating: found.map_or(5, |k| k.tenderness.get()),
-                        }
-                    })
-                    .collect();
-                MuscleRow {
-                    label: m.label().to_string(),
-                    open: sides.iter().any(|s| s.checked),
-                    sides,
-                }
-            })
-            .collect();
+        let region_rows = region_rows(entry);
+        let knot_groups = knot_groups(entry);
         let t = &entry.treatments;
         FormView {
             action,
             submit,
             at: entry.at.strftime("%Y-%m-%dT%H:%M").to_string(),
-            pain_rated: entry.pain.is_some() || entry.is_blank(),
-            pain: entry.pain.map_or(3, |p| p.get()),
+            pain: entry.pain.map(|p| p.get()),
+            pain_scale: scale(entry.pain.map(|p| p.get())),
             regions: region_rows,
-            muscles,
+            knot_groups,
             kinds: PainKind::ALL
                 .iter()
                 .map(|k| Choice {
@@ -346,13 +408,15 @@ impl FormView {
                 .map_or(default, |x| x.min(10))
         };
         v.at = one(pairs, "at").map_or(v.at, str::to_string);
-        v.pain_rated = flag(pairs, "pain_rated");
-        v.pain = rating("pain", 3);
+        v.pain = one(pairs, "pain")
+            .and_then(|x| x.parse::<u8>().ok())
+            .filter(|x| *x <= 10);
+        v.pain_scale = scale(v.pain);
         for r in &mut v.regions {
             r.checked = all(pairs, "region").any(|x| x == r.value);
             r.rating = rating(&r.slider, 5);
         }
-        for m in &mut v.muscles {
+        for m in v.knot_groups.iter_mut().flat_map(|g| g.muscles.iter_mut()) {
             for s in &mut m.sides {
                 s.checked = all(pairs, "knot").any(|x| x == s.value);
                 s.rating = rating(&s.slider, 5);

@@ -9,6 +9,9 @@ use unknot_core::intake::questions::{
 
 use crate::entry_form::Pairs;
 
+/// The values of a 0-10 rating, as the form posts them.
+const RATINGS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+
 /// How many activities the PSFS rows offer.
 pub const ACTIVITY_ROWS: usize = 5;
 
@@ -43,9 +46,9 @@ pub struct QuestionView {
     pub ask: &'static str,
     /// A hint (may be empty).
     pub help: &'static str,
-    /// `yes_no`, `one`, `many`, `number`, `activities` or `texts`.
+    /// `yes_no`, `one`, `many`, `number`, `rating`, `activities` or `texts`.
     pub kind: &'static str,
-    /// The choices, for `one` and `many`.
+    /// The choices, for `one`, `many` and `rating`.
     pub choices: Vec<ChoiceView>,
     /// For numbers: the range and the step.
     pub min: String,
@@ -77,19 +80,30 @@ impl QuestionView {
             Kind::Many(_) => ("many", String::new(), String::new(), ""),
             Kind::Whole { min, max } => ("number", min.to_string(), max.to_string(), "1"),
             Kind::Hours => ("number", "0".into(), "24".into(), "0.5"),
-            Kind::Rating => ("number", "0".into(), "10".into(), "1"),
+            Kind::Rating => ("rating", "0".into(), "10".into(), "1"),
             Kind::Activities => ("activities", String::new(), String::new(), ""),
             Kind::Texts => ("texts", String::new(), String::new(), ""),
         };
-        let choices = q
-            .choices()
-            .into_iter()
-            .map(|c| ChoiceView {
-                value: c.value,
-                label: c.label,
-                chosen: given.contains(&c.value),
-            })
-            .collect();
+        let choices = if matches!(q.kind, Kind::Rating) {
+            // A 0-10 rating is a row of eleven choices, none picked until one is tapped.
+            RATINGS
+                .iter()
+                .map(|v| ChoiceView {
+                    value: v,
+                    label: v,
+                    chosen: given.first().map(|g| g.trim()) == Some(*v),
+                })
+                .collect()
+        } else {
+            q.choices()
+                .into_iter()
+                .map(|c| ChoiceView {
+                    value: c.value,
+                    label: c.label,
+                    chosen: given.contains(&c.value),
+                })
+                .collect()
+        };
         QuestionView {
             field: q.field,
             id: format!("q-{}", q.field.replace('.', "-")),

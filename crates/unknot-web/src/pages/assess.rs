@@ -34,6 +34,8 @@ struct AssessPage {
     stage: StageView,
     step_number: usize,
     step_count: usize,
+    /// Each stage's title and whether it is `done`, `now` or `later`.
+    progress: Vec<(&'static str, &'static str)>,
     carried: Vec<(String, String)>,
     has_assessment: bool,
 }
@@ -64,10 +66,23 @@ async fn assess_page(
             !here
         })
         .collect();
+    let at = stages().iter().position(|s| *s == stage).unwrap_or(0);
     let page = AssessPage {
         layout: Layout::new(state, "Safety check", "assess").await?,
         error,
-        step_number: stages().iter().position(|s| *s == stage).unwrap_or(0) + 1,
+        progress: stages()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let state = match i.cmp(&at) {
+                    std::cmp::Ordering::Less => "done",
+                    std::cmp::Ordering::Equal => "now",
+                    std::cmp::Ordering::Greater => "later",
+                };
+                (s.title(), state)
+            })
+            .collect(),
+        step_number: at + 1,
         step_count: stages().len(),
         stage: view,
         carried,
@@ -216,7 +231,7 @@ async fn checkin_page(
     };
     // One point per assessment, on an axis of assessments rather than days.
     let trend = if all.len() >= 2 {
-        charts::line_chart(
+        charts::chart_html(
             "Scores at each assessment and check-in",
             &dates,
             &[
@@ -283,7 +298,7 @@ async fn checkin(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> Pag
     if let Some(r) = &out.review {
         changes.extend(r.review.changes.iter().map(|c| c.reason.clone()));
     }
-    let layout = Layout::new(&state, "Check-in saved", "assess").await?;
+    let layout = Layout::new(&state, "Check-in saved", "checkin").await?;
     Ok(render(&result_page(
         layout,
         &out.triage,

@@ -12,8 +12,8 @@ use unknot_export::charts::{self, Series};
 
 use super::journal::EntryRow;
 use super::{Layout, PageResult, render};
-use crate::AppState;
 use crate::period::{self, DatesQuery};
+use crate::{AppState, WebError};
 
 /// Entries shown per page of the table.
 pub const PAGE_ROWS: usize = 50;
@@ -31,8 +31,14 @@ struct HistoryPage {
     region: String,
     regions: Vec<(&'static str, &'static str)>,
     error: Option<String>,
+    /// The period in words ("2 Sep 2026 to 30 Nov 2026").
+    period: String,
     count: usize,
+    of_total: Option<u64>,
     shown: String,
+    page: usize,
+    pages: usize,
+    ranges: Vec<RangeLink>,
     older: Option<String>,
     newer: Option<String>,
     pain_chart: String,
@@ -40,11 +46,52 @@ struct HistoryPage {
     entries: Vec<EntryRow>,
 }
 
+/// A quick choice of period: its words, its link, and whether it is the one shown.
+struct RangeLink {
+    label: &'static str,
+    href: String,
+    current: bool,
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct HistoryQuery {
     #[serde(flatten)]
     dates: DatesQuery,
     page: Option<usize>,
+}
+
+/// The quick periods: the last 30, 90 and 365 days, and the whole journal.
+async fn ranges(
+    state: &AppState,
+    now: &jiff::Zoned,
+    shown: (jiff::civil::Date, jiff::civil::Date),
+    region: &str,
+) -> Result<Vec<RangeLink>, WebError> {
+    let today = now.date();
+    let first = state
+        .app()
+        .first_entry_day()
+        .await?
+        .unwrap_or(today)
+        .min(today);
+    let back = |days: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(days - 1))
+            .unwrap_or(today)
+    };
+    Ok([
+        ("30 days", back(30)),
+        ("90 days", back(90)),
+        ("A year", back(365)),
+        ("All", first),
+    ]
+    .into_iter()
+    .map(|(label, since)| RangeLink {
+        label,
+        href: format!("/history?since={since}&until={today}&region={region}"),
+        current: shown == (since, today),
+    })
+    .collect())
 }
 
 fn weekly_chart(
@@ -67,7 +114,7 @@ fn weekly_chart(
         .iter()
         .flat_map(|s| s.values.iter().flatten())
         .fold(1.0f64, |a, b| a.max(*b));
-    charts::line_chart(
+    charts::chart_html(
         "Knots recorded, and days with exercise or heat and cold, by week",
         if weeks.len() >= 2 { &dates } else { &[] },
         &all,
@@ -108,26 +155,36 @@ async fn history(State(state): State<AppState>, Query(q): Query<HistoryQuery>) -
         .collect();
     let first = (page - 1) * PAGE_ROWS + 1;
     let shown = match count {
-        0 => "No entries".to_string(),
-        1 => "1 entry".to_string(),
-        n if n <= PAGE_ROWS => format!("All {n} entries"),
+        0 => "No entries in this period".to_string(),
+        1 => "The one entry in this period".to_string(),
+        n if n <= PAGE_ROWS => format!("All {n} entries in this period, newest first"),
         n => format!(
             "Entries {first} to {} of {n}, newest first",
             first + rows.len() - 1
         ),
     };
+    let region_id = region.map(|r| r.id().to_string()).unwrap_or_default();
     let page_view = HistoryPage {
         layout: Layout::new(&state, "History", "history").await?,
         since: since.to_string(),
         until: until.to_string(),
-        region: region.map(|r| r.id().to_string()).unwrap_or_default(),
+        ranges: ranges(&state, &now, (since, until), &region_id).await?,
+        region: region_id,
         regions: Region::ALL.iter().map(|r| (r.id(), r.label())).collect(),
         error,
+        period: format!(
+            "{} to {}",
+            since.strftime("%-d %b %Y"),
+            until.strftime("%-d %b %Y")
+        ),
         count,
+        of_total: Some(state.app().entry_count().await?).filter(|t| *t > count as u64),
         shown,
+        page,
+        pages,
         older: (page < pages).then(|| link(&q.dates, since, until, page + 1)),
         newer: (page > 1).then(|| link(&q.dates, since, until, page - 1)),
-        pain_chart: charts::line_chart(
+        pain_chart: charts::chart_html(
             "Average pain by day",
             &dates,
             &[Series {

@@ -55,6 +55,16 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The class of the menu button: `current` when this page is reached through the menu,
+    /// `current-narrow` when only phones reach it there (their tab bar is shorter).
+    pub fn menu_class(&self) -> &'static str {
+        match self.nav {
+            "assess" | "checkin" | "therapy" | "report" | "settings" => "current",
+            "history" | "library" | "learn" => "current-narrow",
+            _ => "",
+        }
+    }
+
     /// The layout for a page, with the open advice looked up.
     pub async fn new(state: &AppState, title: &str, nav: &'static str) -> Result<Layout, WebError> {
         let standing = state.app().standing().await?;

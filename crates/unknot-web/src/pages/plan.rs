@@ -45,6 +45,32 @@ struct PlanPage {
     message: Option<&'static str>,
     plan: Option<PlanView>,
     missing: String,
+    /// No plan because the safety check is still to do.
+    missing_assess: bool,
+}
+
+/// Why there is no plan to show.
+enum Missing {
+    /// There is one.
+    Nothing,
+    /// The safety check is still to do.
+    Assess,
+    /// A warning sign withholds it, with the advice.
+    Withheld(&'static str),
+}
+
+impl Missing {
+    fn words(&self) -> String {
+        match self {
+            Missing::Nothing => String::new(),
+            Missing::Assess => "Your plan is made from the safety check: a few questions about \
+                warning signs, you and your back. Do it first, and the plan follows."
+                .to_string(),
+            Missing::Withheld(advice) => format!(
+                "No exercise plan is made at this level: {advice} Please get that help first."
+            ),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -114,20 +140,11 @@ async fn plan(State(state): State<AppState>, Query(q): Query<PlanQuery>) -> Page
             let catalogue = state.catalogue().await?;
             (
                 Some(plan_view(&p.stored, &catalogue, now.time_zone())),
-                String::new(),
+                Missing::Nothing,
             )
         }
-        Err(AppError::Missing(_)) => (
-            None,
-            "No plan yet: do the safety check first (Check in the menu).".to_string(),
-        ),
-        Err(AppError::Withheld(t)) => (
-            None,
-            format!(
-                "No exercise plan is made at this level: {} Please get that help first.",
-                t.advice
-            ),
-        ),
+        Err(AppError::Missing(_)) => (None, Missing::Assess),
+        Err(AppError::Withheld(t)) => (None, Missing::Withheld(t.advice)),
         Err(e) => return Err(e.into()),
     };
     let page = PlanPage {
@@ -137,8 +154,9 @@ async fn plan(State(state): State<AppState>, Query(q): Query<PlanQuery>) -> Page
             Some("same") => Some("Reviewed: no changes; keep going with the same plan."),
             _ => None,
         },
+        missing_assess: matches!(missing, Missing::Assess),
         plan,
-        missing,
+        missing: missing.words(),
     };
     Ok(render(&page))
 }

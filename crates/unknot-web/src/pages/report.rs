@@ -42,7 +42,7 @@ pub struct ReportQuery {
 async fn form(State(state): State<AppState>) -> PageResult {
     let (since, until) = period::days(&DatesQuery::default(), &state.now().await?, 90)?;
     let page = FormPage {
-        layout: Layout::new(&state, "Visit summary", "history").await?,
+        layout: Layout::new(&state, "Visit summary", "report").await?,
         since: since.to_string(),
         until: until.to_string(),
     };

@@ -12,6 +12,7 @@ use unknot_core::therapy::Request;
 
 use super::{Layout, PageResult, render};
 use crate::AppState;
+use crate::entry_form::{ScalePoint, scale};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,10 +24,24 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "session.html")]
 struct SessionPage {
     layout: Layout,
-    items: Vec<String>,
+    /// One exercise from the library rather than today's routine.
+    single: bool,
+    items: Vec<ItemView>,
     minutes: u32,
     speed: f64,
     steps_url: String,
+    pain_scale: Vec<ScalePoint>,
+    /// Seconds below which an exercise cut short counts as not done (core's rule).
+    meaningful: u32,
+}
+
+/// One exercise of the session, with when not to do it and when to stop.
+struct ItemView {
+    id: String,
+    name: String,
+    dose: String,
+    avoid_if: Vec<String>,
+    stop_if: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -41,9 +56,25 @@ async fn session(State(state): State<AppState>, Query(q): Query<SessionQuery>) -
         Err(e) => return Err(e.into()),
     };
     let seconds: u32 = items.iter().map(|i| i.dosage.total_seconds()).sum();
+    let catalogue = state.catalogue().await?;
     let page = SessionPage {
         layout: Layout::new(&state, "Session", "session").await?,
-        items: items.iter().map(|i| i.name.clone()).collect(),
+        single: q.exercise.is_some(),
+        items: items
+            .iter()
+            .map(|i| {
+                let e = catalogue.exercise(&i.exercise);
+                ItemView {
+                    id: i.exercise.clone(),
+                    name: i.name.clone(),
+                    dose: i.dosage.describe(),
+                    avoid_if: e.map(|e| e.avoid_if.clone()).unwrap_or_default(),
+                    stop_if: e.map(|e| e.stop_if.clone()).unwrap_or_default(),
+                }
+            })
+            .collect(),
+        pain_scale: scale(None),
+        meaningful: unknot_core::today::MEANINGFUL_SECONDS,
         minutes: seconds.div_ceil(60),
         speed: state.speed(),
         steps_url: match &q.exercise {
@@ -72,7 +103,7 @@ struct TherapyView {
     /// Contrast's rounds in words.
     rounds: String,
     barrier: String,
-    stop_if: String,
+    stop_if: Vec<String>,
     warnings: Vec<String>,
 }
 
@@ -125,14 +156,14 @@ async fn therapy_view(
         minutes,
         rounds,
         barrier: prepared.barrier,
-        stop_if: prepared.stop_if.join("; ").to_lowercase(),
+        stop_if: prepared.stop_if,
         warnings: prepared.warnings.into_iter().map(|w| w.says).collect(),
     })
 }
 
 async fn therapy(State(state): State<AppState>) -> PageResult {
     let page = TherapyPage {
-        layout: Layout::new(&state, "Heat and cold", "session").await?,
+        layout: Layout::new(&state, "Heat and cold", "therapy").await?,
         therapies: vec![
             therapy_view(&state, "heat", TherapyKind::Heat).await?,
             therapy_view(&state, "cold", TherapyKind::Cold).await?,

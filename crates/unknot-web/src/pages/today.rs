@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use jiff::ToSpan;
-use unknot_core::today::NextStep;
+use unknot_core::today::{CHECKIN_EVERY_DAYS, NextStep};
 use unknot_core::trends::{self, TrendOptions};
 use unknot_export::bodymap;
 use unknot_export::charts::{self, Series};
@@ -23,28 +23,88 @@ pub fn routes() -> Router<AppState> {
 struct TodayPage {
     layout: Layout,
     date: String,
-    next: Vec<(String, &'static str)>,
+    /// The most important step, as the page's main button.
+    first: Option<Step>,
+    /// The other steps due, as a list.
+    rest: Vec<Step>,
+    assessed: bool,
+    logged_today: bool,
     routine_minutes: Option<u32>,
     routine_count: usize,
     routine_done: bool,
+    /// Days to the weekly check-in in words ("Due" when it is), once assessed.
+    checkin: Option<String>,
+    checkin_due: bool,
     break_every: Option<u16>,
     streak: u32,
+    has_entries: bool,
     heat_map: String,
     top_muscles: Vec<(String, usize)>,
     chart30: String,
     chart90: String,
 }
 
-/// A next step as a button: its words and where it leads.
-fn step(next: NextStep) -> (String, &'static str) {
-    let (words, link) = match next {
-        NextStep::Assess => ("Start with a short safety check", "/assess"),
-        NextStep::Session => ("Do today's routine", "/session"),
-        NextStep::Plan => ("Make your plan", "/plan"),
-        NextStep::Checkin => ("Your weekly check-in is due", "/checkin"),
-        NextStep::Log => ("Log how your back feels", "/journal"),
+/// A next step: a heading, a line on why, the button's words, where it leads, and its icon.
+struct Step {
+    title: String,
+    why: String,
+    action: &'static str,
+    link: &'static str,
+    icon: &'static str,
+}
+
+/// A next step in words, for the main button or the list under it.
+fn step(next: NextStep, t: &unknot_core::today::Today) -> Step {
+    let (title, why, action, link, icon) = match next {
+        NextStep::Assess => (
+            "Start with a short safety check".to_string(),
+            "A few questions about warning signs first, then about you and your back. It decides \
+             whether exercises are right for you now, and it takes about five minutes."
+                .to_string(),
+            "Start the safety check",
+            "/assess",
+            "shield",
+        ),
+        NextStep::Session => (
+            "Do today's routine".to_string(),
+            format!(
+                "{} exercises, about {} minutes, with a timer for each.",
+                t.routine.len(),
+                t.routine_minutes
+            ),
+            "Start the session",
+            "/session",
+            "session",
+        ),
+        NextStep::Plan => (
+            "Make your plan".to_string(),
+            "Your safety check is done: see the exercises chosen for you and why.".to_string(),
+            "See my plan",
+            "/plan",
+            "plan",
+        ),
+        NextStep::Checkin => (
+            "Your weekly check-in is due".to_string(),
+            "The warning signs again and a few scores, to see what changed this week.".to_string(),
+            "Do the check-in",
+            "/checkin",
+            "checkin",
+        ),
+        NextStep::Log => (
+            "Log how your back feels".to_string(),
+            "A number for the pain, where it hurts and any knots: about a minute.".to_string(),
+            "Log it now",
+            "/journal#new",
+            "journal",
+        ),
     };
-    (words.to_string(), link)
+    Step {
+        title,
+        why,
+        action,
+        link,
+        icon,
+    }
 }
 
 fn pain_chart(
@@ -55,7 +115,7 @@ fn pain_chart(
 ) -> String {
     let start = end.checked_sub((days - 1).days()).unwrap_or(end);
     let (dates, values) = trends::daily_pain(entries, start, end);
-    charts::line_chart(
+    charts::chart_html(
         title,
         &dates,
         &[Series {
@@ -83,16 +143,33 @@ async fn today(State(state): State<AppState>) -> PageResult {
     };
     let summary = trends::compute(&entries, now.date(), options);
     let counts = trends::knot_counts(&entries);
+    let mut steps = t.next.iter().map(|n| step(*n, &t));
+    let date = now.strftime("%A %-d %B %Y").to_string();
     let page = TodayPage {
-        layout: Layout::new(&state, "Today", "today").await?,
-        date: now.strftime("%A %-d %B %Y").to_string(),
-        next: t.next.iter().map(|n| step(*n)).collect(),
+        // The window's title carries the date as well ("Today, Monday 1 June 2026").
+        layout: Layout::new(&state, &format!("Today, {date}"), "today").await?,
+        date,
+        first: steps.next(),
+        rest: steps.collect(),
+        assessed: t.urgency.is_some(),
+        logged_today: t.logged_today,
         routine_minutes: (!t.routine.is_empty()).then_some(t.routine_minutes),
         routine_count: t.routine.len(),
         routine_done: !t.routine.is_empty() && !t.routine_due,
+        checkin: t.days_since_checkin.map(|d| match CHECKIN_EVERY_DAYS - d {
+            ..=0 => "Due".to_string(),
+            1 => "1 day".to_string(),
+            n => format!("{n} days"),
+        }),
+        checkin_due: t.checkin_due,
         break_every: t.break_every_minutes,
         streak: t.streak_days,
-        heat_map: bodymap::svg(bodymap::Mode::Heat { counts: &counts }),
+        has_entries: !entries.is_empty(),
+        heat_map: if counts.is_empty() {
+            String::new()
+        } else {
+            bodymap::svg(bodymap::Mode::Heat { counts: &counts })
+        },
         top_muscles: summary
             .muscles
             .iter()

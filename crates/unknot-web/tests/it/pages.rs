@@ -1,7 +1,11 @@
 //! Every page renders; the journal form stores entries, refuses bad ones with the value named
-//! and what was typed kept; user text is escaped.
+//! and what was typed kept; user text is escaped; History reaches every entry and counts what
+//! it shows; Today leads a new journal to the safety check.
 
-use crate::support::{app, plain_answers};
+use unknot_core::journal::{Entry, EntryId};
+use unknot_core::score::Score;
+
+use crate::support::{App, app, plain_answers};
 
 const PAGES: &[&str] = &[
     "/",
@@ -200,7 +204,11 @@ async fn history_filters_by_region_and_names_a_bad_date() {
         "charts are SVG drawn on the server"
     );
     let neck = app.get("/history?region=neck").await;
-    assert!(neck.body.contains("1 entries"));
+    assert!(
+        neck.body.contains("<strong>1 entry</strong>"),
+        "{}",
+        neck.body
+    );
     let bad = app.get("/history?since=yesterdayish").await;
     assert_eq!(bad.status, 200);
     assert!(bad.body.contains("yesterdayish"), "the bad value is named");
@@ -356,4 +364,161 @@ async fn exercise_pages_and_the_player_carry_the_animated_figure() {
             .unwrap()
             .starts_with("<svg")
     );
+}
+
+/// `n` entries, one an hour going back from two hours ago, each `days_back` days older still.
+async fn entries_back(app: &App, n: i64, days_back: i64) {
+    let a = app.state.app();
+    let now = a.now().await.unwrap();
+    let entries: Vec<Entry> = (0..n)
+        .map(|i| {
+            let at = now
+                .checked_sub(jiff::Span::new().days(days_back).hours(2 + i))
+                .unwrap();
+            let mut e = Entry::new(EntryId::new(a.new_id()).unwrap(), at);
+            e.pain = Some(Score::new(i % 11, "pain").unwrap());
+            e
+        })
+        .collect();
+    a.log_many(&entries).await.unwrap();
+    app.state.changed();
+}
+
+/// The entry ids a page of History lists (from their edit links), and its link to older ones.
+fn listed(body: &str) -> (Vec<String>, Option<String>) {
+    let ids = body
+        .split("href=\"/journal/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("/edit\"").map(|(id, _)| id.to_string()))
+        .collect();
+    let older = body
+        .split("rel=\"next\"")
+        .next()
+        .filter(|_| body.contains("rel=\"next\""))
+        .and_then(|before| before.rsplit("href=\"").next())
+        .and_then(|rest| rest.split('"').next())
+        .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"));
+    (ids, older)
+}
+
+#[tokio::test]
+async fn history_pages_reach_every_entry_and_count_what_they_show() {
+    let app = app().await;
+    entries_back(&app, 123, 0).await;
+    entries_back(&app, 5, 200).await;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut next = Some("/history".to_string());
+    let mut page = 0;
+    while let Some(path) = next {
+        page += 1;
+        let r = app.get(&path).await;
+        assert_eq!(r.status, 200, "{path}");
+        let first = (page - 1) * 50 + 1;
+        let last = (page * 50).min(123);
+        assert!(
+            r.body
+                .contains(&format!("Entries {first} to {last} of 123, newest first")),
+            "page {page} says what it shows: {}",
+            r.body
+        );
+        assert!(r.body.contains(&format!("Page {page} of 3")), "{}", r.body);
+        assert!(
+            r.body.contains("<strong>123 entries</strong>")
+                && r.body.contains("of 128 in your journal"),
+            "the period's count, and the journal's: {}",
+            r.body
+        );
+        let (ids, older) = listed(&r.body);
+        assert_eq!(ids.len(), last - first + 1, "page {page}");
+        for id in ids {
+            assert!(seen.insert(id), "page {page} repeats an entry");
+        }
+        next = older;
+    }
+    assert_eq!(page, 3);
+    assert_eq!(seen.len(), 123, "every entry of the period is reached");
+    // "All" reaches the older ones too.
+    let history = app.get("/history").await.body;
+    let all = history
+        .split("href=\"")
+        .filter_map(|rest| {
+            rest.split_once("\">All</a>")
+                .map(|(href, _)| href.to_string())
+        })
+        .next()
+        .expect("an All link");
+    let all = app
+        .get(&all.replace("&amp;", "&").replace("&#38;", "&"))
+        .await
+        .body;
+    assert!(all.contains("<strong>128 entries</strong>"), "{all}");
+    assert!(all.contains("Page 1 of 3"), "{all}");
+}
+
+#[tokio::test]
+async fn today_leads_a_new_journal_to_the_safety_check_and_drops_what_is_done() {
+    let app = app().await;
+    let today = app.get("/").await.body;
+    let main = &today[today.find("<main").unwrap()..];
+    assert_eq!(
+        main.matches("class=\"button primary").count(),
+        1,
+        "one main button: {main}"
+    );
+    assert!(main.contains("<a class=\"button primary big\" href=\"/assess\">"));
+    assert!(
+        !main.contains("class=\"chart\" role=\"img\""),
+        "no empty charts"
+    );
+    assert!(!main.contains("class=\"legend\""), "no empty legends");
+    assert!(main.contains("What you will see here"));
+    assert!(
+        today.contains("href=\"/checkin\""),
+        "the check-in is in the menu"
+    );
+    assert!(main.contains("Log how your back feels"));
+    let r = app
+        .post_form("/journal", &[("pain", "4"), ("note", "first entry")])
+        .await;
+    assert_eq!(r.status, 303);
+    let today = app.get("/").await.body;
+    let main = &today[today.find("<main").unwrap()..];
+    assert!(
+        !main.contains("Log how your back feels"),
+        "logged today, so it is no longer due: {main}"
+    );
+    assert!(main.contains("Logged"), "{main}");
+    assert!(
+        main.contains("class=\"chart\" role=\"img\""),
+        "now there is a chart"
+    );
+}
+
+#[tokio::test]
+async fn the_journal_form_starts_with_nothing_rated_and_stores_no_invented_number() {
+    let app = app().await;
+    let form = app.get("/journal").await.body;
+    assert!(
+        !form.contains("name=\"pain\" value=\"3\" checked")
+            && form.contains("name=\"pain\" value=\"\" checked"),
+        "overall pain starts as not rated"
+    );
+    assert!(
+        !form.contains("name=\"region\" value=\"neck\" id=\"region-neck\" checked"),
+        "no area starts recorded"
+    );
+    // A note alone is a note, not a pain rating.
+    let r = app
+        .post_form("/journal", &[("pain", ""), ("note", "just a note")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let e = &app
+        .state
+        .app()
+        .history(&Default::default(), None)
+        .await
+        .unwrap()
+        .entries[0];
+    assert_eq!(e.pain, None);
+    assert!(e.regions.is_empty() && e.knots.is_empty());
 }
