@@ -23,6 +23,9 @@ pub enum WebError {
     /// The CSRF token or origin check failed.
     #[error("{0}")]
     Forbidden(String),
+    /// The request's body is larger than this path accepts.
+    #[error("{0}")]
+    TooLarge(String),
     /// The request cannot be done in the current state (no assessment yet, say), with a stable
     /// code naming what is missing.
     #[error("{message}")]
@@ -124,6 +127,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(e) if e.is_retryable() => StatusCode::SERVICE_UNAVAILABLE,
@@ -138,6 +142,7 @@ impl WebError {
             WebError::BadRequest(_) => "bad_request",
             WebError::NotFound(_) => "not_found",
             WebError::Forbidden(_) => "forbidden",
+            WebError::TooLarge(_) => "too_large",
             WebError::Conflict { code, .. } | WebError::Unprocessable { code, .. } => code,
             WebError::Store(e) => e.code(),
             WebError::Internal(_) => "internal",

@@ -10,6 +10,7 @@
 mod backup;
 mod bad_input;
 mod coach;
+mod concurrency;
 mod crash;
 mod exports;
 mod journal;
