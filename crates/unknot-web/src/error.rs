@@ -26,6 +26,9 @@ pub enum WebError {
     /// The request's body is larger than this path accepts.
     #[error("{0}")]
     TooLarge(String),
+    /// The request's body stopped arriving.
+    #[error("{0}")]
+    TimedOut(String),
     /// The request cannot be done in the current state (no assessment yet, say), with a stable
     /// code naming what is missing.
     #[error("{message}")]
@@ -128,6 +131,7 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(e) if e.is_retryable() => StatusCode::SERVICE_UNAVAILABLE,
@@ -143,6 +147,7 @@ impl WebError {
             WebError::NotFound(_) => "not_found",
             WebError::Forbidden(_) => "forbidden",
             WebError::TooLarge(_) => "too_large",
+            WebError::TimedOut(_) => "timed_out",
             WebError::Conflict { code, .. } | WebError::Unprocessable { code, .. } => code,
             WebError::Store(e) => e.code(),
             WebError::Internal(_) => "internal",

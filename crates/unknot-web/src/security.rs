@@ -118,7 +118,12 @@ fn check_request(
     path: &str,
     headers: &HeaderMap,
 ) -> Result<(), WebError> {
-    let unsafe_method = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    // The safe methods of RFC 9110; anything else (including methods no route has) must pass
+    // the cross-site rule.
+    let unsafe_method = !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    );
     if !unsafe_method {
         return Ok(());
     }

@@ -230,6 +230,7 @@ async fn a_method_a_path_does_not_have_is_405_not_a_csrf_refusal() {
                     .method(method)
                     .uri("/api/v1/today")
                     .header(header::HOST, "127.0.0.1:7878")
+                    .header(header::CONTENT_TYPE, "application/json")
                     .body(Body::empty())
                     .unwrap(),
             )

@@ -12,6 +12,7 @@ mod bad_input;
 mod coach;
 mod concurrency;
 mod crash;
+mod exit_codes;
 mod exports;
 mod journal;
 mod library;
