@@ -14,6 +14,7 @@ use unknot_core::adapt::ItemOutcome;
 use unknot_core::body::Region;
 use unknot_core::catalogue::TherapyKind;
 use unknot_core::intake::Answers;
+use unknot_core::journal::Entry;
 use unknot_core::score::Score;
 use unknot_core::session;
 use unknot_core::therapy::Request;
@@ -280,8 +281,6 @@ async fn therapy_plan(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TherapyInput {
-    /// `heat`, `cold` or `contrast`.
-    #[schema(inline)]
     kind: Therapy,
     /// Minutes applied, for heat or cold (within the limit: heat 30, cold 20).
     minutes: Option<u16>,
@@ -301,7 +300,7 @@ pub struct TherapyInput {
 
 #[utoipa::path(post, path = "/api/v1/therapy", tag = "coach", request_body = TherapyInput,
     responses(
-        (status = 201, description = "Recorded in the journal (null when under a minute was applied)", body = AnyObject),
+        (status = 201, description = "Recorded in the journal (null when under a minute was applied)", body = Option<Entry>),
         (status = 422, description = "Over the limit or no barrier; nothing stored", body = Problem, content_type = "application/problem+json")))]
 async fn create_therapy(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
     let input: TherapyInput = body(&bytes)?;

@@ -82,7 +82,7 @@ fn shared_responses(op: &mut Operation, write: bool) {
 }
 
 /// The links a stateful tester (and a person reading the document) follows: a made entry's id
-/// reads, replaces and deletes it; the first listed entry's id does the same.
+/// reads, replaces and deletes it.
 fn link_entries(doc: &mut OpenApi) {
     let link = |operation: &str, id: &str| {
         LinkBuilder::new()
@@ -90,22 +90,14 @@ fn link_entries(doc: &mut OpenApi) {
             .parameter("id", id)
             .build()
     };
-    for (path, code, id) in [
-        ("/api/v1/entries", "201", "$response.body#/id"),
-        ("/api/v1/entries", "200", "$response.body#/entries/0/id"),
-    ] {
-        let Some(item) = doc.paths.paths.get_mut(path) else {
-            continue;
-        };
-        let op = if code == "201" {
-            item.post.as_mut()
-        } else {
-            item.get.as_mut()
-        };
-        let Some(RefOr::T(response)) = op.and_then(|op| op.responses.responses.get_mut(code))
-        else {
-            continue;
-        };
+    let made = doc
+        .paths
+        .paths
+        .get_mut("/api/v1/entries")
+        .and_then(|item| item.post.as_mut())
+        .and_then(|op| op.responses.responses.get_mut("201"));
+    if let Some(RefOr::T(response)) = made {
+        let id = "$response.body#/id";
         for (name, operation) in [
             ("GetEntry", "get_entry"),
             ("UpdateEntry", "update_entry"),
