@@ -570,14 +570,14 @@ mod tests {
         let long = format!(r#"{{"goals": ["{}"]}}"#, "g".repeat(100_000));
         let err = Answers::from_json(&long).unwrap_err().to_string();
         assert!(err.contains("200 characters") && err.len() < 400, "{err}");
-        let many = format!(r#"{{"goals": [{}]}}"#, vec![r#""walk""#; 11].join(","));
+        let many = format!(r#"{{"goals": [{}]}}"#, [r#""walk""#; 11].join(","));
         assert!(Answers::from_json(&many).is_err());
         let six = r#"{"psfs": [
             {"activity": "a", "score": 1}, {"activity": "b", "score": 1},
             {"activity": "c", "score": 1}, {"activity": "d", "score": 1},
             {"activity": "e", "score": 1}, {"activity": "f", "score": 1}]}"#;
         assert!(Answers::from_json(six).is_err());
-        let regions = format!(r#"{{"regions": [{}]}}"#, vec![r#""neck""#; 65].join(","));
+        let regions = format!(r#"{{"regions": [{}]}}"#, [r#""neck""#; 65].join(","));
         assert!(Answers::from_json(&regions).is_err());
         assert!(Answers::from_json(r#"{"goals": ["walk the dog"]}"#).is_ok());
     }

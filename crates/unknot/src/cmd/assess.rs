@@ -13,7 +13,7 @@ use crate::term::Style;
 use crate::{intake_form, output, show};
 
 /// Reads an answers file (or `-` for standard input).
-pub fn read_answers(path: &PathBuf) -> Result<Answers> {
+pub fn read_answers(path: &std::path::Path) -> Result<Answers> {
     let text = crate::files::read_text(path, crate::files::MAX_SMALL_FILE_BYTES)?;
     Answers::from_json(&text).with_context(|| {
         format!(

@@ -61,6 +61,6 @@ pub async fn run(data: &DataOptions, args: ImportArgs) -> Result<()> {
 }
 
 /// The file's text (or standard input's, for `-`), read up to the import limit.
-fn read(file: &PathBuf) -> Result<String> {
+fn read(file: &std::path::Path) -> Result<String> {
     crate::files::read_text(file, unknot_app::data::MAX_IMPORT_BYTES)
 }
