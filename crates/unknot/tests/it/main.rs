@@ -21,5 +21,6 @@ mod remind;
 mod serve;
 mod session;
 mod support;
+mod terminal_output;
 mod therapy;
 mod trends;
