@@ -299,13 +299,14 @@ pub struct Answers {
 
 impl Answers {
     /// Parses the public JSON form. Unknown fields and out-of-range values are refused with
-    /// the field named; anything but a JSON object (an array would fill fields in order) is
-    /// refused too.
+    /// the field named; an array (which would fill fields in order) is refused too.
     pub fn from_json(text: &str) -> Result<Answers, InputError> {
-        if !text
+        // serde fills a struct from an array field by field; anything else that is not an
+        // object fails below with its line and column.
+        if text
             .trim_start_matches('\u{feff}')
             .trim_start()
-            .starts_with('{')
+            .starts_with('[')
         {
             return Err(InputError::malformed(
                 "answers",
