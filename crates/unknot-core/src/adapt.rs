@@ -64,12 +64,14 @@ pub struct ItemOutcome {
 }
 
 /// A guided session as recorded in the journal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionRecord {
     /// Stable id.
     pub id: String,
     /// When it started.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub at: Zoned,
     /// Each exercise's outcome, in order.
     pub items: Vec<ItemOutcome>,

@@ -21,6 +21,7 @@ pub const MEANINGFUL_SECONDS: u32 = 30;
 pub const CHECKIN_EVERY_DAYS: i64 = 7;
 
 /// How much of a guided session was done.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Completion {

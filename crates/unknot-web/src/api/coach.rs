@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use unknot_app::AppError;
-use unknot_app::session::Finished;
+use unknot_app::session::{Finished, Recorded};
 use unknot_app::therapy::Timed;
 use unknot_core::adapt::ItemOutcome;
 use unknot_core::body::Region;
@@ -213,7 +213,7 @@ pub struct SessionInput {
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "coach", request_body = SessionInput,
     responses(
-        (status = 201, description = "Recorded, with how much was done and the journal entry made for it (none when nothing was done and no pain was rated)", body = AnyObject),
+        (status = 201, description = "Recorded, with how much was done and the journal entry made for it (none when nothing was done and no pain was rated)", body = Recorded),
         (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
 async fn create_session(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
     let input: SessionInput = body(&bytes)?;
