@@ -60,6 +60,7 @@ impl Completion {
 
 /// One thing to do next, most important first. Each edge words it (a command in the terminal,
 /// a button on a page).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NextStep {
@@ -93,6 +94,7 @@ pub struct TodayInput<'a> {
 }
 
 /// What is due today.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Today {
     /// The local date.

@@ -18,6 +18,7 @@ use unknot_core::journal::Entry;
 use unknot_core::score::Score;
 use unknot_core::session;
 use unknot_core::therapy::Request;
+use unknot_core::today::Today;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{AnyObject, body, created, json};
@@ -56,7 +57,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/today", tag = "coach",
-    responses((status = 200, description = "What is due today, the streak and any open advice", body = AnyObject)))]
+    responses((status = 200, description = "What is due today, the streak and any open advice", body = Today)))]
 async fn today(State(state): State<AppState>) -> Result<Response, WebError> {
     json(&state.app().today().await?)
 }

@@ -90,6 +90,27 @@ async fn call(app: &App, method: &str, path: &str, entry_id: &str) -> (u16, Stri
     (r.status.as_u16(), r.body)
 }
 
+/// A JSON answer matches the schema its operation documents for that status.
+fn conforms(doc: &Value, method: &str, path: &str, status: u16, body: &str) {
+    let documented = &doc["paths"][path][method]["responses"][status.to_string()]["content"];
+    let Some(schema) = documented
+        .get("application/json")
+        .and_then(|c| c.get("schema"))
+    else {
+        return;
+    };
+    let Ok(value) = serde_json::from_str::<Value>(body) else {
+        panic!("{method} {path}: documented as JSON, answered {body}");
+    };
+    let root = json!({"components": doc["components"], "allOf": [schema]});
+    let validator = jsonschema::validator_for(&root).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{method} {path} {status}: {errors:#?}");
+}
+
 #[tokio::test]
 async fn every_documented_operation_answers_with_a_documented_status() {
     let app = app().await;
@@ -161,6 +182,7 @@ async fn every_documented_operation_answers_with_a_documented_status() {
             codes.keys().collect::<Vec<_>>()
         );
         assert!(status < 400, "{method} {path}: {status} {body}");
+        conforms(&doc, method, path, status, &body);
     }
     // The work above is visible where the pages look.
     let entries = app.get("/api/v1/entries").await.json();
@@ -404,4 +426,9 @@ async fn every_operation_documents_its_bodies_and_shared_refusals() {
     assert_eq!(schemas["Answers"]["additionalProperties"], false);
     let links = &doc["paths"]["/api/v1/entries"]["post"]["responses"]["201"]["links"];
     assert_eq!(links["GetEntry"]["parameters"]["id"], "$response.body#/id");
+    // The response check can fail: an entry without its id does not match the schema.
+    let result = std::panic::catch_unwind(|| {
+        conforms(&doc, "get", "/api/v1/entries/{id}", 200, r#"{"pain": 3}"#);
+    });
+    assert!(result.is_err());
 }
