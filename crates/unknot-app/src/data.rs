@@ -6,11 +6,14 @@
 use jiff::Timestamp;
 use jiff::civil::Time;
 use serde::Serialize;
+use unknot_core::InputError;
 use unknot_core::backup::{self, Backup, Extras};
 use unknot_core::catalogue::{Catalogue, Layer};
+use unknot_core::journal::{Entry, EntryId};
 use unknot_export::{csv, fhir, ics};
-use unknot_store::ImportSummary;
+use unknot_store::{EntryRange, ImportSummary};
 
+use crate::journal::Filter;
 use crate::{App, AppError, AppResult, Missing};
 
 /// The largest import file read, in bytes: years of a busy journal fit many times over, and a
@@ -253,4 +256,124 @@ pub fn looks_like_csv(text: &str) -> bool {
         .next()
         .unwrap_or_default();
     !first.trim_start().starts_with('{') && first.contains(',') && first.starts_with("id,")
+}
+
+/// Where a page of the entry list starts: the time (milliseconds since the epoch) and id of the
+/// last entry on the page before. The list's order is stable (time, then id), so a cursor
+/// names one place in it however entries are added or deleted around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// The entry's time, in milliseconds since the epoch.
+    pub at_ms: i64,
+    /// The entry's id.
+    pub id: EntryId,
+}
+
+impl Cursor {
+    /// The cursor just past `entry`.
+    pub fn of(entry: &Entry) -> Cursor {
+        Cursor {
+            at_ms: entry.at.timestamp().as_millisecond(),
+            id: entry.id.clone(),
+        }
+    }
+
+    /// Reads a cursor as [`Cursor`]'s `Display` writes it (`MILLISECONDS.ID`).
+    pub fn parse(text: &str) -> Result<Cursor, InputError> {
+        let bad = || InputError::malformed("cursor", text, "expected the `next` of a page");
+        let (ms, id) = text.split_once('.').ok_or_else(bad)?;
+        let at_ms: i64 = ms.parse().map_err(|_| bad())?;
+        Timestamp::from_millisecond(at_ms).map_err(|_| bad())?;
+        let id = EntryId::new(id).map_err(|_| bad())?;
+        Ok(Cursor { at_ms, id })
+    }
+
+    fn key(entry: &Entry) -> (i64, &str) {
+        (entry.at.timestamp().as_millisecond(), entry.id.as_str())
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.at_ms, self.id)
+    }
+}
+
+/// One page of the entry list, newest first.
+#[derive(Debug, Clone)]
+pub struct EntriesPage {
+    /// The entries, newest first (by time, then id).
+    pub entries: Vec<Entry>,
+    /// Where the next (older) page starts; `None` on the last page.
+    pub next: Option<Cursor>,
+}
+
+impl App {
+    /// Up to `limit` entries matching `filter`, newest first, strictly older than `before` in
+    /// the list's order (time, then id), and the cursor of the next page when there is one.
+    pub async fn entries_page(
+        &self,
+        filter: &Filter,
+        limit: usize,
+        before: Option<Cursor>,
+    ) -> AppResult<EntriesPage> {
+        let limit = limit.max(1);
+        let mut found = match &before {
+            None => self.history(filter, Some(limit + 1)).await?.entries,
+            Some(c) => self.entries_before(filter, c, limit + 1).await?,
+        };
+        let more = found.len() > limit;
+        if more {
+            found.drain(..found.len() - limit);
+        }
+        found.reverse();
+        let next = if more {
+            found.last().map(Cursor::of)
+        } else {
+            None
+        };
+        Ok(EntriesPage {
+            entries: found,
+            next,
+        })
+    }
+
+    /// The last `n` entries (oldest first) matching `filter` that come before `c`: those at
+    /// earlier milliseconds, and those at the same millisecond with a smaller id.
+    async fn entries_before(&self, filter: &Filter, c: &Cursor, n: usize) -> AppResult<Vec<Entry>> {
+        let at = Timestamp::from_millisecond(c.at_ms).map_err(AppError::internal)?;
+        let inside = filter.since.is_none_or(|s| at >= s) && filter.until.is_none_or(|u| at <= u);
+        let mut older = Filter {
+            since: filter.since,
+            until: Some(filter.until.map_or(at, |u| u.min(at))),
+            regions: filter.regions.clone(),
+        };
+        older.until = older
+            .until
+            .and_then(|u| u.checked_sub(jiff::SignedDuration::from_millis(1)).ok());
+        let mut out = if older.since.zip(older.until).is_some_and(|(s, u)| s > u) {
+            Vec::new()
+        } else {
+            self.history(&older, Some(n)).await?.entries
+        };
+        if inside {
+            let same = self
+                .store()
+                .list_entries(EntryRange {
+                    since: Some(at),
+                    until: Some(at),
+                    last: None,
+                })
+                .await?;
+            out.extend(same.into_iter().filter(|e| {
+                Cursor::key(e) < (c.at_ms, c.id.as_str())
+                    && (filter.regions.is_empty() || filter.regions.iter().any(|r| e.touches(*r)))
+            }));
+        }
+        out.sort_by(|a, b| Cursor::key(a).cmp(&Cursor::key(b)));
+        if out.len() > n {
+            out.drain(..out.len() - n);
+        }
+        Ok(out)
+    }
 }

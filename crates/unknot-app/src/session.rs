@@ -25,6 +25,7 @@ pub struct Finished {
 }
 
 /// What recording a session stored.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Recorded {
     /// The session.

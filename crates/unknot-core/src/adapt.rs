@@ -37,6 +37,7 @@ pub use no_improvement::{
 };
 
 /// What happened to one exercise in a session.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
@@ -49,6 +50,7 @@ pub enum ItemStatus {
 }
 
 /// One exercise's outcome in a session.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemOutcome {
@@ -57,16 +59,19 @@ pub struct ItemOutcome {
     /// Done, skipped or cut short.
     pub status: ItemStatus,
     /// Seconds spent on it.
+    #[cfg_attr(feature = "openapi", schema(maximum = 14400))]
     pub seconds: u32,
 }
 
 /// A guided session as recorded in the journal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionRecord {
     /// Stable id.
     pub id: String,
     /// When it started.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub at: Zoned,
     /// Each exercise's outcome, in order.
     pub items: Vec<ItemOutcome>,

@@ -71,28 +71,32 @@ pub struct Extras {
 #[derive(Debug, Error)]
 pub enum BackupError {
     /// Not JSON at all, or JSON of the wrong shape.
-    #[error("not a valid unknot backup: {message}")]
+    #[error("not a valid unknot backup: {}", crate::error::brief(message))]
     Syntax {
         /// What the parser said, with the line and column.
         message: String,
     },
     /// JSON, but not ours.
-    #[error("not an unknot backup: the \"format\" field is {found}, expected \"{FORMAT}\"")]
+    #[error(
+        "not an unknot backup: the \"format\" field is {}, expected \"{FORMAT}\"",
+        crate::error::shown(found)
+    )]
     WrongFormat {
         /// What the file said.
         found: String,
     },
     /// Ours, but from a version we cannot read.
     #[error(
-        "this backup is format version {found}, and this unknot reads versions 1 to {VERSION}; \
-         update unknot to import it"
+        "this backup is format version {}, and this unknot reads versions 1 to {VERSION}; \
+         update unknot to import it",
+        crate::error::shown(found)
     )]
     UnknownVersion {
         /// The version in the file.
         found: String,
     },
     /// An entry that fails validation.
-    #[error("entry {index} (id {id}): {source}")]
+    #[error("entry {index} (id {}): {source}", crate::error::shown(id))]
     Entry {
         /// Position in the file, from 1.
         index: usize,
@@ -102,7 +106,7 @@ pub enum BackupError {
         source: InputError,
     },
     /// Two entries with the same id.
-    #[error("entry id {0} appears more than once")]
+    #[error("entry id {} appears more than once", crate::error::shown(.0))]
     DuplicateId(String),
     /// An assessment, plan, session or break that fails validation (or repeats an id).
     #[error("{kind} {index} (id {id}): {source}")]

@@ -10,7 +10,11 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InputError {
     /// A 0-10 rating outside its range.
-    #[error("{field} must be a whole number from 0 to 10, got {value}")]
+    #[error(
+        "{} must be a whole number from 0 to 10, got {}",
+        shown(field),
+        shown(value)
+    )]
     OutOfRange {
         /// Which rating, in words the user typed (e.g. `--pain`).
         field: String,
@@ -18,7 +22,11 @@ pub enum InputError {
         value: String,
     },
     /// An id that names nothing we know (a region, a muscle, an activity...).
-    #[error("unknown {kind} '{value}'{}", did_you_mean(suggestions, choices))]
+    #[error(
+        "unknown {kind} '{}'{}",
+        shown(value),
+        did_you_mean(suggestions, choices)
+    )]
     UnknownId {
         /// What sort of id it was meant to be.
         kind: &'static str,
@@ -30,7 +38,7 @@ pub enum InputError {
         choices: Vec<String>,
     },
     /// A value that does not have the expected shape.
-    #[error("{field}: cannot read '{value}': {reason}")]
+    #[error("{}: cannot read '{}': {}", shown(field), shown(value), brief(reason))]
     Malformed {
         /// Which field or flag.
         field: String,
@@ -40,7 +48,7 @@ pub enum InputError {
         reason: String,
     },
     /// A combination of values that does not make sense together.
-    #[error("{0}")]
+    #[error("{}", brief(.0))]
     Inconsistent(String),
 }
 
@@ -107,13 +115,29 @@ pub fn shown(value: &str) -> String {
     }
 }
 
+/// Longest message part (a reason, a parser's words) an error shows, in characters.
+pub const BRIEF_CHARS: usize = 300;
+
+/// A message part as an error shows it: whole when short, else its start and end around an
+/// ellipsis, so a parser that repeats a huge input cannot make a huge message. Every error's
+/// text in the project goes through [`shown`] or this.
+pub fn brief(message: &str) -> String {
+    let n = message.chars().count();
+    if n <= BRIEF_CHARS {
+        return message.to_string();
+    }
+    let head: String = message.chars().take(200).collect();
+    let tail: String = message.chars().skip(n - 60).collect();
+    format!("{head}…{tail}")
+}
+
 fn did_you_mean(suggestions: &[String], choices: &[String]) -> String {
     match suggestions {
         [] if !choices.is_empty() && choices.len() <= 25 => {
             format!(" (expected one of: {})", choices.join(", "))
         }
         [] => String::new(),
-        [one] => format!(" (did you mean {one}?)"),
-        many => format!(" (did you mean one of: {}?)", many.join(", ")),
+        [one] => format!(" (did you mean {}?)", shown(one)),
+        many => brief(&format!(" (did you mean one of: {}?)", many.join(", "))),
     }
 }

@@ -21,6 +21,7 @@ use crate::error::InputError;
 use crate::score::Score;
 
 /// A region as the intake names it (`upper_back`, with an underscore).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntakeRegion {
@@ -53,6 +54,7 @@ impl IntakeRegion {
 }
 
 /// How the pain began.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Onset {
@@ -63,6 +65,7 @@ pub enum Onset {
 }
 
 /// What the user thinks set it off.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
@@ -89,6 +92,7 @@ pub enum Cause {
 }
 
 /// Where the pain spreads to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Radiation {
@@ -107,6 +111,7 @@ pub enum Radiation {
 }
 
 /// Leg weakness.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LegWeakness {
@@ -119,6 +124,7 @@ pub enum LegWeakness {
 }
 
 /// An injury before the pain. Ordered from none to major.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Trauma {
@@ -132,16 +138,19 @@ pub enum Trauma {
 
 /// One activity of the Patient-Specific Functional Scale: something that matters to the user
 /// and how well they can do it now (0 = not at all, 10 = as before the problem).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PsfsItem {
     /// The activity, in the user's words.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub activity: String,
     /// How well they can do it.
     pub score: Score,
 }
 
 /// The ergonomics and habits check (all optional; `true` means the good habit is in place).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Habits {
@@ -154,8 +163,10 @@ pub struct Habits {
     /// Up and moving at least once an hour at work.
     pub breaks_hourly: Option<bool>,
     /// Hours a day looking down at a phone or tablet.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 24))]
     pub phone_hours: Option<f64>,
     /// Hours a day driving.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 24))]
     pub driving_hours: Option<f64>,
     /// Lifts or carries heavy things at work or home.
     pub lifts_heavy_things: Option<bool>,
@@ -166,28 +177,34 @@ pub struct Habits {
     /// The pillow keeps the neck level with the spine.
     pub pillow_keeps_neck_level: Option<bool>,
     /// Days a week with at least 30 minutes of activity.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 7))]
     pub active_days_per_week: Option<u8>,
     /// The user would like help with their weight.
     pub weight_concern: Option<bool>,
 }
 
 /// Everything the intake asks. All fields are optional.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Answers {
     /// Age in years.
+    #[cfg_attr(feature = "openapi", schema(minimum = 16, maximum = 120))]
     pub age: Option<u8>,
     /// Where it hurts.
+    #[cfg_attr(feature = "openapi", schema(max_items = 64))]
     pub regions: Option<Vec<IntakeRegion>>,
     /// Pain now, 0-10.
     pub pain_now: Option<Score>,
     /// Worst pain in the last week, 0-10.
     pub pain_worst: Option<Score>,
     /// Days since it began.
+    #[cfg_attr(feature = "openapi", schema(maximum = 36500))]
     pub onset_days: Option<u32>,
     /// How it began.
     pub onset: Option<Onset>,
     /// What set it off.
+    #[cfg_attr(feature = "openapi", schema(max_items = 64))]
     pub causes: Option<Vec<Cause>>,
     /// Where it spreads.
     pub radiation: Option<Radiation>,
@@ -250,16 +267,22 @@ pub struct Answers {
 
     // What the plan needs, beyond the triage contract.
     /// Minutes a day for exercises (5 to 60; 15 when not given).
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 60))]
     pub minutes_per_day: Option<u8>,
     /// Equipment at hand.
+    #[cfg_attr(feature = "openapi", schema(max_items = 64))]
     pub equipment: Option<Vec<Equipment>>,
     /// Hours a day sitting.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 24))]
     pub sitting_hours: Option<f64>,
     /// Muscles where the user feels knots.
+    #[cfg_attr(feature = "openapi", schema(max_items = 64))]
     pub knots: Option<Vec<Muscle>>,
     /// Other situations that rule exercises out (pregnancy, painful knees…).
+    #[cfg_attr(feature = "openapi", schema(max_items = 64))]
     pub other_cautions: Option<Vec<Caution>>,
     /// What the user wants to get back to, in their words.
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub goals: Option<Vec<String>>,
     /// PEG: pain on average over the past week, 0-10.
     pub peg_pain: Option<Score>,
@@ -268,6 +291,7 @@ pub struct Answers {
     /// PEG: how much pain interfered with general activity, 0-10.
     pub peg_activity: Option<Score>,
     /// PSFS: three to five activities and how well they can be done.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 5))]
     pub psfs: Option<Vec<PsfsItem>>,
     /// The habits check.
     pub habits: Option<Habits>,
@@ -275,8 +299,21 @@ pub struct Answers {
 
 impl Answers {
     /// Parses the public JSON form. Unknown fields and out-of-range values are refused with
-    /// the field named.
+    /// the field named; an array (which would fill fields in order) is refused too.
     pub fn from_json(text: &str) -> Result<Answers, InputError> {
+        // serde fills a struct from an array field by field; anything else that is not an
+        // object fails below with its line and column.
+        if text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('[')
+        {
+            return Err(InputError::malformed(
+                "answers",
+                text,
+                "expected a JSON object of answers, such as {\"pain_now\": 4}",
+            ));
+        }
         let answers: Answers = serde_json::from_str(text).map_err(|e| {
             InputError::malformed(
                 "answers",
@@ -288,11 +325,52 @@ impl Answers {
         Ok(answers)
     }
 
-    /// Range checks serde cannot express.
+    /// Range checks serde cannot express, and the text rules every text field follows (a length
+    /// limit, no control characters), so answers from any edge or an import are the same.
     pub fn check(&self) -> Result<(), InputError> {
         self.check_whole_numbers()?;
         self.check_hours()?;
-        self.check_psfs()
+        self.check_psfs()?;
+        self.check_lists()?;
+        self.check_goals()
+    }
+
+    fn check_lists(&self) -> Result<(), InputError> {
+        let lens = [
+            ("regions", self.regions.as_ref().map(Vec::len)),
+            ("causes", self.causes.as_ref().map(Vec::len)),
+            ("equipment", self.equipment.as_ref().map(Vec::len)),
+            ("knots", self.knots.as_ref().map(Vec::len)),
+            ("other_cautions", self.other_cautions.as_ref().map(Vec::len)),
+        ];
+        for (field, len) in lens {
+            if let Some(n) = len
+                && n > MAX_LIST_ITEMS
+            {
+                return Err(InputError::malformed(
+                    field,
+                    n.to_string(),
+                    format!("at most {MAX_LIST_ITEMS} items"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_goals(&self) -> Result<(), InputError> {
+        let Some(goals) = &self.goals else {
+            return Ok(());
+        };
+        if goals.len() > MAX_GOALS {
+            return Err(InputError::malformed(
+                "goals",
+                goals.len().to_string(),
+                format!("name at most {MAX_GOALS} goals"),
+            ));
+        }
+        goals
+            .iter()
+            .try_for_each(|g| crate::journal::check_line("goals", g, MAX_TEXT_CHARS))
     }
 
     fn check_whole_numbers(&self) -> Result<(), InputError> {
@@ -370,7 +448,9 @@ impl Answers {
                 "each activity needs a name",
             ));
         }
-        Ok(())
+        items.iter().try_for_each(|i| {
+            crate::journal::check_line("psfs.activity", &i.activity, MAX_TEXT_CHARS)
+        })
     }
 
     /// True when the user answered yes.
@@ -474,6 +554,36 @@ mod tests {
     }
 
     #[test]
+    fn text_answers_follow_the_text_rules() {
+        for (json, needle) in [
+            (r#"{"goals": ["walk\u0000"]}"#, "U+0000"),
+            (r#"{"goals": ["\u001b[2J"]}"#, "U+001B"),
+            (r#"{"goals": [""]}"#, "empty"),
+            (
+                r#"{"psfs": [{"activity": "dig\u0007", "score": 3}]}"#,
+                "U+0007",
+            ),
+            (r#"[null, null]"#, "JSON object"),
+        ] {
+            let err = Answers::from_json(json).unwrap_err().to_string();
+            assert!(err.contains(needle), "{json}: {err}");
+        }
+        let long = format!(r#"{{"goals": ["{}"]}}"#, "g".repeat(100_000));
+        let err = Answers::from_json(&long).unwrap_err().to_string();
+        assert!(err.contains("200 characters") && err.len() < 400, "{err}");
+        let many = format!(r#"{{"goals": [{}]}}"#, [r#""walk""#; 11].join(","));
+        assert!(Answers::from_json(&many).is_err());
+        let six = r#"{"psfs": [
+            {"activity": "a", "score": 1}, {"activity": "b", "score": 1},
+            {"activity": "c", "score": 1}, {"activity": "d", "score": 1},
+            {"activity": "e", "score": 1}, {"activity": "f", "score": 1}]}"#;
+        assert!(Answers::from_json(six).is_err());
+        let regions = format!(r#"{{"regions": [{}]}}"#, [r#""neck""#; 65].join(","));
+        assert!(Answers::from_json(&regions).is_err());
+        assert!(Answers::from_json(r#"{"goals": ["walk the dog"]}"#).is_ok());
+    }
+
+    #[test]
     fn cautions_follow_the_answers() {
         let a = Answers {
             radiation: Some(Radiation::BelowKnee),
@@ -488,6 +598,7 @@ mod tests {
 }
 
 /// Whether an assessment was the full intake or a weekly check-in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssessmentKind {
@@ -498,6 +609,7 @@ pub enum AssessmentKind {
 }
 
 /// A recorded assessment: when, what kind, and the answers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
@@ -506,6 +618,7 @@ pub struct Assessment {
     /// Intake or check-in.
     pub kind: AssessmentKind,
     /// When.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub at: jiff::Zoned,
     /// The answers.
     pub answers: Answers,
@@ -566,3 +679,9 @@ impl Answers {
 pub const MAX_ONSET_DAYS: u32 = 36_500;
 /// The oldest age an answers file may give.
 pub const MAX_AGE: u8 = 120;
+/// Most goals one set of answers may name.
+pub const MAX_GOALS: usize = 10;
+/// Longest goal or activity name, in characters.
+pub const MAX_TEXT_CHARS: usize = 200;
+/// Most items in one of the answers' lists (regions, causes, equipment, knots, cautions).
+pub const MAX_LIST_ITEMS: usize = 64;

@@ -26,7 +26,8 @@ pub const CLOCK_SKEW_SECONDS: i64 = 10 * 60;
 
 /// Refuses control characters in user text, the one rule for every text field on every path
 /// (PostgreSQL refuses NUL, and escape sequences could rewrite a terminal). Line breaks and tabs
-/// are allowed where `multiline`.
+/// are allowed where `multiline`. The message shows the start of the text with the character
+/// escaped, never the whole of a long text.
 pub fn check_plain_text(field: &str, text: &str, multiline: bool) -> Result<(), InputError> {
     let bad = text
         .chars()
@@ -35,13 +36,29 @@ pub fn check_plain_text(field: &str, text: &str, multiline: bool) -> Result<(), 
         None => Ok(()),
         Some(c) => Err(InputError::malformed(
             field,
-            text.escape_debug().to_string(),
+            crate::error::shown(text).escape_debug().to_string(),
             format!(
                 "it holds a control character (U+{:04X}); remove it and try again",
                 u32::from(c)
             ),
         )),
     }
+}
+
+/// Checks one line of user text (a goal, an activity's name, a medicine): not empty, at most
+/// `max_chars` characters, no control characters.
+pub fn check_line(field: &str, text: &str, max_chars: usize) -> Result<(), InputError> {
+    if text.trim().is_empty() {
+        return Err(InputError::malformed(field, text, "it is empty"));
+    }
+    if text.chars().count() > max_chars {
+        return Err(InputError::malformed(
+            field,
+            text,
+            format!("keep it to {max_chars} characters"),
+        ));
+    }
+    check_plain_text(field, text, false)
 }
 
 id_enum!(
@@ -123,6 +140,22 @@ id_enum!(
 #[serde(try_from = "String", into = "String")]
 pub struct EntryId(String);
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for EntryId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "An entry's id: 1 to 64 ASCII letters, digits and hyphens.",
+            ))
+            .pattern(Some("^[A-Za-z0-9-]{1,64}$"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for EntryId {}
+
 impl EntryId {
     /// Checks the shape: 1 to 64 characters of ASCII letters, digits and hyphens.
     pub fn new(id: impl Into<String>) -> Result<EntryId, InputError> {
@@ -174,6 +207,7 @@ impl std::fmt::Display for EntryId {
 }
 
 /// Pain in one region.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegionPain {
@@ -197,6 +231,7 @@ impl RegionPain {
 }
 
 /// A knot (trigger point): which muscle, which side, how tender, and where its pain travels.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Knot {
@@ -258,6 +293,7 @@ impl Knot {
 }
 
 /// What else was going on: the circumstances that often come before a bad day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Context {
@@ -283,6 +319,7 @@ impl Context {
 }
 
 /// What the user did about the pain.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Treatments {
@@ -294,9 +331,11 @@ pub struct Treatments {
     pub strengthening: bool,
     /// Minutes of heat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 240))]
     pub heat_minutes: Option<u16>,
     /// Minutes of cold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 240))]
     pub cold_minutes: Option<u16>,
     /// Massage (by someone else or self-massage with hands or a ball).
     #[serde(default, skip_serializing_if = "is_false")]
@@ -306,6 +345,7 @@ pub struct Treatments {
     pub foam_rolling: bool,
     /// Medicines taken, by the name the user knows them by (no doses are recorded or advised).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub medications: Vec<String>,
     /// Professionals seen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -350,12 +390,21 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// One journal entry.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     /// Stable id.
     pub id: EntryId,
     /// When it was felt, in the user's time zone at the time.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            value_type = String,
+            example = "2026-03-01T09:30:00+01:00[Europe/Paris]",
+            pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([+-]\d{2}:\d{2}|Z)\[[^\]]+\]$"
+        )
+    )]
     pub at: Zoned,
     /// Overall pain, 0-10, if rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,6 +426,7 @@ pub struct Entry {
     pub treatments: Treatments,
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub note: Option<String>,
 }
 

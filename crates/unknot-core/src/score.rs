@@ -14,6 +14,21 @@ use crate::error::InputError;
 #[serde(try_from = "i64", into = "u8")]
 pub struct Score(u8);
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Score {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .description(Some("A whole-number rating from 0 to 10."))
+            .minimum(Some(0))
+            .maximum(Some(Score::MAX))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Score {}
+
 impl Score {
     /// The highest rating.
     pub const MAX: u8 = 10;

@@ -449,6 +449,8 @@ impl Runner {
 
 /// Longest time one exercise of a session can record, in seconds (a sanity bound: four hours).
 pub const MAX_ITEM_SECONDS: u32 = 4 * 60 * 60;
+/// Most exercises one session can record (a routine has a handful).
+pub const MAX_SESSION_ITEMS: usize = 100;
 
 /// Checks a finished session before it is stored, whichever player recorded it: at least one
 /// exercise, every exercise known to the library, and believable times.
@@ -462,6 +464,13 @@ pub fn check_record(
             "items",
             "[]",
             "a session needs at least one exercise",
+        ));
+    }
+    if record.items.len() > MAX_SESSION_ITEMS {
+        return Err(InputError::malformed(
+            "items",
+            record.items.len().to_string(),
+            format!("at most {MAX_SESSION_ITEMS} exercises in one session"),
         ));
     }
     for o in &record.items {

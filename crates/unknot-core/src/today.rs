@@ -21,6 +21,7 @@ pub const MEANINGFUL_SECONDS: u32 = 30;
 pub const CHECKIN_EVERY_DAYS: i64 = 7;
 
 /// How much of a guided session was done.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Completion {
@@ -59,6 +60,7 @@ impl Completion {
 
 /// One thing to do next, most important first. Each edge words it (a command in the terminal,
 /// a button on a page).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NextStep {
@@ -92,6 +94,7 @@ pub struct TodayInput<'a> {
 }
 
 /// What is due today.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Today {
     /// The local date.

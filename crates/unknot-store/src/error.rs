@@ -2,15 +2,16 @@
 //! map each to an exit code or an HTTP status.
 
 use thiserror::Error;
+use unknot_core::error::{brief, shown};
 
 /// A storage failure.
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// The URL names an engine we do not speak.
-    #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://USER@HOST/DB")]
+    #[error("unsupported database URL '{}': use sqlite://PATH or postgres://USER@HOST/DB", shown(.0))]
     UnsupportedUrl(String),
     /// The database could not be opened or reached.
-    #[error("cannot open the database at {url}: {source}")]
+    #[error("cannot open the database at {}: {source}", shown(url))]
     Open {
         /// The URL, with any password hidden.
         url: String,
@@ -31,7 +32,7 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Db(sqlx::Error),
     /// A stored row that does not decode: a bug or outside tampering, never user input.
-    #[error("stored record {id} cannot be read: {reason}")]
+    #[error("stored record {} cannot be read: {}", shown(id), brief(reason))]
     Corrupt {
         /// The record's id.
         id: String,
@@ -39,10 +40,10 @@ pub enum StoreError {
         reason: String,
     },
     /// No record matches the id the user gave.
-    #[error("no entry has the id '{0}'")]
+    #[error("no entry has the id '{}'", shown(.0))]
     NotFound(String),
     /// A short id that matches more than one record.
-    #[error("'{given}' matches {} entries: {}; give more of the id", candidates.len(), candidates.join(", "))]
+    #[error("'{}' matches {} entries: {}; give more of the id", shown(given), candidates.len(), brief(&candidates.join(", ")))]
     Ambiguous {
         /// What the user typed.
         given: String,
@@ -50,7 +51,7 @@ pub enum StoreError {
         candidates: Vec<String>,
     },
     /// A date computation fell outside the calendar (a clock set wildly wrong).
-    #[error("date out of range: {0}")]
+    #[error("date out of range: {}", brief(.0))]
     Time(String),
 }
 

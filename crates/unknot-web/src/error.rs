@@ -23,6 +23,12 @@ pub enum WebError {
     /// The CSRF token or origin check failed.
     #[error("{0}")]
     Forbidden(String),
+    /// The request's body is larger than this path accepts.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The request's body stopped arriving.
+    #[error("{0}")]
+    TimedOut(String),
     /// The request cannot be done in the current state (no assessment yet, say), with a stable
     /// code naming what is missing.
     #[error("{message}")]
@@ -148,6 +154,8 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             WebError::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
@@ -165,6 +173,8 @@ impl WebError {
             WebError::BadRequest(_) => "bad_request",
             WebError::NotFound(_) => "not_found",
             WebError::Forbidden(_) => "forbidden",
+            WebError::TooLarge(_) => "too_large",
+            WebError::TimedOut(_) => "timed_out",
             WebError::Conflict { code, .. } | WebError::Unprocessable { code, .. } => code,
             WebError::Unauthorized(_) => "unauthorized",
             WebError::TooMany(..) => "rate_limited",

@@ -14,6 +14,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse as _, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tower::ServiceExt;
@@ -46,11 +47,47 @@ impl Default for Limits {
 /// The router with the request and body time limits applied.
 pub fn limited(router: Router, limits: Limits) -> Router {
     router
+        .layer(axum::middleware::from_fn(stalled_body_is_408))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             limits.request,
         ))
         .layer(RequestBodyTimeoutLayer::new(limits.body_read))
+}
+
+/// A body that stalled past [`Limits::body_read`] is the client's delay, not bad input: the
+/// handler's refusal of the broken body is replaced by 408 Request Timeout.
+async fn stalled_body_is_408(req: Request, next: axum::middleware::Next) -> Response {
+    use http_body_util::BodyExt as _;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stalled = Arc::new(AtomicBool::new(false));
+    let seen = stalled.clone();
+    let req = req.map(|body| {
+        axum::body::Body::new(body.map_err(move |e| {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            while let Some(c) = cause {
+                if c.is::<tower_http::timeout::TimeoutError>() {
+                    seen.store(true, Ordering::SeqCst);
+                }
+                cause = c.source();
+            }
+            e
+        }))
+    });
+    let res = next.run(req).await;
+    if stalled.load(Ordering::SeqCst) {
+        let mut res = crate::WebError::TimedOut(
+            "the request body stopped arriving; nothing was stored".into(),
+        )
+        .into_response();
+        res.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+        return res;
+    }
+    res
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets open requests finish

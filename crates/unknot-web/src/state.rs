@@ -18,9 +18,11 @@ use crate::cache::CachedBody;
 pub struct Options {
     /// Multiply session timers by this (tests and demos run sessions fast); 1.0 for real time.
     pub speed: f64,
-    /// True when serving on loopback only: requests must then be addressed to localhost, which
-    /// stops other sites reaching the app through DNS rebinding.
-    pub loopback_only: bool,
+    /// Host names (with or without a port) the server may be reached by besides the loopback
+    /// names (`localhost`, `127.0.0.1`, `[::1]`), which are always allowed. Every request must
+    /// be addressed to one of them, in every mode: another name means another site reached
+    /// this server through DNS rebinding. The clinic server passes the names it is served as.
+    pub allowed_hosts: Vec<String>,
     /// The SQLite file, when the store is one: its size and modification time (and its WAL's)
     /// tell the page cache about writes made by other processes, such as `unknot log`.
     pub database_file: Option<std::path::PathBuf>,
@@ -58,7 +60,12 @@ impl AppState {
                     } else {
                         1.0
                     },
-                    loopback_only: options.loopback_only,
+                    allowed_hosts: options
+                        .allowed_hosts
+                        .iter()
+                        .map(|h| h.trim().to_ascii_lowercase())
+                        .filter(|h| !h.is_empty())
+                        .collect(),
                     database_file: options.database_file.clone(),
                 },
                 generation: AtomicU64::new(0),
@@ -92,9 +99,9 @@ impl AppState {
         self.inner.options.speed
     }
 
-    /// Whether requests must be addressed to localhost.
-    pub fn loopback_only(&self) -> bool {
-        self.inner.options.loopback_only
+    /// The host names allowed besides the loopback names, lowercased.
+    pub fn allowed_hosts(&self) -> &[String] {
+        &self.inner.options.allowed_hosts
     }
 
     /// Now, in the person's chosen time zone (or the computer's).

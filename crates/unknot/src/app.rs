@@ -125,7 +125,7 @@ impl DataOptions {
     }
 }
 
-fn read_content(root: &Path, dir: &Path, out: &mut Vec<ContentFile>) -> std::io::Result<()> {
+fn read_content(root: &Path, dir: &Path, out: &mut Vec<ContentFile>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
@@ -143,7 +143,8 @@ fn read_content(root: &Path, dir: &Path, out: &mut Vec<ContentFile>) -> std::io:
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            out.push(ContentFile::new(rel, std::fs::read_to_string(&path)?));
+            let text = crate::files::read_text(&path, crate::files::MAX_SMALL_FILE_BYTES)?;
+            out.push(ContentFile::new(rel, text));
         }
     }
     Ok(())

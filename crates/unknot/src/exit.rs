@@ -87,3 +87,23 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         ExitCode::FAILURE
     }
 }
+
+/// A command line clap refused (or `--help`, `--version`), printed as clap words it but with
+/// any long value cut to a readable length: clap repeats a refused value whole, and a value can
+/// be as long as the system allows arguments to be.
+pub fn command_line(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let text = e.render().to_string();
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        print!("{text}");
+        return ExitCode::SUCCESS;
+    }
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        eprint!("{text}");
+        return ExitCode::from(2);
+    }
+    for line in text.lines() {
+        eprintln!("{}", unknot_core::error::brief(line));
+    }
+    ExitCode::from(2)
+}

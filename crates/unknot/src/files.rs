@@ -20,3 +20,53 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
+
+/// Largest answers, habits or exercise file read, in bytes: such files are a few kilobytes.
+pub const MAX_SMALL_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a text file the person named (or standard input, for `-`), at most `limit` bytes.
+/// Every file the terminal reads goes through here, so a device or a wrong file (such as
+/// `/dev/zero`) is refused instead of filling memory. A missing file, a folder, a file that is
+/// too large or not UTF-8 text is the person's input: a usage error naming the file.
+pub fn read_text(path: &Path, limit: u64) -> Result<String> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+    } else {
+        if path.is_dir() {
+            return Err(crate::exit::usage(format!(
+                "{shown} is a folder, not a file"
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => crate::exit::usage(format!("no such file: {shown}")),
+            std::io::ErrorKind::PermissionDenied => {
+                crate::exit::usage(format!("cannot read {shown}: permission denied"))
+            }
+            _ => anyhow::Error::new(e).context(format!("cannot read {shown}")),
+        })?;
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {shown}"))?;
+    }
+    if bytes.len() as u64 > limit {
+        return Err(crate::exit::usage(format!(
+            "{shown} is larger than {}, more than this kind of file ever is; is it the right file?",
+            size(limit)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| crate::exit::usage(format!("{shown} is not UTF-8 text")))
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / 1024 / 1024)
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}

@@ -23,7 +23,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     // `unknot history | head` should end quietly, as other Unix tools do, not panic.
     sigpipe::reset();
-    let cli = cmd::Cli::parse();
+    let cli = match cmd::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return exit::command_line(&e),
+    };
     // The web server answers on both cores; every other command is one task at a time.
     let builder = if matches!(cli.command, cmd::Command::Serve(_)) {
         tokio::runtime::Builder::new_multi_thread()

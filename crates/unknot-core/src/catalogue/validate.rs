@@ -27,6 +27,15 @@ struct Loader {
     errors: Vec<ContentError>,
 }
 
+/// Longest id, in characters.
+const MAX_ID_CHARS: usize = 64;
+/// Longest exercise name, in characters.
+const MAX_NAME_CHARS: usize = 100;
+/// Longest summary or line of steps, cues, mistakes and cautions, in characters.
+const MAX_LINE_CHARS: usize = 500;
+/// Most lines in one list of an exercise.
+const MAX_LINES: usize = 30;
+
 fn err(file: &str, field: &str, message: impl Into<String>) -> ContentError {
     ContentError {
         file: file.to_string(),
@@ -512,6 +521,7 @@ impl Loader {
                 errors.push(err(file, field, "is empty"));
             }
         }
+        Self::check_exercise_text(ex, file, errors);
         if ex.steps.len() < 2 {
             errors.push(err(file, "steps", "give at least two steps"));
         }
@@ -603,6 +613,53 @@ impl Loader {
             }
         }
         self.check_sources_for(&ex.sources, file, self.user_exercises.contains(id), errors);
+    }
+
+    /// The text rules every text field follows: lengths a page can show, list sizes a person
+    /// can read, and no control characters (which a terminal would obey and PostgreSQL refuses
+    /// in part).
+    fn check_exercise_text(ex: &Exercise, file: &str, errors: &mut Vec<ContentError>) {
+        for (field, text, max) in [
+            ("id", &ex.id, MAX_ID_CHARS),
+            ("name", &ex.name, MAX_NAME_CHARS),
+            ("summary", &ex.summary, MAX_LINE_CHARS),
+        ] {
+            if text.chars().count() > max {
+                errors.push(err(file, field, format!("keep it to {max} characters")));
+            }
+            if let Some(c) = text.chars().find(|c| c.is_control()) {
+                errors.push(err(
+                    file,
+                    field,
+                    format!("holds a control character (U+{:04X})", u32::from(c)),
+                ));
+            }
+        }
+        for (field, list) in [
+            ("steps", &ex.steps),
+            ("cues", &ex.cues),
+            ("mistakes", &ex.mistakes),
+            ("avoid_if", &ex.avoid_if),
+            ("stop_if", &ex.stop_if),
+        ] {
+            if list.len() > MAX_LINES {
+                errors.push(err(file, field, format!("at most {MAX_LINES} lines")));
+            }
+            if list.iter().any(|s| s.chars().count() > MAX_LINE_CHARS) {
+                errors.push(err(
+                    file,
+                    field,
+                    format!("keep each line to {MAX_LINE_CHARS} characters"),
+                ));
+            }
+            if let Some(c) = list.iter().flat_map(|s| s.chars()).find(|c| c.is_control()) {
+                errors.push(err(
+                    file,
+                    field,
+                    format!("holds a control character (U+{:04X})", u32::from(c)),
+                ));
+            }
+        }
     }
 
     fn check_therapies(&self, t: &Therapies, file: &str, errors: &mut Vec<ContentError>) {
@@ -1057,6 +1114,33 @@ mod user_tests {
             id: id.to_string(),
             toml: text,
         }
+    }
+
+    #[test]
+    fn user_exercises_follow_the_text_rules() {
+        let base = mine("my-stretch", &format!("sources = [\"{CLINICIAN_SOURCE}\"]")).toml;
+        for escape in ["\\u001b[2J", "\\u0000"] {
+            let text = base.replacen("name = \"", &format!("name = \"{escape}"), 1);
+            let layers = vec![
+                builtin(),
+                Layer::user(&[UserExercise {
+                    id: "my-stretch".into(),
+                    toml: text,
+                }]),
+            ];
+            let e = Catalogue::load(&layers).unwrap_err().to_string();
+            assert!(e.contains("name") && e.contains("control character"), "{e}");
+        }
+        let long = base.replacen("name = \"", &format!("name = \"{}", "n".repeat(200)), 1);
+        let layers = vec![
+            builtin(),
+            Layer::user(&[UserExercise {
+                id: "my-stretch".into(),
+                toml: long,
+            }]),
+        ];
+        let e = Catalogue::load(&layers).unwrap_err().to_string();
+        assert!(e.contains("100 characters"), "{e}");
     }
 
     #[test]

@@ -279,9 +279,10 @@ fn iso(z: &jiff::Zoned) -> String {
 /// Characters that make a spreadsheet read a cell as a formula when they come first.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// Free text as a cell a spreadsheet will not run: a leading `'` when it would start a formula.
+/// Free text as a cell a spreadsheet will not run: a leading `'` when it would start a formula,
+/// and also when the text itself starts with `'`, so reading it back is exact.
 fn guard(text: &str) -> String {
-    if text.starts_with(FORMULA_STARTS) {
+    if text.starts_with(FORMULA_STARTS) || text.starts_with('\'') {
         format!("'{text}")
     } else {
         text.to_string()
@@ -291,7 +292,7 @@ fn guard(text: &str) -> String {
 /// Undoes [`guard`].
 fn unguard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'') => rest,
         _ => cell,
     }
 }

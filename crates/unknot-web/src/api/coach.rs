@@ -8,15 +8,17 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use unknot_app::AppError;
-use unknot_app::session::Finished;
+use unknot_app::session::{Finished, Recorded};
 use unknot_app::therapy::Timed;
 use unknot_core::adapt::ItemOutcome;
 use unknot_core::body::Region;
 use unknot_core::catalogue::TherapyKind;
 use unknot_core::intake::Answers;
+use unknot_core::journal::Entry;
 use unknot_core::score::Score;
 use unknot_core::session;
 use unknot_core::therapy::Request;
+use unknot_core::today::Today;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{AnyObject, body, created, json};
@@ -37,7 +39,7 @@ use crate::{AppState, WebError};
         therapy_plan,
         create_therapy
     ),
-    components(schemas(SessionInput, TherapyInput))
+    components(schemas(SessionInput, TherapyInput, Therapy, Answers))
 )]
 pub(super) struct Api;
 
@@ -55,17 +57,24 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/today", tag = "coach",
-    responses((status = 200, description = "What is due today, the streak and any open advice", body = AnyObject)))]
+    responses((status = 200, description = "What is due today, the streak and any open advice", body = Today)))]
 async fn today(State(state): State<AppState>) -> Result<Response, WebError> {
     json(&state.app().today().await?)
 }
 
 fn answers(bytes: &Bytes) -> Result<Answers, WebError> {
-    Ok(Answers::from_json(&String::from_utf8_lossy(bytes))?)
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        WebError::Input(unknot_core::InputError::malformed(
+            "answers",
+            "",
+            "the body is not UTF-8 text",
+        ))
+    })?;
+    Ok(Answers::from_json(text)?)
 }
 
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "coach",
-    request_body(content = AnyObject, description = "The intake answers (docs/intake.md)"),
+    request_body(content = Answers, description = "The intake answers (docs/intake.md)"),
     responses(
         (status = 201, description = "The triage result, with its reasons", body = AnyObject),
         (status = 422, description = "A bad answer, named", body = Problem, content_type = "application/problem+json")))]
@@ -79,7 +88,7 @@ async fn create_assessment(
 }
 
 #[utoipa::path(post, path = "/api/v1/checkins", tag = "coach",
-    request_body(content = AnyObject, description = "This week's scores and any new warning signs"),
+    request_body(content = Answers, description = "This week's scores and any new warning signs"),
     responses(
         (status = 201, description = "Scores, changes and the plan review", body = AnyObject),
         (status = 409, description = "No intake yet", body = Problem, content_type = "application/problem+json"),
@@ -192,54 +201,64 @@ async fn session_steps(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionInput {
-    /// Each exercise's outcome: `{"exercise": id, "status": "done"|"skipped"|"cut_short", "seconds": n}`.
-    #[schema(value_type = Vec<AnyObject>)]
+    /// Each exercise's outcome (1 to 100; each exercise id must be in the library).
+    #[schema(min_items = 1, max_items = 100)]
     items: Vec<ItemOutcome>,
     /// Pain before, 0-10.
-    pain_before: Option<i64>,
+    #[serde(default)]
+    pain_before: Option<Score>,
     /// Pain after, 0-10.
-    pain_after: Option<i64>,
+    #[serde(default)]
+    pain_after: Option<Score>,
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "coach", request_body = SessionInput,
     responses(
-        (status = 201, description = "Recorded, with how much was done and the journal entry made for it (none when nothing was done and no pain was rated)", body = AnyObject),
+        (status = 201, description = "Recorded, with how much was done and the journal entry made for it (none when nothing was done and no pain was rated)", body = Recorded),
         (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
 async fn create_session(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
     let input: SessionInput = body(&bytes)?;
-    let score = |v: Option<i64>, f: &str| v.map(|v| Score::new(v, f)).transpose();
     let recorded = state
         .app()
         .record_session(Finished {
             started: None,
             items: input.items,
-            pain_before: score(input.pain_before, "pain_before")?,
-            pain_after: score(input.pain_after, "pain_after")?,
+            pain_before: input.pain_before,
+            pain_after: input.pain_after,
         })
         .await?;
     state.changed();
     created(&recorded)
 }
 
-fn therapy_kind(kind: &str) -> Result<TherapyKind, WebError> {
+/// Heat, cold, or contrast (heat and cold in turn).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Therapy {
+    /// A heat pack.
+    Heat,
+    /// A cold pack.
+    Cold,
+    /// Heat and cold in turn.
+    Contrast,
+}
+
+fn therapy_kind(kind: Therapy) -> TherapyKind {
     match kind {
-        "heat" => Ok(TherapyKind::Heat),
-        "cold" => Ok(TherapyKind::Cold),
-        "contrast" => Ok(TherapyKind::Contrast),
-        other => Err(WebError::Input(unknot_core::InputError::malformed(
-            "kind",
-            other,
-            "expected heat, cold or contrast",
-        ))),
+        Therapy::Heat => TherapyKind::Heat,
+        Therapy::Cold => TherapyKind::Cold,
+        Therapy::Contrast => TherapyKind::Contrast,
     }
 }
 
 /// Which therapy to prepare.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct TherapyQuery {
     /// `heat`, `cold` or `contrast`.
-    kind: String,
+    #[param(inline)]
+    kind: Therapy,
     /// Minutes for heat or cold (default: the protocol's).
     minutes: Option<u16>,
 }
@@ -253,7 +272,7 @@ async fn therapy_plan(
     ApiQuery(q): ApiQuery<TherapyQuery>,
 ) -> Result<Response, WebError> {
     let request = Request {
-        kind: therapy_kind(&q.kind)?,
+        kind: therapy_kind(q.kind),
         minutes: q.minutes,
     };
     json(&state.app().prepare_therapy(request).await?)
@@ -263,8 +282,7 @@ async fn therapy_plan(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TherapyInput {
-    /// `heat`, `cold` or `contrast`.
-    kind: String,
+    kind: Therapy,
     /// Minutes applied, for heat or cold (within the limit: heat 30, cold 20).
     minutes: Option<u16>,
     /// Seconds of heat applied (contrast, or instead of `minutes`).
@@ -272,7 +290,8 @@ pub struct TherapyInput {
     /// Seconds of cold applied (contrast, or instead of `minutes`).
     cold_seconds: Option<u32>,
     /// Where the pack went (a region id such as lower-back).
-    region: Option<String>,
+    #[serde(default)]
+    region: Option<Region>,
     /// True when stopped before the end.
     #[serde(default)]
     stopped_early: bool,
@@ -282,11 +301,11 @@ pub struct TherapyInput {
 
 #[utoipa::path(post, path = "/api/v1/therapy", tag = "coach", request_body = TherapyInput,
     responses(
-        (status = 201, description = "Recorded in the journal (null when under a minute was applied)", body = AnyObject),
+        (status = 201, description = "Recorded in the journal (null when under a minute was applied)", body = Option<Entry>),
         (status = 422, description = "Over the limit or no barrier; nothing stored", body = Problem, content_type = "application/problem+json")))]
 async fn create_therapy(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
     let input: TherapyInput = body(&bytes)?;
-    let kind = therapy_kind(&input.kind)?;
+    let kind = therapy_kind(input.kind);
     let from_minutes = input.minutes.map(|m| u32::from(m) * 60);
     let (heat, cold) = match kind {
         TherapyKind::Heat => (input.heat_seconds.or(from_minutes), input.cold_seconds),
@@ -302,11 +321,7 @@ async fn create_therapy(State(state): State<AppState>, bytes: Bytes) -> Result<R
             })
             .await?;
     }
-    let region = input
-        .region
-        .as_deref()
-        .map(str::parse::<Region>)
-        .transpose()?;
+    let region = input.region;
     let entry = state
         .app()
         .record_therapy(Timed {

@@ -27,7 +27,7 @@ use crate::{AppState, WebError};
         export_calendar,
         import_backup
     ),
-    components(schemas(ImportResult))
+    components(schemas(ImportResult, Settings, ExportKind))
 )]
 pub(super) struct Api;
 
@@ -47,15 +47,15 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/settings", tag = "data",
-    responses((status = 200, description = "Reminder interval, quiet hours, time zone and theme", body = AnyObject)))]
+    responses((status = 200, description = "Reminder interval, quiet hours, time zone and theme", body = Settings)))]
 async fn get_settings(State(state): State<AppState>) -> Result<Response, WebError> {
     json(&state.app().settings().await?)
 }
 
 #[utoipa::path(put, path = "/api/v1/settings", tag = "data",
-    request_body(content = AnyObject, description = "All settings; missing fields take their defaults"),
+    request_body(content = Settings, description = "All settings as one JSON object; missing fields take their defaults"),
     responses(
-        (status = 200, description = "Saved", body = AnyObject),
+        (status = 200, description = "Saved", body = Settings),
         (status = 422, description = "A bad value, named; nothing saved", body = Problem, content_type = "application/problem+json")))]
 async fn put_settings(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
     let s: Settings = body(&bytes)?;
@@ -78,10 +78,13 @@ async fn export_backup(State(state): State<AppState>) -> Result<Response, WebErr
 /// The period to export.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct CsvQuery {
     /// First day, YYYY-MM-DD (default: everything).
+    #[param(format = Date)]
     since: Option<String>,
     /// Last day, YYYY-MM-DD (default: everything).
+    #[param(format = Date)]
     until: Option<String>,
 }
 
@@ -97,7 +100,7 @@ async fn export_csv(
     export_csv_kind(
         state,
         ApiQuery(CsvKindQuery {
-            kind: "entries".into(),
+            kind: ExportKind::Entries,
             since: q.since,
             until: q.until,
         }),
@@ -105,42 +108,57 @@ async fn export_csv(
     .await
 }
 
+/// Which CSV file to export: one of the four, or `zip` for all four in one archive.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// One row per journal entry.
+    Entries,
+    /// One row per knot.
+    Knots,
+    /// One row per guided session.
+    Sessions,
+    /// One row per assessment or check-in.
+    Scores,
+    /// All four in one zip archive.
+    Zip,
+}
+
 /// Which CSV to export, and the period.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct CsvKindQuery {
     /// `entries`, `knots`, `sessions`, `scores`, or `zip` for all four in one archive.
-    kind: String,
+    #[param(inline)]
+    kind: ExportKind,
     /// First day, YYYY-MM-DD (default: everything).
+    #[param(format = Date)]
     since: Option<String>,
     /// Last day, YYYY-MM-DD (default: everything).
+    #[param(format = Date)]
     until: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/export/csv", tag = "data", params(CsvKindQuery),
     responses(
-        (status = 200, description = "One CSV file with a header row (or a zip of all four)", content_type = "text/csv", body = String),
+        (status = 200, description = "One CSV file with a header row (or a zip of all four)", content(
+            (String = "text/csv"),
+            (String = "application/zip"))),
         (status = 422, description = "An unknown kind or a bad date, named", body = Problem, content_type = "application/problem+json")))]
 async fn export_csv_kind(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CsvKindQuery>,
 ) -> Result<Response, WebError> {
-    let period = export_period(state.app(), q.since.as_deref(), q.until.as_deref()).await?;
-    let kind = match q.kind.as_str() {
-        "entries" => CsvKind::Entries,
-        "knots" => CsvKind::Knots,
-        "sessions" => CsvKind::Sessions,
-        "scores" => CsvKind::Scores,
-        "zip" => {
+    let period = api_period(&state, q.since.as_deref(), q.until.as_deref()).await?;
+    let kind = match q.kind {
+        ExportKind::Entries => CsvKind::Entries,
+        ExportKind::Knots => CsvKind::Knots,
+        ExportKind::Sessions => CsvKind::Sessions,
+        ExportKind::Scores => CsvKind::Scores,
+        ExportKind::Zip => {
             let bytes = state.app().export_csv_zip(period).await?;
             return Ok(download("application/zip", "unknot-csv.zip", bytes));
-        }
-        other => {
-            return Err(WebError::Input(unknot_core::InputError::malformed(
-                "kind",
-                other,
-                "expected entries, knots, sessions, scores or zip",
-            )));
         }
     };
     let bytes = state.app().export_csv(kind, period).await?;
@@ -149,13 +167,13 @@ async fn export_csv_kind(
 
 #[utoipa::path(get, path = "/api/v1/export/fhir.json", tag = "data", params(CsvQuery),
     responses(
-        (status = 200, description = "A FHIR R4 Bundle: Patient, pain and PEG Observations, QuestionnaireResponses, CarePlan", body = AnyObject),
+        (status = 200, description = "A FHIR R4 Bundle: Patient, pain and PEG Observations, QuestionnaireResponses, CarePlan", body = AnyObject, content_type = "application/fhir+json"),
         (status = 422, description = "A bad date, named", body = Problem, content_type = "application/problem+json")))]
 async fn export_fhir(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CsvQuery>,
 ) -> Result<Response, WebError> {
-    let period = export_period(state.app(), q.since.as_deref(), q.until.as_deref()).await?;
+    let period = api_period(&state, q.since.as_deref(), q.until.as_deref()).await?;
     let bytes = state.app().export_fhir(period).await?;
     Ok(download("application/fhir+json", "unknot-fhir.json", bytes))
 }
@@ -163,8 +181,10 @@ async fn export_fhir(
 /// When the routine goes in the calendar.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct CalendarQuery {
     /// Time of day for the routine, HH:MM (default 18:00).
+    #[param(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     at: Option<String>,
 }
 
@@ -177,9 +197,9 @@ async fn export_calendar(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> Result<Response, WebError> {
-    let at = match q.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let at = match q.at.as_deref() {
         None => jiff::civil::Time::constant(18, 0, 0, 0),
-        Some(t) => t.parse().map_err(|_| {
+        Some(t) => super::clock_time(t).ok_or_else(|| {
             WebError::Input(unknot_core::InputError::malformed(
                 "at",
                 t,
@@ -196,6 +216,17 @@ async fn export_calendar(
         text,
     )
         .into_response())
+}
+
+/// The period of an export, read strictly (`YYYY-MM-DD`, as the document says).
+async fn api_period(
+    state: &AppState,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<unknot_app::data::Period, WebError> {
+    super::strict_date("since", since)?;
+    super::strict_date("until", until)?;
+    export_period(state.app(), since, until).await
 }
 
 /// What an import did.
@@ -237,7 +268,8 @@ async fn import_bytes(state: &AppState, bytes: &[u8]) -> Result<Imported, WebErr
 }
 
 #[utoipa::path(post, path = "/api/v1/import", tag = "data",
-    request_body(content = AnyObject, description = "A backup written by unknot export, or an entries CSV"),
+    request_body(description = "A backup written by unknot export (JSON), or an entries CSV (send it with the X-CSRF-Token header, as it is not JSON); at most 16 MiB",
+        content((AnyObject = "application/json"), (String = "text/csv"))),
     responses(
         (status = 200, description = "Imported, all or nothing", body = ImportResult),
         (status = 422, description = "Refused, with the reason; nothing stored", body = Problem, content_type = "application/problem+json")))]

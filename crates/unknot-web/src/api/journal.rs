@@ -6,11 +6,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
-use serde_json::Value;
-use unknot_core::journal::{Entry, EntryId};
+use jiff::Zoned;
+use serde::{Deserialize, Serialize};
+use unknot_app::data::Cursor;
+use unknot_core::body::Region;
+use unknot_core::journal::{Context, Entry, EntryId, Knot, PainKind, RegionPain, Treatments};
+use unknot_core::score::Score;
 use unknot_core::trends::TrendOptions;
-use utoipa::{IntoParams, OpenApi};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{AnyObject, body, created, json};
 use crate::cache::{CachedBody, cached_response};
@@ -19,14 +22,17 @@ use crate::period::{self, DatesQuery};
 use crate::{AppState, WebError};
 
 #[derive(OpenApi)]
-#[openapi(paths(
-    list_entries,
-    create_entry,
-    get_entry,
-    update_entry,
-    delete_entry,
-    trends
-))]
+#[openapi(
+    paths(
+        list_entries,
+        create_entry,
+        get_entry,
+        update_entry,
+        delete_entry,
+        trends
+    ),
+    components(schemas(EntryPage, EntryInput, Entry))
+)]
 pub(super) struct Api;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -39,56 +45,87 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/trends", get(trends))
 }
 
-/// Filters for the entry list.
+/// Filters for the entry list, and where a page starts.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// First day, YYYY-MM-DD (default: 90 days before `until`).
+    #[param(format = Date)]
     since: Option<String>,
     /// Last day, YYYY-MM-DD (default: today).
+    #[param(format = Date)]
     until: Option<String>,
-    /// Only entries touching this region (e.g. lower-back).
-    region: Option<String>,
-    /// At most this many, newest first (default 100, at most 5000).
+    /// Only entries touching this region.
+    region: Option<Region>,
+    /// At most this many, newest first (default 100).
+    #[param(minimum = 1, maximum = 5000)]
     limit: Option<u32>,
+    /// Where the page starts: the `next` of the page before. Leave out for the newest entries.
+    cursor: Option<String>,
+}
+
+/// One page of entries, newest first (by time, then id), and where the next page starts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryPage {
+    /// The entries on this page.
+    entries: Vec<Entry>,
+    /// Pass as `cursor` for the next, older page; null on the last page.
+    next: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/entries", tag = "journal", params(ListQuery),
     responses(
-        (status = 200, description = "Entries, newest first", body = [AnyObject]),
-        (status = 422, description = "A bad filter, named", body = Problem, content_type = "application/problem+json")))]
+        (status = 200, description = "A page of entries, newest first, with the cursor of the next page", body = EntryPage),
+        (status = 422, description = "A bad filter, limit or cursor, named", body = Problem, content_type = "application/problem+json")))]
 async fn list_entries(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, WebError> {
     let now = state.now().await?;
     let key = format!(
-        "api:entries:{}:{:?}:{:?}:{:?}:{:?}",
+        "api:entries:{}:{:?}:{:?}:{:?}:{:?}:{:?}",
         now.date(),
         q.since,
         q.until,
         q.region,
-        q.limit
+        q.limit,
+        q.cursor
     );
     if let Some(hit) = state.cached(&key) {
         return Ok(cached_response(&hit));
     }
     let generation = state.generation();
-    let limit = q.limit.unwrap_or(100).clamp(1, 5000) as usize;
+    let limit = match q.limit {
+        None => 100,
+        Some(n @ 1..=5000) => n as usize,
+        Some(n) => {
+            return Err(WebError::Input(unknot_core::InputError::malformed(
+                "limit",
+                n.to_string(),
+                "expected 1 to 5000",
+            )));
+        }
+    };
+    super::strict_date("since", q.since.as_deref())?;
+    super::strict_date("until", q.until.as_deref())?;
+    let before = q.cursor.as_deref().map(Cursor::parse).transpose()?;
     let dates = DatesQuery {
         since: q.since,
         until: q.until,
-        region: q.region,
+        region: None,
     };
     let (since, until) = period::days(&dates, &now, 90)?;
     let mut filter = state.app().days_filter(since, until).await?;
-    filter.regions.extend(period::region(&dates)?);
-    let mut entries = state.app().history(&filter, Some(limit)).await?.entries;
+    filter.regions.extend(q.region);
+    let page = state.app().entries_page(&filter, limit, before).await?;
+    let next = page.next.map(|c| c.to_string());
+    let mut entries = page.entries;
     for e in &mut entries {
         e.at = e.at.with_time_zone(now.time_zone().clone());
     }
-    entries.reverse();
-    let bytes = serde_json::to_vec(&entries).map_err(|e| WebError::Internal(e.to_string()))?;
+    let bytes = serde_json::to_vec(&EntryPage { entries, next })
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let hit = state.keep(
         key,
         generation,
@@ -100,38 +137,75 @@ async fn list_entries(
     Ok(cached_response(&hit))
 }
 
-/// Reads a posted entry: the id and time are filled when missing (the id of an existing entry
-/// when replacing it), then the fields are read as the backup format defines them.
+/// An entry as posted: the stored form, with `id` and `at` optional.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    /// Ignored: the server gives a new entry its id, and a replaced one keeps its own.
+    #[serde(default)]
+    id: Option<String>,
+    /// When it was felt (default: now), with its time zone, e.g.
+    /// `2026-03-01T09:30:00+01:00[Europe/Paris]`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    at: Option<Zoned>,
+    /// Overall pain, 0-10.
+    #[serde(default)]
+    pain: Option<Score>,
+    /// Pain by region (each region once).
+    #[serde(default)]
+    regions: Vec<RegionPain>,
+    /// Knots (each muscle and side once).
+    #[serde(default)]
+    knots: Vec<Knot>,
+    /// Kinds of pain (each once).
+    #[serde(default)]
+    pain_kinds: Vec<PainKind>,
+    /// What else was going on.
+    #[serde(default)]
+    context: Context,
+    /// What was done about it.
+    #[serde(default)]
+    treatments: Treatments,
+    /// Free text, up to 5,000 characters; line breaks and tabs are kept, other control
+    /// characters refused.
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    note: Option<String>,
+}
+
+impl EntryInput {
+    fn into_entry(self, id: EntryId, now: Zoned) -> Entry {
+        let _ignored = self.id;
+        Entry {
+            id,
+            at: self.at.unwrap_or(now),
+            pain: self.pain,
+            regions: self.regions,
+            knots: self.knots,
+            pain_kinds: self.pain_kinds,
+            context: self.context,
+            treatments: self.treatments,
+            note: self.note,
+        }
+    }
+}
+
+/// Reads a posted entry: a fresh id (or the replaced entry's) and now when `at` is left out.
 async fn entry_from(
     state: &AppState,
-    mut v: Value,
+    input: EntryInput,
     id: Option<&EntryId>,
 ) -> Result<Entry, WebError> {
     let fresh = state.app().new_entry().await?;
-    let obj = v.as_object_mut().ok_or_else(|| {
-        WebError::Input(unknot_core::InputError::malformed(
-            "body",
-            "",
-            "expected a JSON object",
-        ))
-    })?;
-    let id = id.unwrap_or(&fresh.id);
-    obj.insert("id".into(), Value::String(id.to_string()));
-    obj.entry("at")
-        .or_insert_with(|| Value::String(fresh.at.to_string()));
-    serde_json::from_value(v).map_err(|e| {
-        WebError::Input(unknot_core::InputError::malformed(
-            "entry",
-            "",
-            e.to_string(),
-        ))
-    })
+    let id = id.cloned().unwrap_or(fresh.id);
+    Ok(input.into_entry(id, fresh.at))
 }
 
 #[utoipa::path(post, path = "/api/v1/entries", tag = "journal",
-    request_body(content = AnyObject, description = "An entry as `unknot history --json` prints it; `id` and `at` may be left out"),
+    request_body(content = EntryInput, description = "An entry as `unknot history --json` prints it; `id` and `at` may be left out"),
     responses(
-        (status = 201, description = "Stored", body = AnyObject),
+        (status = 201, description = "Stored", body = Entry),
         (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
 async fn create_entry(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
     let entry = entry_from(&state, body(&bytes)?, None).await?;
@@ -143,7 +217,7 @@ async fn create_entry(State(state): State<AppState>, bytes: Bytes) -> Result<Res
 #[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "journal",
     params(("id" = String, Path, description = "The full id or a unique ending of 4+ characters")),
     responses(
-        (status = 200, description = "The entry", body = AnyObject),
+        (status = 200, description = "The entry", body = Entry),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json")))]
 async fn get_entry(
     State(state): State<AppState>,
@@ -154,9 +228,9 @@ async fn get_entry(
 
 #[utoipa::path(put, path = "/api/v1/entries/{id}", tag = "journal",
     params(("id" = String, Path, description = "The entry's id")),
-    request_body(content = AnyObject, description = "The whole entry as it should be"),
+    request_body(content = EntryInput, description = "The whole entry as it should be"),
     responses(
-        (status = 200, description = "Updated", body = AnyObject),
+        (status = 200, description = "Updated", body = Entry),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused; nothing changed", body = Problem, content_type = "application/problem+json")))]
 async fn update_entry(

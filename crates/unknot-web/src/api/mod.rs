@@ -11,6 +11,7 @@
 
 mod coach;
 mod data;
+mod doc;
 mod journal;
 mod library;
 
@@ -37,6 +38,7 @@ impl OpenApi for ApiDoc {
         doc.merge(coach::Api::openapi());
         doc.merge(library::Api::openapi());
         doc.merge(data::Api::openapi());
+        doc::complete(&mut doc);
         doc
     }
 }
@@ -97,15 +99,22 @@ fn created<T: Serialize>(value: &T) -> Result<Response, WebError> {
     Ok(res)
 }
 
-/// Parses a JSON body, answering a problem (not axum's plain text) when it is not JSON.
+/// Parses a JSON object body, answering a problem (not axum's plain text) when it is not JSON
+/// or not an object: serde would otherwise fill a struct from an array, field by field, so
+/// `[null, null]` would read as "every setting at its default".
 fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, WebError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let malformed = |reason: String| {
         WebError::Input(unknot_core::InputError::malformed(
             "body",
             String::from_utf8_lossy(&bytes[..bytes.len().min(80)]).to_string(),
-            e.to_string(),
+            reason,
         ))
-    })
+    };
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| malformed(e.to_string()))?;
+    if !value.is_object() {
+        return Err(malformed("expected a JSON object".into()));
+    }
+    serde_json::from_value(value).map_err(|e| malformed(e.to_string()))
 }
 
 /// A download: the bytes with their content type and file name.
@@ -121,4 +130,41 @@ fn download(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// A date exactly as the OpenAPI document says, `YYYY-MM-DD` in ASCII digits; `None` passes.
+/// The pages forgive more (an empty field means "not given"); the API says what it takes and
+/// takes exactly that.
+fn strict_date(field: &str, value: Option<&str>) -> Result<(), WebError> {
+    let Some(v) = value else {
+        return Ok(());
+    };
+    let b = v.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    if shape && v.parse::<jiff::civil::Date>().is_ok() {
+        Ok(())
+    } else {
+        Err(WebError::Input(unknot_core::InputError::malformed(
+            field,
+            v,
+            "expected a date as YYYY-MM-DD",
+        )))
+    }
+}
+
+/// A time of day exactly as `HH:MM` in ASCII digits, as the OpenAPI document says.
+fn clock_time(text: &str) -> Option<jiff::civil::Time> {
+    let b = text.as_bytes();
+    if b.len() != 5 || b[2] != b':' {
+        return None;
+    }
+    let two = |i: usize| -> Option<i8> {
+        let (h, l) = (b[i], b[i + 1]);
+        (h.is_ascii_digit() && l.is_ascii_digit()).then(|| ((h - b'0') * 10 + (l - b'0')) as i8)
+    };
+    jiff::civil::Time::new(two(0)?, two(3)?, 0, 0).ok()
 }

@@ -90,6 +90,27 @@ async fn call(app: &App, method: &str, path: &str, entry_id: &str) -> (u16, Stri
     (r.status.as_u16(), r.body)
 }
 
+/// A JSON answer matches the schema its operation documents for that status.
+fn conforms(doc: &Value, method: &str, path: &str, status: u16, body: &str) {
+    let documented = &doc["paths"][path][method]["responses"][status.to_string()]["content"];
+    let Some(schema) = documented
+        .get("application/json")
+        .and_then(|c| c.get("schema"))
+    else {
+        return;
+    };
+    let Ok(value) = serde_json::from_str::<Value>(body) else {
+        panic!("{method} {path}: documented as JSON, answered {body}");
+    };
+    let root = json!({"components": doc["components"], "allOf": [schema]});
+    let validator = jsonschema::validator_for(&root).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{method} {path} {status}: {errors:#?}");
+}
+
 #[tokio::test]
 async fn every_documented_operation_answers_with_a_documented_status() {
     let app = app().await;
@@ -161,10 +182,14 @@ async fn every_documented_operation_answers_with_a_documented_status() {
             codes.keys().collect::<Vec<_>>()
         );
         assert!(status < 400, "{method} {path}: {status} {body}");
+        conforms(&doc, method, path, status, &body);
     }
     // The work above is visible where the pages look.
     let entries = app.get("/api/v1/entries").await.json();
-    assert!(entries.as_array().unwrap().len() >= 2, "{entries}");
+    assert!(
+        entries["entries"].as_array().unwrap().len() >= 2,
+        "{entries}"
+    );
 }
 
 #[tokio::test]
@@ -247,4 +272,163 @@ async fn an_emergency_intake_through_the_api_withholds_the_plan() {
     assert_eq!(plan["urgency"], "emergency");
     let today = app.get("/api/v1/today").await.json();
     assert!(today["advice"].as_str().unwrap().len() > 10);
+}
+
+#[tokio::test]
+async fn the_entry_list_pages_with_a_cursor_in_a_stable_order() {
+    let app = app().await;
+    // Five entries, two of them at the same millisecond.
+    let mut made = Vec::new();
+    for (i, at) in [
+        "2026-03-01T09:00:00+01:00[Europe/Paris]",
+        "2026-03-02T09:00:00+01:00[Europe/Paris]",
+        "2026-03-02T09:00:00+01:00[Europe/Paris]",
+        "2026-03-03T09:00:00+01:00[Europe/Paris]",
+        "2026-03-04T09:00:00+01:00[Europe/Paris]",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = app
+            .json("POST", "/api/v1/entries", json!({"pain": i, "at": at}))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        made.push(r.json()["id"].as_str().unwrap().to_string());
+    }
+    let mut seen = Vec::new();
+    let mut url = "/api/v1/entries?since=2026-01-01&limit=2".to_string();
+    for _ in 0..10 {
+        let page = app.get(&url).await.json();
+        let entries = page["entries"].as_array().unwrap();
+        assert!(entries.len() <= 2);
+        seen.extend(
+            entries
+                .iter()
+                .map(|e| e["id"].as_str().unwrap().to_string()),
+        );
+        match page["next"].as_str() {
+            Some(next) => url = format!("/api/v1/entries?since=2026-01-01&limit=2&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5, "every entry once: {seen:?}");
+    let mut expected = made.clone();
+    // Newest first: by time, then id, both descending.
+    expected.sort_by_key(|id| {
+        let i = made.iter().position(|m| m == id).unwrap();
+        (
+            std::cmp::Reverse([0, 1, 1, 2, 3][i]),
+            std::cmp::Reverse(id.clone()),
+        )
+    });
+    assert_eq!(seen, expected);
+    for bad in [
+        "cursor=nope",
+        "cursor=12.a%20b",
+        "limit=0",
+        "limit=5001",
+        "since=2026-3-1",
+        "since=",
+        "region=lowerback",
+    ] {
+        let r = app.get(&format!("/api/v1/entries?{bad}")).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn bodies_are_typed_objects_as_the_document_says() {
+    let app = app().await;
+    let before = app.get("/api/v1/settings").await.body;
+    app.json(
+        "PUT",
+        "/api/v1/settings",
+        json!({"break_every_minutes": 40}),
+    )
+    .await;
+    let saved = app.get("/api/v1/settings").await.body;
+    assert_ne!(before, saved);
+    for body in [
+        json!([null, null]),
+        json!("x"),
+        json!(7),
+        json!({"theme": "neon"}),
+        json!({"break_every_minutes": 5000}),
+        json!({"name": "\u{1b}]0;owned\u{7}"}),
+        json!({"name": "n".repeat(101)}),
+        json!({"time_zone": "Europe/London\u{0}"}),
+        json!({"quiet_start": "2200", "quiet_end": "07:00"}),
+        json!({"colour": "red"}),
+    ] {
+        let r = app.json("PUT", "/api/v1/settings", body.clone()).await;
+        assert_eq!(r.status, 422, "{body}: {}", r.body);
+        assert_eq!(
+            app.get("/api/v1/settings").await.body,
+            saved,
+            "{body} changed the settings"
+        );
+    }
+    for (path, body) in [
+        ("/api/v1/entries", json!([4])),
+        ("/api/v1/entries", json!({"pain": 4, "mood": "grim"})),
+        ("/api/v1/entries", json!({"note": "a\u{0}b"})),
+        ("/api/v1/assessments", json!([44])),
+        (
+            "/api/v1/assessments",
+            json!({"goals": ["x".repeat(100_000)]}),
+        ),
+        ("/api/v1/therapy", json!({"kind": "lava", "barrier": true})),
+        ("/api/v1/sessions", json!({"items": []})),
+    ] {
+        let r = app.json("POST", path, body.clone()).await;
+        assert_eq!(r.status, 422, "{path} {body}: {}", r.body);
+        assert!(
+            r.body.len() < 2_000,
+            "{path}: a {}-byte answer",
+            r.body.len()
+        );
+    }
+    assert_eq!(app.entry_count().await, 0);
+}
+
+#[tokio::test]
+async fn every_operation_documents_its_bodies_and_shared_refusals() {
+    let app = app().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let codes = op["responses"].as_object().unwrap();
+            assert!(
+                codes.contains_key("403") && codes.contains_key("503"),
+                "{method} {path}"
+            );
+            if op.get("requestBody").is_some() {
+                assert!(
+                    codes.contains_key("413") && codes.contains_key("422"),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+    let schemas = &doc["components"]["schemas"];
+    for name in [
+        "Entry",
+        "EntryInput",
+        "EntryPage",
+        "Settings",
+        "Answers",
+        "SessionInput",
+        "TherapyInput",
+    ] {
+        assert!(schemas.get(name).is_some(), "{name} is typed");
+    }
+    assert_eq!(schemas["Settings"]["additionalProperties"], false);
+    assert_eq!(schemas["Answers"]["additionalProperties"], false);
+    let links = &doc["paths"]["/api/v1/entries"]["post"]["responses"]["201"]["links"];
+    assert_eq!(links["GetEntry"]["parameters"]["id"], "$response.body#/id");
+    // The response check can fail: an entry without its id does not match the schema.
+    let result = std::panic::catch_unwind(|| {
+        conforms(&doc, "get", "/api/v1/entries/{id}", 200, r#"{"pain": 3}"#);
+    });
+    assert!(result.is_err());
 }

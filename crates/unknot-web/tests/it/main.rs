@@ -7,4 +7,5 @@ mod browser;
 mod check;
 mod pages;
 mod security;
+mod server;
 mod support;

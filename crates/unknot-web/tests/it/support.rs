@@ -39,7 +39,7 @@ pub async fn app_with(speed: f64) -> App {
         unknot_app::App::local(store),
         Options {
             speed,
-            loopback_only: true,
+            allowed_hosts: Vec::new(),
             database_file: Some(dir.path().join("unknot.db")),
         },
     )

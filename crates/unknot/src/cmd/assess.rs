@@ -13,16 +13,8 @@ use crate::term::Style;
 use crate::{intake_form, output, show};
 
 /// Reads an answers file (or `-` for standard input).
-pub fn read_answers(path: &PathBuf) -> Result<Answers> {
-    let text = if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .context("cannot read standard input")?;
-        s
-    } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?
-    };
+pub fn read_answers(path: &std::path::Path) -> Result<Answers> {
+    let text = crate::files::read_text(path, crate::files::MAX_SMALL_FILE_BYTES)?;
     Answers::from_json(&text).with_context(|| {
         format!(
             "{} is not a valid answers file (see docs/intake.md)",
@@ -122,8 +114,7 @@ fn print_outcome(out: &AssessOutcome) {
 async fn habits(data: &DataOptions, file: Option<PathBuf>, json: bool) -> Result<()> {
     let h = match file {
         Some(path) => {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+            let text = crate::files::read_text(&path, crate::files::MAX_SMALL_FILE_BYTES)?;
             let wrapped = format!("{{\"habits\": {text}}}");
             Answers::from_json(&wrapped)?.habits.unwrap_or_default()
         }

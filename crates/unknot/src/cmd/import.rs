@@ -1,7 +1,6 @@
 //! `unknot import`: a backup or an entries CSV, checked whole first, then written in one
 //! transaction.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
@@ -9,7 +8,6 @@ use clap::Args;
 use unknot_app::data::ImportKind;
 
 use crate::app::DataOptions;
-use crate::exit::usage;
 use crate::output;
 
 /// Arguments of `unknot import`.
@@ -63,32 +61,6 @@ pub async fn run(data: &DataOptions, args: ImportArgs) -> Result<()> {
 }
 
 /// The file's text (or standard input's, for `-`), read up to the import limit.
-fn read(file: &PathBuf) -> Result<String> {
-    let limit = unknot_app::data::MAX_IMPORT_BYTES;
-    let mut bytes = Vec::new();
-    let read = if file.as_os_str() == "-" {
-        std::io::stdin().take(limit + 1).read_to_end(&mut bytes)
-    } else {
-        match std::fs::File::open(file) {
-            Ok(f) => f.take(limit + 1).read_to_end(&mut bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(usage(format!("no such file: {}", file.display())));
-            }
-            Err(e) => Err(e),
-        }
-    };
-    read.with_context(|| format!("cannot read {}", file.display()))?;
-    if bytes.len() as u64 > limit {
-        return Err(usage(format!(
-            "{} is larger than {} MiB, more than any unknot backup; is it the right file?",
-            file.display(),
-            limit / 1024 / 1024
-        )));
-    }
-    String::from_utf8(bytes).map_err(|_| {
-        usage(format!(
-            "{} is not a text file (expected a JSON backup or an entries CSV)",
-            file.display()
-        ))
-    })
+fn read(file: &std::path::Path) -> Result<String> {
+    crate::files::read_text(file, unknot_app::data::MAX_IMPORT_BYTES)
 }

@@ -123,8 +123,7 @@ pub async fn run(data: &DataOptions, args: LibraryArgs) -> Result<()> {
         Some(LibraryCmd::Show { id, json, .. }) => show(&catalogue, &id, json),
         Some(LibraryCmd::Add { file, replace }) => {
             let text = match file {
-                Some(path) => std::fs::read_to_string(&path)
-                    .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?,
+                Some(path) => crate::files::read_text(&path, crate::files::MAX_SMALL_FILE_BYTES)?,
                 None if app::interactive() => form::exercise(&catalogue)?,
                 None => {
                     return Err(usage(

@@ -118,3 +118,88 @@ fn malformed_import_files_are_refused_whole() {
     let history = s.json(&["history", "--json"]);
     assert_eq!(history.as_array().map(Vec::len), Some(1));
 }
+
+/// A backup with one good entry and `extra` (a bad record of another kind) after it.
+fn backup_with(extra: &str) -> String {
+    format!(
+        r#"{{"format": "unknot-backup", "version": 1, "entries": [
+            {{"id": "keep-1", "at": "2026-03-01T09:00:00+01:00[Europe/Paris]", "pain": 4}}
+        ]{extra}}}"#
+    )
+}
+
+fn assessment(answers: &str) -> String {
+    format!(
+        r#", "assessments": [{{"id": "a-1", "kind": "intake",
+            "at": "2026-03-01T09:00:00+01:00[Europe/Paris]", "answers": {answers}}}]"#
+    )
+}
+
+fn session(items: &str) -> String {
+    format!(
+        r#", "sessions": [{{"id": "s-1", "at": "2026-03-01T10:00:00+01:00[Europe/Paris]",
+            "items": {items}}}]"#
+    )
+}
+
+/// An import is held to the rules of every other way in: what the app refuses when typed, it
+/// refuses in a file, on both engines (PostgreSQL refuses NUL in text; both engines now refuse
+/// it before the store sees it).
+#[test]
+fn imports_are_held_to_the_rules_of_every_other_way_in() {
+    let meds: Vec<String> = (0..10_000).map(|i| format!("\"med {i}\"")).collect();
+    let six_psfs: Vec<String> = (0..6)
+        .map(|i| format!(r#"{{"activity": "a{i}", "score": 3}}"#))
+        .collect();
+    let cases = [
+        (assessment(r#"{"age": 200}"#), "age"),
+        (
+            assessment(&format!(r#"{{"psfs": [{}]}}"#, six_psfs.join(","))),
+            "psfs",
+        ),
+        (
+            assessment(&format!(r#"{{"goals": ["{}"]}}"#, "g".repeat(100_000))),
+            "goals",
+        ),
+        (
+            session(r#"[{"exercise": "no-such-move", "status": "done", "seconds": 60}]"#),
+            "no-such-move",
+        ),
+        (session("[]"), "at least one exercise"),
+    ];
+    for sb in Sandbox::all() {
+        sb.ok(&["log", "--pain", "5", "--note", "keep me"]);
+        let dir = sb.dir.path();
+        let mut files = Vec::new();
+        for (i, (extra, needle)) in cases.iter().enumerate() {
+            files.push((backup_with(extra), needle.to_string(), i));
+        }
+        let entry = |fields: &str| {
+            format!(
+                r#"{{"format": "unknot-backup", "version": 1, "entries": [
+                    {{"id": "bad-1", "at": "2026-03-01T09:00:00+01:00[Europe/Paris]", {fields}}}]}}"#
+            )
+        };
+        files.push((
+            entry(&format!(
+                r#""pain": 3, "treatments": {{"medications": [{}]}}"#,
+                meds.join(",")
+            )),
+            "20 medicines".into(),
+            90,
+        ));
+        files.push((entry(r#""note": "nul \u0000 here""#), "U+0000".into(), 91));
+        files.push((entry(r#""note": "bell \u0007""#), "U+0007".into(), 92));
+        files.push((
+            entry(r#""pain": 3, "at": "2099-01-01T09:00:00+01:00[Europe/Paris]""#)
+                .replace(r#""at": "2026-03-01T09:00:00+01:00[Europe/Paris]", "#, ""),
+            "future".into(),
+            93,
+        ));
+        for (text, needle, i) in files {
+            let path = dir.join(format!("bad-{i}.json"));
+            std::fs::write(&path, text).unwrap();
+            refused(&sb, &["import", path.to_str().unwrap()], &needle);
+        }
+    }
+}

@@ -10,7 +10,9 @@
 mod backup;
 mod bad_input;
 mod coach;
+mod concurrency;
 mod crash;
+mod exit_codes;
 mod exports;
 mod journal;
 mod library;
@@ -19,5 +21,6 @@ mod remind;
 mod serve;
 mod session;
 mod support;
+mod terminal_output;
 mod therapy;
 mod trends;

@@ -43,7 +43,7 @@ impl Api {
                 app,
                 unknot_web::Options {
                     speed: 1.0,
-                    loopback_only: true,
+                    allowed_hosts: Vec::new(),
                     database_file: None,
                 },
             )

@@ -1,6 +1,6 @@
 //! `unknot serve` as a newcomer runs it: it prints its address, answers Today on the embedded
-//! database (and on PostgreSQL when configured), refuses a port in use with exit 2, and warns
-//! when told to listen beyond this computer.
+//! database (and on PostgreSQL when configured), refuses a port in use with exit 2, and refuses
+//! to listen beyond this computer (it has no accounts).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -84,20 +84,48 @@ fn a_port_in_use_is_a_usage_error_naming_it() {
 }
 
 #[test]
-fn listening_beyond_loopback_warns() {
+fn listening_beyond_loopback_is_refused_before_anything_opens() {
     let sb = Sandbox::sqlite();
-    let (mut server, _port, _) = start(&sb, &["--port", "0", "--bind", "0.0.0.0"]);
-    std::thread::sleep(Duration::from_millis(300));
-    let _ = server.0.kill();
-    let mut err = String::new();
-    server
-        .0
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
+    for bind in ["0.0.0.0", "::", "192.0.2.10"] {
+        let out = sb
+            .cmd()
+            .args(["serve", "--port", "0", "--bind", bind])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bind}: {err}");
+        assert!(
+            err.contains(&format!("refusing to listen on {bind}")),
+            "{err}"
+        );
+        assert!(
+            err.contains("ssh -L 7878:localhost:7878"),
+            "says how: {err}"
+        );
+        assert!(err.contains("accounts"), "{err}");
+    }
+    assert!(!sb.db_file().exists(), "nothing was opened");
+}
+
+#[test]
+fn requests_for_other_names_are_refused_unless_allowed() {
+    let sb = Sandbox::sqlite();
+    let (_server, port, _) = start(&sb, &["--port", "0", "--allow-host", "unknot.home.arpa"]);
+    get(port, "/");
+    let ask = |host: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET /api/v1/export/backup.json HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
         .unwrap();
-    assert!(err.contains("warning: listening on 0.0.0.0"), "{err}");
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(ask("rebound.example").starts_with("HTTP/1.1 403"));
+    assert!(ask(&format!("unknot.home.arpa:{port}")).starts_with("HTTP/1.1 200"));
+    assert!(ask(&format!("localhost:{port}")).starts_with("HTTP/1.1 200"));
 }
 
 #[test]
