@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod clinic;
 mod clock;
 pub mod coach;
 pub mod data;

@@ -23,6 +23,8 @@ CREATE TABLE accounts (
     password_changed_at_ms BIGINT,
     totp_secret TEXT,
     totp_enabled BIGINT NOT NULL DEFAULT 0,
+    -- The last time step a TOTP code was accepted for: each code works once.
+    totp_last_step BIGINT,
     created_at_ms BIGINT NOT NULL,
     erased_at_ms BIGINT
 );

@@ -184,6 +184,31 @@ impl Store {
         Ok(())
     }
 
+    /// Accepts a TOTP time step once: true when `step` is later than the last one accepted (and
+    /// records it), false for a code already used.
+    pub async fn use_totp_step(&self, account_id: &str, step: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE accounts SET totp_last_step = $1 WHERE id = $2 \
+             AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(account_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sets the sign-in name of an account that has none yet: false when it has one already
+    /// (a sign-in name taken by another account is refused by the unique index).
+    pub async fn set_login(&self, account_id: &str, login: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE accounts SET email = $1 WHERE id = $2 AND email IS NULL")
+            .bind(login)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Changes the name (and birth year) the clinic shows.
     pub async fn rename_account(
         &self,

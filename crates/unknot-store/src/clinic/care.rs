@@ -212,6 +212,50 @@ impl Store {
         Ok(())
     }
 
+    /// Moves a clinic's care relationship from the account made for an invitation (which never
+    /// signed up) to an account that already exists, and removes the unused one: an existing
+    /// patient joining another clinic keeps one journal. All or nothing.
+    pub async fn adopt_care(
+        &self,
+        care_id: &str,
+        placeholder: &str,
+        patient: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE care SET patient_id = $1, status = 'confirmed', changed_at_ms = $2              WHERE id = $3 AND patient_id = $4",
+        )
+        .bind(patient)
+        .bind(at.as_millisecond())
+        .bind(care_id)
+        .bind(placeholder)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM invitations WHERE account_id = $1")
+            .bind(placeholder)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(placeholder)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes the care rows of erased patients whose retention period has ended; returns how
+    /// many went.
+    pub async fn purge_retained(&self, now: Timestamp) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM care WHERE retain_until_ms IS NOT NULL AND retain_until_ms < $1",
+        )
+        .bind(now.as_millisecond())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// A clinic's patients (invited, confirmed or revoked), with their accounts, by name.
     pub async fn patients_of(
         &self,

@@ -268,8 +268,9 @@ impl Store {
     }
 
     /// Stores a passkey, or replaces one with the same id (its signature counter moves on).
-    pub async fn save_passkey(&self, p: &StoredPasskey) -> Result<(), StoreError> {
-        sqlx::query(
+    /// False when the id belongs to another account (nothing is changed).
+    pub async fn save_passkey(&self, p: &StoredPasskey) -> Result<bool, StoreError> {
+        let done = sqlx::query(
             "INSERT INTO passkeys (id, account_id, name, credential, created_at_ms) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
              credential = excluded.credential, last_used_ms = excluded.created_at_ms \
@@ -282,7 +283,17 @@ impl Store {
         .bind(p.created.as_millisecond())
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Removes one of an account's passkeys: false when it has no such passkey.
+    pub async fn delete_passkey(&self, account_id: &str, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM passkeys WHERE account_id = $1 AND id = $2")
+            .bind(account_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// An account's passkeys.
