@@ -505,8 +505,16 @@ impl ClinicApp {
 
 /// What the password check should not let a person use: their name and sign-in name.
 pub(crate) fn about(a: &Account) -> Vec<&str> {
+    // Whole strings for zxcvbn, and their words (split at spaces, dots, @ and the like) so that
+    // a password made of the person's first and last name is caught as well.
     let mut out = vec![a.display_name.as_str()];
     out.extend(a.email.as_deref());
+    let words: Vec<&str> = out
+        .iter()
+        .flat_map(|s| s.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    out.extend(words);
     out
 }
 
