@@ -1,13 +1,13 @@
-//! The embedded assets: one stylesheet, three small scripts and the icon. They are compiled into
+//! The embedded assets: one stylesheet, four small scripts and the icon. They are compiled into
 //! the binary (no Node step, nothing to install) and served with a version in the cache headers.
 
-use axum::Router;
 use axum::extract::Path;
+use axum::http::Method;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::AppState;
+use crate::access::{Routes, Rule};
 
 const FILES: &[(&str, &str, &[u8])] = &[
     (
@@ -31,14 +31,19 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/print.js"),
     ),
     (
+        "passkey.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/passkey.js"),
+    ),
+    (
         "icon.svg",
         "image/svg+xml",
         include_bytes!("../assets/icon.svg"),
     ),
 ];
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/assets/{name}", get(asset))
+pub fn routes() -> Routes {
+    Routes::new().at("/assets/{name}", Rule::Public, &[Method::GET], get(asset))
 }
 
 async fn asset(Path(name): Path<String>) -> Response {

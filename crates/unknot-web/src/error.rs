@@ -52,6 +52,9 @@ pub enum WebError {
     /// Too many attempts; the number is the seconds to wait.
     #[error("{0}")]
     TooMany(String, u64),
+    /// The path exists but does not answer this method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// A link that expired or was used.
     #[error("{0}")]
     Gone(String),
@@ -158,6 +161,7 @@ impl WebError {
             WebError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            WebError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             WebError::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Gone(_) => StatusCode::GONE,
             WebError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -177,6 +181,7 @@ impl WebError {
             WebError::TimedOut(_) => "timed_out",
             WebError::Conflict { code, .. } | WebError::Unprocessable { code, .. } => code,
             WebError::Unauthorized(_) => "unauthorized",
+            WebError::MethodNotAllowed(_) => "method_not_allowed",
             WebError::TooMany(..) => "rate_limited",
             WebError::Gone(_) => "expired",
             WebError::Store(e) => e.code(),

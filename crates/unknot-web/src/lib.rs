@@ -10,9 +10,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod access;
 mod api;
 mod assets;
 mod cache;
+mod clinic;
 mod entry_form;
 mod error;
 mod figures;
@@ -36,22 +38,45 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Largest body for everything but the import: forms and JSON are small.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
-/// Every route: pages, the API, its OpenAPI document and the assets, with the security headers
-/// and size limits applied.
+/// Every route: pages, the API, its OpenAPI document and the assets (and on the clinic server
+/// sign-in, accounts and the clinic's pages), with the access rules, security headers and size
+/// limits applied.
 pub fn router(state: AppState) -> Router {
-    let app = Router::new()
+    let (routes, table) = routes(state.clinic().is_some()).finish();
+    let app = routes.fallback(not_found);
+    security::layer(app, state.clone(), std::sync::Arc::new(table)).with_state(state)
+}
+
+fn routes(clinic: bool) -> access::Routes {
+    let routes = access::Routes::new()
         .merge(pages::routes())
         .merge(api::routes())
-        .merge(assets::routes())
-        .fallback(not_found);
-    security::layer(app, state.clone()).with_state(state)
+        .merge(assets::routes());
+    if clinic {
+        routes.merge(clinic::routes())
+    } else {
+        routes
+    }
+}
+
+/// The access table: every route of the local app (or of the clinic server) with its method
+/// and rule, as the router enforces it. The authorization matrix test walks it.
+pub fn access_table(clinic: bool) -> Vec<access::RouteRow> {
+    routes(clinic).finish().1
 }
 
 /// Unknown paths: a problem document under `/api/`, a page elsewhere.
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    respond_error(
+        uri.path(),
+        WebError::NotFound(format!("nothing here at {}", uri.path())),
+    )
+}
+
+/// An error as the caller reads it: a problem document under `/api/`, a page elsewhere.
+pub(crate) fn respond_error(path: &str, e: WebError) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let e = WebError::NotFound(format!("nothing here at {}", uri.path()));
-    if uri.path().starts_with("/api/") {
+    if path.starts_with("/api/") {
         e.into_response()
     } else {
         pages::PageError(e).into_response()

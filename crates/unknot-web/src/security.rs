@@ -35,8 +35,19 @@ pub const TOKEN_HEADER: &str = "x-csrf-token";
 /// Wraps the router with the checks and headers. The cross-site check runs on matched routes
 /// only, so a method a path does not have is answered 405 (with `Allow`) rather than 403; the
 /// Host and size checks and the headers apply to everything.
-pub fn layer(app: Router<AppState>, state: AppState) -> Router<AppState> {
+/// The access rules ([`crate::access::authorize`]) run first, so the cross-site check knows the
+/// signed-in session's token.
+pub fn layer(
+    app: Router<AppState>,
+    state: AppState,
+    table: std::sync::Arc<Vec<crate::access::RouteRow>>,
+) -> Router<AppState> {
     app.route_layer(middleware::from_fn_with_state(state.clone(), cross_site))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::access::authorize,
+        ))
+        .layer(axum::Extension(table))
         .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_FORM_BYTES))
         .layer(middleware::from_fn_with_state(state, guard))
 }
@@ -51,6 +62,8 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
 }
 
 async fn cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // The signed-in person's state (their session's token), when the access rules found one.
+    let state = req.extensions().get::<AppState>().cloned().unwrap_or(state);
     match check_request(&state, req.method(), req.uri().path(), req.headers()) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
@@ -151,7 +164,9 @@ fn check_request(
             )));
         }
     }
-    if path.starts_with("/api/") {
+    // A request signed with an API token carries no ambient credential another site could
+    // borrow, so it needs no form token.
+    if path.starts_with("/api/") && !by_token(state) {
         let json = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -210,10 +225,18 @@ fn host_is_listed(host: &str, allowed: &[String]) -> bool {
     })
 }
 
-/// Checks the token a form sent back.
+/// True when the request was signed in with an API token rather than a session cookie.
+fn by_token(state: &AppState) -> bool {
+    state.principal().is_some_and(|p| p.scopes.is_some())
+}
+
+/// Checks the token a form sent back (a request signed with an API token needs none).
 pub fn check_form_token(state: &AppState, sent: Option<&str>) -> Result<(), WebError> {
+    if by_token(state) {
+        return Ok(());
+    }
     match sent {
-        Some(t) if t == state.csrf() => Ok(()),
+        Some(t) if !t.is_empty() && t == state.csrf() => Ok(()),
         _ => Err(WebError::Forbidden(
             "this form has expired or did not come from unknot: reload the page and try again"
                 .into(),

@@ -20,6 +20,12 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tower::ServiceExt;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
+/// Put in the router's extensions (`Extension(TrustProxy(true))`) when the server runs behind a
+/// reverse proxy it was told to trust: the client's address is then taken from the last entry of
+/// `X-Forwarded-For` rather than from the connection (which is the proxy).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TrustProxy(pub bool);
+
 /// How long each part of a request may take.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {

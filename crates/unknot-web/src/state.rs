@@ -1,6 +1,10 @@
 //! What every handler shares: the application (one person's journal and coach), the library's
 //! search index, the CSRF token, and a small cache of the pages that are read far more often
 //! than the journal changes.
+//!
+//! On the clinic server the same state is scoped to the signed-in person for each request
+//! ([`AppState::scoped`]): `app()` is then their journal, `csrf()` their session's token, and
+//! cached pages are kept per person.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use jiff::Zoned;
 use unknot_app::App;
+use unknot_app::clinic::{ClinicApp, Principal};
 use unknot_core::catalogue::Catalogue;
 use unknot_search::KnowledgeBase;
 
@@ -32,10 +37,20 @@ pub struct Options {
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    scope: Option<Arc<Scope>>,
+}
+
+/// The signed-in person a request is for, with the application scoped to their journal.
+struct Scope {
+    who: Principal,
+    app: App,
+    /// When a member of staff previews a patient's pages: the patient's name.
+    preview: Option<String>,
 }
 
 struct Inner {
     app: App,
+    clinic: Option<ClinicApp>,
     kb: KnowledgeBase,
     csrf: String,
     options: Options,
@@ -46,12 +61,31 @@ struct Inner {
 impl AppState {
     /// Builds the state; the library is loaded and its search index built here, once.
     pub async fn new(app: App, options: Options) -> Result<AppState, crate::WebError> {
+        AppState::build(app, None, options).await
+    }
+
+    /// The clinic server's state: accounts, sign-in and the clinic's pages, over `clinic`'s
+    /// store and library.
+    pub async fn for_clinic(
+        clinic: ClinicApp,
+        options: Options,
+    ) -> Result<AppState, crate::WebError> {
+        AppState::build(clinic.app().clone(), Some(clinic), options).await
+    }
+
+    async fn build(
+        app: App,
+        clinic: Option<ClinicApp>,
+        options: Options,
+    ) -> Result<AppState, crate::WebError> {
         let catalogue = app.catalogue().await?;
         let kb = KnowledgeBase::build(&catalogue)
             .map_err(|e| crate::WebError::Internal(e.to_string()))?;
         Ok(AppState {
+            scope: None,
             inner: Arc::new(Inner {
                 app,
+                clinic,
                 kb,
                 csrf: random_token()?,
                 options: Options {
@@ -74,14 +108,57 @@ impl AppState {
         })
     }
 
-    /// The application every handler calls.
+    /// The same state for one signed-in person: their journal, their session's form token,
+    /// their own cached pages.
+    pub fn scoped(&self, who: Principal) -> AppState {
+        let app = self.inner.app.for_user(&who.account.id);
+        AppState {
+            inner: self.inner.clone(),
+            scope: Some(Arc::new(Scope {
+                who,
+                app,
+                preview: None,
+            })),
+        }
+    }
+
+    /// The state for a member of staff previewing a patient's pages: the patient's journal
+    /// (`app`, opened through the access rules), the staff member's own session and token.
+    pub fn previewing(&self, app: App, patient_name: String) -> Option<AppState> {
+        let who = self.principal()?.clone();
+        Some(AppState {
+            inner: self.inner.clone(),
+            scope: Some(Arc::new(Scope {
+                who,
+                app,
+                preview: Some(patient_name),
+            })),
+        })
+    }
+
+    /// The patient's name, when this is a staff preview (read-only).
+    pub fn preview_of(&self) -> Option<&str> {
+        self.scope.as_ref().and_then(|s| s.preview.as_deref())
+    }
+
+    /// The application every handler calls: the signed-in person's on the clinic server.
     pub fn app(&self) -> &App {
-        &self.inner.app
+        self.scope.as_ref().map_or(&self.inner.app, |s| &s.app)
+    }
+
+    /// The clinic server's operations, when this is one.
+    pub fn clinic(&self) -> Option<&ClinicApp> {
+        self.inner.clinic.as_ref()
+    }
+
+    /// Who is signed in (clinic server only).
+    pub fn principal(&self) -> Option<&Principal> {
+        self.scope.as_ref().map(|s| &s.who)
     }
 
     /// The library as the person sees it.
     pub async fn catalogue(&self) -> Result<Arc<Catalogue>, crate::WebError> {
-        Ok(self.inner.app.catalogue().await?)
+        Ok(self.app().catalogue().await?)
     }
 
     /// The search index over the library.
@@ -89,9 +166,13 @@ impl AppState {
         &self.inner.kb
     }
 
-    /// The token every form and state-changing request must carry.
+    /// The token every form and state-changing request must carry: the session's own on the
+    /// clinic server, the process's on the local app.
     pub fn csrf(&self) -> &str {
-        &self.inner.csrf
+        self.scope
+            .as_ref()
+            .and_then(|s| s.who.session.as_ref())
+            .map_or(&self.inner.csrf, |s| &s.csrf)
     }
 
     /// Timer speed for the session player.
@@ -106,7 +187,18 @@ impl AppState {
 
     /// Now, in the person's chosen time zone (or the computer's).
     pub async fn now(&self) -> Result<Zoned, crate::WebError> {
-        Ok(self.inner.app.now().await?)
+        Ok(self.app().now().await?)
+    }
+
+    /// The cache key for this person: pages are never shared between people.
+    fn person_key(&self, key: &str) -> String {
+        match &self.scope {
+            Some(s) if s.preview.is_some() => {
+                format!("preview\u{1f}{}\u{1f}{key}", s.app.store().user())
+            }
+            Some(s) => format!("{}\u{1f}{key}", s.who.account.id),
+            None => key.to_string(),
+        }
     }
 
     /// Records that something was written, so cached pages are rendered again.
@@ -120,7 +212,7 @@ impl AppState {
         let generation = self.generation();
         let cache = self.inner.cache.lock().ok()?;
         cache
-            .get(key)
+            .get(&self.person_key(key))
             .filter(|(g, _)| *g == generation)
             .map(|(_, b)| b.clone())
     }
@@ -150,7 +242,7 @@ impl AppState {
             if cache.len() > 256 {
                 cache.clear();
             }
-            cache.insert(key, (generation, body.clone()));
+            cache.insert(self.person_key(&key), (generation, body.clone()));
         }
         body
     }

@@ -318,3 +318,30 @@ impl ClinicApp {
         Ok(self.app.store().purge_retained(self.now()).await?)
     }
 }
+
+impl ClinicApp {
+    /// The clinic's staff with their roles (owners only).
+    pub async fn staff(
+        &self,
+        who: &Principal,
+        clinic: &str,
+    ) -> AppResult<Vec<(unknot_core::clinic::model::Membership, Account)>> {
+        let facts = Facts {
+            role: who.role_in(clinic),
+            ..Facts::default()
+        };
+        decide(may(Actor::Account, Action::ManageStaff, facts))?;
+        Ok(self.app.store().staff_of(clinic).await?)
+    }
+
+    /// The clinics a member of staff works in, with their role in each.
+    pub async fn my_clinics(&self, who: &Principal) -> AppResult<Vec<(Clinic, Role)>> {
+        let mut out = Vec::new();
+        for m in &who.roles {
+            if let Some(c) = self.app.store().clinic(&m.clinic_id).await? {
+                out.push((c, m.role));
+            }
+        }
+        Ok(out)
+    }
+}

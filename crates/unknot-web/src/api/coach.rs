@@ -1,9 +1,8 @@
 //! The coach: Today, the safety check and check-ins, the plan and its review, guided sessions,
 //! and heat and cold.
 
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -22,9 +21,10 @@ use unknot_core::today::Today;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{AnyObject, body, created, json};
+use crate::WebError;
+use crate::access::{Me, Routes, Rule};
 use crate::error::{ApiQuery, Problem};
 use crate::figures::animated_figure;
-use crate::{AppState, WebError};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -43,22 +43,57 @@ use crate::{AppState, WebError};
 )]
 pub(super) struct Api;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/today", get(today))
-        .route("/api/v1/assessments", post(create_assessment))
-        .route("/api/v1/checkins", post(create_checkin))
-        .route("/api/v1/plan", get(get_plan))
-        .route("/api/v1/plan/review", post(review_plan))
-        .route("/api/v1/session/steps", get(session_steps))
-        .route("/api/v1/sessions", post(create_session))
-        .route("/api/v1/therapy/plan", get(therapy_plan))
-        .route("/api/v1/therapy", post(create_therapy))
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .at("/api/v1/today", Rule::Own, &[Method::GET], get(today))
+        .at(
+            "/api/v1/assessments",
+            Rule::Own,
+            &[Method::POST],
+            post(create_assessment),
+        )
+        .at(
+            "/api/v1/checkins",
+            Rule::Own,
+            &[Method::POST],
+            post(create_checkin),
+        )
+        .at("/api/v1/plan", Rule::Own, &[Method::GET], get(get_plan))
+        .at(
+            "/api/v1/plan/review",
+            Rule::Own,
+            &[Method::POST],
+            post(review_plan),
+        )
+        .at(
+            "/api/v1/session/steps",
+            Rule::Own,
+            &[Method::GET],
+            get(session_steps),
+        )
+        .at(
+            "/api/v1/sessions",
+            Rule::Own,
+            &[Method::POST],
+            post(create_session),
+        )
+        .at(
+            "/api/v1/therapy/plan",
+            Rule::Own,
+            &[Method::GET],
+            get(therapy_plan),
+        )
+        .at(
+            "/api/v1/therapy",
+            Rule::Own,
+            &[Method::POST],
+            post(create_therapy),
+        )
 }
 
 #[utoipa::path(get, path = "/api/v1/today", tag = "coach",
     responses((status = 200, description = "What is due today, the streak and any open advice", body = Today)))]
-async fn today(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn today(Me(state): Me) -> Result<Response, WebError> {
     json(&state.app().today().await?)
 }
 
@@ -78,10 +113,7 @@ fn answers(bytes: &Bytes) -> Result<Answers, WebError> {
     responses(
         (status = 201, description = "The triage result, with its reasons", body = AnyObject),
         (status = 422, description = "A bad answer, named", body = Problem, content_type = "application/problem+json")))]
-async fn create_assessment(
-    State(state): State<AppState>,
-    bytes: Bytes,
-) -> Result<Response, WebError> {
+async fn create_assessment(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let out = state.app().assess(answers(&bytes)?, true).await?;
     state.changed();
     created(&out)
@@ -93,7 +125,7 @@ async fn create_assessment(
         (status = 201, description = "Scores, changes and the plan review", body = AnyObject),
         (status = 409, description = "No intake yet", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad answer, named", body = Problem, content_type = "application/problem+json")))]
-async fn create_checkin(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+async fn create_checkin(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let out = state.app().checkin(answers(&bytes)?).await?;
     state.changed();
     created(&out)
@@ -111,7 +143,7 @@ struct NoPlan {
     responses(
         (status = 200, description = "The current plan (made when missing or stale), or the advice that replaces it", body = AnyObject),
         (status = 409, description = "No assessment yet", body = Problem, content_type = "application/problem+json")))]
-async fn get_plan(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn get_plan(Me(state): Me) -> Result<Response, WebError> {
     match state.app().plan(false).await {
         Ok(p) => {
             if p.made {
@@ -132,7 +164,7 @@ async fn get_plan(State(state): State<AppState>) -> Result<Response, WebError> {
     responses(
         (status = 200, description = "What the review decided and why", body = AnyObject),
         (status = 409, description = "No plan yet", body = Problem, content_type = "application/problem+json")))]
-async fn review_plan(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn review_plan(Me(state): Me) -> Result<Response, WebError> {
     let out = state.app().review().await?;
     state.changed();
     json(&out)
@@ -165,7 +197,7 @@ struct StepsItem<'a> {
         (status = 200, description = "The routine unrolled into timed steps (get ready, hold, reps, switch sides, rest); empty when there is no routine yet", body = AnyObject),
         (status = 404, description = "Unknown exercise, with the nearest id", body = Problem, content_type = "application/problem+json")))]
 async fn session_steps(
-    State(state): State<AppState>,
+    Me(state): Me,
     ApiQuery(q): ApiQuery<StepsQuery>,
 ) -> Result<Response, WebError> {
     let items = match state.app().session_items(q.exercise.as_deref()).await {
@@ -216,7 +248,7 @@ pub struct SessionInput {
     responses(
         (status = 201, description = "Recorded, with how much was done and the journal entry made for it (none when nothing was done and no pain was rated)", body = Recorded),
         (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
-async fn create_session(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+async fn create_session(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let input: SessionInput = body(&bytes)?;
     let recorded = state
         .app()
@@ -268,7 +300,7 @@ pub struct TherapyQuery {
         (status = 200, description = "The phases to time within the hard limits, the barrier to confirm, when to stop, and warnings (cold too soon after cold)", body = AnyObject),
         (status = 422, description = "Over a limit, or an unknown kind", body = Problem, content_type = "application/problem+json")))]
 async fn therapy_plan(
-    State(state): State<AppState>,
+    Me(state): Me,
     ApiQuery(q): ApiQuery<TherapyQuery>,
 ) -> Result<Response, WebError> {
     let request = Request {
@@ -303,7 +335,7 @@ pub struct TherapyInput {
     responses(
         (status = 201, description = "Recorded in the journal (null when under a minute was applied)", body = Option<Entry>),
         (status = 422, description = "Over the limit or no barrier; nothing stored", body = Problem, content_type = "application/problem+json")))]
-async fn create_therapy(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+async fn create_therapy(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let input: TherapyInput = body(&bytes)?;
     let kind = therapy_kind(input.kind);
     let from_minutes = input.minutes.map(|m| u32::from(m) * 60);

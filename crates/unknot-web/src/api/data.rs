@@ -1,8 +1,7 @@
 //! The person's data: settings, every export (backup, CSV, FHIR, calendar) and import.
 
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -11,6 +10,7 @@ use unknot_core::settings::Settings;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{AnyObject, body, download, json};
+use crate::access::{Me, Routes, Rule};
 use crate::error::{ApiQuery, Problem};
 use crate::period::export_period;
 use crate::{AppState, WebError};
@@ -31,24 +31,61 @@ use crate::{AppState, WebError};
 )]
 pub(super) struct Api;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/settings", get(get_settings).put(put_settings))
-        .route("/api/v1/export/backup.json", get(export_backup))
-        .route("/api/v1/export/entries.csv", get(export_csv))
-        .route("/api/v1/export/csv", get(export_csv_kind))
-        .route("/api/v1/export/fhir.json", get(export_fhir))
-        .route("/api/v1/export/calendar.ics", get(export_calendar))
-        .route("/calendar.ics", get(export_calendar))
-        .route(
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .at(
+            "/api/v1/settings",
+            Rule::Own,
+            &[Method::GET, Method::PUT],
+            get(get_settings).put(put_settings),
+        )
+        .at(
+            "/api/v1/export/backup.json",
+            Rule::Own,
+            &[Method::GET],
+            get(export_backup),
+        )
+        .at(
+            "/api/v1/export/entries.csv",
+            Rule::Own,
+            &[Method::GET],
+            get(export_csv),
+        )
+        .at(
+            "/api/v1/export/csv",
+            Rule::Own,
+            &[Method::GET],
+            get(export_csv_kind),
+        )
+        .at(
+            "/api/v1/export/fhir.json",
+            Rule::Own,
+            &[Method::GET],
+            get(export_fhir),
+        )
+        .at(
+            "/api/v1/export/calendar.ics",
+            Rule::Own,
+            &[Method::GET],
+            get(export_calendar),
+        )
+        .at(
+            "/calendar.ics",
+            Rule::Own,
+            &[Method::GET],
+            get(export_calendar),
+        )
+        .at(
             "/api/v1/import",
+            Rule::Own,
+            &[Method::POST],
             post(import_backup).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
         )
 }
 
 #[utoipa::path(get, path = "/api/v1/settings", tag = "data",
     responses((status = 200, description = "Reminder interval, quiet hours, time zone and theme", body = Settings)))]
-async fn get_settings(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn get_settings(Me(state): Me) -> Result<Response, WebError> {
     json(&state.app().settings().await?)
 }
 
@@ -57,7 +94,7 @@ async fn get_settings(State(state): State<AppState>) -> Result<Response, WebErro
     responses(
         (status = 200, description = "Saved", body = Settings),
         (status = 422, description = "A bad value, named; nothing saved", body = Problem, content_type = "application/problem+json")))]
-async fn put_settings(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+async fn put_settings(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let s: Settings = body(&bytes)?;
     state.app().save_settings(&s).await?;
     state.changed();
@@ -66,7 +103,18 @@ async fn put_settings(State(state): State<AppState>, bytes: Bytes) -> Result<Res
 
 #[utoipa::path(get, path = "/api/v1/export/backup.json", tag = "data",
     responses((status = 200, description = "The full, versioned backup (as `unknot export`)", body = AnyObject)))]
-async fn export_backup(State(state): State<AppState>) -> Result<Response, WebError> {
+/// On the clinic server every download is written to the audit log.
+pub(crate) async fn audited(state: &AppState, what: &str) -> Result<(), WebError> {
+    if let (Some(c), Some(p)) = (state.clinic(), state.principal()) {
+        c.audit_own_export(p, what).await?;
+    }
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/api/v1/export/backup.json", tag = "data",
+    responses((status = 200, description = "The full, versioned backup (as `unknot export`)", body = AnyObject)))]
+async fn export_backup(Me(state): Me) -> Result<Response, WebError> {
+    audited(&state, "backup").await?;
     let backup = state.app().backup().await?;
     Ok(download(
         "application/json",
@@ -92,10 +140,7 @@ pub struct CsvQuery {
     responses(
         (status = 200, description = "Journal entries as CSV with a header row", content_type = "text/csv", body = String),
         (status = 422, description = "A bad date, named", body = Problem, content_type = "application/problem+json")))]
-async fn export_csv(
-    state: State<AppState>,
-    ApiQuery(q): ApiQuery<CsvQuery>,
-) -> Result<Response, WebError> {
+async fn export_csv(state: Me, ApiQuery(q): ApiQuery<CsvQuery>) -> Result<Response, WebError> {
     // The same file as `/api/v1/export/csv?kind=entries`, at the address older links use.
     export_csv_kind(
         state,
@@ -147,10 +192,11 @@ pub struct CsvKindQuery {
             (String = "application/zip"))),
         (status = 422, description = "An unknown kind or a bad date, named", body = Problem, content_type = "application/problem+json")))]
 async fn export_csv_kind(
-    State(state): State<AppState>,
+    Me(state): Me,
     ApiQuery(q): ApiQuery<CsvKindQuery>,
 ) -> Result<Response, WebError> {
     let period = api_period(&state, q.since.as_deref(), q.until.as_deref()).await?;
+    audited(&state, "csv").await?;
     let kind = match q.kind {
         ExportKind::Entries => CsvKind::Entries,
         ExportKind::Knots => CsvKind::Knots,
@@ -169,11 +215,9 @@ async fn export_csv_kind(
     responses(
         (status = 200, description = "A FHIR R4 Bundle: Patient, pain and PEG Observations, QuestionnaireResponses, CarePlan", body = AnyObject, content_type = "application/fhir+json"),
         (status = 422, description = "A bad date, named", body = Problem, content_type = "application/problem+json")))]
-async fn export_fhir(
-    State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<CsvQuery>,
-) -> Result<Response, WebError> {
+async fn export_fhir(Me(state): Me, ApiQuery(q): ApiQuery<CsvQuery>) -> Result<Response, WebError> {
     let period = api_period(&state, q.since.as_deref(), q.until.as_deref()).await?;
+    audited(&state, "fhir").await?;
     let bytes = state.app().export_fhir(period).await?;
     Ok(download("application/fhir+json", "unknot-fhir.json", bytes))
 }
@@ -194,7 +238,7 @@ pub struct CalendarQuery {
         (status = 409, description = "No plan yet", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad time, named", body = Problem, content_type = "application/problem+json")))]
 async fn export_calendar(
-    State(state): State<AppState>,
+    Me(state): Me,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> Result<Response, WebError> {
     let at = match q.at.as_deref() {
@@ -273,7 +317,7 @@ async fn import_bytes(state: &AppState, bytes: &[u8]) -> Result<Imported, WebErr
     responses(
         (status = 200, description = "Imported, all or nothing", body = ImportResult),
         (status = 422, description = "Refused, with the reason; nothing stored", body = Problem, content_type = "application/problem+json")))]
-async fn import_backup(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+async fn import_backup(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let imported = import_bytes(&state, &bytes).await?;
     json(&ImportResult::from(imported))
 }

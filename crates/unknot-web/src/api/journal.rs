@@ -1,8 +1,8 @@
 //! Journal entries (list, create, read, replace, delete) and the trends over them.
 
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,6 +16,7 @@ use unknot_core::trends::TrendOptions;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{AnyObject, body, created, json};
+use crate::access::{Me, Routes, Rule};
 use crate::cache::{CachedBody, cached_response};
 use crate::error::{ApiQuery, Problem};
 use crate::period::{self, DatesQuery};
@@ -35,14 +36,21 @@ use crate::{AppState, WebError};
 )]
 pub(super) struct Api;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/entries", get(list_entries).post(create_entry))
-        .route(
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .at(
+            "/api/v1/entries",
+            Rule::Own,
+            &[Method::GET, Method::POST],
+            get(list_entries).post(create_entry),
+        )
+        .at(
             "/api/v1/entries/{id}",
+            Rule::Own,
+            &[Method::GET, Method::PUT, Method::DELETE],
             get(get_entry).put(update_entry).delete(delete_entry),
         )
-        .route("/api/v1/trends", get(trends))
+        .at("/api/v1/trends", Rule::Own, &[Method::GET], get(trends))
 }
 
 /// Filters for the entry list, and where a page starts.
@@ -79,7 +87,7 @@ pub struct EntryPage {
         (status = 200, description = "A page of entries, newest first, with the cursor of the next page", body = EntryPage),
         (status = 422, description = "A bad filter, limit or cursor, named", body = Problem, content_type = "application/problem+json")))]
 async fn list_entries(
-    State(state): State<AppState>,
+    Me(state): Me,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, WebError> {
     let now = state.now().await?;
@@ -207,7 +215,7 @@ async fn entry_from(
     responses(
         (status = 201, description = "Stored", body = Entry),
         (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
-async fn create_entry(State(state): State<AppState>, bytes: Bytes) -> Result<Response, WebError> {
+async fn create_entry(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let entry = entry_from(&state, body(&bytes)?, None).await?;
     let entry = state.app().log(entry).await?;
     state.changed();
@@ -219,10 +227,7 @@ async fn create_entry(State(state): State<AppState>, bytes: Bytes) -> Result<Res
     responses(
         (status = 200, description = "The entry", body = Entry),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json")))]
-async fn get_entry(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
+async fn get_entry(Me(state): Me, Path(id): Path<String>) -> Result<Response, WebError> {
     json(&state.app().entry(&id).await?)
 }
 
@@ -234,7 +239,7 @@ async fn get_entry(
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused; nothing changed", body = Problem, content_type = "application/problem+json")))]
 async fn update_entry(
-    State(state): State<AppState>,
+    Me(state): Me,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Response, WebError> {
@@ -256,10 +261,7 @@ async fn update_entry(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json")))]
-async fn delete_entry(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
+async fn delete_entry(Me(state): Me, Path(id): Path<String>) -> Result<Response, WebError> {
     state.app().delete(&id).await?;
     state.changed();
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -267,7 +269,7 @@ async fn delete_entry(
 
 #[utoipa::path(get, path = "/api/v1/trends", tag = "journal",
     responses((status = 200, description = "Weekly and monthly pain, muscles that knot most, what comes before bad days", body = AnyObject)))]
-async fn trends(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn trends(Me(state): Me) -> Result<Response, WebError> {
     let options = TrendOptions {
         weeks: 12,
         months: 12,

@@ -1,15 +1,16 @@
 //! The library: exercises, articles and search.
 
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
+use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{AnyObject, json};
+use crate::WebError;
+use crate::access::{Me, Routes, Rule};
 use crate::error::{ApiQuery, Problem};
-use crate::{AppState, WebError};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,18 +19,38 @@ use crate::{AppState, WebError};
 )]
 pub(super) struct Api;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/exercises", get(list_exercises))
-        .route("/api/v1/exercises/{id}", get(get_exercise))
-        .route("/api/v1/articles", get(list_articles))
-        .route("/api/v1/articles/{id}", get(get_article))
-        .route("/api/v1/search", get(search))
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .at(
+            "/api/v1/exercises",
+            Rule::Own,
+            &[Method::GET],
+            get(list_exercises),
+        )
+        .at(
+            "/api/v1/exercises/{id}",
+            Rule::Own,
+            &[Method::GET],
+            get(get_exercise),
+        )
+        .at(
+            "/api/v1/articles",
+            Rule::Own,
+            &[Method::GET],
+            get(list_articles),
+        )
+        .at(
+            "/api/v1/articles/{id}",
+            Rule::Own,
+            &[Method::GET],
+            get(get_article),
+        )
+        .at("/api/v1/search", Rule::Own, &[Method::GET], get(search))
 }
 
 #[utoipa::path(get, path = "/api/v1/exercises", tag = "library",
     responses((status = 200, description = "Every exercise in the library", body = [AnyObject])))]
-async fn list_exercises(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn list_exercises(Me(state): Me) -> Result<Response, WebError> {
     json(&state.catalogue().await?.exercises().collect::<Vec<_>>())
 }
 
@@ -38,10 +59,7 @@ async fn list_exercises(State(state): State<AppState>) -> Result<Response, WebEr
     responses(
         (status = 200, description = "One exercise: steps, dose, cautions, sources", body = AnyObject),
         (status = 404, description = "No such exercise", body = Problem, content_type = "application/problem+json")))]
-async fn get_exercise(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
+async fn get_exercise(Me(state): Me, Path(id): Path<String>) -> Result<Response, WebError> {
     let catalogue = state.catalogue().await?;
     let e = catalogue
         .find_exercise(&id)
@@ -51,7 +69,7 @@ async fn get_exercise(
 
 #[utoipa::path(get, path = "/api/v1/articles", tag = "library",
     responses((status = 200, description = "Every article's id, title and summary", body = [AnyObject])))]
-async fn list_articles(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn list_articles(Me(state): Me) -> Result<Response, WebError> {
     let catalogue = state.catalogue().await?;
     json(&catalogue.articles().map(|a| &a.meta).collect::<Vec<_>>())
 }
@@ -61,10 +79,7 @@ async fn list_articles(State(state): State<AppState>) -> Result<Response, WebErr
     responses(
         (status = 200, description = "The article with its Markdown body", body = AnyObject),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json")))]
-async fn get_article(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
+async fn get_article(Me(state): Me, Path(id): Path<String>) -> Result<Response, WebError> {
     let catalogue = state.catalogue().await?;
     let a = catalogue
         .article(&id)
@@ -97,10 +112,7 @@ pub struct SearchHit {
     responses(
         (status = 200, description = "The best matches, best first", body = [SearchHit]),
         (status = 422, description = "No question given", body = Problem, content_type = "application/problem+json")))]
-async fn search(
-    State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<SearchQuery>,
-) -> Result<Response, WebError> {
+async fn search(Me(state): Me, ApiQuery(q): ApiQuery<SearchQuery>) -> Result<Response, WebError> {
     let hits = state
         .kb()
         .search(&q.q.chars().take(300).collect::<String>(), 10)

@@ -11,12 +11,13 @@
 
 mod coach;
 mod data;
+pub(crate) use data::audited;
 mod doc;
 mod journal;
 mod library;
 
-use axum::Router;
 use axum::body::Bytes;
+use axum::http::Method;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,8 +25,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 
+use crate::WebError;
+use crate::access::{Routes, Rule};
 use crate::error::Problem;
-use crate::{AppState, WebError};
 
 /// The OpenAPI document: the shared parts here, each area's operations merged in from its
 /// module.
@@ -63,9 +65,14 @@ struct Base;
 pub struct AnyObject(Value);
 
 /// Every API route.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(
+            "/api/openapi.json",
+            Rule::Public,
+            &[Method::GET],
+            get(openapi),
+        )
         .merge(journal::routes())
         .merge(coach::routes())
         .merge(library::routes())

@@ -1,10 +1,10 @@
 //! The safety check (intake) and its result, and the weekly check-in.
 
 use askama::Template;
-use axum::extract::State;
+use axum::Form;
+use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
 use unknot_core::intake::Answers;
 use unknot_core::intake::questions::{NONE_OF_THESE, Stage};
 use unknot_core::progress::Scores;
@@ -14,16 +14,27 @@ use unknot_export::charts::{self, Series};
 use super::{Layout, PageResult, refused, render, see_other};
 use unknot_app::coach::stops_after_warning_signs;
 
+use crate::access::{Me, Routes, Rule};
 use crate::entry_form::{Pairs, one};
 use crate::questions::{StageView, answer_pairs, core_pairs};
 use crate::security::check_form_token;
 use crate::{AppState, WebError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/assess", get(assess_form).post(assess))
-        .route("/assess/result", get(result))
-        .route("/checkin", get(checkin_form).post(checkin))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(
+            "/assess",
+            Rule::Own,
+            &[Method::GET, Method::POST],
+            get(assess_form).post(assess),
+        )
+        .at("/assess/result", Rule::Own, &[Method::GET], get(result))
+        .at(
+            "/checkin",
+            Rule::Own,
+            &[Method::GET, Method::POST],
+            get(checkin_form).post(checkin),
+        )
 }
 
 #[derive(Template)]
@@ -91,7 +102,7 @@ async fn assess_page(
     Ok(render(&page))
 }
 
-async fn assess_form(State(state): State<AppState>) -> PageResult {
+async fn assess_form(Me(state): Me) -> PageResult {
     Ok(assess_page(&state, Stage::WarningSigns, &Vec::new(), None).await?)
 }
 
@@ -107,7 +118,7 @@ fn read_answers(pairs: &Pairs) -> Result<Answers, WebError> {
 const ANSWER_THE_SIGNS: &str = "Please answer the safety questions: tick what applies to you, or \
     tick \"None of these apply to me\" if none of them does.";
 
-async fn assess(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
+async fn assess(Me(state): Me, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, one(&pairs, "csrf"))?;
     let here = one(&pairs, "step")
         .and_then(|id| stages().iter().copied().find(|s| s.id() == id))
@@ -196,7 +207,7 @@ fn result_page(
     }
 }
 
-async fn result(State(state): State<AppState>) -> PageResult {
+async fn result(Me(state): Me) -> PageResult {
     let Some(standing) = state.app().standing().await? else {
         return Ok(see_other("/assess"));
     };
@@ -265,11 +276,11 @@ async fn checkin_page(
     Ok(render(&page))
 }
 
-async fn checkin_form(State(state): State<AppState>) -> PageResult {
+async fn checkin_form(Me(state): Me) -> PageResult {
     Ok(checkin_page(&state, &Vec::new(), None).await?)
 }
 
-async fn checkin(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
+async fn checkin(Me(state): Me, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, one(&pairs, "csrf"))?;
     let answers = match read_answers(&pairs) {
         Ok(a) if !a.warning_signs_answered() => {

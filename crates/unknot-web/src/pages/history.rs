@@ -2,8 +2,8 @@
 //! and every entry, a page at a time, newest first.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
+use axum::http::Method;
 use axum::routing::get;
 use serde::Deserialize;
 use unknot_core::body::Region;
@@ -12,14 +12,15 @@ use unknot_export::charts::{self, Series};
 
 use super::journal::EntryRow;
 use super::{Layout, PageResult, render};
+use crate::access::{Me, Routes, Rule};
 use crate::period::{self, DatesQuery};
 use crate::{AppState, WebError};
 
 /// Entries shown per page of the table.
 pub const PAGE_ROWS: usize = 50;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/history", get(history))
+pub fn routes() -> Routes {
+    Routes::new().at("/history", Rule::Own, &[Method::GET], get(history))
 }
 
 #[derive(Template)]
@@ -127,7 +128,7 @@ fn link(q: &DatesQuery, since: jiff::civil::Date, until: jiff::civil::Date, page
     format!("/history?since={since}&until={until}&region={region}&page={page}")
 }
 
-async fn history(State(state): State<AppState>, Query(q): Query<HistoryQuery>) -> PageResult {
+async fn history(Me(state): Me, Query(q): Query<HistoryQuery>) -> PageResult {
     let now = state.now().await?;
     let checked = period::days(&q.dates, &now, 90).and_then(|d| Ok((d, period::region(&q.dates)?)));
     let (((since, until), region), error) = match checked {

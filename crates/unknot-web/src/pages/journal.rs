@@ -1,23 +1,40 @@
 //! The journal: the form with the body map (add, edit, delete), and the latest entries.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::Form;
+use axum::extract::{Path, Query};
+use axum::http::Method;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 use unknot_core::journal::Entry;
 
 use super::{Layout, PageResult, refused, render, see_other};
+use crate::access::{Me, Routes, Rule};
 use crate::entry_form::{self, FormView, Pairs};
 use crate::security::check_form_token;
 use crate::{AppState, WebError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/journal", get(journal).post(add))
-        .route("/journal/{id}/edit", get(edit_form))
-        .route("/journal/{id}", post(update))
-        .route("/journal/{id}/delete", post(delete))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(
+            "/journal",
+            Rule::Own,
+            &[Method::GET, Method::POST],
+            get(journal).post(add),
+        )
+        .at(
+            "/journal/{id}/edit",
+            Rule::Own,
+            &[Method::GET],
+            get(edit_form),
+        )
+        .at("/journal/{id}", Rule::Own, &[Method::POST], post(update))
+        .at(
+            "/journal/{id}/delete",
+            Rule::Own,
+            &[Method::POST],
+            post(delete),
+        )
 }
 
 /// One entry as a table row.
@@ -94,7 +111,7 @@ async fn recent(state: &AppState, n: usize) -> Result<Vec<EntryRow>, WebError> {
         .collect())
 }
 
-async fn journal(State(state): State<AppState>, Query(q): Query<JournalQuery>) -> PageResult {
+async fn journal(Me(state): Me, Query(q): Query<JournalQuery>) -> PageResult {
     let blank = state.app().new_entry().await?;
     let page = JournalPage {
         layout: Layout::new(&state, "Journal", "journal").await?,
@@ -111,7 +128,7 @@ async fn journal(State(state): State<AppState>, Query(q): Query<JournalQuery>) -
     Ok(render(&page))
 }
 
-async fn add(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
+async fn add(Me(state): Me, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, entry_form::one(&pairs, "csrf"))?;
     let mut entry = state.app().new_entry().await?;
     let now = entry.at.clone();
@@ -155,7 +172,7 @@ fn when(entry: &Entry, zone: &jiff::tz::TimeZone) -> String {
         .to_string()
 }
 
-async fn edit_form(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+async fn edit_form(Me(state): Me, Path(id): Path<String>) -> PageResult {
     let mut entry = state.app().entry(&id).await?;
     let zone = state.now().await?.time_zone().clone();
     entry.at = entry.at.with_time_zone(zone.clone());
@@ -168,11 +185,7 @@ async fn edit_form(State(state): State<AppState>, Path(id): Path<String>) -> Pag
     Ok(render(&page))
 }
 
-async fn update(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
-) -> PageResult {
+async fn update(Me(state): Me, Path(id): Path<String>, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, entry_form::one(&pairs, "csrf"))?;
     let now = state.now().await?;
     let old = state.app().entry(&id).await?;
@@ -200,11 +213,7 @@ async fn update(
     }
 }
 
-async fn delete(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
-) -> PageResult {
+async fn delete(Me(state): Me, Path(id): Path<String>, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, entry_form::one(&pairs, "csrf"))?;
     state.app().delete(&id).await?;
     state.changed();

@@ -1,8 +1,8 @@
 //! The library (exercises) and learning (articles and search).
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
+use axum::http::Method;
 use axum::routing::get;
 use serde::Deserialize;
 use unknot_core::body::Region;
@@ -10,16 +10,17 @@ use unknot_core::catalogue::{Catalogue, ExerciseKind};
 use unknot_search::HitKind;
 
 use super::{Layout, PageResult, render};
+use crate::access::{Me, Routes, Rule};
 use crate::figures::{animated_figure, still_figure};
 use crate::{AppState, WebError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/library", get(library))
-        .route("/library/{id}", get(exercise))
-        .route("/learn", get(learn))
-        .route("/learn/{id}", get(article))
-        .route("/search", get(search))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at("/library", Rule::Own, &[Method::GET], get(library))
+        .at("/library/{id}", Rule::Own, &[Method::GET], get(exercise))
+        .at("/learn", Rule::Own, &[Method::GET], get(learn))
+        .at("/learn/{id}", Rule::Own, &[Method::GET], get(article))
+        .at("/search", Rule::Own, &[Method::GET], get(search))
 }
 
 #[derive(Template)]
@@ -39,7 +40,7 @@ struct LibraryQuery {
     kind: Option<String>,
 }
 
-async fn library(State(state): State<AppState>, Query(q): Query<LibraryQuery>) -> PageResult {
+async fn library(Me(state): Me, Query(q): Query<LibraryQuery>) -> PageResult {
     let region: Option<Region> = match q.region.as_deref().filter(|s| !s.is_empty()) {
         Some(r) => Some(r.parse().map_err(WebError::from)?),
         None => None,
@@ -101,7 +102,7 @@ struct ExercisePage<'a> {
     figure_strip: String,
 }
 
-async fn exercise(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+async fn exercise(Me(state): Me, Path(id): Path<String>) -> PageResult {
     let catalogue = state.catalogue().await?;
     let e = catalogue
         .find_exercise(&id)
@@ -182,11 +183,11 @@ async fn learn_page(state: &AppState, q: Option<String>) -> PageResult {
     Ok(render(&page))
 }
 
-async fn learn(State(state): State<AppState>) -> PageResult {
+async fn learn(Me(state): Me) -> PageResult {
     learn_page(&state, None).await
 }
 
-async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> PageResult {
+async fn search(Me(state): Me, Query(q): Query<SearchQuery>) -> PageResult {
     learn_page(&state, q.q).await
 }
 
@@ -213,7 +214,7 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
-async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+async fn article(Me(state): Me, Path(id): Path<String>) -> PageResult {
     let catalogue = state.catalogue().await?;
     let a = catalogue
         .article(&id)

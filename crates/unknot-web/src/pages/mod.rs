@@ -7,13 +7,12 @@ mod history;
 mod journal;
 mod library;
 mod plan;
-mod report;
+pub(crate) mod report;
 mod session;
 mod settings;
-mod today;
+pub(crate) mod today;
 
 use askama::Template;
-use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use unknot_core::triage::Urgency;
@@ -21,8 +20,8 @@ use unknot_core::triage::Urgency;
 use crate::{AppState, WebError};
 
 /// All page routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::access::Routes {
+    crate::access::Routes::new()
         .merge(today::routes())
         .merge(journal::routes())
         .merge(history::routes())
@@ -52,6 +51,48 @@ pub struct Layout {
     pub urgency: &'static str,
     /// The triage level in words.
     pub urgency_label: &'static str,
+    /// On the clinic server: who is signed in (for the menu and the sign-out button).
+    pub who: Option<Who>,
+    /// True on the clinic server (the footer says where the data is kept).
+    pub clinic_mode: bool,
+    /// A member of staff previewing a patient's pages: the patient's name (a banner says the
+    /// page is read-only).
+    pub preview: Option<String>,
+}
+
+/// The signed-in person, as the menu shows them.
+#[derive(Debug, Clone)]
+pub struct Who {
+    /// Their name.
+    pub name: String,
+    /// True for staff (the menu has the clinic's pages).
+    pub staff: bool,
+}
+
+impl Layout {
+    /// A bare layout for pages outside the journal (sign-in, invitations, errors): no advice
+    /// banner, the system theme.
+    pub fn plain(state: Option<&AppState>, title: &str, csrf: &str) -> Layout {
+        Layout {
+            title: title.to_string(),
+            nav: "",
+            csrf: csrf.to_string(),
+            theme: "system",
+            advice: None,
+            urgency: "",
+            urgency_label: "",
+            who: state.and_then(who_of),
+            clinic_mode: state.is_some_and(|s| s.clinic().is_some()),
+            preview: None,
+        }
+    }
+}
+
+fn who_of(state: &AppState) -> Option<Who> {
+    state.principal().map(|p| Who {
+        name: p.account.display_name.clone(),
+        staff: p.is_staff(),
+    })
 }
 
 impl Layout {
@@ -59,7 +100,9 @@ impl Layout {
     /// `current-narrow` when only phones reach it there (their tab bar is shorter).
     pub fn menu_class(&self) -> &'static str {
         match self.nav {
-            "assess" | "checkin" | "therapy" | "report" | "settings" => "current",
+            "assess" | "checkin" | "therapy" | "report" | "settings" | "account" | "clinic" => {
+                "current"
+            }
             "history" | "library" | "learn" => "current-narrow",
             _ => "",
         }
@@ -79,6 +122,9 @@ impl Layout {
             advice: open.as_ref().map(|t| t.advice),
             urgency: open.as_ref().map_or("", |t| t.urgency.id()),
             urgency_label: open.as_ref().map_or("", |t| t.urgency.label()),
+            who: who_of(state),
+            clinic_mode: state.clinic().is_some(),
+            preview: state.preview_of().map(String::from),
         })
     }
 }
@@ -112,6 +158,12 @@ impl From<WebError> for PageError {
     }
 }
 
+impl From<unknot_store::StoreError> for PageError {
+    fn from(e: unknot_store::StoreError) -> PageError {
+        PageError(e.into())
+    }
+}
+
 impl From<unknot_app::AppError> for PageError {
     fn from(e: unknot_app::AppError) -> PageError {
         PageError(e.into())
@@ -122,18 +174,13 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
         let page = ErrorPage {
-            layout: Layout {
-                title: status.canonical_reason().unwrap_or("Error").to_string(),
-                nav: "",
-                csrf: String::new(),
-                theme: "system",
-                advice: None,
-                urgency: "",
-                urgency_label: "",
-            },
+            layout: Layout::plain(None, status.canonical_reason().unwrap_or("Error"), ""),
             heading: match status {
                 StatusCode::NOT_FOUND => "Not found".to_string(),
                 StatusCode::FORBIDDEN => "Refused".to_string(),
+                StatusCode::UNAUTHORIZED => "Sign in first".to_string(),
+                StatusCode::TOO_MANY_REQUESTS => "Please wait".to_string(),
+                StatusCode::GONE => "This link has expired".to_string(),
                 _ => "Something went wrong".to_string(),
             },
             detail: self.0.to_string(),
@@ -145,6 +192,10 @@ impl IntoResponse for PageError {
                 header::RETRY_AFTER,
                 header::HeaderValue::from_static(crate::error::RETRY_AFTER_SECONDS),
             );
+        }
+        if let WebError::TooMany(_, seconds) = &self.0 {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(*seconds));
         }
         res
     }

@@ -2,21 +2,22 @@
 //! changed at the last review, and the review button.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::Form;
+use axum::extract::Query;
+use axum::http::Method;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 use unknot_app::AppError;
 
 use super::{Layout, PageResult, render, see_other};
-use crate::AppState;
+use crate::access::{Me, Routes, Rule};
 use crate::entry_form::{Pairs, one};
 use crate::security::check_form_token;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/plan", get(plan))
-        .route("/plan/review", post(review))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at("/plan", Rule::Own, &[Method::GET], get(plan))
+        .at("/plan/review", Rule::Own, &[Method::POST], post(review))
 }
 
 struct PlanItemView {
@@ -130,7 +131,7 @@ fn plan_view(
     }
 }
 
-async fn plan(State(state): State<AppState>, Query(q): Query<PlanQuery>) -> PageResult {
+async fn plan(Me(state): Me, Query(q): Query<PlanQuery>) -> PageResult {
     let now = state.now().await?;
     let (plan, missing) = match state.app().plan(false).await {
         Ok(p) => {
@@ -161,7 +162,7 @@ async fn plan(State(state): State<AppState>, Query(q): Query<PlanQuery>) -> Page
     Ok(render(&page))
 }
 
-async fn review(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
+async fn review(Me(state): Me, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, one(&pairs, "csrf"))?;
     let out = match state.app().review().await {
         Ok(r) => Some(r),

@@ -2,8 +2,8 @@
 //! page or the PDF, both made by `unknot-export` exactly as `unknot report` makes them.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
+use axum::http::Method;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,14 +12,15 @@ use unknot_app::report::{MAX_QUESTION_CHARS, MAX_QUESTIONS, Options};
 use unknot_export::report;
 
 use super::{Layout, PageResult, render};
+use crate::access::{Me, Routes, Rule};
 use crate::period::{self, DatesQuery};
 use crate::{AppState, WebError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/report", get(form))
-        .route("/report/view", get(view))
-        .route("/report.pdf", get(pdf))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at("/report", Rule::Own, &[Method::GET], get(form))
+        .at("/report/view", Rule::Own, &[Method::GET], get(view))
+        .at("/report.pdf", Rule::Own, &[Method::GET], get(pdf))
 }
 
 #[derive(Template)]
@@ -39,7 +40,7 @@ pub struct ReportQuery {
     questions: Option<String>,
 }
 
-async fn form(State(state): State<AppState>) -> PageResult {
+async fn form(Me(state): Me) -> PageResult {
     let (since, until) = period::days(&DatesQuery::default(), &state.now().await?, 90)?;
     let page = FormPage {
         layout: Layout::new(&state, "Visit summary", "report").await?,
@@ -49,7 +50,7 @@ async fn form(State(state): State<AppState>) -> PageResult {
     Ok(render(&page))
 }
 
-async fn build(state: &AppState, q: &ReportQuery) -> Result<report::Report, WebError> {
+pub(crate) async fn build(state: &AppState, q: &ReportQuery) -> Result<report::Report, WebError> {
     let dates = DatesQuery {
         since: q.since.clone(),
         until: q.until.clone(),
@@ -81,7 +82,7 @@ async fn build(state: &AppState, q: &ReportQuery) -> Result<report::Report, WebE
         .await?)
 }
 
-async fn view(State(state): State<AppState>, Query(q): Query<ReportQuery>) -> PageResult {
+async fn view(Me(state): Me, Query(q): Query<ReportQuery>) -> PageResult {
     let r = build(&state, &q).await?;
     Ok((
         [
@@ -99,11 +100,9 @@ async fn view(State(state): State<AppState>, Query(q): Query<ReportQuery>) -> Pa
         .into_response())
 }
 
-async fn pdf(
-    State(state): State<AppState>,
-    Query(q): Query<ReportQuery>,
-) -> Result<Response, super::PageError> {
+async fn pdf(Me(state): Me, Query(q): Query<ReportQuery>) -> Result<Response, super::PageError> {
     let r = build(&state, &q).await?;
+    crate::api::audited(&state, "visit summary (PDF)").await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf"),

@@ -2,8 +2,8 @@
 //! against steps the server computed; results go to the API.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
+use axum::http::Method;
 use axum::routing::get;
 use serde::Deserialize;
 use unknot_app::AppError;
@@ -12,12 +12,13 @@ use unknot_core::therapy::Request;
 
 use super::{Layout, PageResult, render};
 use crate::AppState;
+use crate::access::{Me, Routes, Rule};
 use crate::entry_form::{ScalePoint, scale};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/session", get(session))
-        .route("/therapy", get(therapy))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at("/session", Rule::Own, &[Method::GET], get(session))
+        .at("/therapy", Rule::Own, &[Method::GET], get(therapy))
 }
 
 #[derive(Template)]
@@ -49,7 +50,7 @@ struct SessionQuery {
     exercise: Option<String>,
 }
 
-async fn session(State(state): State<AppState>, Query(q): Query<SessionQuery>) -> PageResult {
+async fn session(Me(state): Me, Query(q): Query<SessionQuery>) -> PageResult {
     let items = match state.app().session_items(q.exercise.as_deref()).await {
         Ok(items) => items,
         Err(AppError::Missing(_) | AppError::Withheld(_)) => Vec::new(),
@@ -161,7 +162,7 @@ async fn therapy_view(
     })
 }
 
-async fn therapy(State(state): State<AppState>) -> PageResult {
+async fn therapy(Me(state): Me) -> PageResult {
     let page = TherapyPage {
         layout: Layout::new(&state, "Heat and cold", "therapy").await?,
         therapies: vec![

@@ -2,22 +2,31 @@
 //! links, and importing a backup.
 
 use askama::Template;
-use axum::extract::{Multipart, Query, State};
+use axum::Form;
+use axum::extract::{Multipart, Query};
+use axum::http::Method;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 use unknot_core::settings::{Settings, Theme};
 
 use super::{Layout, PageResult, refused, render, see_other};
+use crate::access::{Me, Routes, Rule};
 use crate::entry_form::{Pairs, one};
 use crate::security::check_form_token;
 use crate::{AppState, WebError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/settings", get(settings).post(save_settings))
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(
+            "/settings",
+            Rule::Own,
+            &[Method::GET, Method::POST],
+            get(settings).post(save_settings),
+        )
+        .at(
             "/settings/import",
+            Rule::Own,
+            &[Method::POST],
             post(import).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
         )
 }
@@ -72,7 +81,7 @@ async fn settings_page(
 }
 
 async fn settings(
-    State(state): State<AppState>,
+    Me(state): Me,
     headers: axum::http::HeaderMap,
     Query(q): Query<SettingsQuery>,
 ) -> PageResult {
@@ -130,7 +139,7 @@ pub fn settings_from_form(pairs: &Pairs) -> Result<Settings, WebError> {
     Ok(s)
 }
 
-async fn save_settings(State(state): State<AppState>, Form(pairs): Form<Pairs>) -> PageResult {
+async fn save_settings(Me(state): Me, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, one(&pairs, "csrf"))?;
     let saved = match settings_from_form(&pairs) {
         Ok(s) => state.app().save_settings(&s).await.map_err(WebError::from),
@@ -155,7 +164,7 @@ async fn save_settings(State(state): State<AppState>, Form(pairs): Form<Pairs>) 
     }
 }
 
-async fn import(State(state): State<AppState>, mut form: Multipart) -> PageResult {
+async fn import(Me(state): Me, mut form: Multipart) -> PageResult {
     let mut token = None;
     let mut file = None;
     while let Some(field) = form

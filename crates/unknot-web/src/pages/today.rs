@@ -1,8 +1,7 @@
 //! Today: what is due, the streak, and the last 30 and 90 days of pain and knots.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::State;
+use axum::http::Method;
 use axum::routing::get;
 use jiff::ToSpan;
 use unknot_core::today::{CHECKIN_EVERY_DAYS, NextStep};
@@ -11,11 +10,12 @@ use unknot_export::bodymap;
 use unknot_export::charts::{self, Series};
 
 use super::{Layout, PageResult};
+use crate::WebError;
+use crate::access::{Me, Routes, Rule};
 use crate::cache::{CachedBody, cached_response};
-use crate::{AppState, WebError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(today))
+pub fn routes() -> Routes {
+    Routes::new().at("/", Rule::Own, &[Method::GET], get(today))
 }
 
 #[derive(Template)]
@@ -126,7 +126,7 @@ fn pain_chart(
     )
 }
 
-async fn today(State(state): State<AppState>) -> PageResult {
+pub(crate) async fn today(Me(state): Me) -> PageResult {
     let now = state.now().await?;
     let key = format!("page:today:{}", now.date());
     if let Some(hit) = state.cached(&key) {
