@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit_fhir;
 pub mod bodymap;
 pub mod charts;
 pub mod csv;

@@ -90,5 +90,12 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve::run(router(state), listener, serve::Limits::default(), shutdown).await
+    serve::run(
+        router(state),
+        listener,
+        serve::Limits::default(),
+        None,
+        shutdown,
+    )
+    .await
 }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit_fhir;
 mod csv;
 mod fhir;
 mod figures;

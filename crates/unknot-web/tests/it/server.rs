@@ -28,6 +28,7 @@ async fn served() -> (std::net::SocketAddr, crate::support::App) {
         router,
         listener,
         LIMITS,
+        None,
         std::future::pending(),
     ));
     (addr, app)
