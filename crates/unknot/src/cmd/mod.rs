@@ -8,6 +8,7 @@ use crate::app::DataOptions;
 
 mod assess;
 mod checkin;
+mod clinic;
 mod completions;
 mod delete;
 mod demo;
@@ -103,6 +104,9 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Fill an empty journal with made-up example entries, to try unknot out or to measure it.
     Demo(demo::DemoArgs),
+    /// Run a server for a clinic or a household: accounts, invitations, roles and an audit
+    /// log, on PostgreSQL or SQLite (`unknot clinic --help` shows the two commands to start).
+    Clinic(clinic::ClinicArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -130,6 +134,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Ask(args) => learn::ask(&cli.data, args).await,
         Command::Report(args) => report::run(&cli.data, args).await,
         Command::Demo(args) => demo::run(&cli.data, args).await,
+        Command::Clinic(args) => clinic::run(&cli.data, args).await,
         Command::Completions(args) => completions::run(args),
     }
 }
