@@ -169,11 +169,14 @@ fn own(facts: Facts) -> Decision {
     }
 }
 
-/// Staff actions: the role must be at least `least`.
+/// Staff actions: the role must be at least `least`. Someone who does not work in the clinic
+/// is answered as if it did not exist (so clinic ids cannot be probed); a member whose role is
+/// too low is told it is not allowed.
 fn staff(role: Option<Role>, least: Role) -> Decision {
     match role {
         Some(r) if r >= least => Decision::Allow,
-        _ => Decision::Forbidden,
+        Some(_) => Decision::Forbidden,
+        None => Decision::NotFound,
     }
 }
 
@@ -285,7 +288,8 @@ mod tests {
         );
         assert_eq!(
             may(Actor::Account, Action::ListPatients, Facts::default()),
-            Decision::Forbidden
+            Decision::NotFound,
+            "another clinic's staff learn nothing about this one"
         );
     }
 }

@@ -379,6 +379,8 @@ async fn invite_staff(
 ) -> PageResult {
     check_form_token(&state, f.csrf.as_deref())?;
     let (app, who) = signed(&state)?;
+    // The right to manage staff first, so a refusal never depends on what the form held.
+    app.staff(who, &clinic).await?;
     let role = Role::parse(&f.role).ok_or_else(|| {
         WebError::Input(unknot_core::InputError::malformed(
             "role",

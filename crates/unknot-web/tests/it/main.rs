@@ -5,6 +5,7 @@
 mod api;
 mod browser;
 mod check;
+mod clinic;
 mod pages;
 mod security;
 mod server;
