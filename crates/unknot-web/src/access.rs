@@ -242,6 +242,11 @@ fn allowed(rule: Rule, who: Option<&Principal>, req: &Request) -> Result<(), Box
         }
         return Err(Box::new(crate::pages::see_other("/account/second-factor")));
     }
+    if token && rule == Rule::Staff {
+        return refuse(WebError::Forbidden(
+            "API tokens reach only your own journal; clinic pages need a browser session".into(),
+        ));
+    }
     if rule == Rule::Staff && !who.is_staff() {
         return refuse(WebError::NotFound("nothing here".into()));
     }
@@ -251,9 +256,7 @@ fn allowed(rule: Rule, who: Option<&Principal>, req: &Request) -> Result<(), Box
 /// True for a member of staff whose role requires a second factor and whose session has not
 /// passed one (they set it up first).
 pub fn needs_second_factor(who: &Principal) -> bool {
-    let required = who.roles.iter().any(|m| m.role.needs_second_factor());
-    let passed = who.session.as_ref().is_none_or(|s| s.second_factor);
-    required && !passed
+    who.second_factor_pending()
 }
 
 /// Signs a request in from its `Authorization: Bearer` token, or else its session cookie.

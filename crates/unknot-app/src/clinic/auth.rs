@@ -5,6 +5,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
+use unknot_core::clinic::access::Decision;
 use unknot_core::clinic::model::{Account, ApiToken, AuthSession};
 use unknot_core::clinic::secrets::token_hash;
 
@@ -194,7 +195,7 @@ impl ClinicApp {
         let used = self
             .app
             .store()
-            .use_recovery_code(&account.id, &token_hash(&code.to_lowercase()), self.now())
+            .use_recovery_code(&account.id, &token_hash(&plain_code(&code)), self.now())
             .await?;
         Ok(used)
     }
@@ -334,6 +335,10 @@ impl ClinicApp {
 
     /// Starts setting up a TOTP second factor (not active until confirmed with a code).
     pub async fn totp_begin(&self, who: &Principal) -> AppResult<TotpSetup> {
+        // Starting again would replace a working secret and switch the factor off.
+        if self.account_or_gone(&who.account.id).await?.totp_enabled {
+            return Err(AppError::Denied(Decision::Forbidden));
+        }
         let mut secret = [0u8; 20];
         getrandom::fill(&mut secret).map_err(AppError::internal)?;
         let base32 = data_encoding::BASE32_NOPAD.encode(&secret);
@@ -379,10 +384,8 @@ impl ClinicApp {
             .store()
             .set_totp(&account.id, account.totp_secret.as_deref(), true)
             .await?;
-        let codes: Vec<String> = (0..8)
-            .map(|_| random_token(10).map(|t| t.to_lowercase()))
-            .collect::<AppResult<_>>()?;
-        let hashes: Vec<String> = codes.iter().map(|c| token_hash(c)).collect();
+        let codes: Vec<String> = (0..8).map(|_| recovery_code()).collect::<AppResult<_>>()?;
+        let hashes: Vec<String> = codes.iter().map(|c| token_hash(&plain_code(c))).collect();
         self.app
             .store()
             .set_recovery_codes(&account.id, &hashes)
@@ -411,6 +414,10 @@ impl ClinicApp {
         name: &str,
         write: bool,
     ) -> AppResult<(String, ApiToken)> {
+        // A token carries no session, so it must not be a way around the second factor.
+        if who.second_factor_pending() {
+            return Err(AppError::Denied(Decision::Forbidden));
+        }
         let token = format!("unk_{}", random_token(32)?);
         let scopes = if write {
             vec!["read".to_string(), "write".to_string()]
@@ -476,14 +483,17 @@ impl ClinicApp {
 
     /// The person an API token (`Authorization: Bearer …`) belongs to, if it is live.
     pub async fn from_token(&self, token: &str, address: &str) -> AppResult<Option<Principal>> {
-        self.limit(&format!("token:address:{address}")).await?;
         let store = self.app.store();
-        let Some(t) = store.api_token_by_hash(&token_hash(token)).await? else {
+        // Only a token that is not valid counts against the address, so a script that uses its
+        // own token often is never slowed, and guessing is.
+        let found = store
+            .api_token_by_hash(&token_hash(token))
+            .await?
+            .filter(|t| t.revoked.is_none());
+        let Some(t) = found else {
+            self.limit(&format!("token:address:{address}")).await?;
             return Ok(None);
         };
-        if t.revoked.is_some() {
-            return Ok(None);
-        }
         let now = self.now();
         if t.last_used
             .is_none_or(|u| now.duration_since(u) > SignedDuration::from_mins(1))
@@ -501,6 +511,28 @@ impl ClinicApp {
             address: address.to_string(),
         }))
     }
+}
+
+/// A recovery code: 80 random bits in lower-case base32 (letters and the digits 2 to 7, no
+/// look-alikes to mistype), shown in groups of four joined by hyphens.
+fn recovery_code() -> AppResult<String> {
+    let mut raw = [0u8; 10];
+    getrandom::fill(&mut raw).map_err(AppError::internal)?;
+    let text = data_encoding::BASE32_NOPAD.encode(&raw).to_lowercase();
+    let groups: Vec<String> = text
+        .as_bytes()
+        .chunks(4)
+        .map(|g| String::from_utf8_lossy(g).into_owned())
+        .collect();
+    Ok(groups.join("-"))
+}
+
+/// A code as typed, reduced to what is hashed: no spaces or hyphens, lower case.
+fn plain_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// What the password check should not let a person use: their name and sign-in name.

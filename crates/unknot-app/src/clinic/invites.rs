@@ -360,11 +360,7 @@ impl ClinicApp {
             .await?;
         let i = self.live_invitation(token).await?;
         let account = self.account_or_gone(&i.account_id).await?;
-        if account.password_hash.is_some() {
-            return Err(AppError::Credentials(
-                "this account already has a password: sign in to accept".into(),
-            ));
-        }
+        self.not_set_up_yet(&account).await?;
         let account = self.claim_login(account, login).await?;
         check_password(password, &about(&account))?;
         let hash = hash_password(password).await?;
@@ -375,6 +371,21 @@ impl ClinicApp {
             .await?;
         let second = false;
         self.start_session(&account, second, from).await
+    }
+
+    /// Refuses a link's sign-in set-up for an account that can already sign in (a password or a
+    /// passkey): otherwise whoever holds a new link, staff included, could take the account
+    /// over. Such a person signs in first and then accepts the link.
+    pub(crate) async fn not_set_up_yet(&self, account: &Account) -> AppResult<()> {
+        let has_passkey = !self.app.store().passkeys_of(&account.id).await?.is_empty();
+        if account.password_hash.is_some() || has_passkey {
+            return Err(AppError::Credentials(
+                "this account is already set up: sign in first, then open the link again to \
+                 accept it"
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Sets the sign-in name on an account that has none yet (refused when taken).

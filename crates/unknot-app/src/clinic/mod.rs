@@ -90,6 +90,15 @@ impl Principal {
         !self.roles.is_empty()
     }
 
+    /// True for a member of staff whose role requires a second factor and who has not passed
+    /// one in this session (they must set it up or enter it before anything else). An API
+    /// token can only be made after passing it.
+    pub fn second_factor_pending(&self) -> bool {
+        let required = self.roles.iter().any(|m| m.role.needs_second_factor());
+        let passed = self.session.as_ref().is_none_or(|s| s.second_factor);
+        required && !passed
+    }
+
     /// True when they may change data: a browser session, or a token with `write`.
     pub fn may_write(&self) -> bool {
         self.scopes

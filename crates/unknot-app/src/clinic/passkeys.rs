@@ -77,6 +77,7 @@ impl ClinicApp {
             .await?;
         let invitation = self.live_invitation(token).await?;
         let account = self.account_or_gone(&invitation.account_id).await?;
+        self.not_set_up_yet(&account).await?;
         let account = self.claim_login(account, login).await?;
         self.register_begin(&account, Some(invitation.token_hash))
             .await

@@ -63,6 +63,8 @@ struct World {
     clock: Clock,
     owner: Principal,
     clinic: String,
+    /// The owner's recovery codes, as shown once at set-up.
+    recovery: Vec<String>,
 }
 
 /// A clinic whose owner has signed up and set a second factor.
@@ -93,6 +95,10 @@ async fn world(url: &str) -> World {
     let code = totp_now(&setup.secret, clock.now());
     let recovery = c.totp_confirm(&owner, &code).await.unwrap();
     assert_eq!(recovery.len(), 8);
+    let mut distinct = recovery.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 8);
     let owner = principal(&c, &s.token).await;
     assert!(owner.session.as_ref().unwrap().second_factor);
     World {
@@ -100,6 +106,7 @@ async fn world(url: &str) -> World {
         clock,
         owner,
         clinic: clinic.id,
+        recovery,
     }
 }
 
@@ -441,4 +448,108 @@ async fn pat_logs(c: &ClinicApp, pat: &Principal) {
     let mut e = app.new_entry().await.unwrap();
     e.pain = Some(unknot_core::score::Score::new(4, "pain").unwrap());
     app.log(e).await.unwrap();
+}
+
+/// Signs the owner in with a password and then `code`.
+async fn second_step(w: &World, code: &str) -> Result<unknot_app::clinic::SignedIn, AppError> {
+    let Login::SecondFactor { pending } =
+        w.c.login("owner@example.org", GOOD, &from("10.0.0.7"))
+            .await
+            .unwrap()
+    else {
+        panic!("the owner has a second factor")
+    };
+    w.c.login_second_factor(&pending, code, &from("10.0.0.7"))
+        .await
+}
+
+#[tokio::test]
+async fn every_recovery_code_works_once_as_shown_or_retyped() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        for (i, code) in w.recovery.iter().enumerate() {
+            // A minute apart, so the sign-in rate limit stays out of the way.
+            w.clock.set(w.clock.now() + SignedDuration::from_secs(61));
+            assert!(
+                code.chars()
+                    .all(|c| c == '-' || c.is_ascii_lowercase() || ('2'..='7').contains(&c)),
+                "{code}"
+            );
+            // Typed in capitals without the hyphens, or with spaces, it still counts.
+            let typed = if i % 2 == 0 {
+                code.replace('-', "").to_uppercase()
+            } else {
+                code.replace('-', " ")
+            };
+            let s = second_step(&w, &typed).await;
+            assert!(s.is_ok(), "{}: code {i} {code}: {:?}", db.label, s.err());
+            let again = second_step(&w, code).await;
+            assert!(
+                matches!(again, Err(AppError::Credentials(_))),
+                "code {i} twice"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_new_link_cannot_take_over_an_account_that_is_set_up() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        let assistant = join_staff(&w, "ash@example.org", Role::Assistant).await;
+        let pat = join_patient(&w, &w.owner, "Pat Able", "pat").await;
+        // Anyone on the staff may send a patient a new link (say, to join from a new phone)...
+        let link =
+            w.c.reissue_invite(&assistant, &w.clinic, &pat.account.id)
+                .await
+                .unwrap();
+        let token = token_of(&link.link);
+        // ...but it cannot set a new password or passkey on an account that has one.
+        let password =
+            w.c.accept_with_password(&token, "", "crimson ladder quiet otter", &from("6.6.6.6"))
+                .await;
+        assert!(
+            matches!(password, Err(AppError::Credentials(_))),
+            "{password:?}"
+        );
+        let passkey = w.c.invite_passkey_begin(&token, "", &from("6.6.6.6")).await;
+        assert!(matches!(passkey, Err(AppError::Credentials(_))));
+        assert!(
+            w.c.invitation(&token, &from("6.6.6.6"))
+                .await
+                .unwrap()
+                .existing
+        );
+        // The patient's own password still works; the new one was never set.
+        assert!(w.c.login("pat", GOOD, &from("10.0.0.8")).await.is_ok());
+        assert!(
+            w.c.login("pat", "crimson ladder quiet otter", &from("10.0.0.8"))
+                .await
+                .is_err()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_working_second_factor_is_never_replaced_or_switched_off() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        let again = w.c.totp_begin(&w.owner).await;
+        assert!(matches!(again, Err(AppError::Denied(Decision::Forbidden))));
+        let wrong = w.c.totp_confirm(&w.owner, "000000").await;
+        assert!(wrong.is_err());
+        let account =
+            w.c.app()
+                .store()
+                .account(&w.owner.account.id)
+                .await
+                .unwrap()
+                .unwrap();
+        assert!(account.totp_enabled, "still on after a wrong code");
+        // No API token before the second factor: a fresh password-only session is refused.
+        let staff = join_staff(&w, "casey@example.org", Role::Clinician).await;
+        assert!(staff.second_factor_pending());
+        let made = w.c.create_token(&staff, "script", true).await;
+        assert!(matches!(made, Err(AppError::Denied(Decision::Forbidden))));
+    }
 }

@@ -270,13 +270,27 @@ async fn totp_confirm(Me(state): Me, Form(f): Form<CodeForm>) -> PageResult {
             error: None,
         })),
         Err(e) => {
-            // A new secret is shown: the one that failed is replaced.
+            // While setting up, a new secret is shown (the one that failed is replaced); a
+            // factor already on is never touched by a wrong code.
             let e = WebError::from(e);
-            let setup = clinic.totp_begin(who).await?;
+            let enabled = clinic
+                .app()
+                .store()
+                .account(&who.account.id)
+                .await?
+                .is_some_and(|a| a.totp_enabled);
+            let setup = if enabled {
+                None
+            } else {
+                Some(clinic.totp_begin(who).await?)
+            };
             let res = render(&SecondFactorPage {
                 layout: Layout::new(&state, "Second factor", "account").await?,
-                qr: inline_svg(&setup.qr_svg),
-                setup: Some(setup),
+                qr: setup
+                    .as_ref()
+                    .map(|s| inline_svg(&s.qr_svg))
+                    .unwrap_or_default(),
+                setup,
                 recovery: Vec::new(),
                 error: Some(e.to_string()),
             });

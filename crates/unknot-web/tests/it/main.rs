@@ -6,6 +6,7 @@ mod api;
 mod browser;
 mod check;
 mod clinic;
+mod clinic_browser;
 mod pages;
 mod security;
 mod server;

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backup;
+mod clinic;
 mod bad_input;
 mod coach;
 mod concurrency;

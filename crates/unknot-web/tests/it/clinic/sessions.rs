@@ -390,6 +390,35 @@ async fn staff_must_pass_a_second_factor_first() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
+    // Nor can they make an API token to go around it.
+    let r = send(
+        &w.router,
+        request("POST", "/account/tokens", Some(&s), &[("name", "script")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(
+        w.clinic
+            .app()
+            .store()
+            .api_tokens_of(&w.accounts[&Who::ClinicianA])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A token made after passing it still opens only the person's own journal, never the
+    // clinic's pages.
+    let (cookie, _) = w.session(Who::ClinicianA).await.unwrap();
+    let who = w
+        .clinic
+        .from_session(&cookie, "10.0.0.9")
+        .await
+        .unwrap()
+        .unwrap();
+    let (token, _) = w.clinic.create_token(&who, "script", false).await.unwrap();
+    let path = format!("/clinic/{}/patients/{}", w.c1, w.accounts[&Who::PatientA]);
+    let r = send(&w.router, bearer("GET", &path, &token, "")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A patient's session without one is not held back.
     let (cookie, csrf) = mint(&w.clinic, &w.accounts[&Who::PatientA], false).await;
     let r = send(&w.router, request("GET", "/", Some(&(cookie, csrf)), &[])).await;

@@ -43,12 +43,12 @@ struct File {
 #[derive(Debug, Clone, Args)]
 pub struct Common {
     /// The settings file (see `unknot clinic config`).
-    #[arg(long, env = "UNKNOT_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, env = "UNKNOT_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// The address people reach the server by, e.g. https://clinic.example.org/ (links,
     /// QR codes and passkeys are made for it).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL")]
     pub public_url: Option<String>,
 }
 
