@@ -8,8 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backup;
-mod clinic;
 mod bad_input;
+mod clinic;
 mod coach;
 mod concurrency;
 mod crash;
