@@ -88,6 +88,11 @@ impl App {
         App::new(store, vec![catalogue::builtin()], Clock::system())
     }
 
+    /// Whose journal this application reads and writes (`local` on a single-user install).
+    pub fn user(&self) -> &str {
+        self.store.user()
+    }
+
     /// The same application, scoped to `user`'s journal (the clock, ids and libraries shared).
     pub fn for_user(&self, user: &str) -> App {
         App {

@@ -90,6 +90,8 @@ struct Writer {
     pages: Vec<Content>,
     page: Content,
     y: f32,
+    /// Each section heading and the page (from 0) it landed on.
+    sections: Vec<(String, usize)>,
 }
 
 impl Writer {
@@ -98,6 +100,7 @@ impl Writer {
             pages: Vec::new(),
             page: Content::new(),
             y: PAGE_H - MARGIN,
+            sections: Vec::new(),
         }
     }
 
@@ -147,6 +150,7 @@ impl Writer {
 
     fn heading(&mut self, text: &str) {
         self.ensure(40.0);
+        self.sections.push((text.to_string(), self.pages.len()));
         self.y -= 18.0;
         self.text_at(MARGIN, self.y, text, 12.5, true);
         self.y -= 4.0;
@@ -199,7 +203,7 @@ impl Writer {
     }
 
     fn chart(&mut self, r: &Report) {
-        let height = 150.0;
+        let height = 120.0;
         self.ensure(height + 30.0);
         let (x0, y0) = (MARGIN + 28.0, self.y - height - 14.0);
         let (w, h) = (WIDTH - 36.0, height);
@@ -276,7 +280,7 @@ impl Writer {
 
     /// The body map (back and front silhouettes) with each knotted muscle shaded by count.
     fn body_map(&mut self, r: &Report) {
-        let scale = 0.55;
+        let scale = 0.42;
         let (mw, mh) = (400.0 * scale, 420.0 * scale);
         self.ensure(mh + 10.0);
         let ox = MARGIN;
@@ -582,6 +586,47 @@ fn circle(c: &mut Content, x: f32, y: f32, r: f32) {
 
 /// The PDF bytes.
 pub fn pdf(r: &Report) -> Vec<u8> {
+    // Laid out once to see where the sections fall; when it runs past one page, laid out again
+    // with a line under the title saying what is on the later pages (so a clinician who only
+    // reads page 1 knows what they have not read). A second try settles a note that moved a
+    // section itself.
+    let mut note = None;
+    for _ in 0..3 {
+        let w = layout(r, note.as_deref());
+        let next = pages_note(&w.sections);
+        if next == note {
+            return w.finish(&r.title);
+        }
+        note = next;
+    }
+    layout(r, note.as_deref()).finish(&r.title)
+}
+
+/// "Continued on page 2: …" for the sections past the first page, or nothing on one page.
+fn pages_note(sections: &[(String, usize)]) -> Option<String> {
+    let last = sections.iter().map(|(_, p)| *p).max().unwrap_or(0);
+    if last == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for page in 1..=last {
+        let names: Vec<&str> = sections
+            .iter()
+            .filter(|(_, p)| *p == page)
+            .map(|(s, _)| s.split(" (").next().unwrap_or(s))
+            .collect();
+        if !names.is_empty() {
+            parts.push(format!("page {}: {}", page + 1, names.join(", ")));
+        }
+    }
+    Some(format!(
+        "{} pages: the findings come first; continued on {}.",
+        last + 1,
+        parts.join("; ")
+    ))
+}
+
+fn layout(r: &Report, note: Option<&str>) -> Writer {
     let mut w = Writer::new();
     w.y -= 6.0;
     w.text_at(MARGIN, w.y, &r.title, 17.0, true);
@@ -594,6 +639,9 @@ pub fn pdf(r: &Report) -> Vec<u8> {
     };
     w.para(&who, 11.0, true, 0.0);
     w.para(&format!("Period: {}", r.period), 10.0, false, 0.0);
+    if let Some(note) = note {
+        w.para(note, 9.0, false, 0.0);
+    }
     w.heading("Main complaint");
     w.para(&r.complaint, 10.5, false, 0.0);
     w.para(&r.pain_summary, 10.5, false, 0.0);
@@ -683,7 +731,7 @@ pub fn pdf(r: &Report) -> Vec<u8> {
     }
     w.space(12.0);
     w.para(&r.disclaimer, 8.5, false, 0.0);
-    w.finish(&r.title)
+    w
 }
 
 #[cfg(test)]

@@ -58,24 +58,27 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     if let Err(e) = checked {
         return with_headers(e.into_response());
     }
+    let asset = req.uri().path().starts_with("/assets/");
     let res = with_headers(next.run(req).await);
     match state.clinic() {
-        Some(clinic) => clinic_headers(res, clinic.config().public_url.scheme() == "https"),
+        Some(clinic) => clinic_headers(res, clinic.config().public_url.scheme() == "https", asset),
         None => res,
     }
 }
 
 /// On the clinic server: browsers keep to HTTPS once they have seen it (when it is served so),
-/// and nothing with a person's data is kept in a shared or back-button cache (assets say their
-/// own caching).
-fn clinic_headers(mut res: Response, https: bool) -> Response {
+/// and nothing but the assets is kept in a shared or back-button cache: every other answer may
+/// hold a person's data, so `no-store` replaces whatever caching the page chose (the local app's
+/// `no-cache` revalidation is for one person on their own computer).
+fn clinic_headers(mut res: Response, https: bool, asset: bool) -> Response {
     let h = res.headers_mut();
     if https {
         h.entry("strict-transport-security")
             .or_insert(HeaderValue::from_static("max-age=31536000"));
     }
-    h.entry(header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static("no-store"));
+    if !asset {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
 }
 

@@ -194,7 +194,7 @@ impl AppState {
     fn person_key(&self, key: &str) -> String {
         match &self.scope {
             Some(s) if s.preview.is_some() => {
-                format!("preview\u{1f}{}\u{1f}{key}", s.app.store().user())
+                format!("preview\u{1f}{}\u{1f}{key}", s.app.user())
             }
             Some(s) => format!("{}\u{1f}{key}", s.who.account.id),
             None => key.to_string(),

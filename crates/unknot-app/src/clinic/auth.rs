@@ -513,10 +513,11 @@ impl ClinicApp {
     }
 }
 
-/// A recovery code: 80 random bits in lower-case base32 (letters and the digits 2 to 7, no
-/// look-alikes to mistype), shown in groups of four joined by hyphens.
+/// A recovery code: 120 random bits (above the 112 that keep a fast hash safe from guessing a
+/// stolen table) in lower-case base32 (letters and the digits 2 to 7, nothing to mistype),
+/// shown in six groups of four joined by hyphens.
 fn recovery_code() -> AppResult<String> {
-    let mut raw = [0u8; 10];
+    let mut raw = [0u8; 15];
     getrandom::fill(&mut raw).map_err(AppError::internal)?;
     let text = data_encoding::BASE32_NOPAD.encode(&raw).to_lowercase();
     let groups: Vec<String> = text

@@ -344,4 +344,45 @@ impl ClinicApp {
         }
         Ok(out)
     }
+
+    /// A person's name as others see it, by account id (for audit lines); `None` once erased.
+    pub async fn display_name_of(&self, account_id: &str) -> AppResult<Option<String>> {
+        Ok(self
+            .app
+            .store()
+            .account(account_id)
+            .await?
+            .map(|a| a.display_name))
+    }
+
+    /// A clinic's name, by id (empty when there is no such clinic).
+    pub async fn clinic_name(&self, clinic_id: &str) -> AppResult<String> {
+        Ok(self
+            .app
+            .store()
+            .clinic(clinic_id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default())
+    }
+
+    /// True when the person has a working TOTP second factor.
+    pub async fn second_factor_on(&self, who: &Principal) -> AppResult<bool> {
+        Ok(self
+            .app
+            .store()
+            .account(&who.account.id)
+            .await?
+            .is_some_and(|a| a.totp_enabled))
+    }
+
+    /// True when an account holds no staff role in any clinic.
+    pub async fn holds_no_role(&self, account_id: &str) -> AppResult<bool> {
+        Ok(self
+            .app
+            .store()
+            .memberships_of(account_id)
+            .await?
+            .is_empty())
+    }
 }

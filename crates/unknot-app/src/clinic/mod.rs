@@ -24,6 +24,7 @@ pub use auth::{Login, Origin, SignedIn, TotpSetup};
 pub use care::{MyCare, PatientRow, PatientView};
 pub use invites::{InviteView, Invited};
 pub use passkeys::Ceremony;
+pub use unknot_store::StoredPasskey;
 
 /// How the clinic server behaves: where it is reached, and how long things last.
 #[derive(Debug, Clone)]

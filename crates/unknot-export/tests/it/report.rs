@@ -142,3 +142,65 @@ fn write_a_sample_for_review() {
     std::fs::write(dir.join("report-sample.pdf"), report_pdf::pdf(&build())).unwrap();
     std::fs::write(dir.join("report-sample.html"), report_html::html(&build())).unwrap();
 }
+
+/// The text poppler reads from the summary, page by page.
+fn pdf_pages(bytes: &[u8], name: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("unknot-pages-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("summary.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext must be installed (apt-get install poppler-utils)");
+    let _ = std::fs::remove_dir_all(dir);
+    String::from_utf8_lossy(&out.stdout)
+        .split('\u{c}')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[test]
+fn a_summary_past_one_page_says_on_page_one_what_follows() {
+    let r = build();
+    let pages = pdf_pages(&report_pdf::pdf(&r), "long");
+    assert!(pages.len() > 1, "the full sample needs a second page");
+    {
+        let note = format!(
+            "{} pages: the findings come first; continued on page 2:",
+            pages.len()
+        );
+        assert!(
+            pages[0].contains(&note),
+            "page 1 lacks the note: {}",
+            pages[0]
+        );
+        // Every section the note says is on page 2 is there, and starts there.
+        let listed = pages[0]
+            .split("continued on page 2: ")
+            .nth(1)
+            .unwrap()
+            .split(['.', ';'])
+            .next()
+            .unwrap()
+            .to_string();
+        for section in listed.split(", ") {
+            assert!(pages[1].contains(section), "{section} is not on page 2");
+        }
+    }
+    // A short period fits one page and needs no note.
+    let mut short = build();
+    short.routine.clear();
+    short.history.clear();
+    short.notes.clear();
+    short.questions.clear();
+    short.treatments.clear();
+    short.medicines.clear();
+    short.scores.clear();
+    short.adherence = None;
+    let pages = pdf_pages(&report_pdf::pdf(&short), "short");
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    assert!(!pages[0].contains("the findings come first"));
+}

@@ -9,9 +9,9 @@ use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
+use unknot_app::clinic::StoredPasskey;
 use unknot_app::clinic::{AccessLine, ClinicApp, MyCare, Principal, TotpSetup};
 use unknot_core::clinic::model::{ApiToken, AuthSession};
-use unknot_store::StoredPasskey;
 
 use super::sign_in::refused_with;
 use super::{clear_session, inline_svg, set_session};
@@ -165,8 +165,7 @@ async fn page(
 ) -> Result<AccountPage, WebError> {
     let (clinic, who) = signed(state)?;
     let zone = state.now().await?.time_zone().clone();
-    let account = clinic.app().store().account(&who.account.id).await?;
-    let second_factor = account.as_ref().is_some_and(|a| a.totp_enabled);
+    let second_factor = clinic.second_factor_on(who).await?;
     Ok(AccountPage {
         layout: Layout::new(state, "Account", "account").await?,
         message,
@@ -228,12 +227,7 @@ struct SecondFactorPage {
 
 async fn totp_form(Me(state): Me) -> PageResult {
     let (clinic, who) = signed(&state)?;
-    let enabled = clinic
-        .app()
-        .store()
-        .account(&who.account.id)
-        .await?
-        .is_some_and(|a| a.totp_enabled);
+    let enabled = clinic.second_factor_on(who).await?;
     let setup = if enabled {
         None
     } else {
@@ -273,12 +267,7 @@ async fn totp_confirm(Me(state): Me, Form(f): Form<CodeForm>) -> PageResult {
             // While setting up, a new secret is shown (the one that failed is replaced); a
             // factor already on is never touched by a wrong code.
             let e = WebError::from(e);
-            let enabled = clinic
-                .app()
-                .store()
-                .account(&who.account.id)
-                .await?
-                .is_some_and(|a| a.totp_enabled);
+            let enabled = clinic.second_factor_on(who).await?;
             let setup = if enabled {
                 None
             } else {

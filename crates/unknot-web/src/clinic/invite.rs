@@ -139,8 +139,7 @@ async fn signed_in_roles(
     clinic: &unknot_app::clinic::ClinicApp,
     account: &str,
 ) -> Result<bool, WebError> {
-    let roles = clinic.app().store().memberships_of(account).await?;
-    Ok(roles.is_empty())
+    Ok(clinic.holds_no_role(account).await?)
 }
 
 #[derive(Deserialize)]

@@ -87,13 +87,7 @@ async fn clinic_of(state: &AppState, clinic: &str) -> Result<(String, Role), Web
     let role = who
         .role_in(clinic)
         .ok_or_else(|| WebError::NotFound("nothing here".into()))?;
-    let name = app
-        .app()
-        .store()
-        .clinic(clinic)
-        .await?
-        .map(|c| c.name)
-        .unwrap_or_default();
+    let name = app.clinic_name(clinic).await?;
     Ok((name, role))
 }
 
@@ -438,10 +432,10 @@ async fn audit(
                     .to_string()
             })
             .unwrap_or_default();
-        let actor = match app.app().store().account(&e.actor).await? {
-            Some(a) => a.display_name,
-            None => e.actor.clone(),
-        };
+        let actor = app
+            .display_name_of(&e.actor)
+            .await?
+            .unwrap_or_else(|| e.actor.clone());
         rows.push([
             at,
             actor,

@@ -158,12 +158,6 @@ impl From<WebError> for PageError {
     }
 }
 
-impl From<unknot_store::StoreError> for PageError {
-    fn from(e: unknot_store::StoreError) -> PageError {
-        PageError(e.into())
-    }
-}
-
 impl From<unknot_app::AppError> for PageError {
     fn from(e: unknot_app::AppError) -> PageError {
         PageError(e.into())

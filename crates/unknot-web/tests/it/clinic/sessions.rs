@@ -76,6 +76,16 @@ async fn session_cookie_has_host_prefix_and_flags() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let set = set_cookie(&r).unwrap();
         assert!(set.starts_with("__Host-unknot-session="), "{set}");
+        assert_eq!(r.headers["strict-transport-security"], "max-age=31536000");
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+        // Pages with a person's data are never kept by the browser or a shared cache, even
+        // those served from the page cache; assets may be.
+        for path in ["/", "/journal", "/history"] {
+            let page = get_with(&w, path, cookie.as_deref().unwrap()).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            assert_eq!(page.headers[header::CACHE_CONTROL], "no-store", "{path}");
+            assert!(page.headers.contains_key("strict-transport-security"));
+        }
         for flag in [
             "Path=/",
             "Secure",
