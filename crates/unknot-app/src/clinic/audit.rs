@@ -18,10 +18,12 @@ pub struct AccessLine {
     pub at: jiff::Timestamp,
     /// Who (their name, or "you").
     pub who: String,
-    /// What they did.
+    /// What they did, as stored (`read`, `export`…).
     pub action: String,
-    /// To what.
+    /// To what, as stored.
     pub target: String,
+    /// The two in plain words ("opened your visit summary").
+    pub what: String,
     /// How it ended.
     pub outcome: String,
 }
@@ -98,6 +100,7 @@ impl ClinicApp {
             out.push(AccessLine {
                 at: jiff::Timestamp::from_millisecond(e.at_ms).unwrap_or_default(),
                 who: who_name,
+                what: unknot_core::clinic::audit::in_words(&e.action, &e.target),
                 action: e.action,
                 target: e.target,
                 outcome: e.outcome,

@@ -312,11 +312,11 @@ impl ClinicApp {
         self.limit(&format!("password:account:{}", who.account.id))
             .await?;
         let account = self.account_or_gone(&who.account.id).await?;
-        let hash = account
-            .password_hash
-            .clone()
-            .unwrap_or_else(|| self.decoy.to_string());
-        if !verify_password(current, &hash).await {
+        // Someone who set up with a passkey has no password to give: signed in with the
+        // passkey, they may add one. Anyone with a password must give it to change it.
+        if let Some(hash) = &account.password_hash
+            && !verify_password(current, hash).await
+        {
             return Err(AppError::Credentials(
                 "the current password is not right".into(),
             ));

@@ -243,6 +243,22 @@ impl ClinicApp {
 
     /// Removes one of a person's own passkeys.
     pub async fn passkey_remove(&self, who: &Principal, id: &str) -> AppResult<()> {
+        // The last way in is never removed: without a password, the last passkey stays.
+        let keys = self.app.store().passkeys_of(&who.account.id).await?;
+        let last = keys.len() == 1 && keys.iter().any(|k| k.id == id);
+        let password = self
+            .account_or_gone(&who.account.id)
+            .await?
+            .password_hash
+            .is_some();
+        if last && !password {
+            return Err(unknot_core::InputError::malformed(
+                "passkey",
+                "",
+                "this is your only way to sign in: add a password or another passkey first",
+            )
+            .into());
+        }
         if !self.app.store().delete_passkey(&who.account.id, id).await? {
             return Err(AppError::Denied(
                 unknot_core::clinic::access::Decision::NotFound,

@@ -112,6 +112,32 @@ pub fn verify(records: &[Record]) -> Result<(), Broken> {
     Ok(())
 }
 
+/// What an event means to the person whose record it touched, in plain words ("opened your
+/// visit summary"), for their own access log. Unknown actions fall back to the stored words.
+pub fn in_words(action: &str, target: &str) -> String {
+    match (action, target) {
+        ("read", t) => format!("opened your {t}"),
+        ("preview", _) => "looked at your pages as you see them".to_string(),
+        ("export", t) => format!("downloaded {}", your(t)),
+        ("invite", "patient") => "invited you".to_string(),
+        ("invite", "new link") => "sent you a new invitation link".to_string(),
+        ("grant", "invitation accepted") => "accepted the invitation".to_string(),
+        ("revoke", "care") => "ended the care relationship".to_string(),
+        ("erase", "account") => "erased the account".to_string(),
+        ("sign_in", _) => "signed in".to_string(),
+        (a, t) => format!("{} {t}", a.replace('_', " ")),
+    }
+}
+
+/// "your backup", unless the target already says whose.
+fn your(target: &str) -> String {
+    if target.starts_with("your ") {
+        target.to_string()
+    } else {
+        format!("your {target}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +189,22 @@ mod tests {
         );
         c[3].event.actor = "x".into();
         assert_eq!(verify(&c).map_err(|b| b.seq), Err(4));
+    }
+
+    #[test]
+    fn events_read_as_plain_words() {
+        assert_eq!(
+            in_words("read", "visit summary"),
+            "opened your visit summary"
+        );
+        assert_eq!(
+            in_words("export", "FHIR record"),
+            "downloaded your FHIR record"
+        );
+        assert_eq!(
+            in_words("grant", "invitation accepted"),
+            "accepted the invitation"
+        );
+        assert_eq!(in_words("made_up", "thing"), "made up thing");
     }
 }

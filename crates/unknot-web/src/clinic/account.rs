@@ -93,6 +93,8 @@ struct AccountPage {
     error: Option<String>,
     name: String,
     login: String,
+    /// False for someone who set up with a passkey only: the form then adds a password.
+    has_password: bool,
     staff: bool,
     second_factor: bool,
     must_set_second_factor: bool,
@@ -122,13 +124,52 @@ fn session_rows(
             this: Some(s.id_hash.as_str()) == this,
             started: when(s.created, zone),
             last: when(s.last_seen, zone),
-            from: format!(
-                "{} · {}",
-                s.address,
-                s.agent.chars().take(60).collect::<String>()
-            ),
+            from: format!("{} · {}", s.address, browser_name(&s.agent)),
         })
         .collect()
+}
+
+/// A browser's name and system in words ("Chrome on Android"), from its User-Agent; a
+/// person recognises their own devices by these, not by the whole string.
+fn browser_name(agent: &str) -> String {
+    let has = |s: &str| agent.contains(s);
+    let browser = if has("Edg/") {
+        "Edge"
+    } else if has("Firefox/") {
+        "Firefox"
+    } else if has("Chrome/") || has("CriOS/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else {
+        ""
+    };
+    let system = if has("Android") {
+        "Android"
+    } else if has("iPhone") || has("iPad") {
+        "iOS"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "macOS"
+    } else if has("Linux") {
+        "Linux"
+    } else {
+        ""
+    };
+    match (browser, system) {
+        ("", "") if agent.trim().is_empty() => "an unknown browser".to_string(),
+        ("", "") => agent
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect(),
+        (b, "") => b.to_string(),
+        ("", s) => format!("a browser on {s}"),
+        (b, s) => format!("{b} on {s}"),
+    }
 }
 
 fn token_rows(
@@ -172,6 +213,7 @@ async fn page(
         error,
         name: who.account.display_name.clone(),
         login: who.account.email.clone().unwrap_or_default(),
+        has_password: who.account.password_hash.is_some(),
         staff: who.is_staff(),
         second_factor,
         must_set_second_factor: needs_second_factor(who),

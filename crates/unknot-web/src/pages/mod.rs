@@ -100,12 +100,17 @@ impl Layout {
     /// `current-narrow` when only phones reach it there (their tab bar is shorter).
     pub fn menu_class(&self) -> &'static str {
         match self.nav {
-            "assess" | "checkin" | "therapy" | "report" | "settings" | "account" | "clinic" => {
-                "current"
-            }
+            "assess" | "checkin" | "therapy" | "report" | "settings" | "account" => "current",
             "history" | "library" | "learn" => "current-narrow",
+            // Staff have Clinic in the tab bar, and Plan moves to the menu on phones.
+            "plan" if self.staff() => "current-narrow",
             _ => "",
         }
+    }
+
+    /// True when a member of staff is signed in (the clinic server): Clinic leads the menu.
+    pub fn staff(&self) -> bool {
+        self.who.as_ref().is_some_and(|w| w.staff)
     }
 
     /// The layout for a page, with the open advice looked up.
