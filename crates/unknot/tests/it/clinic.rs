@@ -189,6 +189,39 @@ fn plain_http_off_loopback_is_refused() {
         "{}",
         stderr(&out)
     );
+    // A variable overrides the file, and is checked the same way, naming itself.
+    std::fs::write(&conf, "invite_days = 14\n").unwrap();
+    let out = sb
+        .cmd()
+        .env("UNKNOT_INVITE_DAYS", "500")
+        .args([
+            "clinic",
+            "--config",
+            conf.to_str().unwrap(),
+            "serve",
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("invite_days = 500"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb
+        .cmd()
+        .env("UNKNOT_SESSION_IDLE_MINUTES", "soon")
+        .args(["clinic", "serve", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("UNKNOT_SESSION_IDLE_MINUTES=soon"),
+        "{}",
+        stderr(&out)
+    );
     // With the proxy set-up it starts.
     let (_server, port) = serve(
         &sb,
