@@ -196,9 +196,26 @@ impl WebError {
             kind: format!("/api/problems/{}", self.code()),
             title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
-            detail: self.to_string(),
+            detail: self.shown_detail(),
             code: self.code().to_string(),
         }
+    }
+
+    /// What the answer says. A server fault's own text (a database message, a bug) can name
+    /// tables, paths or data, so it goes to the server's log under a short reference and the
+    /// answer carries only the reference; every other error is for the person and said whole.
+    pub fn shown_detail(&self) -> String {
+        if self.status() != StatusCode::INTERNAL_SERVER_ERROR {
+            return self.to_string();
+        }
+        let mut raw = [0u8; 5];
+        let _ = getrandom::fill(&mut raw);
+        let reference: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+        eprintln!("error {reference}: {self}");
+        format!(
+            "something went wrong on the server; nothing more is shown here. The server's log \
+             has the details under the reference {reference}"
+        )
     }
 }
 
@@ -252,5 +269,21 @@ where
                 e.body_text(),
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_fault_shows_a_reference_not_its_own_text() {
+        let e = WebError::Internal("relation \"secret_table\" does not exist".into());
+        let detail = e.problem().detail;
+        assert!(!detail.contains("secret_table"), "{detail}");
+        assert!(detail.contains("reference"));
+        // A person's own mistakes are still said whole.
+        let e = WebError::NotFound("no entry 42".into());
+        assert_eq!(e.problem().detail, "no entry 42");
     }
 }

@@ -182,7 +182,7 @@ impl IntoResponse for PageError {
                 StatusCode::GONE => "This link has expired".to_string(),
                 _ => "Something went wrong".to_string(),
             },
-            detail: self.0.to_string(),
+            detail: self.0.shown_detail(),
         };
         let mut res = render(&page);
         *res.status_mut() = status;
