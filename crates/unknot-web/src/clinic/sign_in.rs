@@ -44,6 +44,8 @@ struct SignInPage {
 struct CodePage {
     layout: Layout,
     next: String,
+    /// The sign-in name typed on the first step, to fill it in again if the code is refused.
+    login: String,
     pending: String,
     error: Option<String>,
 }
@@ -97,6 +99,7 @@ async fn sign_in(
         Ok(Login::SecondFactor { pending }) => render(&CodePage {
             layout: Layout::plain(Some(&state), "Your code", ""),
             next,
+            login: f.login.clone(),
             pending,
             error: None,
         }),
@@ -121,6 +124,8 @@ struct CodeForm {
     pending: String,
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    login: String,
     next: Option<String>,
 }
 
@@ -147,7 +152,7 @@ async fn code(
                 render(&SignInPage {
                     layout: Layout::plain(Some(&state), "Sign in", ""),
                     next,
-                    login: String::new(),
+                    login: f.login.chars().take(254).collect(),
                     error: Some(e.to_string()),
                 }),
             )
