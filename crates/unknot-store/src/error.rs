@@ -28,6 +28,19 @@ pub enum StoreError {
         /// What the database said.
         reason: String,
     },
+    /// The journal file is not a readable SQLite database (damaged, truncated, or another kind
+    /// of file): nothing was changed.
+    #[error(
+        "the journal file {} is damaged and cannot be read ({}); it was not changed",
+        shown(path),
+        brief(reason)
+    )]
+    Damaged {
+        /// The file.
+        path: String,
+        /// What SQLite said.
+        reason: String,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
     Db(sqlx::Error),
@@ -64,6 +77,7 @@ impl StoreError {
             StoreError::Migrate(_) => "migration_failed",
             StoreError::Unavailable { .. } => "unavailable",
             StoreError::Db(_) => "database",
+            StoreError::Damaged { .. } => "damaged",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::NotFound(_) => "not_found",
             StoreError::Ambiguous { .. } => "ambiguous",

@@ -54,6 +54,50 @@ async fn probe(options: &AnyConnectOptions, url: &str) -> Result<(), StoreError>
     }
 }
 
+/// Why a SQLite journal would not open: a direct connection and a quick check tell a damaged
+/// file ("file is not a database", "malformed") from other failures, so the person is told
+/// their file is damaged, not that a pool timed out.
+async fn diagnose_sqlite(
+    options: &AnyConnectOptions,
+    url: &str,
+    failed: sqlx::Error,
+) -> StoreError {
+    use sqlx::{ConnectOptions, Connection};
+    let path = url
+        .strip_prefix("sqlite://")
+        .map_or(url, |p| p.split('?').next().unwrap_or(p))
+        .to_string();
+    let damaged = |reason: String| StoreError::Damaged {
+        path: path.clone(),
+        reason,
+    };
+    let looks_damaged = |m: &str| {
+        let m = m.to_ascii_lowercase();
+        m.contains("not a database") || m.contains("malformed") || m.contains("corrupt")
+    };
+    match options.connect().await {
+        Ok(mut conn) => {
+            let check: Result<(String,), _> = sqlx::query_as("PRAGMA quick_check(1)")
+                .fetch_one(&mut conn)
+                .await;
+            let _ = conn.close().await;
+            match check {
+                Ok((verdict,)) if verdict != "ok" => damaged(verdict),
+                Err(e) if looks_damaged(&e.to_string()) => damaged(e.to_string()),
+                _ => StoreError::Open {
+                    url: redact_url(url),
+                    source: failed,
+                },
+            }
+        }
+        Err(e) if looks_damaged(&e.to_string()) => damaged(e.to_string()),
+        Err(_) => StoreError::Open {
+            url: redact_url(url),
+            source: failed,
+        },
+    }
+}
+
 /// The `sqlite://` URL for a database file.
 pub fn sqlite_url_for(path: &Path) -> String {
     format!("sqlite://{}", path.display())
@@ -121,11 +165,25 @@ impl Store {
                 }),
             Engine::Postgres => AnyPoolOptions::new().max_connections(connections.max(4)),
         };
-        let pool = pool_options
-            .acquire_timeout(Duration::from_secs(15))
-            .connect_with(options)
+        // A command's single connection never waits for another user of the pool, so a long
+        // wait there only delays the message when the file cannot be opened at all; the
+        // server's pool waits longer for a free connection under load.
+        let wait = if engine == Engine::Sqlite && connections == 1 {
+            Duration::from_secs(3)
+        } else {
+            Duration::from_secs(15)
+        };
+        let pool = match pool_options
+            .acquire_timeout(wait)
+            .connect_with(options.clone())
             .await
-            .map_err(open_err)?;
+        {
+            Ok(pool) => pool,
+            Err(e) if engine == Engine::Sqlite => {
+                return Err(diagnose_sqlite(&options, &url, e).await);
+            }
+            Err(e) => return Err(open_err(e)),
+        };
         if !schema_is_current(&pool).await {
             MIGRATOR.run(&pool).await?;
         }

@@ -13,6 +13,8 @@ use crate::exit::usage;
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "unknot.db";
+/// The note of where the last full backup went, beside the database.
+pub const LAST_BACKUP_FILE: &str = "last-backup";
 
 /// Options that say where unknot keeps its data.
 #[derive(Debug, Clone, Args)]
@@ -64,12 +66,45 @@ impl DataOptions {
         }
     }
 
-    /// Opens the store, running any pending migrations.
+    /// Opens the store, running any pending migrations. A damaged journal file is named with
+    /// what to do, and the last backup `unknot export` wrote, if any.
     pub async fn open(&self) -> Result<Store> {
         let url = self.database_url()?;
-        Store::open(&url)
-            .await
-            .with_context(|| "could not open the journal".to_string())
+        match Store::open(&url).await {
+            Ok(store) => Ok(store),
+            Err(e @ unknot_store::StoreError::Damaged { .. }) => {
+                let last = self.last_backup().map_or_else(
+                    || "No backup written by `unknot export` is on record here.".to_string(),
+                    |(path, when)| format!("Your last backup was written to {path} on {when}."),
+                );
+                Err(anyhow::anyhow!(
+                    "{e}.\n{last}\nRestore a backup into a fresh journal with `unknot --data-dir NEW-FOLDER \
+                     import BACKUP.json`, and keep the damaged file: `sqlite3 FILE .recover` may \
+                     save entries made since."
+                ))
+            }
+            Err(e) => Err(anyhow::Error::new(e).context("could not open the journal")),
+        }
+    }
+
+    /// Where `unknot export` last wrote a full backup, and when (kept beside the journal, so it
+    /// can be named even when the journal itself cannot be read).
+    pub fn last_backup(&self) -> Option<(String, String)> {
+        let text = std::fs::read_to_string(self.data_dir().ok()?.join(LAST_BACKUP_FILE)).ok()?;
+        let (path, when) = text.trim().split_once('\t')?;
+        Some((path.to_string(), when.to_string()))
+    }
+
+    /// Records where a full backup was just written (best effort: a backup that was written
+    /// stays written even if this note cannot be).
+    pub fn note_backup(&self, path: &Path, at: &jiff::Timestamp) {
+        let Ok(dir) = self.data_dir() else { return };
+        let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let when = at.strftime("%Y-%m-%d %H:%M UTC").to_string();
+        let _ = crate::files::write_atomically(
+            &dir.join(LAST_BACKUP_FILE),
+            format!("{}\t{when}\n", shown.display()).as_bytes(),
+        );
     }
 
     /// The clock: the computer's, or the moment `--now` names.

@@ -103,6 +103,9 @@ pub async fn run(data: &DataOptions, args: ExportArgs) -> Result<()> {
     match &args.out {
         Some(path) => {
             write_atomically(path, &bytes)?;
+            if args.format == Format::Json {
+                data.note_backup(path, &now.timestamp());
+            }
             eprintln!("Wrote {} ({} bytes).", path.display(), bytes.len());
         }
         None => std::io::stdout().lock().write_all(&bytes)?,

@@ -66,3 +66,34 @@ fn export_to_stdout_and_csv() {
     let csv = s.ok(&["export", "--format", "csv"]);
     assert_eq!(csv.lines().count(), 2);
 }
+
+#[test]
+fn a_damaged_journal_is_named_with_the_last_backup_and_left_alone() {
+    let sb = Sandbox::sqlite();
+    sb.ok(&["log", "--pain", "4"]);
+    let backup = sb.dir.path().join("monday.json");
+    sb.ok(&["export", "--out", backup.to_str().unwrap()]);
+    // Damage the file past its header, as a failing disk or a bad copy would.
+    let db = sb.db_file();
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in bytes.iter_mut().skip(100).take(8000) {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let started = std::time::Instant::now();
+    let out = sb.run(&["history"]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "answered promptly"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = crate::support::stderr(&out);
+    assert!(err.contains("is damaged"), "{err}");
+    assert!(
+        err.contains("monday.json"),
+        "the last backup is named: {err}"
+    );
+    assert!(err.contains("unknot --data-dir NEW-FOLDER import"), "{err}");
+    // The damaged file is left exactly as it was, for recovery.
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+}
