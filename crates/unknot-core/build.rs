@@ -35,7 +35,7 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     let mut code = String::from(
-        "/// Every content file: (path relative to content/, text).\npub static FILES: &[(&str, &str)] = &[\n",
+        "/// Every content file: (path relative to content/, text).\npub(super) static FILES: &[(&str, &str)] = &[\n",
     );
     for (rel, path) in files {
         let abs = path.canonicalize().unwrap_or(path);

@@ -15,7 +15,7 @@ use unknot_core::body::Muscle;
 use unknot_core::catalogue::Catalogue;
 use unknot_core::intake::{Answers, Assessment, AssessmentKind};
 use unknot_core::journal::{Entry, EntryId, Knot};
-use unknot_core::planner::{PlanInput, StoredPlan, build};
+use unknot_core::planner::{Plan, PlanInput, StoredPlan, build};
 use unknot_core::score::Score;
 use unknot_core::triage::triage;
 
@@ -57,6 +57,54 @@ fn benches(c: &mut Criterion) {
     // A year: four journal entries and one session a day.
     let plan = build(&input).unwrap();
     let start: Zoned = "2025-11-22T08:00:00+00:00[Europe/London]".parse().unwrap();
+    let (entries, sessions) = a_year_of_journal(&start, &plan);
+    let now = start.checked_add(365.days()).unwrap();
+    let review_input = ReviewInput {
+        plan: &plan,
+        since: start.timestamp(),
+        now: &now,
+        sessions: &sessions,
+        entries: &entries,
+        breaks: &[],
+        answers: &answers,
+        catalogue: &catalogue,
+        journal_knots: &[Muscle::Rhomboids],
+    };
+    c.bench_function(
+        "weekly review over a year (1,460 entries, 365 sessions)",
+        |b| b.iter(|| review(black_box(&review_input))),
+    );
+
+    let assessments = a_year_of_checkins(&start, &answers);
+    c.bench_function(
+        "check now over a year (52 assessments, 1,460 entries)",
+        |b| {
+            b.iter(|| {
+                unknot_core::signs::check_now(
+                    black_box(&assessments),
+                    black_box(&entries),
+                    now.timestamp(),
+                )
+            })
+        },
+    );
+    let plans = [StoredPlan {
+        created: start.timestamp(),
+        plan: plan.clone(),
+    }];
+    let history = History {
+        plans: &plans,
+        assessments: &assessments,
+        entries: &entries,
+    };
+    c.bench_function("weekly review with a year of history", |b| {
+        b.iter(|| review_with(black_box(&review_input), black_box(&history)))
+    });
+}
+
+/// Four journal entries and one session with every routine item done, each day for a year
+/// from `start`: the size of journal a long-time user brings to a review.
+fn a_year_of_journal(start: &Zoned, plan: &Plan) -> (Vec<Entry>, Vec<SessionRecord>) {
     let mut entries = Vec::new();
     let mut sessions = Vec::new();
     for day in 0..365i64 {
@@ -93,24 +141,12 @@ fn benches(c: &mut Criterion) {
             pain_after: Some(Score::new(3, "p").unwrap()),
         });
     }
-    let now = start.checked_add(365.days()).unwrap();
-    let review_input = ReviewInput {
-        plan: &plan,
-        since: start.timestamp(),
-        now: &now,
-        sessions: &sessions,
-        entries: &entries,
-        breaks: &[],
-        answers: &answers,
-        catalogue: &catalogue,
-        journal_knots: &[Muscle::Rhomboids],
-    };
-    c.bench_function(
-        "weekly review over a year (1,460 entries, 365 sessions)",
-        |b| b.iter(|| review(black_box(&review_input))),
-    );
+    (entries, sessions)
+}
 
-    let assessments: Vec<Assessment> = (0..52i64)
+/// The intake and then a weekly check-in for a year.
+fn a_year_of_checkins(start: &Zoned, answers: &Answers) -> Vec<Assessment> {
+    (0..52i64)
         .map(|week| Assessment {
             id: format!("a{week}"),
             kind: if week == 0 {
@@ -125,31 +161,7 @@ fn benches(c: &mut Criterion) {
                 Answers::from_pairs([("pain_now", "4"), ("warning_signs_none", "yes")]).unwrap()
             },
         })
-        .collect();
-    c.bench_function(
-        "check now over a year (52 assessments, 1,460 entries)",
-        |b| {
-            b.iter(|| {
-                unknot_core::signs::check_now(
-                    black_box(&assessments),
-                    black_box(&entries),
-                    now.timestamp(),
-                )
-            })
-        },
-    );
-    let plans = [StoredPlan {
-        created: start.timestamp(),
-        plan: plan.clone(),
-    }];
-    let history = History {
-        plans: &plans,
-        assessments: &assessments,
-        entries: &entries,
-    };
-    c.bench_function("weekly review with a year of history", |b| {
-        b.iter(|| review_with(black_box(&review_input), black_box(&history)))
-    });
+        .collect()
 }
 
 criterion_group!(coach, benches);

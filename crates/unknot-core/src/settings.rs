@@ -114,7 +114,7 @@ mod clock {
     use serde::{Deserialize, Deserializer, Serializer};
 
     /// Writes the time as `HH:MM:SS`.
-    pub fn serialize<S: Serializer>(t: &Option<Time>, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(t: &Option<Time>, s: S) -> Result<S::Ok, S::Error> {
         match t {
             Some(t) => s.serialize_str(&t.strftime("%H:%M:%S").to_string()),
             None => s.serialize_none(),
@@ -122,7 +122,7 @@ mod clock {
     }
 
     /// Reads `HH:MM` or `HH:MM:SS`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Time>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Time>, D::Error> {
         let Some(text) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else {
             return Ok(None);
         };

@@ -79,8 +79,28 @@ pub fn html_served(r: &Report, back: &str, print_script: &str) -> String {
     page(r, Some((back, print_script)))
 }
 
+/// The page: each section of the summary in turn, in the order a clinician reads it (who and
+/// why, safety first, then the evidence, then the plan and what to ask).
 fn page(r: &Report, served: Option<(&str, &str)>) -> String {
     let mut o = String::with_capacity(40_000);
+    head(&mut o, r, served);
+    complaint(&mut o, r);
+    safety(&mut o, r);
+    pain_and_knots(&mut o, r);
+    outcome_scores(&mut o, r);
+    treatments_and_medicines(&mut o, r);
+    the_plan(&mut o, r);
+    history_notes_questions(&mut o, r);
+    let _ = write!(
+        o,
+        "<p class=\"foot\">{}</p></main></body></html>",
+        esc(&r.disclaimer)
+    );
+    o
+}
+
+/// The document head and, when served, the Back link and Print button.
+fn head(o: &mut String, r: &Report, served: Option<(&str, &str)>) {
     let _ = write!(
         o,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -98,6 +118,10 @@ fn page(r: &Report, served: Option<(&str, &str)>) -> String {
             esc(script)
         );
     }
+}
+
+/// The title, who the summary is about, the main complaint and the verdict.
+fn complaint(o: &mut String, r: &Report) {
     let _ = write!(o, "<h1>{}</h1>", esc(&r.title));
     let who = match (&r.name, r.age) {
         (Some(n), Some(a)) => format!("{}, {a} years old", esc(n)),
@@ -121,6 +145,10 @@ fn page(r: &Report, served: Option<(&str, &str)>) -> String {
         "<p class=\"verdict\"><strong>{}</strong></p>",
         esc(&r.verdict)
     );
+}
+
+/// The warning-sign check, boxed in red when something was flagged.
+fn safety(o: &mut String, r: &Report) {
     let sf = &r.safety;
     let _ = write!(
         o,
@@ -138,6 +166,10 @@ fn page(r: &Report, served: Option<(&str, &str)>) -> String {
         o.push_str("</ul>");
     }
     o.push_str("</div>");
+}
+
+/// The daily pain chart, then the body map beside the list of knots.
+fn pain_and_knots(o: &mut String, r: &Report) {
     let _ = write!(
         o,
         "<h2>Pain over the period</h2>{}",
@@ -174,6 +206,10 @@ fn page(r: &Report, served: Option<(&str, &str)>) -> String {
         o.push_str("</ul>");
     }
     o.push_str("</div></div>");
+}
+
+/// The table of first and latest scores, then their chart over time.
+fn outcome_scores(o: &mut String, r: &Report) {
     o.push_str("<h2>Outcome scores</h2>");
     if r.scores.is_empty() {
         o.push_str("<p>No scores recorded yet.</p>");
@@ -195,7 +231,11 @@ fn page(r: &Report, served: Option<(&str, &str)>) -> String {
         }
         o.push_str("</tbody></table>");
     }
-    scores_over_time(&mut o, r);
+    scores_over_time(o, r);
+}
+
+/// Treatments tried and medicines named, each as a two-column table.
+fn treatments_and_medicines(o: &mut String, r: &Report) {
     o.push_str("<h2>Treatments tried</h2>");
     if r.treatments.is_empty() {
         o.push_str("<p>None recorded in this period.</p>");
@@ -216,6 +256,10 @@ fn page(r: &Report, served: Option<(&str, &str)>) -> String {
         }
         o.push_str("</tbody></table>");
     }
+}
+
+/// Adherence, and the plan's exercises as captioned figures.
+fn the_plan(o: &mut String, r: &Report) {
     if let Some(a) = &r.adherence {
         let _ = write!(o, "<h2>Adherence to the plan</h2><p>{}</p>", esc(a));
     }
@@ -238,6 +282,10 @@ fn page(r: &Report, served: Option<(&str, &str)>) -> String {
         }
         o.push_str("</div>");
     }
+}
+
+/// History, notes and the questions for this visit, each only when there is something to show.
+fn history_notes_questions(o: &mut String, r: &Report) {
     if !r.history.is_empty() {
         o.push_str("<h2>History</h2><ul>");
         for h in &r.history {
@@ -259,10 +307,4 @@ fn page(r: &Report, served: Option<(&str, &str)>) -> String {
         }
         o.push_str("</ol>");
     }
-    let _ = write!(
-        o,
-        "<p class=\"foot\">{}</p></main></body></html>",
-        esc(&r.disclaimer)
-    );
-    o
 }

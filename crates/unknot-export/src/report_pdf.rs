@@ -626,8 +626,40 @@ fn pages_note(sections: &[(String, usize)]) -> Option<String> {
     ))
 }
 
+/// Lays the summary out, section after section, in the order a clinician reads it: who and
+/// why, safety first, then the evidence, then the plan and what to ask.
 fn layout(r: &Report, note: Option<&str>) -> Writer {
     let mut w = Writer::new();
+    header(&mut w, r, note);
+    safety(&mut w, r);
+    w.heading("Pain over the period (daily average, 0 none to 10 worst)");
+    w.chart(r);
+    w.heading("Where the knots are");
+    w.body_map(r);
+    outcome_scores(&mut w, r);
+    pairs_table(&mut w, "Treatments tried", &r.treatments);
+    pairs_table(
+        &mut w,
+        "Medicines (as the person named them; no doses recorded)",
+        &r.medicines,
+    );
+    if let Some(a) = &r.adherence {
+        w.heading("Adherence to the plan");
+        w.para(a, 10.0, false, 0.0);
+    }
+    if !r.routine.is_empty() {
+        w.heading("The plan's exercises");
+        w.routine(r);
+    }
+    history_notes_questions(&mut w, r);
+    w.space(12.0);
+    w.para(&r.disclaimer, 8.5, false, 0.0);
+    w
+}
+
+/// The title, who the summary is about, the period (with the note on what continues on later
+/// pages), the main complaint and the verdict.
+fn header(w: &mut Writer, r: &Report, note: Option<&str>) {
     w.y -= 6.0;
     w.text_at(MARGIN, w.y, &r.title, 17.0, true);
     w.y -= 8.0;
@@ -646,6 +678,10 @@ fn layout(r: &Report, note: Option<&str>) -> Writer {
     w.para(&r.complaint, 10.5, false, 0.0);
     w.para(&r.pain_summary, 10.5, false, 0.0);
     w.para(&r.verdict, 10.5, true, 0.0);
+}
+
+/// The warning-sign check, in bold when something was flagged.
+fn safety(w: &mut Writer, r: &Report) {
     let sf = &r.safety;
     w.heading("Warning-sign check");
     w.para(
@@ -657,60 +693,49 @@ fn layout(r: &Report, note: Option<&str>) -> Writer {
     for reason in &sf.reasons {
         w.bullet(reason);
     }
-    w.heading("Pain over the period (daily average, 0 none to 10 worst)");
-    w.chart(r);
-    w.heading("Where the knots are");
-    w.body_map(r);
+}
+
+/// The table of first and latest scores.
+fn outcome_scores(w: &mut Writer, r: &Report) {
     w.heading("Outcome scores");
     if r.scores.is_empty() {
         w.para("No scores recorded yet.", 10.0, false, 0.0);
-    } else {
-        let mut rows = vec![vec![
-            "Score".to_string(),
-            "First".to_string(),
-            "Latest".to_string(),
-            "Change".to_string(),
-        ]];
-        for s in &r.scores {
-            rows.push(vec![
-                s.name.clone(),
-                format!("{:.1} ({})", s.first.0, s.first.1),
-                format!("{:.1} ({})", s.latest.0, s.latest.1),
-                s.change.clone(),
-            ]);
-        }
-        w.table(&rows, &[0.2, 0.2, 0.2, 0.4], true);
+        return;
     }
-    w.heading("Treatments tried");
-    if r.treatments.is_empty() {
+    let mut rows = vec![vec![
+        "Score".to_string(),
+        "First".to_string(),
+        "Latest".to_string(),
+        "Change".to_string(),
+    ]];
+    for s in &r.scores {
+        rows.push(vec![
+            s.name.clone(),
+            format!("{:.1} ({})", s.first.0, s.first.1),
+            format!("{:.1} ({})", s.latest.0, s.latest.1),
+            s.change.clone(),
+        ]);
+    }
+    w.table(&rows, &[0.2, 0.2, 0.2, 0.4], true);
+}
+
+/// A headed two-column table of what and how (treatments, medicines), or a line saying there
+/// were none.
+fn pairs_table(w: &mut Writer, heading: &str, pairs: &[(String, String)]) {
+    w.heading(heading);
+    if pairs.is_empty() {
         w.para("None recorded in this period.", 10.0, false, 0.0);
-    } else {
-        let rows: Vec<Vec<String>> = r
-            .treatments
-            .iter()
-            .map(|(a, b)| vec![a.clone(), b.clone()])
-            .collect();
-        w.table(&rows, &[0.55, 0.45], false);
+        return;
     }
-    w.heading("Medicines (as the person named them; no doses recorded)");
-    if r.medicines.is_empty() {
-        w.para("None recorded in this period.", 10.0, false, 0.0);
-    } else {
-        let rows: Vec<Vec<String>> = r
-            .medicines
-            .iter()
-            .map(|(a, b)| vec![a.clone(), b.clone()])
-            .collect();
-        w.table(&rows, &[0.55, 0.45], false);
-    }
-    if let Some(a) = &r.adherence {
-        w.heading("Adherence to the plan");
-        w.para(a, 10.0, false, 0.0);
-    }
-    if !r.routine.is_empty() {
-        w.heading("The plan's exercises");
-        w.routine(r);
-    }
+    let rows: Vec<Vec<String>> = pairs
+        .iter()
+        .map(|(a, b)| vec![a.clone(), b.clone()])
+        .collect();
+    w.table(&rows, &[0.55, 0.45], false);
+}
+
+/// History, notes and the questions for this visit, each only when there is something to show.
+fn history_notes_questions(w: &mut Writer, r: &Report) {
     if !r.history.is_empty() {
         w.heading("History");
         for h in &r.history {
@@ -729,9 +754,6 @@ fn layout(r: &Report, note: Option<&str>) -> Writer {
             w.para(&format!("{}. {q}", i + 1), 10.5, false, 0.0);
         }
     }
-    w.space(12.0);
-    w.para(&r.disclaimer, 8.5, false, 0.0);
-    w
 }
 
 #[cfg(test)]

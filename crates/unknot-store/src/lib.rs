@@ -9,6 +9,9 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// In a library, `pub` should mean "part of the API": an item marked `pub` that no caller
+// outside the crate can reach is an accident, so say `pub(crate)` for it.
+#![warn(unreachable_pub)]
 
 mod clinic;
 mod codec;

@@ -270,20 +270,24 @@ pub(crate) async fn insert_documents(
     user: &str,
     extras: &unknot_core::backup::Extras,
 ) -> Result<usize, StoreError> {
-    let mut added = 0;
-    for a in &extras.assessments {
-        added += insert(&mut **tx, user, a, true).await?;
-    }
-    for p in &extras.plans {
-        added += insert(&mut **tx, user, p, true).await?;
-    }
-    for s in &extras.sessions {
-        added += insert(&mut **tx, user, s, true).await?;
-    }
-    for b in &extras.breaks {
-        added += insert(&mut **tx, user, b, true).await?;
-    }
+    let added = insert_new(tx, user, &extras.assessments).await?
+        + insert_new(tx, user, &extras.plans).await?
+        + insert_new(tx, user, &extras.sessions).await?
+        + insert_new(tx, user, &extras.breaks).await?;
     Ok(usize::try_from(added).unwrap_or(usize::MAX))
+}
+
+/// Inserts every document of one kind that is not there yet; returns how many were added.
+async fn insert_new<D: Document>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &str,
+    docs: &[D],
+) -> Result<u64, StoreError> {
+    let mut added = 0;
+    for doc in docs {
+        added += insert(&mut **tx, user, doc, true).await?;
+    }
+    Ok(added)
 }
 
 impl Store {

@@ -196,6 +196,8 @@ fn help_page_meta(related: Vec<String>) -> ArticleMeta {
 
 impl Loader {
     fn layer(&mut self, layer: &Layer) {
+        // Ids seen in this layer: a repeat inside one layer is always an error, while a later
+        // layer may override an earlier one when `may_override` says so.
         let mut seen_here: HashSet<String> = HashSet::new();
         for file in &layer.files {
             let shown = if layer.origin == "built-in" {
@@ -205,130 +207,162 @@ impl Loader {
             };
             let path = file.path.as_str();
             if path == "sources.toml" {
-                match toml::from_str::<BTreeMap<String, Source>>(&file.text) {
-                    Ok(sources) => {
-                        for (id, s) in sources {
-                            if !layer.may_override && self.sources.contains_key(&id) {
-                                self.errors.push(err(
-                                    &shown,
-                                    &id,
-                                    "this source id is already defined",
-                                ));
-                            }
-                            self.sources.insert(id, (s, shown.clone()));
-                        }
-                    }
-                    Err(e) => self.errors.push(toml_error(&shown, &file.text, &e)),
-                }
+                self.sources_file(layer, &file.text, &shown);
             } else if path == "therapies.toml" {
-                if self.therapies.is_some() && !layer.may_override {
-                    self.errors
-                        .push(err(&shown, "file", "the protocols are already defined"));
-                }
-                match toml::from_str::<Therapies>(&file.text) {
-                    Ok(t) => self.therapies = Some((t, shown)),
-                    Err(e) => self.errors.push(toml_error(&shown, &file.text, &e)),
-                }
+                self.therapies_file(layer, &file.text, shown);
             } else if let Some(name) = path
                 .strip_prefix("exercises/")
                 .filter(|n| n.ends_with(".toml"))
             {
-                let parsed = toml::from_str::<Exercise>(&file.text).or_else(|e| {
-                    // A person's own exercise whose figure this version cannot read (an older
-                    // figure format) keeps working, without its drawing: never lock them out of
-                    // their library. `App::add_exercise` refuses a bad figure when it is added.
-                    if layer.user_content {
-                        without_figure(&file.text).ok_or(e)
-                    } else {
-                        Err(e)
-                    }
-                });
-                match parsed {
-                    Ok(ex) => {
-                        if ex.id != stem(name) {
-                            self.errors.push(err(
-                                &shown,
-                                "id",
-                                format!("'{}' does not match the file name '{}'", ex.id, name),
-                            ));
-                        }
-                        if !seen_here.insert(format!("exercise:{}", ex.id)) {
-                            self.errors.push(err(
-                                &shown,
-                                "id",
-                                format!("duplicate exercise id '{}'", ex.id),
-                            ));
-                        } else if self.exercises.contains_key(&ex.id) && !layer.may_override {
-                            self.errors.push(err(
-                                &shown,
-                                "id",
-                                format!(
-                                    "'{}' is already the id of another exercise; choose a new id",
-                                    ex.id
-                                ),
-                            ));
-                        }
-                        if layer.user_content {
-                            self.user_exercises.insert(ex.id.clone());
-                        } else {
-                            self.user_exercises.remove(&ex.id);
-                        }
-                        self.exercises.insert(ex.id.clone(), (ex, shown));
-                    }
-                    Err(e) => self.errors.push(toml_error(&shown, &file.text, &e)),
-                }
+                self.exercise_file(layer, name, &file.text, shown, &mut seen_here);
             } else if let Some(name) = path
                 .strip_prefix("articles/")
                 .filter(|n| n.ends_with(".md"))
             {
-                let Some((front, body)) = split_front_matter(&file.text) else {
-                    self.errors.push(err(
-                        &shown,
-                        "file",
-                        "expected TOML front matter between +++ lines",
-                    ));
-                    continue;
-                };
-                match toml::from_str::<ArticleMeta>(front) {
-                    Ok(meta) => {
-                        if meta.id != stem(name) {
-                            self.errors.push(err(
-                                &shown,
-                                "id",
-                                format!("'{}' does not match the file name '{}'", meta.id, name),
-                            ));
-                        }
-                        if !seen_here.insert(format!("article:{}", meta.id)) {
-                            self.errors.push(err(
-                                &shown,
-                                "id",
-                                format!("duplicate article id '{}'", meta.id),
-                            ));
-                        } else if self.articles.contains_key(&meta.id) && !layer.may_override {
-                            self.errors.push(err(
-                                &shown,
-                                "id",
-                                format!("'{}' is already an article id", meta.id),
-                            ));
-                        }
-                        self.articles.insert(
-                            meta.id.clone(),
-                            (
-                                Article {
-                                    meta,
-                                    body: body.to_string(),
-                                },
-                                shown,
-                            ),
-                        );
-                    }
-                    Err(e) => self
-                        .errors
-                        .push(toml_error(&shown, &format!("\n{front}"), &e)),
-                }
+                self.article_file(layer, name, &file.text, shown, &mut seen_here);
             }
             // Other files (a README in a content folder, say) are not content and are left alone.
         }
+    }
+
+    /// `sources.toml`: the works that claims cite.
+    fn sources_file(&mut self, layer: &Layer, text: &str, shown: &str) {
+        match toml::from_str::<BTreeMap<String, Source>>(text) {
+            Ok(sources) => {
+                for (id, s) in sources {
+                    if !layer.may_override && self.sources.contains_key(&id) {
+                        self.errors
+                            .push(err(shown, &id, "this source id is already defined"));
+                    }
+                    self.sources.insert(id, (s, shown.to_string()));
+                }
+            }
+            Err(e) => self.errors.push(toml_error(shown, text, &e)),
+        }
+    }
+
+    /// `therapies.toml`: the heat and cold protocols.
+    fn therapies_file(&mut self, layer: &Layer, text: &str, shown: String) {
+        if self.therapies.is_some() && !layer.may_override {
+            self.errors
+                .push(err(&shown, "file", "the protocols are already defined"));
+        }
+        match toml::from_str::<Therapies>(text) {
+            Ok(t) => self.therapies = Some((t, shown)),
+            Err(e) => self.errors.push(toml_error(&shown, text, &e)),
+        }
+    }
+
+    /// `exercises/<id>.toml`: one exercise, whose id must match its file name.
+    fn exercise_file(
+        &mut self,
+        layer: &Layer,
+        name: &str,
+        text: &str,
+        shown: String,
+        seen_here: &mut HashSet<String>,
+    ) {
+        let parsed = toml::from_str::<Exercise>(text).or_else(|e| {
+            // A person's own exercise whose figure this version cannot read (an older
+            // figure format) keeps working, without its drawing: never lock them out of
+            // their library. `App::add_exercise` refuses a bad figure when it is added.
+            if layer.user_content {
+                without_figure(text).ok_or(e)
+            } else {
+                Err(e)
+            }
+        });
+        let ex = match parsed {
+            Ok(ex) => ex,
+            Err(e) => {
+                self.errors.push(toml_error(&shown, text, &e));
+                return;
+            }
+        };
+        if ex.id != stem(name) {
+            self.errors.push(err(
+                &shown,
+                "id",
+                format!("'{}' does not match the file name '{}'", ex.id, name),
+            ));
+        }
+        if !seen_here.insert(format!("exercise:{}", ex.id)) {
+            self.errors.push(err(
+                &shown,
+                "id",
+                format!("duplicate exercise id '{}'", ex.id),
+            ));
+        } else if self.exercises.contains_key(&ex.id) && !layer.may_override {
+            self.errors.push(err(
+                &shown,
+                "id",
+                format!(
+                    "'{}' is already the id of another exercise; choose a new id",
+                    ex.id
+                ),
+            ));
+        }
+        if layer.user_content {
+            self.user_exercises.insert(ex.id.clone());
+        } else {
+            self.user_exercises.remove(&ex.id);
+        }
+        self.exercises.insert(ex.id.clone(), (ex, shown));
+    }
+
+    /// `articles/<id>.md`: TOML front matter between `+++` lines, then the Markdown body.
+    fn article_file(
+        &mut self,
+        layer: &Layer,
+        name: &str,
+        text: &str,
+        shown: String,
+        seen_here: &mut HashSet<String>,
+    ) {
+        let Some((front, body)) = split_front_matter(text) else {
+            self.errors.push(err(
+                &shown,
+                "file",
+                "expected TOML front matter between +++ lines",
+            ));
+            return;
+        };
+        let meta = match toml::from_str::<ArticleMeta>(front) {
+            Ok(meta) => meta,
+            Err(e) => {
+                // The front matter starts on the file's second line (after `+++`), so a
+                // leading newline keeps the reported line numbers true.
+                self.errors
+                    .push(toml_error(&shown, &format!("\n{front}"), &e));
+                return;
+            }
+        };
+        if meta.id != stem(name) {
+            self.errors.push(err(
+                &shown,
+                "id",
+                format!("'{}' does not match the file name '{}'", meta.id, name),
+            ));
+        }
+        if !seen_here.insert(format!("article:{}", meta.id)) {
+            self.errors.push(err(
+                &shown,
+                "id",
+                format!("duplicate article id '{}'", meta.id),
+            ));
+        } else if self.articles.contains_key(&meta.id) && !layer.may_override {
+            self.errors.push(err(
+                &shown,
+                "id",
+                format!("'{}' is already an article id", meta.id),
+            ));
+        }
+        let article = Article {
+            meta,
+            body: body.to_string(),
+        };
+        self.articles
+            .insert(article.meta.id.clone(), (article, shown));
     }
 
     /// A person's own exercise whose figure fails the figure checks loses the drawing rather

@@ -198,6 +198,42 @@ impl Clinic {
         principal(&self.c, &s.token).await
     }
 
+    /// The browser's virtual authenticator holds one passkey for this site, and the server
+    /// keeps it for the signed-in account.
+    async fn assert_one_passkey(&self, b: &Browser, authenticator: &str, who: &Principal) {
+        let creds = b
+            .driver_get(&format!(
+                "/webauthn/authenticator/{authenticator}/credentials"
+            ))
+            .await;
+        let creds = creds.as_array().expect("the authenticator's credentials");
+        assert_eq!(creds.len(), 1, "{creds:?}");
+        assert_eq!(creds[0]["rpId"], json!("localhost"));
+        assert_eq!(
+            self.c.passkey_list(who).await.unwrap().len(),
+            1,
+            "the server keeps the passkey"
+        );
+    }
+
+    /// The whole database holds exactly one entry, under `owner`: none in the journals of
+    /// `others`, nor in the unscoped store's.
+    async fn assert_the_only_entry_belongs_to(&self, owner: &str, others: &[&str]) {
+        for other in others {
+            assert!(self.journal_of(other).await.is_empty(), "{other}");
+        }
+        assert_eq!(self.c.app().entry_count().await.unwrap(), 0);
+        let pool = sqlx::AnyPool::connect(&unknot_store::sqlite_url_for(&self.db))
+            .await
+            .unwrap();
+        let owners: Vec<(String,)> = sqlx::query_as("SELECT user_id FROM entries")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        assert_eq!(owners, vec![(owner.to_string(),)]);
+    }
+
     async fn journal_of(&self, account: &str) -> Vec<Entry> {
         self.c
             .app()
@@ -609,19 +645,7 @@ async fn invite_passkey_and_first_entry_on_a_phone() {
         who.session.as_ref().unwrap().second_factor,
         "a passkey counts as both factors"
     );
-    let creds = b
-        .driver_get(&format!(
-            "/webauthn/authenticator/{authenticator}/credentials"
-        ))
-        .await;
-    let creds = creds.as_array().expect("the authenticator's credentials");
-    assert_eq!(creds.len(), 1, "{creds:?}");
-    assert_eq!(creds[0]["rpId"], json!("localhost"));
-    assert_eq!(
-        w.c.passkey_list(&who).await.unwrap().len(),
-        1,
-        "the server keeps the passkey"
-    );
+    w.assert_one_passkey(&b, &authenticator, &who).await;
     // The care relationship is confirmed: the clinician now sees them as under care.
     let rows = w.c.patients(&w.clinician, &w.id).await.unwrap();
     let row = rows.iter().find(|r| r.id == pat_id).expect("listed");
@@ -643,25 +667,16 @@ async fn invite_passkey_and_first_entry_on_a_phone() {
     assert_eq!(mine[0].pain.map(|p| p.get()), Some(6));
     let regions: Vec<&str> = mine[0].regions.iter().map(|r| r.region.id()).collect();
     assert_eq!(regions, vec!["lower-back"]);
-    // ...and nobody else's: not the other patient's, the clinician's, the owner's, nor the
-    // unscoped store's; the whole database holds exactly this one entry, under this patient.
-    for other in [
-        &robin.account.id,
-        &w.clinician.account.id,
-        &w.owner.account.id,
-    ] {
-        assert!(w.journal_of(other).await.is_empty(), "{other}");
-    }
-    assert_eq!(w.c.app().entry_count().await.unwrap(), 0);
-    let pool = sqlx::AnyPool::connect(&unknot_store::sqlite_url_for(&w.db))
-        .await
-        .unwrap();
-    let owners: Vec<(String,)> = sqlx::query_as("SELECT user_id FROM entries")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    assert_eq!(owners, vec![(pat_id.clone(),)]);
+    // ...and nobody else's.
+    w.assert_the_only_entry_belongs_to(
+        &pat_id,
+        &[
+            &robin.account.id,
+            &w.clinician.account.id,
+            &w.owner.account.id,
+        ],
+    )
+    .await;
     // The account page, as the patient sees it.
     b.go("/account").await;
     b.wait_text("h1", "Account").await;

@@ -370,6 +370,121 @@ async fn methods_a_route_does_not_list_are_405_for_everyone() {
 /// Who tries, the method, the path and the form.
 type Attempt<'a> = (Who, &'a str, String, Vec<(&'a str, &'a str)>);
 
+/// Attempts on one patient's journal entry by someone whose journal it is not.
+fn entry_attempts(entry: &str) -> Vec<Attempt<'static>> {
+    vec![
+        // Another patient's entry, by id, through every door.
+        (
+            Who::PatientB,
+            "GET",
+            format!("/api/v1/entries/{entry}"),
+            vec![],
+        ),
+        (
+            Who::PatientB,
+            "PUT",
+            format!("/api/v1/entries/{entry}"),
+            vec![("note", "mine now")],
+        ),
+        (
+            Who::PatientB,
+            "DELETE",
+            format!("/api/v1/entries/{entry}"),
+            vec![],
+        ),
+        (
+            Who::PatientB,
+            "GET",
+            format!("/journal/{entry}/edit"),
+            vec![],
+        ),
+        (
+            Who::PatientB,
+            "POST",
+            format!("/journal/{entry}"),
+            vec![("pain", "1")],
+        ),
+        (
+            Who::PatientB,
+            "POST",
+            format!("/journal/{entry}/delete"),
+            vec![],
+        ),
+        // Staff reading it as their own journal get their own (empty) journal's answer.
+        (
+            Who::Owner,
+            "GET",
+            format!("/api/v1/entries/{entry}"),
+            vec![],
+        ),
+    ]
+}
+
+/// Patients the asker has no care relationship with: in another clinic, under another
+/// clinician, seen by the assistant, or made up.
+fn patient_attempts(w: &World, a: &str, b: &str) -> Vec<Attempt<'static>> {
+    vec![
+        // Another clinic's patient, through a clinic the asker does work in.
+        (
+            Who::ClinicianOther,
+            "GET",
+            format!("/clinic/{}/patients/{a}", w.c2),
+            vec![],
+        ),
+        (
+            Who::ClinicianOther,
+            "GET",
+            format!("/clinic/{}/patients/{a}/export", w.c2),
+            vec![],
+        ),
+        (
+            Who::ClinicianOther,
+            "GET",
+            format!("/clinic/{}/patients/{a}", w.c1),
+            vec![],
+        ),
+        (
+            Who::Owner,
+            "GET",
+            format!("/clinic/{}/patients/{a}", w.c2),
+            vec![],
+        ),
+        (Who::Owner, "GET", format!("/clinic/{}", w.c2), vec![]),
+        // A patient of the same clinic under another clinician, and the assistant.
+        (
+            Who::ClinicianA,
+            "GET",
+            format!("/clinic/{}/patients/{b}", w.c1),
+            vec![],
+        ),
+        (
+            Who::ClinicianA,
+            "GET",
+            format!("/clinic/{}/patients/{b}/preview", w.c1),
+            vec![],
+        ),
+        (
+            Who::Assistant,
+            "GET",
+            format!("/clinic/{}/patients/{a}", w.c1),
+            vec![],
+        ),
+        (
+            Who::Assistant,
+            "GET",
+            format!("/clinic/{}/patients/{a}/export", w.c1),
+            vec![],
+        ),
+        // A made-up patient id.
+        (
+            Who::Owner,
+            "GET",
+            format!("/clinic/{}/patients/no-such-person", w.c1),
+            vec![],
+        ),
+    ]
+}
+
 #[tokio::test]
 async fn idor_attempts_get_404() {
     for db in db::databases().await {
@@ -377,110 +492,8 @@ async fn idor_attempts_get_404() {
         let a = w.accounts[&Who::PatientA].clone();
         let b = w.accounts[&Who::PatientB].clone();
         let entry = w.entry.clone();
-        let tries: Vec<Attempt> = vec![
-            // Another patient's entry, by id, through every door.
-            (
-                Who::PatientB,
-                "GET",
-                format!("/api/v1/entries/{entry}"),
-                vec![],
-            ),
-            (
-                Who::PatientB,
-                "PUT",
-                format!("/api/v1/entries/{entry}"),
-                vec![("note", "mine now")],
-            ),
-            (
-                Who::PatientB,
-                "DELETE",
-                format!("/api/v1/entries/{entry}"),
-                vec![],
-            ),
-            (
-                Who::PatientB,
-                "GET",
-                format!("/journal/{entry}/edit"),
-                vec![],
-            ),
-            (
-                Who::PatientB,
-                "POST",
-                format!("/journal/{entry}"),
-                vec![("pain", "1")],
-            ),
-            (
-                Who::PatientB,
-                "POST",
-                format!("/journal/{entry}/delete"),
-                vec![],
-            ),
-            // Staff reading it as their own journal get their own (empty) journal's answer.
-            (
-                Who::Owner,
-                "GET",
-                format!("/api/v1/entries/{entry}"),
-                vec![],
-            ),
-            // Another clinic's patient, through a clinic the asker does work in.
-            (
-                Who::ClinicianOther,
-                "GET",
-                format!("/clinic/{}/patients/{a}", w.c2),
-                vec![],
-            ),
-            (
-                Who::ClinicianOther,
-                "GET",
-                format!("/clinic/{}/patients/{a}/export", w.c2),
-                vec![],
-            ),
-            (
-                Who::ClinicianOther,
-                "GET",
-                format!("/clinic/{}/patients/{a}", w.c1),
-                vec![],
-            ),
-            (
-                Who::Owner,
-                "GET",
-                format!("/clinic/{}/patients/{a}", w.c2),
-                vec![],
-            ),
-            (Who::Owner, "GET", format!("/clinic/{}", w.c2), vec![]),
-            // A patient of the same clinic under another clinician, and the assistant.
-            (
-                Who::ClinicianA,
-                "GET",
-                format!("/clinic/{}/patients/{b}", w.c1),
-                vec![],
-            ),
-            (
-                Who::ClinicianA,
-                "GET",
-                format!("/clinic/{}/patients/{b}/preview", w.c1),
-                vec![],
-            ),
-            (
-                Who::Assistant,
-                "GET",
-                format!("/clinic/{}/patients/{a}", w.c1),
-                vec![],
-            ),
-            (
-                Who::Assistant,
-                "GET",
-                format!("/clinic/{}/patients/{a}/export", w.c1),
-                vec![],
-            ),
-            // A made-up patient id.
-            (
-                Who::Owner,
-                "GET",
-                format!("/clinic/{}/patients/no-such-person", w.c1),
-                vec![],
-            ),
-        ];
+        let mut tries = entry_attempts(&entry);
+        tries.extend(patient_attempts(&w, &a, &b));
         for (who, method, path, form) in tries {
             let r = w.browser(who, method, &path, &form).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{who:?} {method} {path}");
