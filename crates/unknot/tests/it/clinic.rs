@@ -172,6 +172,25 @@ fn plain_http_off_loopback_is_refused() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--tls-key"), "{}", stderr(&out));
+    // With the proxy set-up it starts.
+    let (_server, port) = serve(
+        &sb,
+        &[
+            "--bind",
+            "0.0.0.0",
+            "--allow-plain-http",
+            "--trust-proxy",
+            "--public-url",
+            "https://clinic.example.org/",
+        ],
+    );
+    assert!(get(port, "/sign-in").starts_with("HTTP/1.1 200"));
+}
+
+#[test]
+fn settings_mistakes_are_usage_errors_naming_the_setting() {
+    let sb = Sandbox::sqlite();
+    let url = db_url(&sb);
     // A settings file with a mistake names it; an unknown setting is refused, not ignored.
     let conf = sb.dir.path().join("clinic.toml");
     std::fs::write(&conf, "port = 7879\nsesion_idle_minutes = 5\n").unwrap();
@@ -222,19 +241,6 @@ fn plain_http_off_loopback_is_refused() {
         "{}",
         stderr(&out)
     );
-    // With the proxy set-up it starts.
-    let (_server, port) = serve(
-        &sb,
-        &[
-            "--bind",
-            "0.0.0.0",
-            "--allow-plain-http",
-            "--trust-proxy",
-            "--public-url",
-            "https://clinic.example.org/",
-        ],
-    );
-    assert!(get(port, "/sign-in").starts_with("HTTP/1.1 200"));
 }
 
 #[test]
