@@ -15,6 +15,7 @@ mod api;
 mod assets;
 mod cache;
 mod clinic;
+mod downloads;
 mod entry_form;
 mod error;
 mod figures;

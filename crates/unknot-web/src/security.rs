@@ -175,9 +175,14 @@ fn check_request(
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         let origin = origin.to_str().unwrap_or("(not text)");
-        let same = origin
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host));
+        // Behind https, a page served over plain http is another origin even on the same name.
+        let https_only = state
+            .clinic()
+            .is_some_and(|c| c.config().public_url.scheme() == "https")
+            && !host_is_loopback(host);
+        let same = origin.split_once("://").is_some_and(|(scheme, rest)| {
+            rest.eq_ignore_ascii_case(host) && (!https_only || scheme.eq_ignore_ascii_case("https"))
+        });
         if !same {
             return Err(WebError::Forbidden(format!(
                 "refused a {method} from origin {}",

@@ -8,6 +8,7 @@ use clap::Args;
 use unknot_app::{App, Clock};
 use unknot_core::catalogue::{self, Catalogue, ContentFile, Layer};
 use unknot_store::Store;
+use unknot_store::StoreError;
 
 use crate::exit::usage;
 
@@ -72,7 +73,7 @@ impl DataOptions {
         let url = self.database_url()?;
         match Store::open(&url).await {
             Ok(store) => Ok(store),
-            Err(e @ unknot_store::StoreError::Damaged { .. }) => {
+            Err(e @ StoreError::Damaged { .. }) => {
                 let last = self.last_backup().map_or_else(
                     || "No backup written by `unknot export` is on record here.".to_string(),
                     |(path, when)| format!("Your last backup was written to {path} on {when}."),

@@ -70,11 +70,22 @@ impl ClinicApp {
     /// Counts an attempt against `bucket`; refuses with the seconds to wait when over.
     pub(crate) async fn limit(&self, bucket: &str) -> AppResult<()> {
         let c = &self.config;
-        let window = c.login_window.as_millis() as i64;
+        self.limit_with(bucket, c.login_window, c.login_attempts)
+            .await
+    }
+
+    /// Counts one attempt on `bucket`, refusing past `attempts` in each `window`.
+    pub(crate) async fn limit_with(
+        &self,
+        bucket: &str,
+        window: SignedDuration,
+        attempts: i64,
+    ) -> AppResult<()> {
+        let window = window.as_millis() as i64;
         match self
             .app
             .store()
-            .hit(bucket, window, c.login_attempts, self.now())
+            .hit(bucket, window, attempts, self.now())
             .await?
         {
             Ok(()) => Ok(()),
@@ -155,6 +166,15 @@ impl ClinicApp {
         };
         let half: HalfDone = serde_json::from_str(&body).map_err(AppError::internal)?;
         let account = self.account_or_gone(&half.account).await?;
+        // Guesses at the code are counted against the account, whatever address they come
+        // from, and over an hour: someone who has the password could otherwise sign in again
+        // and again from many addresses, each time with one more guess at six digits.
+        self.limit_with(
+            &format!("code:account:{}", account.id),
+            SignedDuration::from_hours(1),
+            SECOND_FACTOR_TRIES_PER_HOUR,
+        )
+        .await?;
         if !self.check_code(&account, code).await? {
             self.audit_event(
                 &account.id,
@@ -512,6 +532,10 @@ impl ClinicApp {
         }))
     }
 }
+
+/// Codes an account may try at the second step in an hour (a person mistyping a few times a
+/// day is never stopped; a guesser gets about one chance in 17,000 a day).
+const SECOND_FACTOR_TRIES_PER_HOUR: i64 = 20;
 
 /// A recovery code: 120 random bits (above the 112 that keep a fast hash safe from guessing a
 /// stolen table) in lower-case base32 (letters and the digits 2 to 7, nothing to mistype),

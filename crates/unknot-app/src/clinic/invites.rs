@@ -361,10 +361,18 @@ impl ClinicApp {
         let i = self.live_invitation(token).await?;
         let account = self.account_or_gone(&i.account_id).await?;
         self.not_set_up_yet(&account).await?;
-        let account = self.claim_login(account, login).await?;
-        check_password(password, &about(&account))?;
+        // Everything that can be refused is checked before the link is used; then the link is
+        // used once (a conditional update), and only the request that used it sets the name
+        // and password, so two people racing with one link cannot mix their answers.
+        let name = self.login_to_claim(&account, login).await?;
+        let mut about_them = about(&account);
+        if let Some(n) = &name {
+            about_them.push(n);
+        }
+        check_password(password, &about_them)?;
         let hash = hash_password(password).await?;
         self.complete_invitation(&i, from).await?;
+        let account = self.claim_login(account, login).await?;
         self.app
             .store()
             .set_password(&account.id, &hash, self.now())
@@ -386,6 +394,26 @@ impl ClinicApp {
             ));
         }
         Ok(())
+    }
+
+    /// The sign-in name a link's acceptance would set (none when the account has one), checked
+    /// and free, without setting it.
+    pub(crate) async fn login_to_claim(
+        &self,
+        account: &Account,
+        login: &str,
+    ) -> AppResult<Option<String>> {
+        if account.email.is_some() {
+            return Ok(None);
+        }
+        let name = login_name(login)?;
+        if self.app.store().account_by_email(&name).await?.is_some() {
+            return Err(AppError::Duplicate {
+                id: name,
+                builtin: false,
+            });
+        }
+        Ok(Some(name))
     }
 
     /// Sets the sign-in name on an account that has none yet (refused when taken).

@@ -553,3 +553,36 @@ async fn a_working_second_factor_is_never_replaced_or_switched_off() {
         assert!(matches!(made, Err(AppError::Denied(Decision::Forbidden))));
     }
 }
+
+#[tokio::test]
+async fn guesses_at_the_code_are_counted_per_account_from_any_address() {
+    let w = world(&support::databases().await.remove(0).url).await;
+    let mut limited = false;
+    for i in 0..25 {
+        // Each try from a new address, after a correct password: only the account's own count
+        // can stop this.
+        let address = format!("198.51.100.{i}");
+        let Login::SecondFactor { pending } =
+            w.c.login("owner@example.org", GOOD, &from(&address))
+                .await
+                .unwrap()
+        else {
+            panic!("the owner has a second factor")
+        };
+        match w
+            .c
+            .login_second_factor(&pending, "000000", &from(&address))
+            .await
+        {
+            Err(AppError::RateLimited(wait)) => {
+                assert!(i >= 20, "limited too early, at try {i}");
+                assert!(wait > 60, "the wait is counted in the hour: {wait}");
+                limited = true;
+                break;
+            }
+            Err(AppError::Credentials(_)) => {}
+            other => panic!("try {i}: {other:?}"),
+        }
+    }
+    assert!(limited, "25 guesses in an hour were all allowed");
+}

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{AnyObject, body, download, json};
 use crate::access::{Me, Routes, Rule};
+use crate::downloads::audited;
 use crate::error::{ApiQuery, Problem};
 use crate::period::export_period;
 use crate::{AppState, WebError};
@@ -99,16 +100,6 @@ async fn put_settings(Me(state): Me, bytes: Bytes) -> Result<Response, WebError>
     state.app().save_settings(&s).await?;
     state.changed();
     json(&s)
-}
-
-#[utoipa::path(get, path = "/api/v1/export/backup.json", tag = "data",
-    responses((status = 200, description = "The full, versioned backup (as `unknot export`)", body = AnyObject)))]
-/// On the clinic server every download is written to the audit log.
-pub(crate) async fn audited(state: &AppState, what: &str) -> Result<(), WebError> {
-    if let (Some(c), Some(p)) = (state.clinic(), state.principal()) {
-        c.audit_own_export(p, what).await?;
-    }
-    Ok(())
 }
 
 #[utoipa::path(get, path = "/api/v1/export/backup.json", tag = "data",
@@ -241,6 +232,7 @@ async fn export_calendar(
     Me(state): Me,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> Result<Response, WebError> {
+    audited(&state, "calendar").await?;
     let at = match q.at.as_deref() {
         None => jiff::civil::Time::constant(18, 0, 0, 0),
         Some(t) => super::clock_time(t).ok_or_else(|| {

@@ -11,7 +11,6 @@
 
 mod coach;
 mod data;
-pub(crate) use data::audited;
 mod doc;
 mod journal;
 mod library;

@@ -61,11 +61,16 @@ pub fn routes() -> Routes {
         )
         .at(
             "/account/care/end",
-            Rule::Own,
+            Rule::Account,
             &[Method::POST],
             post(end_care),
         )
-        .at("/account/erase", Rule::Own, &[Method::POST], post(erase))
+        .at(
+            "/account/erase",
+            Rule::Account,
+            &[Method::POST],
+            post(erase),
+        )
 }
 
 /// The signed-in person and the clinic's operations, or 401.

@@ -29,7 +29,7 @@ pub fn routes() -> Routes {
         )
         .at(
             "/invite/{token}/join",
-            Rule::Own,
+            Rule::Account,
             &[Method::POST],
             post(join),
         )

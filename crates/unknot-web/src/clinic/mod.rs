@@ -71,7 +71,17 @@ pub(crate) fn clear_session(res: &mut Response) {
 /// A `next=` target that stays on this site: a path beginning with one `/`.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        // Browsers drop tabs and newlines inside a URL, so "/<tab>/evil.example" would become
+        // "//evil.example": any control character or space sends the person home instead.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.len() <= 2000
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }

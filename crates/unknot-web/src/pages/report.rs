@@ -84,6 +84,7 @@ pub(crate) async fn build(state: &AppState, q: &ReportQuery) -> Result<report::R
 
 async fn view(Me(state): Me, Query(q): Query<ReportQuery>) -> PageResult {
     let r = build(&state, &q).await?;
+    crate::downloads::audited(&state, "visit summary (page)").await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -102,7 +103,7 @@ async fn view(Me(state): Me, Query(q): Query<ReportQuery>) -> PageResult {
 
 async fn pdf(Me(state): Me, Query(q): Query<ReportQuery>) -> Result<Response, super::PageError> {
     let r = build(&state, &q).await?;
-    crate::api::audited(&state, "visit summary (PDF)").await?;
+    crate::downloads::audited(&state, "visit summary (PDF)").await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf"),

@@ -264,6 +264,12 @@ async fn cross_site_posts_are_refused_when_signed_in() {
     req.headers_mut()
         .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
     assert_eq!(send(&w.router, req).await.status, StatusCode::FORBIDDEN);
+    // The same name over plain http, when the server is reached over https.
+    let mut req = request("POST", "/journal", Some(&session), &form);
+    req.headers_mut().remove("sec-fetch-site");
+    req.headers_mut()
+        .insert(header::ORIGIN, format!("http://{HOST}").parse().unwrap());
+    assert_eq!(send(&w.router, req).await.status, StatusCode::FORBIDDEN);
     // The right site but another session's form token.
     let other = w.session(Who::PatientA).await.unwrap();
     let req = request(
@@ -334,6 +340,21 @@ async fn api_tokens_are_scoped_and_revocable() {
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // Nor erase the account, end care, or join a clinic: a leaked script token must not
+        // be able to do what only the person in their browser may.
+        for path in ["/account/erase", "/account/care/end"] {
+            let r = send(&w.router, bearer("POST", path, &write, "{}")).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        assert!(
+            w.clinic
+                .app()
+                .store()
+                .account(&who.account.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
         // Another patient's entry stays hidden from this patient's token.
         let r = send(
             &w.router,
@@ -433,4 +454,106 @@ async fn staff_must_pass_a_second_factor_first() {
     let (cookie, csrf) = mint(&w.clinic, &w.accounts[&Who::PatientA], false).await;
     let r = send(&w.router, request("GET", "/", Some(&(cookie, csrf)), &[])).await;
     assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let w = first_world().await;
+    let (cookie, csrf) = w.session(Who::PatientA).await.unwrap();
+    let r = send(
+        &w.router,
+        request("POST", "/sign-out", Some(&(cookie.clone(), csrf)), &[]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cleared = set_cookie(&r).unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    // The old cookie, replayed, opens nothing: the session is gone from the database.
+    assert!(signed_out(&get_with(&w, "/account", &cookie).await));
+    let hash = unknot_core::clinic::secrets::token_hash(&cookie);
+    assert!(
+        w.clinic
+            .app()
+            .store()
+            .session_by_hash(&hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn after_sign_in_only_paths_on_this_site_are_followed() {
+    let w = first_world().await;
+    let cases = [
+        ("/journal", "/journal"),
+        ("/history?since=2026-05-01", "/history?since=2026-05-01"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("", "/"),
+    ];
+    for (i, (next, want)) in cases.into_iter().enumerate() {
+        // A minute apart, so the sign-in rate limit stays out of the way.
+        w.clock
+            .set(NOW.parse::<Timestamp>().unwrap() + SignedDuration::from_mins(i as i64 * 2));
+        let body = format!(
+            "login=alex&password={}&next={}",
+            crate::support::enc(GOOD),
+            crate::support::enc(next)
+        );
+        let req = Request::post("/sign-in")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("https://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let r = send(&w.router, req).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.body);
+        assert_eq!(r.location(), want, "{next:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_client_address_comes_from_the_proxy_only_when_told_to_trust_it() {
+    let w = first_world().await;
+    let sign_in_from = |router: Router, forwarded: &'static str| async move {
+        let req = Request::post("/sign-in")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("https://{HOST}"))
+            .header("x-forwarded-for", forwarded)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "login=alex&password={}",
+                crate::support::enc(GOOD)
+            )))
+            .unwrap();
+        send(&router, req).await
+    };
+    let last_address = |w: &World| {
+        let c = w.clinic.clone();
+        async move {
+            let log = c.audit_records().await.unwrap();
+            log.iter()
+                .rev()
+                .find(|r| r.event.action == "sign_in")
+                .unwrap()
+                .event
+                .address
+                .clone()
+        }
+    };
+    // Without --trust-proxy the header is the client's own claim, and ignored.
+    sign_in_from(w.router.clone(), "203.0.113.9").await;
+    assert_ne!(last_address(&w).await, "203.0.113.9");
+    // Behind a trusted proxy, the address the proxy added last is the client's.
+    let trusted = w
+        .router
+        .clone()
+        .layer(axum::Extension(unknot_web::serve::TrustProxy(true)));
+    sign_in_from(trusted, "198.51.100.1, 203.0.113.9").await;
+    assert_eq!(last_address(&w).await, "203.0.113.9");
 }
