@@ -299,9 +299,18 @@ impl Store {
                 Some(_) => summary.updated += 1,
                 None => summary.added += 1,
             }
-            bind_row(UPSERT, row, &self.user, now)
+            let done = bind_row(UPSERT, row, &self.user, now)
                 .execute(&mut *tx)
                 .await?;
+            if done.rows_affected() == 0 {
+                // The id is taken in another person's journal (someone else's backup, or ids
+                // made up by hand): the entry is kept all the same, under an id of its own.
+                let mut row = codec::encode(entry)?;
+                row.id = crate::new_id();
+                bind_row(INSERT, row, &self.user, now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         for e in &extras.exercises {
             crate::library::upsert_custom(&mut tx, &self.user, e, now).await?;

@@ -195,6 +195,37 @@ async fn import_is_all_or_nothing_and_counts_what_it_did() {
 }
 
 #[tokio::test]
+async fn an_import_naming_another_persons_entry_keeps_both() {
+    for db in databases().await {
+        let alex = open(&db).await;
+        {
+            use sqlx::Connection as _;
+            let mut c = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+            sqlx::query(
+                "INSERT INTO users (id, display_name, created_at_ms) VALUES ('robin', NULL, 0)",
+            )
+            .execute(&mut c)
+            .await
+            .unwrap();
+        }
+        let robin = alex.for_user("robin");
+        let mine = entry("shared-id-1", "2026-03-01T09:00:00+00:00[UTC]", 3);
+        alex.insert_entry(&mine).await.unwrap();
+        // Robin imports a file that happens to use the same id (say, a copy of Alex's backup).
+        let theirs = entry("shared-id-1", "2026-03-02T09:00:00+00:00[UTC]", 7);
+        let summary = robin.import_entries(&[theirs]).await.unwrap();
+        assert_eq!(summary.added, 1, "{}", db.label);
+        // Counted as added and really stored, under an id of its own; Alex's is untouched.
+        let robins = robin.list_entries(EntryRange::default()).await.unwrap();
+        assert_eq!(robins.len(), 1, "{}", db.label);
+        assert_ne!(robins[0].id.as_str(), "shared-id-1");
+        assert_eq!(robins[0].pain.map(|p| p.get()), Some(7));
+        let kept = alex.find_entry("shared-id-1").await.unwrap();
+        assert_eq!(kept.pain.map(|p| p.get()), Some(3));
+    }
+}
+
+#[tokio::test]
 async fn unsupported_urls_are_named() {
     let err = unknot_store::Store::open("mysql://root@localhost/x")
         .await
