@@ -179,10 +179,24 @@ pub async fn authorize(
     if let Err(res) = allowed(rule, signed.as_ref(), &req) {
         return *res;
     }
-    if let Some(who) = signed {
-        req.extensions_mut().insert(state.scoped(who));
+    let Some(who) = signed else {
+        return next.run(req).await;
+    };
+    // A change to the person's own journal that went through is written to the audit log (the
+    // clinic's own actions and the account pages audit themselves, with more detail).
+    let writes = rule == Rule::Own && !matches!(*req.method(), Method::GET | Method::HEAD);
+    let audit = writes.then(|| (who.clone(), format!("{} {path}", req.method())));
+    req.extensions_mut().insert(state.scoped(who));
+    let res = next.run(req).await;
+    if let Some((who, what)) = audit
+        && (res.status().is_success() || res.status().is_redirection())
+        && let Err(e) = clinic.audit_own_write(&who, &what).await
+    {
+        // The change is made and answered as made (an error now would invite the same write
+        // again); the missing audit row goes to the server's log, where an operator sees it.
+        eprintln!("audit: could not record {what} by {}: {e}", who.account.id);
     }
-    next.run(req).await
+    res
 }
 
 /// A matched path with no rule for this method: 405 with the methods it has (a method the table

@@ -171,6 +171,21 @@ impl ClinicApp {
         .await
     }
 
+    /// Records a change a person made to their own journal (`what`: the route), so the audit
+    /// log holds every write of a patient's data, not only staff's.
+    pub async fn audit_own_write(&self, who: &Principal, what: &str) -> AppResult<()> {
+        self.audit_event(
+            &who.account.id,
+            None,
+            Some(&who.account.id),
+            "write",
+            what,
+            &origin_of(who),
+            "ok",
+        )
+        .await
+    }
+
     /// The clinics a patient is under (or was invited by), newest first.
     pub async fn my_care(&self, who: &Principal) -> AppResult<Vec<MyCare>> {
         let store = self.app.store();

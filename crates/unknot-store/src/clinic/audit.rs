@@ -74,18 +74,21 @@ impl Store {
         rows.iter().map(record).collect()
     }
 
-    /// Records about one patient, newest first, at most `limit`.
+    /// Records about one patient, newest first, at most `limit`, without the patient's own
+    /// journal writes (their access log is about who else looked).
     pub async fn audit_of_patient(
         &self,
         patient_id: &str,
         limit: i64,
     ) -> Result<Vec<Record>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM audit_log WHERE patient_id = $1 ORDER BY seq DESC LIMIT $2")
-                .bind(patient_id)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log WHERE patient_id = $1 \
+                 AND NOT (actor = $1 AND action = 'write') ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(patient_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(record).collect()
     }
 

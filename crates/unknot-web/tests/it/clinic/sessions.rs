@@ -286,7 +286,9 @@ async fn cross_site_posts_are_refused_when_signed_in() {
         .insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
     assert_eq!(send(&w.router, req).await.status, StatusCode::FORBIDDEN);
     assert_eq!(a.entry_count().await.unwrap(), before, "nothing was stored");
-    // The same form from the page itself is stored.
+    // The same form from the page itself is stored, and the write is in the audit log; the
+    // refused ones are not (nothing was written).
+    assert_eq!(journal_writes(&w).await, 0);
     let r = send(
         &w.router,
         request("POST", "/journal", Some(&session), &form),
@@ -294,6 +296,18 @@ async fn cross_site_posts_are_refused_when_signed_in() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(a.entry_count().await.unwrap(), before + 1);
+    assert_eq!(journal_writes(&w).await, 1);
+}
+
+/// How many journal form posts the audit log holds.
+async fn journal_writes(w: &World) -> usize {
+    w.clinic
+        .audit_records()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.event.action == "write" && r.event.target == "POST /journal")
+        .count()
 }
 
 fn bearer(method: &str, path: &str, token: &str, body: &str) -> Request<Body> {
