@@ -209,6 +209,11 @@ impl AppState {
     /// A cached body for `key`, if nothing has been written since it was made, here or by
     /// another process (callers put the date in the key, since pages show "today").
     pub fn cached(&self, key: &str) -> Option<Arc<CachedBody>> {
+        // The clinic server may run as several processes over one database, and a write through
+        // another process would not reach this one's counter: it renders every page afresh.
+        if self.inner.clinic.is_some() {
+            return None;
+        }
         let generation = self.generation();
         let cache = self.inner.cache.lock().ok()?;
         cache
@@ -238,6 +243,9 @@ impl AppState {
     /// Keeps a body for `key`, made when the write generation was `generation`.
     pub fn keep(&self, key: String, generation: u64, body: CachedBody) -> Arc<CachedBody> {
         let body = Arc::new(body);
+        if self.inner.clinic.is_some() {
+            return body;
+        }
         if let Ok(mut cache) = self.inner.cache.lock() {
             if cache.len() > 256 {
                 cache.clear();

@@ -571,3 +571,31 @@ async fn the_client_address_comes_from_the_proxy_only_when_told_to_trust_it() {
     sign_in_from(trusted, "198.51.100.1, 203.0.113.9").await;
     assert_eq!(last_address(&w).await, "203.0.113.9");
 }
+
+#[tokio::test]
+async fn two_servers_on_one_database_see_each_others_writes_at_once() {
+    for db in db::databases().await {
+        let url = db.url.clone();
+        let w = world(db).await;
+        let (_, other, _) = server(&url).await;
+        let session = w.session(Who::PatientA).await.unwrap();
+        let count = |router: Router, s: (String, String)| async move {
+            let r = send(&router, request("GET", "/api/v1/entries", Some(&s), &[])).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            v["entries"].as_array().unwrap().len()
+        };
+        // The other server answers (and would cache) first; a write through this one follows.
+        let before = count(other.clone(), session.clone()).await;
+        let r = send(
+            &w.router,
+            request("POST", "/journal", Some(&session), &[("pain", "5")]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(count(other.clone(), session.clone()).await, before + 1);
+        // Today through the other server shows the entry as well.
+        let today = send(&other, request("GET", "/", Some(&session), &[])).await;
+        assert_eq!(today.status, StatusCode::OK);
+    }
+}
