@@ -356,12 +356,21 @@ impl ClinicApp {
     /// Starts setting up a TOTP second factor (not active until confirmed with a code).
     pub async fn totp_begin(&self, who: &Principal) -> AppResult<TotpSetup> {
         // Starting again would replace a working secret and switch the factor off.
-        if self.account_or_gone(&who.account.id).await?.totp_enabled {
+        let account = self.account_or_gone(&who.account.id).await?;
+        if account.totp_enabled {
             return Err(AppError::Denied(Decision::Forbidden));
         }
-        let mut secret = [0u8; 20];
-        getrandom::fill(&mut secret).map_err(AppError::internal)?;
-        let base32 = data_encoding::BASE32_NOPAD.encode(&secret);
+        // A secret already shown and not yet confirmed is shown again: the person may have
+        // scanned it before reloading the page, and a new one would make their app's codes
+        // wrong. It stays unusable until a code from it is confirmed.
+        let base32 = match account.totp_secret {
+            Some(pending) => pending,
+            None => {
+                let mut secret = [0u8; 20];
+                getrandom::fill(&mut secret).map_err(AppError::internal)?;
+                data_encoding::BASE32_NOPAD.encode(&secret)
+            }
+        };
         let name = who
             .account
             .email

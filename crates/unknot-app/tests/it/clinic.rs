@@ -90,6 +90,8 @@ async fn world(url: &str) -> World {
     let owner = principal(&c, &s.token).await;
     assert_eq!(owner.role_in(&clinic.id), Some(Role::Owner));
     let setup = c.totp_begin(&owner).await.unwrap();
+    // Shown again (a reload), the secret is the same one the person may have scanned.
+    assert_eq!(c.totp_begin(&owner).await.unwrap().secret, setup.secret);
     assert!(setup.url.starts_with("otpauth://totp/"));
     assert!(setup.qr_svg.contains("<svg"));
     let code = totp_now(&setup.secret, clock.now());

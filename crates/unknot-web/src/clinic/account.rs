@@ -311,7 +311,7 @@ async fn totp_confirm(Me(state): Me, Form(f): Form<CodeForm>) -> PageResult {
             error: None,
         })),
         Err(e) => {
-            // While setting up, a new secret is shown (the one that failed is replaced); a
+            // While setting up, the same secret is shown again (the app may hold it already); a
             // factor already on is never touched by a wrong code.
             let e = WebError::from(e);
             let enabled = clinic.second_factor_on(who).await?;
