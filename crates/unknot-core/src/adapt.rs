@@ -81,6 +81,11 @@ pub struct SessionRecord {
     /// Pain after, 0-10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pain_after: Option<Score>,
+    /// Warning signs reported with the session's feedback: ids of
+    /// [`crate::signs::SESSION_SIGNS`] (`both_legs`, `pain_below_knee`, …). The safety net adds
+    /// them to the answers triage sees (see [`crate::signs::check_now`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warning_signs: Vec<String>,
 }
 
 /// Everything a review reads.
