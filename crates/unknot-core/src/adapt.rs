@@ -288,7 +288,7 @@ pub fn review_with(input: &ReviewInput, history: &History) -> Review {
     finish(input, stats, draft, check, advice)
 }
 
-/// Rule 1, warning signs in the journal, or time passing: triage again. Entries from before this
+/// Rule 1, warning signs in the journal or a session's feedback, or time passing: triage again. Entries from before this
 /// version (in the history) count silently; those since it began are reported.
 fn retriage(input: &ReviewInput, history: &History, draft: &mut Draft) -> Check {
     let now = input.now.timestamp();
@@ -303,7 +303,9 @@ fn retriage(input: &ReviewInput, history: &History, draft: &mut Draft) -> Check 
         .cloned()
         .collect();
     let (known, _) = crate::signs::from_entries(&stored, &earlier);
-    let (answers, signs) = crate::signs::from_entries(&known, input.entries);
+    let (answers, mut signs) = crate::signs::from_entries(&known, input.entries);
+    let (answers, reported) = crate::signs::from_sessions(&answers, input.sessions);
+    signs.extend(reported);
     let fresh = triage(&answers);
     let before = urgency_from_id(&input.plan.urgency);
     let mut retriaged = None;

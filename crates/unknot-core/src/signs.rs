@@ -300,10 +300,7 @@ pub fn from_sessions(answers: &Answers, sessions: &[SessionRecord]) -> (Answers,
             let next = add_report(&a, &sign.answers());
             if next != a {
                 a = next;
-                seen.push(format!(
-                    "reported after a session on {day}: {}",
-                    sign.words()
-                ));
+                seen.push(format!("a session on {day} reported: {}", sign.words()));
             }
         }
     }

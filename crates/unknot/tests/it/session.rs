@@ -74,3 +74,69 @@ fn one_exercise_without_a_plan_and_bad_ids() {
     assert_eq!(none.status.code(), Some(2));
     assert!(stderr(&none).contains("unknot assess"));
 }
+
+#[test]
+fn the_plain_session_shows_when_to_leave_an_exercise_out_and_when_to_stop() {
+    let s = Sandbox::sqlite();
+    let out = s.ok(&[
+        "session",
+        "--exercise",
+        "chin-tuck",
+        "--plain",
+        "--quiet",
+        "--speed",
+        "5000",
+        "--no-record",
+    ]);
+    let avoid = out.find("Leave it out if:").expect("avoid if shown");
+    let stop = out.find("Stop if:").expect("stop if shown");
+    let first_step = out.find("get ready").expect("the first step");
+    assert!(avoid < stop && stop < first_step, "before it starts: {out}");
+    assert!(out.contains("Moving your neck gives you dizziness"), "{out}");
+    assert!(out.contains("Dizziness, blurred vision"), "{out}");
+}
+
+/// On each engine: a session whose feedback reports "numbness in both legs" makes Today give
+/// emergency advice, and the plan is withheld.
+#[test]
+fn a_warning_sign_reported_after_a_session_reaches_today_on_each_engine() {
+    for s in Sandbox::all() {
+        let answers = s.dir.path().join("me.json");
+        std::fs::write(
+            &answers,
+            r#"{"regions": ["lower_back"], "minutes_per_day": 5, "equipment": ["mat"]}"#,
+        )
+        .expect("write");
+        s.ok(&["assess", "--answers", &answers.to_string_lossy()]);
+        let before = s.json(&["today", "--json"]);
+        assert_ne!(before["urgency"], "emergency", "{}: {before}", s.label);
+        let bad = s.run(&[
+            "session", "--exercise", "chin-tuck", "--plain", "--quiet", "--speed", "5000",
+            "--sign", "both_leg",
+        ]);
+        assert_eq!(bad.status.code(), Some(2), "{}", s.label);
+        assert!(stderr(&bad).contains("both_legs"), "{}", stderr(&bad));
+        let out = s.ok(&[
+            "session", "--exercise", "chin-tuck", "--plain", "--quiet", "--speed", "5000",
+            "--sign", "both_legs",
+        ]);
+        assert!(out.contains("EMERGENCY"), "{}: {out}", s.label);
+        let today = s.json(&["today", "--json"]);
+        assert_eq!(today["urgency"], "emergency", "{}: {today}", s.label);
+        assert_eq!(today["plan_allowed"], false, "{}", s.label);
+        assert!(
+            today["advice"].as_str().unwrap_or_default().contains("emergency"),
+            "{}: {today}",
+            s.label
+        );
+        let plan = s.ok(&["plan"]);
+        assert!(plan.contains("EMERGENCY"), "{}: the plan is withheld: {plan}", s.label);
+        let sessions = s.json(&["export", "--format", "json"]);
+        assert_eq!(
+            sessions["sessions"][0]["warning_signs"],
+            serde_json::json!(["both_legs"]),
+            "{}",
+            s.label
+        );
+    }
+}
