@@ -140,3 +140,40 @@ fn a_warning_sign_reported_after_a_session_reaches_today_on_each_engine() {
         );
     }
 }
+
+/// The same through the JSON API, on each engine: `POST /api/v1/sessions` with a warning sign
+/// answers with the safety check, and Today gives emergency advice.
+#[test]
+fn a_warning_sign_posted_with_a_session_reaches_today_through_the_api_on_each_engine() {
+    let start: jiff::Timestamp = "2026-03-02T08:00:00Z".parse().expect("time");
+    for s in Sandbox::all() {
+        let url = s.url.clone().unwrap_or_else(|| {
+            unknot_store::sqlite_url_for(&s.dir.path().join("api.db"))
+        });
+        let api = crate::parity::Api::new(&url, start);
+        api.json(
+            "POST",
+            "/api/v1/assessments",
+            Some(serde_json::json!({"regions": ["lower_back"], "minutes_per_day": 5, "equipment": ["mat"]})),
+        );
+        let session = |signs: serde_json::Value| {
+            serde_json::json!({
+                "items": [{"exercise": "chin-tuck", "status": "done", "seconds": 60}],
+                "warning_signs": signs,
+            })
+        };
+        let quiet = api.json("POST", "/api/v1/sessions", Some(session(serde_json::json!([]))));
+        assert!(quiet.get("safety").is_none(), "{}: {quiet}", s.label);
+        let today = api.json("GET", "/api/v1/today", None);
+        assert_ne!(today["urgency"], "emergency", "{}: {today}", s.label);
+        let recorded = api.json(
+            "POST",
+            "/api/v1/sessions",
+            Some(session(serde_json::json!(["both_legs"]))),
+        );
+        assert_eq!(recorded["safety"]["urgency"], "emergency", "{}: {recorded}", s.label);
+        let today = api.json("GET", "/api/v1/today", None);
+        assert_eq!(today["urgency"], "emergency", "{}: {today}", s.label);
+        assert_eq!(today["plan_allowed"], false, "{}", s.label);
+    }
+}
