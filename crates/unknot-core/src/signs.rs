@@ -218,7 +218,11 @@ pub const SESSION_SIGNS: &[SessionSign] = &[
     sign("leg_weakness", "leg_weakness", "worsening"),
     sign("numbness_tingling", "numbness_tingling", "yes"),
     sign("pain_below_knee", "radiation", "below_knee"),
-    sign("chest_pain_or_breathless", "chest_pain_or_breathless", "yes"),
+    sign(
+        "chest_pain_or_breathless",
+        "chest_pain_or_breathless",
+        "yes",
+    ),
     sign(
         "pain_with_sweating_or_sickness",
         "pain_with_sweating_or_sickness",
@@ -296,7 +300,11 @@ pub fn from_sessions(answers: &Answers, sessions: &[SessionRecord]) -> (Answers,
     let mut seen = Vec::new();
     for s in sessions {
         let day = s.at.date();
-        for sign in s.warning_signs.iter().filter_map(|id| SessionSign::find(id)) {
+        for sign in s
+            .warning_signs
+            .iter()
+            .filter_map(|id| SessionSign::find(id))
+        {
             let next = add_report(&a, &sign.answers());
             if next != a {
                 a = next;

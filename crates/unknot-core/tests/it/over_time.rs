@@ -318,9 +318,19 @@ fn session(n: i64, signs: &[&str]) -> unknot_core::adapt::SessionRecord {
 fn warning_signs_reported_with_a_session_reach_triage() {
     let all = vec![intake()];
     let clean = check_now(&all, &[], &[session(3, &[])], day(4).timestamp()).unwrap();
-    assert_eq!(clean.triage.urgency, Urgency::SelfCare, "{:?}", clean.triage);
+    assert_eq!(
+        clean.triage.urgency,
+        Urgency::SelfCare,
+        "{:?}",
+        clean.triage
+    );
     let w = check_now(&all, &[], &[session(3, &["both_legs"])], day(4).timestamp()).unwrap();
-    assert_eq!(w.triage.urgency, Urgency::Emergency, "{:?}", w.triage.reasons);
+    assert_eq!(
+        w.triage.urgency,
+        Urgency::Emergency,
+        "{:?}",
+        w.triage.reasons
+    );
     assert_eq!(w.signs.len(), 1, "{:?}", w.signs);
     assert!(w.signs[0].contains("both legs"), "{:?}", w.signs);
     let w = check_now(
@@ -351,7 +361,12 @@ fn every_session_sign_answers_a_warning_sign_question_in_its_words() {
     for s in SESSION_SIGNS {
         let q = unknot_core::intake::questions::question(s.field).unwrap();
         assert!(s.words().starts_with(q.ask), "{}", s.words());
-        assert_ne!(s.answers(), Answers::default(), "{} reads as an answer", s.id);
+        assert_ne!(
+            s.answers(),
+            Answers::default(),
+            "{} reads as an answer",
+            s.id
+        );
         assert_eq!(SessionSign::find(s.id), Some(s));
     }
     assert_eq!(

@@ -229,8 +229,15 @@ async fn bad_input_is_a_problem_document_naming_the_value_and_nothing_is_stored(
         )
         .await;
     assert_eq!(r.status, 422);
-    assert!(r.json()["detail"].as_str().unwrap().contains("both_legs"), "{}", r.body);
-    assert!(app.state.app().store().sessions().await.unwrap().is_empty(), "nothing stored");
+    assert!(
+        r.json()["detail"].as_str().unwrap().contains("both_legs"),
+        "{}",
+        r.body
+    );
+    assert!(
+        app.state.app().store().sessions().await.unwrap().is_empty(),
+        "nothing stored"
+    );
     let r = app.get("/api/v1/entries?since=soon").await;
     assert_eq!(r.status, 422);
     assert!(r.json()["detail"].as_str().unwrap().contains("soon"));

@@ -58,15 +58,18 @@ async fn every_page_renders_on_an_empty_journal_and_after_an_assessment() {
     // question table's words, one checkbox per sign core knows.
     for sign in unknot_core::signs::SESSION_SIGNS {
         assert!(
-            session.body.contains(&format!(
-                r#"name="warning-sign" value="{}""#,
-                sign.id
-            )),
+            session
+                .body
+                .contains(&format!(r#"name="warning-sign" value="{}""#, sign.id)),
             "{}",
             sign.id
         );
     }
-    assert!(session.body.contains("Do you have new pain, numbness, tingling or weakness in both legs?"));
+    assert!(
+        session
+            .body
+            .contains("Do you have new pain, numbness, tingling or weakness in both legs?")
+    );
     assert!(session.body.contains("Leave it out if") && session.body.contains("Stop if"));
 }
 

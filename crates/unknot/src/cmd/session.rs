@@ -658,26 +658,53 @@ mod tests {
         assert!(!safety.avoid_if.is_empty() && !safety.stop_if.is_empty());
         let mut runner = Runner::new(items);
         let ready = screen(&runner, &catalogue).replace('\n', " ");
-        assert!(ready.contains("Leave it out if: Kneeling or taking weight"), "{ready}");
-        assert!(ready.contains("Stop if: Sharp pain in the lower back."), "{ready}");
+        assert!(
+            ready.contains("Leave it out if: Kneeling or taking weight"),
+            "{ready}"
+        );
+        assert!(
+            ready.contains("Stop if: Sharp pain in the lower back."),
+            "{ready}"
+        );
         assert!(ready.contains("1. Kneel on all fours"), "{ready}");
         runner.handle(Event::Tick(3_000));
         let hold = screen(&runner, &catalogue);
         assert!(hold.contains("Stop if: Sharp pain"), "{hold}");
-        assert!(!hold.contains("Leave it out if"), "only while getting ready: {hold}");
+        assert!(
+            !hold.contains("Leave it out if"),
+            "only while getting ready: {hold}"
+        );
     }
 
     #[test]
     fn the_plain_runner_lists_leave_it_out_if_and_stop_if() {
         let catalogue = Catalogue::builtin().unwrap();
         let item = Item::from_exercise(catalogue.exercise("chin-tuck").unwrap());
-        let text = plain_safety(&item.safety(&catalogue), &Style { color: false, width: 100 });
+        let text = plain_safety(
+            &item.safety(&catalogue),
+            &Style {
+                color: false,
+                width: 100,
+            },
+        );
         assert!(
             text.starts_with("  Leave it out if:\n    - Moving your neck gives you dizziness"),
             "{text}"
         );
-        assert!(text.contains("  Stop if:\n    - Dizziness, blurred vision"), "{text}");
-        assert_eq!(plain_safety(&ItemSafety::default(), &Style { color: false, width: 100 }), "");
+        assert!(
+            text.contains("  Stop if:\n    - Dizziness, blurred vision"),
+            "{text}"
+        );
+        assert_eq!(
+            plain_safety(
+                &ItemSafety::default(),
+                &Style {
+                    color: false,
+                    width: 100
+                }
+            ),
+            ""
+        );
     }
 
     #[test]
