@@ -169,8 +169,8 @@ impl App {
     }
 
     /// The safety net as it stands now: every assessment, aged to now, with the warning signs
-    /// the journal has shown since the intake (see `signs::check_now`). `None` before the first
-    /// safety check.
+    /// the journal and the guided sessions' feedback have shown since the intake (see
+    /// `signs::check_now`). `None` before the first safety check.
     pub async fn watch(&self) -> AppResult<Option<Watch>> {
         let all = self.store().assessments().await?;
         self.watch_over(&all).await
@@ -187,7 +187,13 @@ impl App {
                 ..Default::default()
             })
             .await?;
-        Ok(signs::check_now(all, &entries, self.clock().now()))
+        let sessions = self.store().sessions_since(intake_at).await?;
+        Ok(signs::check_now(
+            all,
+            &entries,
+            &sessions,
+            self.clock().now(),
+        ))
     }
 
     /// The answers in force and their triage, or `None` before the first safety check.

@@ -8,6 +8,7 @@ use unknot_core::journal::{Entry, EntryId};
 use unknot_core::score::Score;
 use unknot_core::session::{self, Item};
 use unknot_core::today::Completion;
+use unknot_core::triage::Triage;
 
 use crate::{App, AppResult, Missing};
 
@@ -22,6 +23,9 @@ pub struct Finished {
     pub pain_before: Option<Score>,
     /// Pain after, 0-10.
     pub pain_after: Option<Score>,
+    /// Warning signs the feedback reports: ids of `signs::SESSION_SIGNS` (checked before
+    /// anything is stored).
+    pub warning_signs: Vec<String>,
 }
 
 /// What recording a session stored.
@@ -34,6 +38,11 @@ pub struct Recorded {
     pub completion: Completion,
     /// The journal entry made for it, when something was done or pain was rated.
     pub entry: Option<Entry>,
+    /// When the feedback reported a warning sign: the safety check as it stands now, with that
+    /// sign counted (the same check Today, the banner and the plan make).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub safety: Option<Triage>,
 }
 
 impl App {
@@ -52,7 +61,8 @@ impl App {
     }
 
     /// Records a finished session, and a journal entry for it when something was done or a
-    /// pain rating was given, so the journal, trends and reports all see it.
+    /// pain rating was given, so the journal, trends and reports all see it. Warning signs the
+    /// feedback reports are kept with the session, where the safety net reads them.
     pub async fn record_session(&self, finished: Finished) -> AppResult<Recorded> {
         let now = self.now().await?;
         let catalogue = self.catalogue().await?;
@@ -62,6 +72,7 @@ impl App {
             items: finished.items,
             pain_before: finished.pain_before,
             pain_after: finished.pain_after,
+            warning_signs: finished.warning_signs,
         };
         session::check_record(&record, &catalogue)?;
         let entry = session::journal_entry(&record, &catalogue, EntryId::new(self.new_id())?, &now);
@@ -71,10 +82,16 @@ impl App {
         self.store()
             .save_session_with_entry(&record, entry.as_ref())
             .await?;
+        let safety = if record.warning_signs.is_empty() {
+            None
+        } else {
+            self.watch().await?.map(|w| w.triage)
+        };
         Ok(Recorded {
             completion: Completion::of(&record.items),
             session: record,
             entry,
+            safety,
         })
     }
 }

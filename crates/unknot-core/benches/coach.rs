@@ -83,6 +83,7 @@ fn benches(c: &mut Criterion) {
                 unknot_core::signs::check_now(
                     black_box(&assessments),
                     black_box(&entries),
+                    &[],
                     now.timestamp(),
                 )
             })
@@ -139,6 +140,7 @@ fn a_year_of_journal(start: &Zoned, plan: &Plan) -> (Vec<Entry>, Vec<SessionReco
                 .collect(),
             pain_before: Some(Score::new(4, "p").unwrap()),
             pain_after: Some(Score::new(3, "p").unwrap()),
+            warning_signs: Vec::new(),
         });
     }
     (entries, sessions)

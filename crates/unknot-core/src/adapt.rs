@@ -81,6 +81,11 @@ pub struct SessionRecord {
     /// Pain after, 0-10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pain_after: Option<Score>,
+    /// Warning signs reported with the session's feedback: ids of
+    /// [`crate::signs::SESSION_SIGNS`] (`both_legs`, `pain_below_knee`, …). The safety net adds
+    /// them to the answers triage sees (see [`crate::signs::check_now`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warning_signs: Vec<String>,
 }
 
 /// Everything a review reads.
@@ -283,7 +288,7 @@ pub fn review_with(input: &ReviewInput, history: &History) -> Review {
     finish(input, stats, draft, check, advice)
 }
 
-/// Rule 1, warning signs in the journal, or time passing: triage again. Entries from before this
+/// Rule 1, warning signs in the journal or a session's feedback, or time passing: triage again. Entries from before this
 /// version (in the history) count silently; those since it began are reported.
 fn retriage(input: &ReviewInput, history: &History, draft: &mut Draft) -> Check {
     let now = input.now.timestamp();
@@ -298,7 +303,9 @@ fn retriage(input: &ReviewInput, history: &History, draft: &mut Draft) -> Check 
         .cloned()
         .collect();
     let (known, _) = crate::signs::from_entries(&stored, &earlier);
-    let (answers, signs) = crate::signs::from_entries(&known, input.entries);
+    let (answers, mut signs) = crate::signs::from_entries(&known, input.entries);
+    let (answers, reported) = crate::signs::from_sessions(&answers, input.sessions);
+    signs.extend(reported);
     let fresh = triage(&answers);
     let before = urgency_from_id(&input.plan.urgency);
     let mut retriaged = None;

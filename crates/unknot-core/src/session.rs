@@ -77,6 +77,36 @@ impl Item {
     }
 }
 
+/// When to leave an exercise out and when to stop it, in the library's words: what every player
+/// (terminal, browser) shows before the exercise starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ItemSafety {
+    /// When not to do it at all ("avoid if"), in plain words.
+    pub avoid_if: Vec<String>,
+    /// When to stop part-way.
+    pub stop_if: Vec<String>,
+}
+
+impl ItemSafety {
+    /// True when there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.avoid_if.is_empty() && self.stop_if.is_empty()
+    }
+}
+
+impl Item {
+    /// The exercise's "avoid if" and "stop if" lists (empty when the library lacks it).
+    pub fn safety(&self, catalogue: &crate::catalogue::Catalogue) -> ItemSafety {
+        catalogue
+            .exercise(&self.exercise)
+            .map(|e| ItemSafety {
+                avoid_if: e.avoid_if.clone(),
+                stop_if: e.stop_if.clone(),
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// One timed step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -453,7 +483,8 @@ pub const MAX_ITEM_SECONDS: u32 = 4 * 60 * 60;
 pub const MAX_SESSION_ITEMS: usize = 100;
 
 /// Checks a finished session before it is stored, whichever player recorded it: at least one
-/// exercise, every exercise known to the library, and believable times.
+/// exercise, every exercise known to the library, believable times, and warning signs named
+/// by [`crate::signs::SESSION_SIGNS`].
 pub fn check_record(
     record: &crate::adapt::SessionRecord,
     catalogue: &crate::catalogue::Catalogue,
@@ -489,6 +520,7 @@ pub fn check_record(
             ));
         }
     }
+    crate::signs::read_session_signs(record.warning_signs.iter().map(String::as_str))?;
     Ok(())
 }
 

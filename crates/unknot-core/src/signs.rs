@@ -13,8 +13,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::adapt::SessionRecord;
 use crate::body::Region;
-use crate::intake::questions::{Kind, Stage, stage};
+use crate::error::InputError;
+use crate::intake::questions::{Kind, Question, Stage, question, stage};
 use crate::intake::{Answers, Assessment, AssessmentKind, Radiation};
 use crate::journal::{Entry, PainKind};
 use crate::triage::{Triage, triage};
@@ -25,7 +27,8 @@ pub struct Watch {
     /// The answers triage used: the latest intake, every later check-in laid over it, aged to
     /// now, with the signs from the journal added.
     pub answers: Answers,
-    /// The signs the journal added, in plain words with their dates (empty when none).
+    /// The signs the journal and sessions' feedback added, in plain words with their dates
+    /// (empty when none).
     pub signs: Vec<String>,
     /// The triage of those answers.
     pub triage: Triage,
@@ -62,16 +65,28 @@ pub fn current_answers(all: &[Assessment], now: Timestamp) -> Option<(Timestamp,
 
 /// The one call for every place that shows or acts on the triage level: check-in, weekly
 /// review, Today, a journal write. `all` is every assessment, oldest first; `entries` the
-/// journal entries since the latest intake (earlier ones are ignored, the intake having
-/// superseded them). `None` when there is no intake yet.
-pub fn check_now(all: &[Assessment], entries: &[Entry], now: Timestamp) -> Option<Watch> {
+/// journal entries and `sessions` the guided sessions since the latest intake (earlier ones are
+/// ignored, the intake having superseded them). `None` when there is no intake yet.
+pub fn check_now(
+    all: &[Assessment],
+    entries: &[Entry],
+    sessions: &[SessionRecord],
+    now: Timestamp,
+) -> Option<Watch> {
     let (intake_at, answers) = current_answers(all, now)?;
     let recent: Vec<Entry> = entries
         .iter()
         .filter(|e| e.at.timestamp() >= intake_at)
         .cloned()
         .collect();
-    let (answers, signs) = from_entries(&answers, &recent);
+    let (answers, mut signs) = from_entries(&answers, &recent);
+    let recent: Vec<SessionRecord> = sessions
+        .iter()
+        .filter(|s| s.at.timestamp() >= intake_at)
+        .cloned()
+        .collect();
+    let (answers, more) = from_sessions(&answers, &recent);
+    signs.extend(more);
     Some(Watch {
         triage: triage(&answers),
         answers,
@@ -175,4 +190,127 @@ fn severity(q: &crate::intake::questions::Question, v: &Value) -> usize {
         .iter()
         .position(|c| c.value == text)
         .map_or(0, |i| i + 1)
+}
+
+/// A warning sign a guided session's feedback can report: one that may turn up during or just
+/// after exercise. Each is an answer to a warning-sign question of
+/// [`crate::intake::questions::QUESTIONS`], so triage reads it with the same rules as at the
+/// intake; no rule is added here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionSign {
+    /// The stable id a form, the API or `unknot session --sign` uses.
+    pub id: &'static str,
+    /// The answers field it fills.
+    pub field: &'static str,
+    /// The answer it gives (`yes`, or a choice's value).
+    pub value: &'static str,
+}
+
+const fn sign(id: &'static str, field: &'static str, value: &'static str) -> SessionSign {
+    SessionSign { id, field, value }
+}
+
+/// The warning signs a session's feedback asks about, in the order of the question table.
+pub const SESSION_SIGNS: &[SessionSign] = &[
+    sign("saddle_numbness", "saddle_numbness", "yes"),
+    sign("bladder_bowel_change", "bladder_bowel_change", "yes"),
+    sign("both_legs", "both_legs", "yes"),
+    sign("leg_weakness", "leg_weakness", "worsening"),
+    sign("numbness_tingling", "numbness_tingling", "yes"),
+    sign("pain_below_knee", "radiation", "below_knee"),
+    sign(
+        "chest_pain_or_breathless",
+        "chest_pain_or_breathless",
+        "yes",
+    ),
+    sign(
+        "pain_with_sweating_or_sickness",
+        "pain_with_sweating_or_sickness",
+        "yes",
+    ),
+];
+
+impl SessionSign {
+    /// The sign with this id.
+    pub fn find(id: &str) -> Option<&'static SessionSign> {
+        SESSION_SIGNS.iter().find(|s| s.id == id)
+    }
+
+    /// The question it answers.
+    fn question(&self) -> Option<&'static Question> {
+        question(self.field)
+    }
+
+    /// The words a person reads, taken from the question table: the question, and for a choice
+    /// the choice it gives ("Does the pain spread anywhere? Down a leg, below the knee.").
+    pub fn words(&self) -> String {
+        let Some(q) = self.question() else {
+            return self.id.replace('_', " ");
+        };
+        match q.choices().iter().find(|c| c.value == self.value) {
+            Some(c) => {
+                let mut label = c.label.to_string();
+                if let Some(first) = label.get(..1) {
+                    label.replace_range(..1, &first.to_uppercase());
+                }
+                format!("{} {label}.", q.ask)
+            }
+            None => q.ask.to_string(),
+        }
+    }
+
+    /// The answers this sign reports on its own.
+    pub fn answers(&self) -> Answers {
+        Answers::from_pairs([(self.field, self.value)]).unwrap_or_default()
+    }
+}
+
+/// Reads the warning signs a session's feedback reports, by id: every id must be one of
+/// [`SESSION_SIGNS`] (the error names the nearest ones). Returns the ids in table order, each
+/// once.
+pub fn read_session_signs<'a>(
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<String>, InputError> {
+    let mut picked = Vec::new();
+    for id in ids {
+        let id = id.trim();
+        if id.is_empty() {
+            continue;
+        }
+        let sign = SessionSign::find(id).ok_or_else(|| InputError::UnknownId {
+            kind: "warning sign",
+            value: id.to_string(),
+            suggestions: crate::suggest::nearest(id, SESSION_SIGNS.iter().map(|s| s.id)),
+            choices: SESSION_SIGNS.iter().map(|s| s.id.to_string()).collect(),
+        })?;
+        picked.push(sign.id);
+    }
+    Ok(SESSION_SIGNS
+        .iter()
+        .filter(|s| picked.contains(&s.id))
+        .map(|s| s.id.to_string())
+        .collect())
+}
+
+/// The warning signs sessions' feedback reported, added to `answers` (see [`add_report`]), with
+/// what was reported and when. A sign the answers already hold is not reported again; an
+/// unknown id (from a newer version's backup) is passed over.
+pub fn from_sessions(answers: &Answers, sessions: &[SessionRecord]) -> (Answers, Vec<String>) {
+    let mut a = answers.clone();
+    let mut seen = Vec::new();
+    for s in sessions {
+        let day = s.at.date();
+        for sign in s
+            .warning_signs
+            .iter()
+            .filter_map(|id| SessionSign::find(id))
+        {
+            let next = add_report(&a, &sign.answers());
+            if next != a {
+                a = next;
+                seen.push(format!("a session on {day} reported: {}", sign.words()));
+            }
+        }
+    }
+    (a, seen)
 }

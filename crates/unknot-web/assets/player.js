@@ -188,7 +188,9 @@
       post("/api/v1/sessions", {
         items: data.items.map(function (it, k) { return { exercise: it.exercise, status: status[k] || "skipped", seconds: Math.round(spent[k]) }; }),
         pain_before: chosen("pain-before"),
-        pain_after: chosen("pain-after")
+        pain_after: chosen("pain-after"),
+        warning_signs: Array.prototype.map.call(
+          document.querySelectorAll('input[name="warning-sign"]:checked'), function (c) { return c.value; })
       }).then(function (r) {
         if (!r.ok) {
           $("saved").textContent = "Not saved: " + (r.body.detail || "error") + " Nothing was stored; try again.";
@@ -196,6 +198,10 @@
           return;
         }
         $("saved").textContent = COMPLETION[r.body.completion] || "Saved.";
+        if (r.body.safety && r.body.safety.urgency !== "self_care") {
+          $("safety-advice").textContent = r.body.safety.advice;
+          $("safety").hidden = false;
+        }
         $("leave").textContent = "Back to Today";
       }).catch(function () {
         $("saved").textContent = "Not saved: the app did not answer. Nothing was stored; try again.";

@@ -61,6 +61,7 @@ fn session(
             .collect(),
         pain_before: Some(Score::new(pain.0, "p").unwrap()),
         pain_after: Some(Score::new(pain.1, "p").unwrap()),
+        warning_signs: Vec::new(),
     }
 }
 

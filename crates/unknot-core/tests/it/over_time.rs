@@ -9,7 +9,9 @@ use unknot_core::intake::{Answers, Assessment, AssessmentKind, Cause, IntakeRegi
 use unknot_core::journal::{Entry, EntryId, PainKind, RegionPain};
 use unknot_core::planner::{Plan, PlanInput, StoredPlan, build};
 use unknot_core::score::Score;
-use unknot_core::signs::{add_report, check_now, current_answers};
+use unknot_core::signs::{
+    SESSION_SIGNS, SessionSign, add_report, check_now, current_answers, read_session_signs,
+};
 use unknot_core::triage::{Urgency, triage, triage_at};
 
 fn day(n: i64) -> Zoned {
@@ -283,7 +285,7 @@ fn check_now_ages_lays_check_ins_over_and_adds_journal_signs() {
         }];
         e
     };
-    let w = check_now(&all, &[before_intake, numb], day(12).timestamp()).unwrap();
+    let w = check_now(&all, &[before_intake, numb], &[], day(12).timestamp()).unwrap();
     assert_eq!(w.answers.onset_days, Some(17));
     assert_eq!(w.answers.numbness_tingling, Some(true));
     assert_eq!(w.triage.urgency, Urgency::Routine, "{:?}", w.triage.reasons);
@@ -296,9 +298,83 @@ fn check_now_ages_lays_check_ins_over_and_adds_journal_signs() {
     all[0].answers.cancer_history = Some(true);
     let mut numb = pain_entry(10, 5);
     numb.pain_kinds = vec![PainKind::Numbness];
-    let w = check_now(&all, &[numb], day(12).timestamp()).unwrap();
+    let w = check_now(&all, &[numb], &[], day(12).timestamp()).unwrap();
     assert_eq!(w.triage.urgency, Urgency::Emergency);
-    assert!(check_now(&[], &[], day(1).timestamp()).is_none());
+    assert!(check_now(&[], &[], &[], day(1).timestamp()).is_none());
+}
+
+fn session(n: i64, signs: &[&str]) -> unknot_core::adapt::SessionRecord {
+    unknot_core::adapt::SessionRecord {
+        id: format!("s{n}"),
+        at: day(n),
+        items: Vec::new(),
+        pain_before: None,
+        pain_after: None,
+        warning_signs: signs.iter().map(|s| (*s).to_string()).collect(),
+    }
+}
+
+#[test]
+fn warning_signs_reported_with_a_session_reach_triage() {
+    let all = vec![intake()];
+    let clean = check_now(&all, &[], &[session(3, &[])], day(4).timestamp()).unwrap();
+    assert_eq!(
+        clean.triage.urgency,
+        Urgency::SelfCare,
+        "{:?}",
+        clean.triage
+    );
+    let w = check_now(&all, &[], &[session(3, &["both_legs"])], day(4).timestamp()).unwrap();
+    assert_eq!(
+        w.triage.urgency,
+        Urgency::Emergency,
+        "{:?}",
+        w.triage.reasons
+    );
+    assert_eq!(w.signs.len(), 1, "{:?}", w.signs);
+    assert!(w.signs[0].contains("both legs"), "{:?}", w.signs);
+    let w = check_now(
+        &all,
+        &[],
+        &[session(3, &["pain_below_knee", "leg_weakness"])],
+        day(4).timestamp(),
+    )
+    .unwrap();
+    assert_eq!(
+        w.answers.radiation,
+        Some(unknot_core::intake::Radiation::BelowKnee)
+    );
+    assert_eq!(
+        w.answers.leg_weakness,
+        Some(unknot_core::intake::LegWeakness::Worsening)
+    );
+    assert!(!w.triage.plan_allowed, "{:?}", w.triage.reasons);
+    // A session before the intake is superseded by it.
+    let mut old = session(-2, &["both_legs"]);
+    old.at = day(-2);
+    let w = check_now(&all, &[], &[old], day(4).timestamp()).unwrap();
+    assert!(w.signs.is_empty());
+}
+
+#[test]
+fn every_session_sign_answers_a_warning_sign_question_in_its_words() {
+    for s in SESSION_SIGNS {
+        let q = unknot_core::intake::questions::question(s.field).unwrap();
+        assert!(s.words().starts_with(q.ask), "{}", s.words());
+        assert_ne!(
+            s.answers(),
+            Answers::default(),
+            "{} reads as an answer",
+            s.id
+        );
+        assert_eq!(SessionSign::find(s.id), Some(s));
+    }
+    assert_eq!(
+        read_session_signs(["numbness_tingling", "both_legs", "both_legs"]).unwrap(),
+        vec!["both_legs".to_string(), "numbness_tingling".to_string()]
+    );
+    let err = read_session_signs(["both_leg"]).unwrap_err().to_string();
+    assert!(err.contains("both_legs"), "{err}");
 }
 
 #[test]

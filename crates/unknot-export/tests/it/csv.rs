@@ -51,6 +51,7 @@ fn every_kind_has_a_header_and_times_with_offsets() {
         }],
         pain_before: None,
         pain_after: None,
+        warning_signs: Vec::new(),
     };
     let mut sessions = Vec::new();
     csv::write_sessions(&[session], &mut sessions).unwrap();

@@ -320,6 +320,7 @@ async fn assessments_plans_and_sessions_round_trip() {
             }],
             pain_before: None,
             pain_after: None,
+            warning_signs: Vec::new(),
         };
         store.save_session(&s).await.unwrap();
         assert_eq!(store.sessions_since(created).await.unwrap(), vec![s]);

@@ -242,11 +242,17 @@ pub struct SessionInput {
     /// Pain after, 0-10.
     #[serde(default)]
     pain_after: Option<Score>,
+    /// Warning signs that turned up during or since the session, by id: `saddle_numbness`,
+    /// `bladder_bowel_change`, `both_legs`, `leg_weakness` (a leg or foot has gone weak or
+    /// weaker), `numbness_tingling`, `pain_below_knee`, `chest_pain_or_breathless`,
+    /// `pain_with_sweating_or_sickness`. They reach the safety check (Today, the plan) at once.
+    #[serde(default)]
+    warning_signs: Vec<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "coach", request_body = SessionInput,
     responses(
-        (status = 201, description = "Recorded, with how much was done and the journal entry made for it (none when nothing was done and no pain was rated)", body = Recorded),
+        (status = 201, description = "Recorded, with how much was done, the journal entry made for it (none when nothing was done and no pain was rated), and, when a warning sign was reported, the safety check as it stands now", body = Recorded),
         (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
 async fn create_session(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let input: SessionInput = body(&bytes)?;
@@ -257,6 +263,7 @@ async fn create_session(Me(state): Me, bytes: Bytes) -> Result<Response, WebErro
             items: input.items,
             pain_before: input.pain_before,
             pain_after: input.pain_after,
+            warning_signs: input.warning_signs,
         })
         .await?;
     state.changed();

@@ -8,6 +8,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use unknot_app::AppError;
 use unknot_core::catalogue::TherapyKind;
+use unknot_core::signs::SESSION_SIGNS;
 use unknot_core::therapy::Request;
 
 use super::{Layout, PageResult, render};
@@ -34,6 +35,8 @@ struct SessionPage {
     pain_scale: Vec<ScalePoint>,
     /// Seconds below which an exercise cut short counts as not done (core's rule).
     meaningful: u32,
+    /// The warning signs the finish form asks about: id and words (core's table).
+    signs: Vec<(&'static str, String)>,
 }
 
 /// One exercise of the session, with when not to do it and when to stop.
@@ -64,17 +67,18 @@ async fn session(Me(state): Me, Query(q): Query<SessionQuery>) -> PageResult {
         items: items
             .iter()
             .map(|i| {
-                let e = catalogue.exercise(&i.exercise);
+                let safety = i.safety(&catalogue);
                 ItemView {
                     id: i.exercise.clone(),
                     name: i.name.clone(),
                     dose: i.dosage.describe(),
-                    avoid_if: e.map(|e| e.avoid_if.clone()).unwrap_or_default(),
-                    stop_if: e.map(|e| e.stop_if.clone()).unwrap_or_default(),
+                    avoid_if: safety.avoid_if,
+                    stop_if: safety.stop_if,
                 }
             })
             .collect(),
         pain_scale: scale(None),
+        signs: SESSION_SIGNS.iter().map(|s| (s.id, s.words())).collect(),
         meaningful: unknot_core::today::MEANINGFUL_SECONDS,
         minutes: seconds.div_ceil(60),
         speed: state.speed(),

@@ -48,7 +48,7 @@ async fn call(app: &App, method: &str, path: &str, entry_id: &str) -> (u16, Stri
         ("post", "/api/v1/sessions") => (
             path,
             Some(
-                json!({"items": [{"exercise": "bird-dog", "status": "done", "seconds": 90}], "pain_before": 4, "pain_after": 3}),
+                json!({"items": [{"exercise": "bird-dog", "status": "done", "seconds": 90}], "pain_before": 4, "pain_after": 3, "warning_signs": ["numbness_tingling"]}),
             ),
         ),
         ("post", "/api/v1/therapy") => (
@@ -221,6 +221,23 @@ async fn bad_input_is_a_problem_document_naming_the_value_and_nothing_is_stored(
         .await;
     assert_eq!(r.status, 422);
     assert!(r.json()["detail"].as_str().unwrap().contains("bird-dogg"));
+    let r = app
+        .json(
+            "POST",
+            "/api/v1/sessions",
+            json!({"items": [{"exercise": "bird-dog", "status": "done", "seconds": 3}], "warning_signs": ["both_leg"]}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json()["detail"].as_str().unwrap().contains("both_legs"),
+        "{}",
+        r.body
+    );
+    assert!(
+        app.state.app().store().sessions().await.unwrap().is_empty(),
+        "nothing stored"
+    );
     let r = app.get("/api/v1/entries?since=soon").await;
     assert_eq!(r.status, 422);
     assert!(r.json()["detail"].as_str().unwrap().contains("soon"));

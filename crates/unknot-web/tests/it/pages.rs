@@ -54,6 +54,23 @@ async fn every_page_renders_on_an_empty_journal_and_after_an_assessment() {
         session.body.contains("data-steps-url"),
         "the player appears once there is a plan"
     );
+    // The finish form asks about the warning signs that matter during exercise, in the
+    // question table's words, one checkbox per sign core knows.
+    for sign in unknot_core::signs::SESSION_SIGNS {
+        assert!(
+            session
+                .body
+                .contains(&format!(r#"name="warning-sign" value="{}""#, sign.id)),
+            "{}",
+            sign.id
+        );
+    }
+    assert!(
+        session
+            .body
+            .contains("Do you have new pain, numbness, tingling or weakness in both legs?")
+    );
+    assert!(session.body.contains("Leave it out if") && session.body.contains("Stop if"));
 }
 
 #[tokio::test]

@@ -147,6 +147,7 @@ pub async fn play(app: &App, clock: &Clock, now: &Zoned, seed: u64) -> Result<()
             items: session(&routine, &mut rng),
             pain_before: Some(Score::new(pain, "pain")?),
             pain_after: Some(Score::new((pain - 1).max(0), "pain")?),
+            warning_signs: Vec::new(),
         })
         .await?;
     }

@@ -19,15 +19,23 @@ use unknot_app::session::Finished;
 use unknot_core::adapt::ItemStatus;
 use unknot_core::catalogue::Catalogue;
 use unknot_core::score::Score;
-use unknot_core::session::{Event, Phase, Runner, Side, Signal, Step};
+use unknot_core::session::{Event, ItemSafety, Phase, Runner, Side, Signal, Step};
+use unknot_core::signs::{self, SESSION_SIGNS};
 use unknot_core::today::Completion;
 
 use crate::app::{self, DataOptions};
 use crate::form;
+use crate::show;
 use crate::term::Style;
 
 fn score(s: &str) -> Result<Score, String> {
     Score::parse(s, "pain").map_err(|e| e.to_string())
+}
+
+fn warning_sign(s: &str) -> Result<String, String> {
+    let mut ids = signs::read_session_signs([s]).map_err(|e| e.to_string())?;
+    ids.pop()
+        .ok_or_else(|| "name a warning sign, for example both_legs".to_string())
 }
 
 fn speed(s: &str) -> Result<f64, String> {
@@ -69,9 +77,39 @@ pub struct SessionArgs {
     #[arg(long, allow_negative_numbers = true, value_name = "0-10", value_parser = score)]
     pub pain_after: Option<Score>,
 
+    /// A warning sign that started during or since the session (repeat for more): both_legs,
+    /// saddle_numbness, bladder_bowel_change, leg_weakness (a leg or foot has gone weak or
+    /// weaker), numbness_tingling, pain_below_knee, chest_pain_or_breathless,
+    /// pain_with_sweating_or_sickness. On a terminal you are asked when none is given.
+    #[arg(long = "sign", value_name = "SIGN", value_parser = warning_sign)]
+    pub signs: Vec<String>,
+
     /// Do not record the session.
     #[arg(long)]
     pub no_record: bool,
+}
+
+/// The warning signs the session's feedback reports: those given with `--sign`, or, on a
+/// terminal when none was given, those ticked in a checklist worded from the question table.
+fn ask_signs(given: &[String]) -> Result<Vec<String>> {
+    if !given.is_empty() || !app::interactive() {
+        return Ok(given.to_vec());
+    }
+    let words: Vec<String> = SESSION_SIGNS.iter().map(|s| s.words()).collect();
+    let picked = inquire::MultiSelect::new(
+        "Did any of these start during or since the session? (tick each that did)",
+        words.clone(),
+    )
+    .with_help_message("space ticks, enter goes on; tick nothing if none did")
+    .prompt_skippable()
+    .map_err(form::cancelled)?
+    .unwrap_or_default();
+    Ok(SESSION_SIGNS
+        .iter()
+        .zip(&words)
+        .filter(|(_, w)| picked.contains(w))
+        .map(|(s, _)| s.id.to_string())
+        .collect())
 }
 
 fn ask_pain(given: Option<Score>, question: &str) -> Result<Option<Score>> {
@@ -114,15 +152,22 @@ pub async fn run(data: &DataOptions, args: SessionArgs) -> Result<()> {
         return Ok(());
     }
     let pain_after = ask_pain(args.pain_after, "Pain now (0-10):")?;
+    let warning_signs = ask_signs(&args.signs)?;
     let recorded = app
         .record_session(Finished {
             started: Some(started),
             items: outcomes,
             pain_before,
             pain_after,
+            warning_signs,
         })
         .await?;
     app.close().await;
+    if let Some(t) = recorded.safety.as_ref() {
+        println!();
+        show::safety(t, &Style::detect());
+        println!();
+    }
     println!(
         "{}",
         match (recorded.completion, recorded.entry.is_some()) {
@@ -183,6 +228,49 @@ fn describe(step: &Step) -> String {
     format!("{what}, {} s{sep}{set}{side}", step.seconds)
 }
 
+/// An exercise's "leave it out if" and "stop if" lists as plain lines, shown before it starts.
+fn plain_safety(safety: &ItemSafety, s: &Style) -> String {
+    let mut out = String::new();
+    for (title, lines) in [
+        ("Leave it out if:", &safety.avoid_if),
+        ("Stop if:", &safety.stop_if),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("  {}\n", s.bold(title)));
+        for line in lines {
+            out.push_str(&s.wrap(line, "    - ", "      "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// An exercise's "leave it out if" and "stop if" lists for the full screen: both while getting
+/// ready (before the exercise starts), only "stop if" while it runs.
+fn tui_safety(safety: &ItemSafety, phase: Phase, bold: TuiStyle) -> Vec<Line<'static>> {
+    let before = matches!(phase, Phase::GetReady | Phase::Rest | Phase::SwitchSides);
+    let mut lines = Vec::new();
+    let lists = [
+        ("Leave it out if", &safety.avoid_if, before),
+        ("Stop if", &safety.stop_if, true),
+    ];
+    for (title, items, shown) in lists {
+        if !shown || items.is_empty() {
+            continue;
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("{title}: "), bold),
+            Span::raw(items.join(" · ")),
+        ]));
+    }
+    if before && !lines.is_empty() {
+        lines.push(Line::from(""));
+    }
+    lines
+}
+
 /// Feeds the runner real time, scaled by `--speed`.
 struct Clock {
     last: Instant,
@@ -217,6 +305,9 @@ fn run_plain(runner: &mut Runner, catalogue: &Catalogue, args: &SessionArgs) -> 
             if current_item != Some(step.item) {
                 current_item = Some(step.item);
                 writeln!(out, "\n{}", s.bold(v.name))?;
+                if let Some(item) = runner.item() {
+                    write!(out, "{}", plain_safety(&item.safety(catalogue), &s))?;
+                }
                 if let Some(e) = runner.item().and_then(|i| catalogue.exercise(&i.exercise)) {
                     for (n, line) in e.steps.iter().enumerate() {
                         writeln!(out, "{}", s.wrap(line, &format!("  {}. ", n + 1), "     "))?;
@@ -351,7 +442,10 @@ fn draw(f: &mut ratatui::Frame, runner: &Runner, catalogue: &Catalogue, color: b
             .gauge_style(accent),
         timer_area[1],
     );
-    let mut lines = Vec::new();
+    let mut lines = runner
+        .item()
+        .map(|i| tui_safety(&i.safety(catalogue), step.phase, bold))
+        .unwrap_or_default();
     if let Some(e) = runner.item().and_then(|i| catalogue.exercise(&i.exercise)) {
         for (n, s) in e.steps.iter().enumerate() {
             lines.push(Line::from(format!("{}. {s}", n + 1)));
@@ -554,6 +648,63 @@ mod tests {
         assert!(hold.contains("Cue: Imagine a glass of water"), "{hold}");
         runner.handle(Event::TogglePause);
         assert!(screen(&runner, &catalogue).contains("(paused)"));
+    }
+
+    #[test]
+    fn before_an_exercise_starts_the_screen_shows_when_to_leave_it_out_and_when_to_stop() {
+        let catalogue = Catalogue::builtin().unwrap();
+        let items = vec![Item::from_exercise(catalogue.exercise("bird-dog").unwrap())];
+        let safety = items[0].safety(&catalogue);
+        assert!(!safety.avoid_if.is_empty() && !safety.stop_if.is_empty());
+        let mut runner = Runner::new(items);
+        let ready = screen(&runner, &catalogue).replace('\n', " ");
+        assert!(
+            ready.contains("Leave it out if: Kneeling or taking weight"),
+            "{ready}"
+        );
+        assert!(
+            ready.contains("Stop if: Sharp pain in the lower back."),
+            "{ready}"
+        );
+        assert!(ready.contains("1. Kneel on all fours"), "{ready}");
+        runner.handle(Event::Tick(3_000));
+        let hold = screen(&runner, &catalogue);
+        assert!(hold.contains("Stop if: Sharp pain"), "{hold}");
+        assert!(
+            !hold.contains("Leave it out if"),
+            "only while getting ready: {hold}"
+        );
+    }
+
+    #[test]
+    fn the_plain_runner_lists_leave_it_out_if_and_stop_if() {
+        let catalogue = Catalogue::builtin().unwrap();
+        let item = Item::from_exercise(catalogue.exercise("chin-tuck").unwrap());
+        let text = plain_safety(
+            &item.safety(&catalogue),
+            &Style {
+                color: false,
+                width: 100,
+            },
+        );
+        assert!(
+            text.starts_with("  Leave it out if:\n    - Moving your neck gives you dizziness"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  Stop if:\n    - Dizziness, blurred vision"),
+            "{text}"
+        );
+        assert_eq!(
+            plain_safety(
+                &ItemSafety::default(),
+                &Style {
+                    color: false,
+                    width: 100
+                }
+            ),
+            ""
+        );
     }
 
     #[test]

@@ -18,14 +18,14 @@ use unknot_store::Store;
 use crate::support::Sandbox;
 
 /// The API side: the web app's router over an app whose clock the test moves.
-struct Api {
+pub(crate) struct Api {
     rt: tokio::runtime::Runtime,
     router: axum::Router,
     clock: Clock,
 }
 
 impl Api {
-    fn new(url: &str, start: Timestamp) -> Api {
+    pub(crate) fn new(url: &str, start: Timestamp) -> Api {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -82,7 +82,7 @@ impl Api {
         bytes
     }
 
-    fn json(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub(crate) fn json(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         serde_json::from_slice(&self.ok(method, path, body)).unwrap()
     }
 }
