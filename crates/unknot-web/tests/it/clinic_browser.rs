@@ -141,7 +141,15 @@ async fn clinic() -> Clinic {
     let clinician = principal(&c, &s.token).await;
     let setup = c.totp_begin(&clinician).await.unwrap();
     // Confirmed with the previous step's code, so the current one is still unused for the
-    // browser (a step's code works once).
+    // browser (a step's code works once). Away from a step's last seconds, so the step does
+    // not turn between making the code and checking it (two steps back is refused).
+    let into_step = Timestamp::now().as_second().rem_euclid(30);
+    if into_step >= 26 {
+        tokio::time::sleep(std::time::Duration::from_secs(
+            u64::try_from(31 - into_step).unwrap(),
+        ))
+        .await;
+    }
     let code = totp_at(
         &setup.secret,
         Timestamp::now() - SignedDuration::from_secs(30),
