@@ -163,9 +163,9 @@ pub fn review(out: &ReviewOutcome, version: u32, s: &Style) {
     println!(
         "{}",
         s.heading(&format!(
-            "Plan review: {} days on version {version}, {} sessions ({:.0}% of days)",
-            r.days,
-            r.sessions,
+            "Plan review: {} on version {version}, {} ({:.0}% of days)",
+            unknot_core::words::count(r.days, "day", "days"),
+            unknot_core::words::count(r.sessions as u64, "session", "sessions"),
             r.adherence * 100.0
         ))
     );

@@ -86,11 +86,13 @@ pub async fn run(data: &DataOptions, args: DemoArgs) -> Result<()> {
     app.log_many(&batch).await?;
     bar.inc(batch.len() as u64);
     bar.set_message("playing the coach's weeks");
-    let count = app.entry_count().await?;
-    // The coach's twelve weeks, on a clock stepped through them.
+    // The coach's twelve weeks, on a clock stepped through them. Each session writes a journal
+    // entry of its own, so the journal is counted after them: the sum said is what `history`
+    // then shows.
     let clock = Clock::fixed(now.timestamp());
     let coach = app.with_clock(clock.clone());
     super::demo_coach::play(&coach, &clock, &now, args.seed).await?;
+    let count = app.entry_count().await?;
     bar.finish_and_clear();
     app.close().await;
     println!(

@@ -196,10 +196,14 @@ fn list(catalogue: &Catalogue, f: &Filter) -> Result<()> {
         ]);
     }
     // Ids are typed back into commands: never wrap one, let the other columns wrap instead.
+    // The column's width counts its padding too, so the widest id needs that much more.
     let widest = chosen.iter().map(|e| e.id.len()).max().unwrap_or(2);
     if let Some(col) = table.column_mut(0) {
+        let width = u16::try_from(widest)
+            .unwrap_or(u16::MAX)
+            .saturating_add(col.padding_width());
         col.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
-            comfy_table::Width::Fixed(u16::try_from(widest).unwrap_or(u16::MAX)),
+            comfy_table::Width::Fixed(width),
         ));
     }
     println!("{table}");

@@ -6,6 +6,7 @@ use clap::Args;
 use serde::Serialize;
 use unknot_core::remind::BreakCounts;
 use unknot_core::trends::{TrendOptions, Trends, sparkline};
+use unknot_core::words;
 
 use crate::app::DataOptions;
 use crate::output;
@@ -66,8 +67,9 @@ fn print(t: &Trends) {
         return;
     }
     println!(
-        "Trends over {} entries ({} with a pain rating)\n",
-        t.entries, t.rated_entries
+        "Trends over {} ({} with a pain rating)\n",
+        words::count(t.entries as u64, "entry", "entries"),
+        t.rated_entries
     );
     for (title, periods, fmt) in [
         ("Average pain by week", &t.weekly, "%d %b"),
@@ -125,8 +127,10 @@ fn print(t: &Trends) {
     }
     let b = &t.bad_days;
     println!(
-        "Bad days (average pain {:.1} or more): {} of {} days with ratings",
-        b.threshold, b.bad_days, b.rated_days
+        "Bad days (average pain {:.1} or more): {} of {} with ratings",
+        b.threshold,
+        b.bad_days,
+        words::count(b.rated_days as u64, "day", "days")
     );
     if b.preceded_by.is_empty() {
         println!(

@@ -139,3 +139,88 @@ fn help_teaches_and_completions_generate() {
     let bash = s.ok(&["completions", "bash"]);
     assert!(bash.contains("unknot"));
 }
+
+/// A backup of `recent` entries in the fortnight before 2026-03-02 and `older` a month
+/// before that, six hours apart, with ids (shown whole: eight characters) that say which is
+/// which.
+fn fortnight_backup(recent: usize, older: usize) -> String {
+    let at = |start: &str, i: usize| {
+        let t: jiff::Timestamp = start.parse().unwrap();
+        (t + jiff::SignedDuration::from_hours(i as i64 * 6))
+            .in_tz("Europe/Paris")
+            .unwrap()
+            .to_string()
+    };
+    let mut entries = Vec::new();
+    for i in 0..recent {
+        entries.push(serde_json::json!({
+            "id": format!("new--{i:03}"), "at": at("2026-02-17T08:00:00Z", i), "pain": 3
+        }));
+    }
+    for i in 0..older {
+        entries.push(serde_json::json!({
+            "id": format!("old--{i:03}"), "at": at("2026-01-10T08:00:00Z", i), "pain": 6
+        }));
+    }
+    serde_json::json!({"format": "unknot-backup", "version": 1, "entries": entries}).to_string()
+}
+
+/// `history --since` shows every entry the filter matches (not the bare table's latest 30), and
+/// its footer counts what is shown, what matched and what the journal holds, truthfully.
+#[test]
+fn a_period_filter_shows_every_match_and_its_footer_tells_the_truth() {
+    let s = Sandbox::sqlite();
+    let now = "2026-03-02T18:00:00Z";
+    let file = s.dir.path().join("fortnight.json");
+    std::fs::write(&file, fortnight_backup(45, 20)).unwrap();
+    s.ok(&["--now", now, "import", file.to_str().unwrap()]);
+    let rows = |text: &str, prefix: &str| {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(prefix))
+            .count()
+    };
+
+    let since = s.ok(&["--now", now, "history", "--since", "2 weeks ago"]);
+    assert_eq!(rows(&since, "new--"), 45, "{since}");
+    assert_eq!(rows(&since, "old--"), 0, "{since}");
+    assert!(
+        since
+            .trim_end()
+            .ends_with("45 matching entries of 65 in the journal."),
+        "{since}"
+    );
+    assert!(
+        !since.contains("--since"),
+        "no advice to filter a filtered list"
+    );
+
+    let json = s.json(&["--now", now, "history", "--since", "2 weeks ago", "--json"]);
+    assert_eq!(json.as_array().map(Vec::len), Some(45));
+
+    let last = s.ok(&[
+        "--now",
+        now,
+        "history",
+        "--since",
+        "2 weeks ago",
+        "--last",
+        "10",
+    ]);
+    assert_eq!(rows(&last, "new--"), 10, "{last}");
+    assert!(
+        last.contains("The latest 10 of 45 matching entries"),
+        "{last}"
+    );
+
+    // Without a filter the table shows the latest 30, and says so.
+    let bare = s.ok(&["--now", now, "history"]);
+    assert_eq!(rows(&bare, "new--"), 30, "{bare}");
+    assert!(bare.contains("The latest 30 of 65"), "{bare}");
+    let all = s.ok(&["--now", now, "history", "--all"]);
+    assert_eq!(rows(&all, "new--") + rows(&all, "old--"), 65);
+    assert!(all.contains("All 65 entries in the journal."), "{all}");
+
+    let one = s.ok(&["--now", now, "history", "--since", "2026-02-28 08:00"]);
+    assert_eq!(rows(&one, "new--"), 1, "{one}");
+    assert!(one.contains("1 matching entry of 65"), "{one}");
+}

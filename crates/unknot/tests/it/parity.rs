@@ -13,6 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 use unknot_app::{App, Clock};
+use unknot_core::catalogue::{ContentFile, Layer};
 use unknot_store::Store;
 
 use crate::support::Sandbox;
@@ -26,6 +27,11 @@ pub(crate) struct Api {
 
 impl Api {
     pub(crate) fn new(url: &str, start: Timestamp) -> Api {
+        Api::with_layers(url, start, vec![unknot_core::catalogue::builtin()])
+    }
+
+    /// The API over an app with these library layers (as `unknot serve --content-dir` makes).
+    fn with_layers(url: &str, start: Timestamp, layers: Vec<Layer>) -> Api {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -34,11 +40,7 @@ impl Api {
         let clock = Clock::fixed(start);
         let router = rt.block_on(async {
             let store = Store::open_with(url, 4).await.unwrap();
-            let app = App::new(
-                store,
-                vec![unknot_core::catalogue::builtin()],
-                clock.clone(),
-            );
+            let app = App::new(store, layers, clock.clone());
             let state = unknot_web::AppState::new(
                 app,
                 unknot_web::Options {
@@ -103,6 +105,14 @@ impl Terminal<'_> {
 
     fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// Runs with `--now`, whatever the exit code.
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        let now = self.now.to_string();
+        let mut all = vec!["--now", now.as_str()];
+        all.extend_from_slice(args);
+        self.s.run(&all)
     }
 }
 
@@ -303,6 +313,179 @@ fn compare_results(term: &Terminal, api: &Api) {
     assert_eq!(backup["entries"].as_array().map(Vec::len), Some(7 + 7 + 1));
 }
 
+/// A content folder with one exercise of the clinic's own (a copy of bird dog under a new id),
+/// as files on disk for the terminal and as the same layer for the API's app.
+fn clinic_content(cli: &Sandbox) -> (String, Layer) {
+    let toml = cli
+        .ok(&["library", "show", "bird-dog", "--toml"])
+        .replace("id = \"bird-dog\"", "id = \"clinic-bird-dog\"")
+        .replace("name = \"Bird dog\"", "name = \"Clinic bird dog\"");
+    let dir = cli.dir.path().join("clinic-content");
+    std::fs::create_dir_all(dir.join("exercises")).unwrap();
+    std::fs::write(dir.join("exercises/clinic-bird-dog.toml"), &toml).unwrap();
+    let layer = Layer {
+        origin: dir.display().to_string(),
+        files: vec![ContentFile::new("exercises/clinic-bird-dog.toml", toml)],
+        may_override: true,
+        user_content: false,
+    };
+    (dir.display().to_string(), layer)
+}
+
+/// A backup from another computer: an entry on 27 February, and on 1 March an entry and a
+/// session of the clinic's own exercise.
+const BACKUP: &str = r#"{"format": "unknot-backup", "version": 1, "entries": [
+    {"id": "imp-1", "at": "2026-02-27T09:00:00+01:00[Europe/Paris]", "pain": 5},
+    {"id": "imp-2", "at": "2026-03-01T09:00:00+01:00[Europe/Paris]", "pain": 4,
+     "knots": [{"muscle": "rhomboids", "side": "left", "tenderness": 6}]}],
+  "sessions": [{"id": "s-imp-1", "at": "2026-03-01T10:00:00+01:00[Europe/Paris]",
+    "items": [{"exercise": "clinic-bird-dog", "status": "done", "seconds": 60}]}]}"#;
+
+/// A backup import honours the content folder on both edges: refused without it (naming the
+/// exercise), imported with it, with the same summary.
+fn import_with_content_dir(term: &Terminal, api: &Api, plain: &Api, content: &str) {
+    let file = term.s.dir.path().join("other-computer.json");
+    std::fs::write(&file, BACKUP).unwrap();
+    let file = file.to_string_lossy().to_string();
+    let out = term.run(&["import", &file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(crate::support::stderr(&out).contains("clinic-bird-dog"));
+    let body: Value = serde_json::from_str(BACKUP).unwrap();
+    let (status, refusal) = plain.call("POST", "/api/v1/import", Some(body.clone()));
+    assert_eq!(status, 422, "{}", String::from_utf8_lossy(&refusal));
+    assert!(String::from_utf8_lossy(&refusal).contains("clinic-bird-dog"));
+    let cli = term.json(&["--content-dir", content, "import", &file, "--json"]);
+    let web = api.json("POST", "/api/v1/import", Some(body));
+    assert_eq!(cli, web, "import summary");
+    assert_eq!(cli["added"], 2);
+    assert_eq!(cli["records"], 1);
+}
+
+/// Heat, cold and contrast on both edges: the same phases, the same cold-gap warning, and the
+/// same journal entries with the same notes.
+fn therapies(term: &mut Terminal, api: &Api, at: &dyn Fn(i64) -> Timestamp) {
+    let therapy = |term: &Terminal, kind: &str, minutes: Option<&str>| {
+        let mut args = vec!["therapy", kind, "--barrier", "--quiet", "--speed", "10000"];
+        if let Some(m) = minutes {
+            args.extend(["--minutes", m, "--region", "lower-back"]);
+        }
+        let out = term.run(&args);
+        assert!(out.status.success(), "{}", crate::support::stderr(&out));
+        (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            crate::support::stderr(&out),
+        )
+    };
+    let plan = |path: &str| api.json("GET", path, None);
+    let mut notes = Vec::new();
+    for (minutes, kind, query) in [
+        (0, "cold", "kind=cold&minutes=1"),
+        (30, "cold", "kind=cold&minutes=1"),
+        (60, "contrast", "kind=contrast"),
+        (100, "heat", "kind=heat&minutes=2"),
+    ] {
+        term.now = at(minutes);
+        api.clock.set(at(minutes));
+        let prepared = plan(&format!("/api/v1/therapy/plan?{query}"));
+        let given = query.split("minutes=").nth(1);
+        let (shown, warned) = therapy(term, kind, given);
+        // The terminal shows the API's warnings, word for word, and times its phases.
+        let says: Vec<String> = prepared["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| format!("Warning: {}", w["says"].as_str().unwrap()))
+            .collect();
+        assert_eq!(warned.lines().map(String::from).collect::<Vec<_>>(), says);
+        let phases = prepared["phases"].as_array().unwrap();
+        let (mut heat, mut cold) = (0, 0);
+        for (i, p) in phases.iter().enumerate() {
+            let (k, m) = (p[0].as_str().unwrap(), p[1].as_u64().unwrap());
+            let line = format!("{k}: {m} min ({} of {})", i + 1, phases.len());
+            assert!(shown.contains(&line), "{line} not in {shown}");
+            *(if k == "cold" { &mut cold } else { &mut heat }) += m * 60;
+        }
+        let mut body = json!({"kind": kind, "barrier": true});
+        match given {
+            Some(m) => {
+                body["minutes"] = json!(m.parse::<u16>().unwrap());
+                body["region"] = json!("lower-back");
+            }
+            None => {
+                body["heat_seconds"] = json!(heat);
+                body["cold_seconds"] = json!(cold);
+            }
+        }
+        let web = api.json("POST", "/api/v1/therapy", Some(body));
+        notes.push((says, web["note"].clone(), web["treatments"].clone()));
+    }
+    // The second cold pack, half an hour after the first, is warned about on both edges.
+    assert_eq!(notes[0].0, Vec::<String>::new());
+    assert!(
+        notes[1].0[0].contains("ended 30 minutes ago"),
+        "{:?}",
+        notes[1]
+    );
+    assert!(
+        notes[1].0[0].contains("at least 120 minutes"),
+        "{:?}",
+        notes[1]
+    );
+    assert_eq!(notes[0].1, "Cold pack on the lower back");
+    assert_eq!(notes[2].1, "Contrast (heat then cold)");
+    assert_eq!(notes[2].2, json!({"heat_minutes": 12, "cold_minutes": 4}));
+    assert_eq!(notes[3].2, json!({"heat_minutes": 2}));
+}
+
+/// The drift fixes, on two fresh journals: a backup import with a content folder, heat, cold
+/// and contrast, and CSV exports of a period.
+fn drift_scenario(cli: &Sandbox, api_url: &str) {
+    let start: Timestamp = "2026-03-02T07:00:00Z".parse().unwrap();
+    let at = move |minutes: i64| start + SignedDuration::from_mins(minutes);
+    let (content, layer) = clinic_content(cli);
+    let api = Api::with_layers(
+        api_url,
+        start,
+        vec![unknot_core::catalogue::builtin(), layer],
+    );
+    let plain = Api::new(api_url, start);
+    api.ok(
+        "PUT",
+        "/api/v1/settings",
+        Some(json!({"time_zone": "Europe/Paris"})),
+    );
+    let mut term = Terminal { s: cli, now: start };
+    import_with_content_dir(&term, &api, &plain, &content);
+    therapies(&mut term, &api, &at);
+    term.now = at(180);
+    api.clock.set(at(180));
+    let cli_backup = term.json(&["export", "--format", "json"]);
+    let web_backup = api.json("GET", "/api/v1/export/backup.json", None);
+    assert_eq!(cli_backup["entries"], web_backup["entries"], "journals");
+    assert_eq!(cli_backup["sessions"], web_backup["sessions"], "sessions");
+    // CSV of a period: the same bytes, and the rows of that period only.
+    for (since, until, rows) in [
+        ("2026-03-02", None, [4, 0, 0]),
+        ("2026-03-01", Some("2026-03-01"), [1, 1, 1]),
+        ("2026-02-01", Some("2026-02-28"), [1, 0, 0]),
+    ] {
+        for (kind, want) in ["entries", "knots", "sessions"].iter().zip(rows) {
+            let mut args = vec![
+                "export", "--format", "csv", "--kind", kind, "--since", since,
+            ];
+            let mut query = format!("/api/v1/export/csv?kind={kind}&since={since}");
+            if let Some(u) = until {
+                args.extend(["--until", u]);
+                query.push_str(&format!("&until={u}"));
+            }
+            let cli = term.ok(&args);
+            let web = api.ok("GET", &query, None);
+            assert_eq!(cli.as_bytes(), web.as_slice(), "{kind} CSV from {since}");
+            assert_eq!(cli.lines().count(), 1 + want, "{kind} from {since}: {cli}");
+        }
+    }
+}
+
 #[test]
 fn the_terminal_and_the_api_give_the_same_results_on_sqlite() {
     let cli = Sandbox::sqlite();
@@ -322,4 +505,25 @@ fn the_terminal_and_the_api_give_the_same_results_on_postgres() {
     };
     let url = api.url.clone().unwrap();
     scenario(&cli, &url);
+}
+
+#[test]
+fn the_drift_fixes_hold_on_both_edges_on_sqlite() {
+    let cli = Sandbox::sqlite();
+    let api_dir = tempfile::tempdir().unwrap();
+    let url = unknot_store::sqlite_url_for(&api_dir.path().join("api.db"));
+    drift_scenario(&cli, &url);
+}
+
+#[test]
+fn the_drift_fixes_hold_on_both_edges_on_postgres() {
+    let (Some(cli), Some(api)) = (Sandbox::postgres(), Sandbox::postgres()) else {
+        assert!(
+            std::env::var("UNKNOT_TEST_POSTGRES_URL").is_err(),
+            "UNKNOT_TEST_POSTGRES_URL is set but no database could be made"
+        );
+        return;
+    };
+    let url = api.url.clone().unwrap();
+    drift_scenario(&cli, &url);
 }
