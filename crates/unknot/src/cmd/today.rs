@@ -59,7 +59,10 @@ pub async fn run(data: &DataOptions, args: TodayArgs) -> Result<()> {
         println!("  Breaks: every {every} minutes of sitting");
     }
     if t.streak_days > 1 {
-        println!("  Streak: {} days in a row", t.streak_days);
+        println!(
+            "  Streak: {} days in a row with a session or a journal entry",
+            t.streak_days
+        );
     }
     for n in &t.next {
         println!("  • {}", step(*n));
