@@ -236,15 +236,16 @@ pub struct StepsItem<'a> {
     figure: String,
 }
 
-/// A guided session: the exercises and the timed steps that run through them.
+/// A guided session: the exercises and the timed steps that run through them. (Fields in the
+/// order the answer has always had them.)
 #[derive(Serialize, ToSchema)]
 pub struct SessionSteps<'a> {
     /// The exercises, in order (a step's `item` indexes this list).
     items: Vec<StepsItem<'a>>,
-    /// Every timed step, in order.
-    steps: Vec<session::Step>,
     /// The speed factor the server runs timers at (1 is real time; tests run faster).
     speed: f64,
+    /// Every timed step, in order.
+    steps: Vec<session::Step>,
 }
 
 #[utoipa::path(get, path = "/api/v1/session/steps", tag = "coach", params(StepsQuery),
@@ -280,8 +281,8 @@ async fn session_steps(
         .collect();
     json(&SessionSteps {
         items: described,
-        steps: session::steps(&items),
         speed: state.speed(),
+        steps: session::steps(&items),
     })
 }
 

@@ -86,18 +86,19 @@ async fn get_article(Me(state): Me, Path(id): Path<String>) -> Result<Response, 
         .article(&id)
         .ok_or_else(|| WebError::NotFound(format!("no article has the id '{id}'")))?;
     json(&ArticleView {
-        meta: &a.meta,
         body: &a.body,
+        meta: &a.meta,
     })
 }
 
-/// One article: its front matter and its Markdown body.
+/// One article: its front matter and its Markdown body. (Fields in the order the answer has
+/// always had them.)
 #[derive(Serialize, ToSchema)]
 pub struct ArticleView<'a> {
-    /// The front matter: id, title, summary, tags, sources, when it was reviewed.
-    meta: &'a ArticleMeta,
     /// The body, in Markdown.
     body: &'a str,
+    /// The front matter: id, title, summary, tags, sources, when it was reviewed.
+    meta: &'a ArticleMeta,
 }
 
 /// The question.
