@@ -24,6 +24,7 @@ pub use unknot_core::intake::questions::stops_after_warning_signs;
 
 /// What a safety check found.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessOutcome {
     /// The triage: level, advice, reasons.
     #[serde(flatten)]
@@ -51,6 +52,7 @@ pub struct PlanOutcome {
 
 /// The outcome of a weekly check-in.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckinOutcome {
     /// The triage level id after the check-in.
     pub urgency: &'static str,
@@ -68,6 +70,7 @@ pub struct CheckinOutcome {
 
 /// A plan review and what was saved.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewOutcome {
     /// What the review decided and why.
     #[serde(flatten)]

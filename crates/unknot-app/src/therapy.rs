@@ -13,6 +13,7 @@ use crate::{App, AppResult};
 
 /// Everything a timer needs before it starts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Prepared {
     /// Heat, cold or contrast.
     pub kind: TherapyKind,
@@ -30,6 +31,7 @@ pub struct Prepared {
 
 /// A warning with its words.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WarningView {
     /// What kind, with its numbers.
     #[serde(flatten)]

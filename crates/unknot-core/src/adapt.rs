@@ -114,6 +114,7 @@ pub struct ReviewInput<'a> {
 
 /// The outcome of a review.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     /// Days the plan version has run.
     pub days: u32,

@@ -27,6 +27,7 @@ pub const VERSION: u32 = 1;
 
 /// A whole backup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Backup {
     /// Always [`FORMAT`].

@@ -7,6 +7,7 @@ use crate::intake::{Answers, Cause, Habits};
 
 /// One change worth making.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HabitChange {
     /// Stable code.
     pub code: String,

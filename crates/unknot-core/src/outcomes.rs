@@ -11,6 +11,7 @@ use crate::score::Score;
 
 /// Which instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     /// Numeric pain rating, 0-10.
@@ -84,6 +85,7 @@ pub fn psfs(items: &[PsfsItem]) -> Option<f64> {
 
 /// How a score moved between two measurements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Better by at least the important change.
@@ -96,6 +98,7 @@ pub enum Direction {
 
 /// A change between two scores on one instrument.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// Which instrument.
     pub instrument: Instrument,

@@ -28,6 +28,7 @@ pub const DEFAULT_MINUTES: u8 = 15;
 
 /// One exercise in the routine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanItem {
     /// Exercise id.
     pub exercise: String,
@@ -43,6 +44,7 @@ pub struct PlanItem {
 
 /// Heat or cold advice fitted to the pain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeatCold {
     /// Which.
     pub therapy: TherapyKind,
@@ -56,6 +58,7 @@ pub struct HeatCold {
 
 /// The break schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breaks {
     /// Minutes of sitting between breaks.
     pub every_minutes: u16,
@@ -67,6 +70,7 @@ pub struct Breaks {
 
 /// What changed in a plan, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanChange {
     /// `progress`, `step_back`, `swap`, `retriage` or `new`.
     pub kind: String,
@@ -78,6 +82,7 @@ pub struct PlanChange {
 
 /// A plan, one version of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     /// Version number, from 1.
     pub version: u32,
@@ -107,9 +112,14 @@ pub struct Plan {
 
 /// A plan version as kept: the plan and when it was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StoredPlan {
     /// When this version was made.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = DateTime, example = "2025-03-01T09:30:00Z")
+    )]
     pub created: jiff::Timestamp,
     /// The plan.
     pub plan: Plan,

@@ -12,6 +12,7 @@ use crate::outcomes::{self, Change, Instrument};
 
 /// Scores derived from one set of answers (pain now, PEG, PSFS); absent when not asked.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scores {
     /// Pain now, 0-10.
     pub pain_now: Option<u8>,

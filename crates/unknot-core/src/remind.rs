@@ -45,6 +45,7 @@ impl Default for RemindConfig {
 
 /// What a reminder asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Reminder {
     /// A micro-break with this exercise.
@@ -58,6 +59,7 @@ pub enum Reminder {
 
 /// How a break ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BreakStatus {
     /// The user did it.
@@ -345,11 +347,13 @@ mod tests {
 
 /// A break as recorded: when, what was suggested, and how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BreakRecord {
     /// Stable id.
     pub id: String,
     /// When the break came due or was taken.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub at: Zoned,
     /// What was suggested (none for a break taken by stepping away).
     #[serde(default, skip_serializing_if = "Option::is_none")]

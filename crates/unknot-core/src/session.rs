@@ -19,6 +19,7 @@ pub const BETWEEN_EXERCISES_SECONDS: u32 = 20;
 
 /// What a step asks of the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Get into position.
@@ -35,6 +36,7 @@ pub enum Phase {
 
 /// Which side a step is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// Left side.
@@ -109,6 +111,7 @@ impl Item {
 
 /// One timed step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// Index of the exercise in the routine.
     pub item: usize,

@@ -81,6 +81,7 @@ pub fn require_barrier(confirmed: bool) -> Result<(), InputError> {
 
 /// A warning to show before a session starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Warning {
     /// The last cold session ended less than the minimum gap ago.

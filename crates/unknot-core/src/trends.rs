@@ -16,8 +16,13 @@ use crate::journal::{Activity, Entry};
 
 /// Average pain over one calendar period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     /// First day of the period (a Monday for weeks, the 1st for months).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Date, example = "2025-03-03")
+    )]
     pub start: Date,
     /// Mean of the overall pain ratings in the period, if any were given.
     pub mean_pain: Option<f64>,
@@ -27,6 +32,7 @@ pub struct Period {
 
 /// How often a muscle was recorded as knotted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MuscleCount {
     /// The muscle.
     pub muscle: Muscle,
@@ -46,6 +52,7 @@ pub struct MuscleCount {
 
 /// Something that can come before a bad day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "activity")]
 pub enum Factor {
     /// An activity the user logged.
@@ -75,6 +82,7 @@ impl Factor {
 /// [`MIN_BAD_DAYS_WITH`] bad days, and a one-sided Fisher's exact test, Bonferroni-corrected
 /// over the factors tested, gives p below [`SIGNIFICANCE`]. Anything less is not named.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FactorLink {
     /// What.
     pub factor: Factor,
@@ -102,6 +110,7 @@ pub const SIGNIFICANCE: f64 = 0.05;
 
 /// Bad days and what preceded them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BadDays {
     /// A day counts as bad when its mean pain is at or above this.
     pub threshold: f64,
@@ -118,6 +127,7 @@ pub struct BadDays {
 
 /// Everything `unknot trends` shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trends {
     /// Entries considered.
     pub entries: usize,

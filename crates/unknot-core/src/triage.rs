@@ -26,6 +26,7 @@ pub use rules::{
 
 /// How soon to get help. Ordered: later variants are more urgent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     /// Self-care is reasonable.
@@ -109,6 +110,7 @@ pub struct Rule {
 
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reason {
     /// The rule's code.
     pub code: &'static str,
@@ -122,6 +124,7 @@ pub struct Reason {
 
 /// The triage result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Triage {
     /// The highest urgency any rule reached.
     pub urgency: Urgency,

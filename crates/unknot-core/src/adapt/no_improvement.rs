@@ -32,6 +32,7 @@ const WEEK_SECONDS: i64 = 7 * 86_400;
 
 /// The advice to see a professional because pain has not improved on the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoImprovement {
     /// Always [`NO_IMPROVEMENT`].
     pub code: &'static str,

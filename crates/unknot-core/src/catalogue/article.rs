@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The front matter of an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ArticleMeta {
     /// Stable kebab-case id; also the file name.
@@ -21,6 +22,10 @@ pub struct ArticleMeta {
     pub sources: Vec<String>,
     /// When the content was last checked against its sources (a TOML date).
     #[serde(deserialize_with = "toml_date")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Date, example = "2026-11-22")
+    )]
     pub reviewed: Date,
     /// Other articles worth reading next (ids).
     #[serde(default)]

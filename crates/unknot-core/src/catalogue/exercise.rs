@@ -7,6 +7,7 @@ use crate::body::{Muscle, Region};
 
 /// How much of an exercise to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dosage {
     /// Seconds to hold each position (or each repetition), as `[least, most]`.
@@ -78,6 +79,7 @@ impl Dosage {
 
 /// One exercise in the library.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
     /// Stable kebab-case id; also the file name.
@@ -122,6 +124,7 @@ pub struct Exercise {
     /// How to draw it: a posed figure with two or more keyframes (see `figure`). Every exercise
     /// in the built-in library has one; the user's own may leave it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub figure: Option<crate::figure::Figure>,
 }
 

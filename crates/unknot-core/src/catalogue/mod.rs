@@ -47,6 +47,7 @@ impl ContentFile {
 
 /// An exercise the user added, as stored: its id and its text in the library's TOML format.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserExercise {
     /// Its id (also inside the text).

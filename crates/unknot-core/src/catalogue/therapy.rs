@@ -16,6 +16,7 @@ pub const HEAT_MAX_MINUTES: u16 = 30;
 
 /// Which therapy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum TherapyKind {
     /// A cold pack.

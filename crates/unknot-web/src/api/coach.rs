@@ -7,20 +7,23 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use unknot_app::AppError;
+use unknot_app::coach::{AssessOutcome, CheckinOutcome, ReviewOutcome};
 use unknot_app::session::{Finished, Recorded};
-use unknot_app::therapy::Timed;
+use unknot_app::therapy::{Prepared, Timed};
 use unknot_core::adapt::ItemOutcome;
 use unknot_core::body::Region;
 use unknot_core::catalogue::TherapyKind;
 use unknot_core::intake::Answers;
 use unknot_core::journal::Entry;
+use unknot_core::planner::StoredPlan;
 use unknot_core::score::Score;
 use unknot_core::session;
 use unknot_core::therapy::Request;
 use unknot_core::today::Today;
+use unknot_core::triage::Urgency;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::{AnyObject, body, created, json};
+use super::{body, created, json};
 use crate::WebError;
 use crate::access::{Me, Routes, Rule};
 use crate::error::{ApiQuery, Problem};
@@ -39,7 +42,19 @@ use crate::figures::animated_figure;
         therapy_plan,
         create_therapy
     ),
-    components(schemas(SessionInput, TherapyInput, Therapy, Answers))
+    components(schemas(
+        SessionInput,
+        TherapyInput,
+        Therapy,
+        Answers,
+        AssessOutcome,
+        CheckinOutcome,
+        ReviewOutcome,
+        PlanAnswer,
+        NoPlan,
+        SessionSteps,
+        Prepared
+    ))
 )]
 pub(super) struct Api;
 
@@ -111,7 +126,7 @@ fn answers(bytes: &Bytes) -> Result<Answers, WebError> {
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "coach",
     request_body(content = Answers, description = "The intake answers (docs/intake.md)"),
     responses(
-        (status = 201, description = "The triage result, with its reasons", body = AnyObject),
+        (status = 201, description = "The triage result, with its reasons", body = AssessOutcome),
         (status = 422, description = "A bad answer, named", body = Problem, content_type = "application/problem+json")))]
 async fn create_assessment(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let out = state.app().assess(answers(&bytes)?, true).await?;
@@ -122,7 +137,7 @@ async fn create_assessment(Me(state): Me, bytes: Bytes) -> Result<Response, WebE
 #[utoipa::path(post, path = "/api/v1/checkins", tag = "coach",
     request_body(content = Answers, description = "This week's scores and any new warning signs"),
     responses(
-        (status = 201, description = "Scores, changes and the plan review", body = AnyObject),
+        (status = 201, description = "Scores, changes and the plan review", body = CheckinOutcome),
         (status = 409, description = "No intake yet", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad answer, named", body = Problem, content_type = "application/problem+json")))]
 async fn create_checkin(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
@@ -131,17 +146,39 @@ async fn create_checkin(Me(state): Me, bytes: Bytes) -> Result<Response, WebErro
     created(&out)
 }
 
-/// The plan, or the advice that replaces it.
-#[derive(Serialize)]
-struct NoPlan {
+/// The advice that replaces the plan when triage withholds it.
+#[derive(Serialize, ToSchema)]
+pub struct NoPlan {
+    /// Always null: no plan at this level.
+    #[schema(schema_with = always_null)]
     plan: Option<()>,
+    /// The triage level id (`urgent` or `emergency`).
+    #[schema(value_type = Urgency)]
     urgency: &'static str,
+    /// What to do instead.
     advice: &'static str,
+}
+
+/// The JSON `null` (the withheld plan).
+fn always_null() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Null)
+        .build()
+}
+
+/// The plan, or the advice that replaces it.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PlanAnswer {
+    /// The current plan version and when it was made.
+    Plan(Box<StoredPlan>),
+    /// No plan: see a doctor first.
+    Withheld(NoPlan),
 }
 
 #[utoipa::path(get, path = "/api/v1/plan", tag = "coach",
     responses(
-        (status = 200, description = "The current plan (made when missing or stale), or the advice that replaces it", body = AnyObject),
+        (status = 200, description = "The current plan (made when missing or stale), or the advice that replaces it", body = PlanAnswer),
         (status = 409, description = "No assessment yet", body = Problem, content_type = "application/problem+json")))]
 async fn get_plan(Me(state): Me) -> Result<Response, WebError> {
     match state.app().plan(false).await {
@@ -149,20 +186,20 @@ async fn get_plan(Me(state): Me) -> Result<Response, WebError> {
             if p.made {
                 state.changed();
             }
-            json(&p.stored)
+            json(&PlanAnswer::Plan(p.stored))
         }
-        Err(AppError::Withheld(t)) => json(&NoPlan {
+        Err(AppError::Withheld(t)) => json(&PlanAnswer::Withheld(NoPlan {
             plan: None,
             urgency: t.urgency.id(),
             advice: t.advice,
-        }),
+        })),
         Err(e) => Err(e.into()),
     }
 }
 
 #[utoipa::path(post, path = "/api/v1/plan/review", tag = "coach",
     responses(
-        (status = 200, description = "What the review decided and why", body = AnyObject),
+        (status = 200, description = "What the review decided and why", body = ReviewOutcome),
         (status = 409, description = "No plan yet", body = Problem, content_type = "application/problem+json")))]
 async fn review_plan(Me(state): Me) -> Result<Response, WebError> {
     let out = state.app().review().await?;
@@ -178,23 +215,43 @@ pub struct StepsQuery {
     exercise: Option<String>,
 }
 
-#[derive(Serialize)]
-struct StepsItem<'a> {
+/// One exercise of a guided session, with what the player shows beside its steps.
+#[derive(Serialize, ToSchema)]
+pub struct StepsItem<'a> {
+    /// The exercise id.
     exercise: &'a str,
+    /// Its name.
     name: &'a str,
+    /// How much, in words.
     dose: String,
+    /// What to do, in order.
     steps: &'a [String],
+    /// Cues while doing it.
     cues: &'a [String],
+    /// When to stop at once.
     stop_if: &'a [String],
+    /// Who should not do it.
     avoid_if: &'a [String],
     /// The animated figure (SVG), empty when the exercise has none.
     figure: String,
 }
 
+/// A guided session: the exercises and the timed steps that run through them. (Fields in the
+/// order the answer has always had them.)
+#[derive(Serialize, ToSchema)]
+pub struct SessionSteps<'a> {
+    /// The exercises, in order (a step's `item` indexes this list).
+    items: Vec<StepsItem<'a>>,
+    /// The speed factor the server runs timers at (1 is real time; tests run faster).
+    speed: f64,
+    /// Every timed step, in order.
+    steps: Vec<session::Step>,
+}
+
 #[utoipa::path(get, path = "/api/v1/session/steps", tag = "coach", params(StepsQuery),
     responses(
         (status = 422, description = "A malformed query string", body = Problem, content_type = "application/problem+json"),
-        (status = 200, description = "The routine unrolled into timed steps (get ready, hold, reps, switch sides, rest); empty when there is no routine yet", body = AnyObject),
+        (status = 200, description = "The routine unrolled into timed steps (get ready, hold, reps, switch sides, rest); empty when there is no routine yet", body = SessionSteps),
         (status = 404, description = "Unknown exercise, with the nearest id", body = Problem, content_type = "application/problem+json")))]
 async fn session_steps(
     Me(state): Me,
@@ -222,11 +279,11 @@ async fn session_steps(
             })
         })
         .collect();
-    json(&serde_json::json!({
-        "items": described,
-        "steps": session::steps(&items),
-        "speed": state.speed(),
-    }))
+    json(&SessionSteps {
+        items: described,
+        speed: state.speed(),
+        steps: session::steps(&items),
+    })
 }
 
 /// A finished guided session.
@@ -304,7 +361,7 @@ pub struct TherapyQuery {
 
 #[utoipa::path(get, path = "/api/v1/therapy/plan", tag = "coach", params(TherapyQuery),
     responses(
-        (status = 200, description = "The phases to time within the hard limits, the barrier to confirm, when to stop, and warnings (cold too soon after cold)", body = AnyObject),
+        (status = 200, description = "The phases to time within the hard limits, the barrier to confirm, when to stop, and warnings (cold too soon after cold)", body = Prepared),
         (status = 422, description = "Over a limit, or an unknown kind", body = Problem, content_type = "application/problem+json")))]
 async fn therapy_plan(
     Me(state): Me,

@@ -6,10 +6,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use unknot_app::data::{CsvKind, Imported};
+use unknot_core::backup::Backup;
 use unknot_core::settings::Settings;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::{AnyObject, body, download, json};
+use super::{body, download, json};
 use crate::access::{Me, Routes, Rule};
 use crate::downloads::audited;
 use crate::error::{ApiQuery, Problem};
@@ -28,9 +29,23 @@ use crate::{AppState, WebError};
         export_calendar,
         import_backup
     ),
-    components(schemas(ImportResult, Settings, ExportKind))
+    components(schemas(ImportResult, Settings, ExportKind, Backup, FhirBundle))
 )]
 pub(super) struct Api;
+
+/// A FHIR R4 Bundle (`resourceType` "Bundle", type "collection"; see
+/// <https://hl7.org/fhir/R4/bundle.html>) holding a Patient, pain and PEG Observations,
+/// QuestionnaireResponses and a CarePlan. Its shape is FHIR's, validated against the official
+/// R4 JSON Schema in the export's tests, so it is not repeated here.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+pub struct FhirBundle(
+    #[expect(
+        dead_code,
+        reason = "only the schema is used: the export answers FHIR's own bytes"
+    )]
+    serde_json::Value,
+);
 
 pub(super) fn routes() -> Routes {
     Routes::new()
@@ -103,7 +118,7 @@ async fn put_settings(Me(state): Me, bytes: Bytes) -> Result<Response, WebError>
 }
 
 #[utoipa::path(get, path = "/api/v1/export/backup.json", tag = "data",
-    responses((status = 200, description = "The full, versioned backup (as `unknot export`)", body = AnyObject)))]
+    responses((status = 200, description = "The full, versioned backup (as `unknot export`)", body = Backup)))]
 async fn export_backup(Me(state): Me) -> Result<Response, WebError> {
     audited(&state, "backup").await?;
     let backup = state.app().backup().await?;
@@ -204,7 +219,7 @@ async fn export_csv_kind(
 
 #[utoipa::path(get, path = "/api/v1/export/fhir.json", tag = "data", params(CsvQuery),
     responses(
-        (status = 200, description = "A FHIR R4 Bundle: Patient, pain and PEG Observations, QuestionnaireResponses, CarePlan", body = AnyObject, content_type = "application/fhir+json"),
+        (status = 200, description = "A FHIR R4 Bundle: Patient, pain and PEG Observations, QuestionnaireResponses, CarePlan", body = FhirBundle, content_type = "application/fhir+json"),
         (status = 422, description = "A bad date, named", body = Problem, content_type = "application/problem+json")))]
 async fn export_fhir(Me(state): Me, ApiQuery(q): ApiQuery<CsvQuery>) -> Result<Response, WebError> {
     let period = api_period(&state, q.since.as_deref(), q.until.as_deref()).await?;
@@ -305,7 +320,7 @@ async fn import_bytes(state: &AppState, bytes: &[u8]) -> Result<Imported, WebErr
 
 #[utoipa::path(post, path = "/api/v1/import", tag = "data",
     request_body(description = "A backup written by unknot export (JSON), or an entries CSV (send it with the X-CSRF-Token header, as it is not JSON); at most 16 MiB",
-        content((AnyObject = "application/json"), (String = "text/csv"))),
+        content((Backup = "application/json"), (String = "text/csv"))),
     responses(
         (status = 200, description = "Imported, all or nothing", body = ImportResult),
         (status = 422, description = "Refused, with the reason; nothing stored", body = Problem, content_type = "application/problem+json")))]

@@ -12,10 +12,10 @@ use unknot_app::data::Cursor;
 use unknot_core::body::Region;
 use unknot_core::journal::{Context, Entry, EntryId, Knot, PainKind, RegionPain, Treatments};
 use unknot_core::score::Score;
-use unknot_core::trends::TrendOptions;
+use unknot_core::trends::{TrendOptions, Trends};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::{AnyObject, body, created, json};
+use super::{body, created, json};
 use crate::access::{Me, Routes, Rule};
 use crate::cache::{CachedBody, cached_response};
 use crate::error::{ApiQuery, Problem};
@@ -32,7 +32,7 @@ use crate::{AppState, WebError};
         delete_entry,
         trends
     ),
-    components(schemas(EntryPage, EntryInput, Entry))
+    components(schemas(EntryPage, EntryInput, Entry, Trends))
 )]
 pub(super) struct Api;
 
@@ -268,7 +268,7 @@ async fn delete_entry(Me(state): Me, Path(id): Path<String>) -> Result<Response,
 }
 
 #[utoipa::path(get, path = "/api/v1/trends", tag = "journal",
-    responses((status = 200, description = "Weekly and monthly pain, muscles that knot most, what comes before bad days", body = AnyObject)))]
+    responses((status = 200, description = "Weekly and monthly pain, muscles that knot most, what comes before bad days", body = Trends)))]
 async fn trends(Me(state): Me) -> Result<Response, WebError> {
     let options = TrendOptions {
         weeks: 12,

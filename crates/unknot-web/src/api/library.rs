@@ -5,9 +5,10 @@ use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
+use unknot_core::catalogue::{ArticleMeta, Exercise};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::{AnyObject, json};
+use super::json;
 use crate::WebError;
 use crate::access::{Me, Routes, Rule};
 use crate::error::{ApiQuery, Problem};
@@ -15,7 +16,7 @@ use crate::error::{ApiQuery, Problem};
 #[derive(OpenApi)]
 #[openapi(
     paths(list_exercises, get_exercise, list_articles, get_article, search),
-    components(schemas(SearchHit))
+    components(schemas(SearchHit, Exercise, ArticleMeta, ArticleView))
 )]
 pub(super) struct Api;
 
@@ -49,7 +50,7 @@ pub(super) fn routes() -> Routes {
 }
 
 #[utoipa::path(get, path = "/api/v1/exercises", tag = "library",
-    responses((status = 200, description = "Every exercise in the library", body = [AnyObject])))]
+    responses((status = 200, description = "Every exercise in the library", body = [Exercise])))]
 async fn list_exercises(Me(state): Me) -> Result<Response, WebError> {
     json(&state.catalogue().await?.exercises().collect::<Vec<_>>())
 }
@@ -57,7 +58,7 @@ async fn list_exercises(Me(state): Me) -> Result<Response, WebError> {
 #[utoipa::path(get, path = "/api/v1/exercises/{id}", tag = "library",
     params(("id" = String, Path, description = "Exercise id, e.g. bird-dog")),
     responses(
-        (status = 200, description = "One exercise: steps, dose, cautions, sources", body = AnyObject),
+        (status = 200, description = "One exercise: steps, dose, cautions, sources", body = Exercise),
         (status = 404, description = "No such exercise", body = Problem, content_type = "application/problem+json")))]
 async fn get_exercise(Me(state): Me, Path(id): Path<String>) -> Result<Response, WebError> {
     let catalogue = state.catalogue().await?;
@@ -68,7 +69,7 @@ async fn get_exercise(Me(state): Me, Path(id): Path<String>) -> Result<Response,
 }
 
 #[utoipa::path(get, path = "/api/v1/articles", tag = "library",
-    responses((status = 200, description = "Every article's id, title and summary", body = [AnyObject])))]
+    responses((status = 200, description = "Every article's id, title and summary", body = [ArticleMeta])))]
 async fn list_articles(Me(state): Me) -> Result<Response, WebError> {
     let catalogue = state.catalogue().await?;
     json(&catalogue.articles().map(|a| &a.meta).collect::<Vec<_>>())
@@ -77,14 +78,27 @@ async fn list_articles(Me(state): Me) -> Result<Response, WebError> {
 #[utoipa::path(get, path = "/api/v1/articles/{id}", tag = "library",
     params(("id" = String, Path, description = "Article id, e.g. heat-or-cold")),
     responses(
-        (status = 200, description = "The article with its Markdown body", body = AnyObject),
+        (status = 200, description = "The article with its Markdown body", body = ArticleView),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json")))]
 async fn get_article(Me(state): Me, Path(id): Path<String>) -> Result<Response, WebError> {
     let catalogue = state.catalogue().await?;
     let a = catalogue
         .article(&id)
         .ok_or_else(|| WebError::NotFound(format!("no article has the id '{id}'")))?;
-    json(&serde_json::json!({ "meta": a.meta, "body": a.body }))
+    json(&ArticleView {
+        body: &a.body,
+        meta: &a.meta,
+    })
+}
+
+/// One article: its front matter and its Markdown body. (Fields in the order the answer has
+/// always had them.)
+#[derive(Serialize, ToSchema)]
+pub struct ArticleView<'a> {
+    /// The body, in Markdown.
+    body: &'a str,
+    /// The front matter: id, title, summary, tags, sources, when it was reviewed.
+    meta: &'a ArticleMeta,
 }
 
 /// The question.

@@ -20,9 +20,9 @@ use axum::http::Method;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 
 use crate::WebError;
 use crate::access::{Routes, Rule};
@@ -53,15 +53,10 @@ impl OpenApi for ApiDoc {
             RFC 9457 problem documents with a stable `code`.",
         license(name = "MIT OR Apache-2.0")
     ),
-    components(schemas(Problem, AnyObject)),
+    components(schemas(Problem)),
     tags((name = "journal"), (name = "coach"), (name = "library"), (name = "data"))
 )]
 struct Base;
-
-/// A JSON object whose fields are documented in docs/intake.md and the backup format.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[schema(value_type = Object)]
-pub struct AnyObject(Value);
 
 /// Every API route.
 pub fn routes() -> Routes {
