@@ -265,14 +265,29 @@ impl ClinicApp {
         if now.duration_since(session.last_seen) > SignedDuration::from_mins(1) {
             store.touch_session(&session.id_hash, now).await?;
         }
-        let Some(account) = store.account(&session.account_id).await? else {
+        let account_id = session.account_id.clone();
+        self.principal(&account_id, Some(session), None, address)
+            .await
+    }
+
+    /// The signed-in person for an account, with how they signed in; `None` once the account
+    /// is gone (erased while a session or token was still held).
+    async fn principal(
+        &self,
+        account_id: &str,
+        session: Option<AuthSession>,
+        scopes: Option<Vec<String>>,
+        address: &str,
+    ) -> AppResult<Option<Principal>> {
+        let store = self.app.store();
+        let Some(account) = store.account(account_id).await? else {
             return Ok(None);
         };
         Ok(Some(Principal {
             roles: store.memberships_of(&account.id).await?,
             account,
-            session: Some(session),
-            scopes: None,
+            session,
+            scopes,
             address: address.to_string(),
         }))
     }
@@ -529,16 +544,8 @@ impl ClinicApp {
         {
             store.touch_api_token(&t.id, now).await?;
         }
-        let Some(account) = store.account(&t.account_id).await? else {
-            return Ok(None);
-        };
-        Ok(Some(Principal {
-            roles: store.memberships_of(&account.id).await?,
-            account,
-            session: None,
-            scopes: Some(t.scopes),
-            address: address.to_string(),
-        }))
+        self.principal(&t.account_id, None, Some(t.scopes), address)
+            .await
     }
 }
 
