@@ -8,6 +8,7 @@ use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::serve::get;
 use crate::support::{Sandbox, stderr};
 
 struct Server(Child);
@@ -58,24 +59,6 @@ fn serve(sb: &Sandbox, args: &[&str]) -> (Server, u16) {
         })
         .unwrap_or_else(|| panic!("no address in {line:?}"));
     (Server(child), port)
-}
-
-fn get(port: u16, path: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            write!(
-                s,
-                "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut out = String::new();
-            s.read_to_string(&mut out).unwrap();
-            return out;
-        }
-        assert!(Instant::now() < deadline, "the server never answered");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// `unknot clinic init` on the sandbox's database; the set-up link's path.

@@ -42,7 +42,8 @@ fn start(sb: &Sandbox, args: &[&str]) -> (Server, u16, String) {
     (Server(child), port, line)
 }
 
-fn get(port: u16, path: &str) -> String {
+/// GET `path` from a server on this machine, waiting up to 10 s for it to answer.
+pub(crate) fn get(port: u16, path: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
