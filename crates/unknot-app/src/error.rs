@@ -69,6 +69,9 @@ pub enum AppError {
     /// A link or code that has expired or was used already.
     #[error("{0}")]
     Expired(String),
+    /// Someone else changed the record after this person read it; nothing was stored.
+    #[error("{0}")]
+    Changed(String),
     /// The storage layer failed, or an id named nothing.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -112,6 +115,7 @@ impl AppError {
             AppError::Credentials(_) => "bad_credentials",
             AppError::RateLimited(_) => "rate_limited",
             AppError::Expired(_) => "expired",
+            AppError::Changed(_) => "changed",
             AppError::Store(e) => e.code(),
             AppError::Internal(_) => "internal",
         }
@@ -130,7 +134,8 @@ impl AppError {
             | AppError::Denied(_)
             | AppError::Credentials(_)
             | AppError::RateLimited(_)
-            | AppError::Expired(_) => true,
+            | AppError::Expired(_)
+            | AppError::Changed(_) => true,
             AppError::Store(e) => e.is_user_error(),
             AppError::Internal(_) => false,
         }

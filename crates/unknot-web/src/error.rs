@@ -129,6 +129,10 @@ impl From<unknot_app::AppError> for WebError {
             AppError::Credentials(m) => WebError::Unauthorized(m),
             AppError::RateLimited(s) => WebError::TooMany(e.to_string(), s),
             AppError::Expired(m) => WebError::Gone(m),
+            AppError::Changed(message) => WebError::Conflict {
+                code: "changed",
+                message,
+            },
         }
     }
 }

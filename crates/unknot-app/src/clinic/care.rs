@@ -80,7 +80,7 @@ impl ClinicApp {
         Ok(rows)
     }
 
-    async fn row(&self, link: &CareLink, account: &Account) -> AppResult<PatientRow> {
+    pub(super) async fn row(&self, link: &CareLink, account: &Account) -> AppResult<PatientRow> {
         let clinician = match &link.clinician_id {
             Some(id) => self.app.store().account(id).await?.map(|a| a.display_name),
             None => None,
@@ -122,6 +122,8 @@ impl ClinicApp {
         let verb = match action {
             Action::ExportPatient => "export",
             Action::PreviewAsPatient => "preview",
+            Action::Prescribe => "write",
+            Action::MessagePatient => "message",
             _ => "read",
         };
         let outcome = if decision == Decision::Allow {

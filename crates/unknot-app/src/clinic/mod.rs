@@ -7,8 +7,11 @@
 mod audit;
 mod auth;
 mod care;
+mod dashboard;
 mod invites;
+mod messages;
 mod passkeys;
+mod programmes;
 pub mod secrets;
 
 use std::sync::Arc;
@@ -22,7 +25,10 @@ use crate::{App, AppError, AppResult};
 pub use audit::AccessLine;
 pub use auth::{Login, Origin, SignedIn, TotpSetup};
 pub use care::{MyCare, PatientRow, PatientView};
+pub use dashboard::{DashboardRow, ExerciseTally};
 pub use invites::{InviteView, Invited};
+pub use messages::{Asked, MAX_MESSAGE, Thread};
+pub use programmes::{MyProgramme, Prescribed, ProgrammeView, Template};
 pub use passkeys::Ceremony;
 pub use unknot_store::StoredPasskey;
 

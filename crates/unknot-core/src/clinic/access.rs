@@ -92,6 +92,14 @@ pub enum Action {
     ManageStaff,
     /// Read the clinic's audit log.
     ReadClinicAudit,
+    /// Prescribe, change or end a patient's programme, or set their questionnaire schedule.
+    Prescribe,
+    /// Send a patient a message, or read the messages of their care.
+    MessagePatient,
+    /// See the dashboard: the clinical signals of one's patients.
+    ReadDashboard,
+    /// Make and change programme templates.
+    ManageTemplates,
 }
 
 /// What the caller knows about the resource the action is on.
@@ -146,7 +154,10 @@ pub fn may(actor: Actor, action: Action, facts: Facts) -> Decision {
         | ManageOwnCare => own(facts),
         ListPatients | InvitePatient => staff(facts.role, Role::Assistant),
         ManageStaff | ReadClinicAudit => staff(facts.role, Role::Owner),
-        ReadPatient | ExportPatient | PreviewAsPatient => clinical(facts),
+        ReadDashboard | ManageTemplates => staff(facts.role, Role::Clinician),
+        ReadPatient | ExportPatient | PreviewAsPatient | Prescribe | MessagePatient => {
+            clinical(facts)
+        }
     }
 }
 

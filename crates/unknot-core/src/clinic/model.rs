@@ -158,3 +158,76 @@ pub struct ApiToken {
     /// When it was revoked, if it was.
     pub revoked: Option<Timestamp>,
 }
+
+/// Whether a programme is a patient's own or a template to start others from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgrammeKind {
+    /// Prescribed to one patient.
+    Patient,
+    /// A template: the whole clinic's, or one clinician's own.
+    Template,
+}
+
+/// A programme or template: what stays the same across its versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Programme {
+    /// Stable id (the patient's link uses it and never changes).
+    pub id: String,
+    /// The clinic.
+    pub clinic_id: String,
+    /// The patient, for a prescribed programme.
+    pub patient_id: Option<String>,
+    /// The clinician whose personal template it is (a clinic-wide template has none).
+    pub owner_id: Option<String>,
+    /// Prescribed or template.
+    pub kind: ProgrammeKind,
+    /// False once ended (a patient's) or removed (a template).
+    pub active: bool,
+    /// The latest version's number (1 for a new one).
+    pub version: u32,
+    /// When it was made.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub changed: Timestamp,
+}
+
+/// One version of a programme: what it said, who made it and what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeVersion {
+    /// The programme.
+    pub programme_id: String,
+    /// 1, 2, 3…
+    pub version: u32,
+    /// What it says.
+    pub body: super::programme::Body,
+    /// What changed from the version before, one line each (empty for the first).
+    pub changes: Vec<String>,
+    /// Who made this version.
+    pub author_id: String,
+    /// When.
+    pub created: Timestamp,
+}
+
+/// A message between a patient and their clinic, within one care relationship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Stable id.
+    pub id: String,
+    /// The care relationship it belongs to.
+    pub care_id: String,
+    /// The clinic.
+    pub clinic_id: String,
+    /// The patient.
+    pub patient_id: String,
+    /// Who wrote it.
+    pub sender_id: String,
+    /// True when the patient wrote it (else a member of staff).
+    pub from_patient: bool,
+    /// Plain text.
+    pub body: String,
+    /// When it was sent.
+    pub at: Timestamp,
+    /// When the other side first read it.
+    pub read: Option<Timestamp>,
+}

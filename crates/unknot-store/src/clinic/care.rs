@@ -244,9 +244,11 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes the care rows of erased patients whose retention period has ended; returns how
-    /// many went.
+    /// Deletes the care rows of erased patients whose retention period has ended, with the
+    /// programmes, messages and schedules the clinic kept about them; returns how many care rows
+    /// went.
     pub async fn purge_retained(&self, now: Timestamp) -> Result<u64, StoreError> {
+        self.purge_retained_work(now).await?;
         let done = sqlx::query(
             "DELETE FROM care WHERE retain_until_ms IS NOT NULL AND retain_until_ms < $1",
         )

@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod care;
 mod limits;
+mod programmes;
 mod sessions;
 
 use jiff::Timestamp;
