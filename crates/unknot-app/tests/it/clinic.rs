@@ -13,14 +13,14 @@ mod support;
 
 const GOOD: &str = "plum kettle orbit lantern";
 
-fn from(address: &str) -> Origin {
+pub(crate) fn from(address: &str) -> Origin {
     Origin {
         address: address.into(),
         agent: "test".into(),
     }
 }
 
-fn token_of(link: &str) -> String {
+pub(crate) fn token_of(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_string()
 }
 
@@ -42,7 +42,7 @@ fn signed(login: Login) -> unknot_app::clinic::SignedIn {
     }
 }
 
-async fn principal(c: &ClinicApp, token: &str) -> Principal {
+pub(crate) async fn principal(c: &ClinicApp, token: &str) -> Principal {
     c.from_session(token, "10.0.0.1")
         .await
         .unwrap()
@@ -58,17 +58,17 @@ fn totp_now(secret: &str, at: Timestamp) -> String {
         .to_string()
 }
 
-struct World {
-    c: ClinicApp,
-    clock: Clock,
-    owner: Principal,
-    clinic: String,
+pub(crate) struct World {
+    pub(crate) c: ClinicApp,
+    pub(crate) clock: Clock,
+    pub(crate) owner: Principal,
+    pub(crate) clinic: String,
     /// The owner's recovery codes, as shown once at set-up.
     recovery: Vec<String>,
 }
 
 /// A clinic whose owner has signed up and set a second factor.
-async fn world(url: &str) -> World {
+pub(crate) async fn world(url: &str) -> World {
     let clock = Clock::fixed("2026-06-01T09:00:00Z".parse().unwrap());
     let c = clinic_app(url, &clock).await;
     let (clinic, invited) = c
@@ -112,7 +112,7 @@ async fn world(url: &str) -> World {
     }
 }
 
-async fn join_staff(w: &World, email: &str, role: Role) -> Principal {
+pub(crate) async fn join_staff(w: &World, email: &str, role: Role) -> Principal {
     let inv =
         w.c.invite_staff(&w.owner, &w.clinic, email, "Casey Staff", role)
             .await
@@ -124,7 +124,7 @@ async fn join_staff(w: &World, email: &str, role: Role) -> Principal {
     principal(&w.c, &s.token).await
 }
 
-async fn join_patient(w: &World, by: &Principal, name: &str, login: &str) -> Principal {
+pub(crate) async fn join_patient(w: &World, by: &Principal, name: &str, login: &str) -> Principal {
     let inv =
         w.c.invite_patient(by, &w.clinic, name, Some(1980), None)
             .await
@@ -136,7 +136,7 @@ async fn join_patient(w: &World, by: &Principal, name: &str, login: &str) -> Pri
     principal(&w.c, &s.token).await
 }
 
-fn not_found<T>(r: Result<T, AppError>) -> bool {
+pub(crate) fn not_found<T>(r: Result<T, AppError>) -> bool {
     matches!(r, Err(AppError::Denied(Decision::NotFound)))
 }
 

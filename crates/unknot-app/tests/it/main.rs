@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod clinic;
+mod clinic_work;
 mod edges;
 mod fuzz;
