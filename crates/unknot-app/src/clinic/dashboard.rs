@@ -189,9 +189,15 @@ async fn patient_facts(
         })
         .await?;
     let last_activity = [
-        latest_entry.last().map(|e| e.at.with_time_zone(zone.clone()).date()),
-        sessions.last().map(|s| s.at.with_time_zone(zone.clone()).date()),
-        assessments.last().map(|a| a.at.with_time_zone(zone.clone()).date()),
+        latest_entry
+            .last()
+            .map(|e| e.at.with_time_zone(zone.clone()).date()),
+        sessions
+            .last()
+            .map(|s| s.at.with_time_zone(zone.clone()).date()),
+        assessments
+            .last()
+            .map(|a| a.at.with_time_zone(zone.clone()).date()),
     ]
     .into_iter()
     .flatten()
@@ -222,17 +228,16 @@ async fn tally(app: &App, today: Option<Date>) -> AppResult<Vec<ExerciseTally>> 
     let Some(today) = today else {
         return Ok(Vec::new());
     };
-    let since = today
-        .checked_sub(27.days())?
-        .to_zoned(zone)?
-        .timestamp();
+    let since = today.checked_sub(27.days())?.to_zoned(zone)?.timestamp();
     let mut by: BTreeMap<String, ExerciseTally> = BTreeMap::new();
     for s in app.store().sessions_since(since).await? {
         for i in s.items {
-            let t = by.entry(i.exercise.clone()).or_insert_with(|| ExerciseTally {
-                exercise: i.exercise.clone(),
-                ..ExerciseTally::default()
-            });
+            let t = by
+                .entry(i.exercise.clone())
+                .or_insert_with(|| ExerciseTally {
+                    exercise: i.exercise.clone(),
+                    ..ExerciseTally::default()
+                });
             match i.status {
                 ItemStatus::Done => t.done += 1,
                 ItemStatus::Skipped => t.skipped += 1,

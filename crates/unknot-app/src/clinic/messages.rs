@@ -91,7 +91,9 @@ impl ClinicApp {
             if link.status != Care::Confirmed {
                 continue;
             }
-            store.mark_messages_read(&link.id, false, self.now()).await?;
+            store
+                .mark_messages_read(&link.id, false, self.now())
+                .await?;
             out.push(Thread {
                 clinic: self.clinic_name(&link.clinic_id).await?,
                 messages: store.messages(&link.id).await?,
@@ -175,8 +177,14 @@ impl ClinicApp {
         clinic: &str,
         patient: &str,
     ) -> AppResult<QuestionnairePlan> {
-        self.patient(who, clinic, patient, Action::ReadPatient, "questionnaire schedule")
-            .await?;
+        self.patient(
+            who,
+            clinic,
+            patient,
+            Action::ReadPatient,
+            "questionnaire schedule",
+        )
+        .await?;
         let link = self.confirmed_link(clinic, patient).await?;
         Ok(self
             .app
@@ -195,8 +203,14 @@ impl ClinicApp {
         plan: &QuestionnairePlan,
     ) -> AppResult<()> {
         plan.check()?;
-        self.patient(who, clinic, patient, Action::Prescribe, "questionnaire schedule")
-            .await?;
+        self.patient(
+            who,
+            clinic,
+            patient,
+            Action::Prescribe,
+            "questionnaire schedule",
+        )
+        .await?;
         let link = self.confirmed_link(clinic, patient).await?;
         self.app
             .store()
@@ -214,8 +228,14 @@ impl ClinicApp {
         patient: &str,
         assessment: &str,
     ) -> AppResult<()> {
-        self.patient(who, clinic, patient, Action::Prescribe, "answer marked as error")
-            .await?;
+        self.patient(
+            who,
+            clinic,
+            patient,
+            Action::Prescribe,
+            "answer marked as error",
+        )
+        .await?;
         let marked = self
             .app
             .store()
@@ -256,7 +276,10 @@ impl ClinicApp {
             if link.status != Care::Confirmed {
                 continue;
             }
-            let plan = store.questionnaire_plan(&link.id).await?.unwrap_or_default();
+            let plan = store
+                .questionnaire_plan(&link.id)
+                .await?
+                .unwrap_or_default();
             let start = link.changed.to_zoned(zone.clone()).date();
             let due = questionnaires::due(&plan, start, &answered, today);
             if !due.is_empty() {

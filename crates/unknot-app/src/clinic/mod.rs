@@ -28,8 +28,8 @@ pub use care::{MyCare, PatientRow, PatientView};
 pub use dashboard::{DashboardRow, ExerciseTally};
 pub use invites::{InviteView, Invited};
 pub use messages::{Asked, MAX_MESSAGE, Thread};
-pub use programmes::{MyProgramme, Prescribed, ProgrammeView, Template};
 pub use passkeys::Ceremony;
+pub use programmes::{MyProgramme, Prescribed, ProgrammeView, Template};
 pub use unknot_store::StoredPasskey;
 
 /// How the clinic server behaves: where it is reached, and how long things last.

@@ -269,7 +269,12 @@ impl ClinicApp {
     }
 
     /// Ends a patient's programme in this clinic (its versions stay in the record).
-    pub async fn end_programme(&self, who: &Principal, clinic: &str, patient: &str) -> AppResult<()> {
+    pub async fn end_programme(
+        &self,
+        who: &Principal,
+        clinic: &str,
+        patient: &str,
+    ) -> AppResult<()> {
         self.patient(who, clinic, patient, Action::Prescribe, "programme ended")
             .await?;
         let store = self.app.store();

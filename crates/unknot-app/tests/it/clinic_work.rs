@@ -114,7 +114,10 @@ async fn programmes_are_checked_against_cautions_versioned_and_scoped() {
         )
         .await;
         assert_eq!(v, 2);
-        assert!(log[0].starts_with(&format!("Changed {}", risky.name)), "{log:?}");
+        assert!(
+            log[0].starts_with(&format!("Changed {}", risky.name)),
+            "{log:?}"
+        );
         let stale =
             w.c.prescribe(&casey, &w.clinic, &id, edit.clone(), Some(1), true)
                 .await;
@@ -174,13 +177,21 @@ async fn templates_are_the_clinics_or_ones_own_and_assign_to_several() {
         let a = join_patient(&w, &casey, "Ann One", "ann").await;
         let b = join_patient(&w, &casey, "Ben Two", "ben").await;
         let c = join_patient(&w, &dana, "Cat Three", "cat").await;
-        let ids = vec![a.account.id.clone(), b.account.id.clone(), c.account.id.clone()];
+        let ids = vec![
+            a.account.id.clone(),
+            b.account.id.clone(),
+            c.account.id.clone(),
+        ];
         let start = jiff::civil::date(2026, 6, 8);
         let done =
             w.c.assign_template(&casey, &w.clinic, &shared.programme.id, &ids, start, false)
                 .await
                 .unwrap();
-        assert!(matches!(done[0].1, Ok(Prescribed::Saved { .. })), "{}", db.label);
+        assert!(
+            matches!(done[0].1, Ok(Prescribed::Saved { .. })),
+            "{}",
+            db.label
+        );
         assert!(matches!(done[1].1, Ok(Prescribed::Saved { .. })));
         assert!(not_found(done[2].1.clone_err()), "not Casey's patient");
         let mine = w.c.my_programme(&b).await.unwrap().unwrap();
@@ -318,7 +329,10 @@ async fn the_dashboard_matches_the_fixture_worked_out_by_hand() {
             w.c.patient_signals(&casey, &w.clinic, &ann.account.id)
                 .await
                 .unwrap();
-        assert_eq!((tally[0].exercise.as_str(), tally[0].done), (ex.as_str(), 5));
+        assert_eq!(
+            (tally[0].exercise.as_str(), tally[0].done),
+            (ex.as_str(), 5)
+        );
     }
 }
 

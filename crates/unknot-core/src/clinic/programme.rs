@@ -316,7 +316,12 @@ pub fn changes(old: &Body, new: &Body, catalogue: &Catalogue) -> Vec<String> {
     if old.note != new.note {
         out.push("Changed the note".to_string());
     }
-    let order = |b: &Body| b.items.iter().map(|p| p.exercise.clone()).collect::<Vec<_>>();
+    let order = |b: &Body| {
+        b.items
+            .iter()
+            .map(|p| p.exercise.clone())
+            .collect::<Vec<_>>()
+    };
     if out.is_empty() && order(old) != order(new) {
         out.push("Changed the order".to_string());
     }
@@ -387,7 +392,9 @@ mod weekdays {
             let day = ALL_DAYS
                 .iter()
                 .find(|w| short_day(**w).eq_ignore_ascii_case(n))
-                .ok_or_else(|| serde::de::Error::custom(format!("'{n}' is not a day: use mon to sun")))?;
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!("'{n}' is not a day: use mon to sun"))
+                })?;
             if !out.contains(day) {
                 out.push(*day);
             }
@@ -446,10 +453,20 @@ mod tests {
         assert!(b.check(&c).is_err());
         let mut b = body(&c);
         b.schedule.days.clear();
-        assert!(b.check(&c).unwrap_err().to_string().contains("schedule.days"));
+        assert!(
+            b.check(&c)
+                .unwrap_err()
+                .to_string()
+                .contains("schedule.days")
+        );
         let mut b = body(&c);
         b.schedule.end = Some(date(2026, 11, 1));
-        assert!(b.check(&c).unwrap_err().to_string().contains("schedule.end"));
+        assert!(
+            b.check(&c)
+                .unwrap_err()
+                .to_string()
+                .contains("schedule.end")
+        );
         let mut b = body(&c);
         b.name = "  ".into();
         assert!(b.check(&c).is_err());

@@ -72,7 +72,12 @@ pub fn due(
     answered: &[(Date, Instrument)],
     today: Date,
 ) -> Vec<Due> {
-    let on = |i: Instrument| answered.iter().filter(move |(_, a)| *a == i).map(|(d, _)| *d);
+    let on = |i: Instrument| {
+        answered
+            .iter()
+            .filter(move |(_, a)| *a == i)
+            .map(|(d, _)| *d)
+    };
     let mut out = Vec::new();
     if let Some(every) = plan.peg_every_days {
         let next = match on(Instrument::Peg).max() {

@@ -154,12 +154,9 @@ impl Alert {
                 c.after
             ),
             Alert::Inactive { days } => format!("No activity for {days} days"),
-            Alert::LowAdherence(a) => format!(
-                "Adherence {} ({} of {} sessions)",
-                a.words(),
-                a.done,
-                a.due
-            ),
+            Alert::LowAdherence(a) => {
+                format!("Adherence {} ({} of {} sessions)", a.words(), a.done, a.due)
+            }
             Alert::Unread { count: 1 } => "1 unread message".to_string(),
             Alert::Unread { count } => format!("{count} unread messages"),
         }
@@ -205,7 +202,14 @@ impl Signals {
 /// Works out the dashboard line from the facts.
 pub fn signals(f: &Facts) -> Signals {
     let today = f.today;
-    let adherence = |days: i64| Some(adherence(f.schedule.as_ref()?, &f.session_days, today?, days));
+    let adherence = |days: i64| {
+        Some(adherence(
+            f.schedule.as_ref()?,
+            &f.session_days,
+            today?,
+            days,
+        ))
+    };
     let adherence_7 = adherence(7);
     let inactive_days = today.and_then(|t| {
         let from = f.last_activity.or(f.since)?;
@@ -381,7 +385,7 @@ mod tests {
             last_activity: Some(date(2026, 11, 16)),
             daily_pain: vec![
                 (date(2026, 11, 1), 3.0),
-                (date(2026, 11, 3), 4.0), // baseline 3.5
+                (date(2026, 11, 3), 4.0),  // baseline 3.5
                 (date(2026, 11, 10), 9.0), // neither window
                 (date(2026, 11, 18), 6.0),
                 (date(2026, 11, 19), 6.0), // recent 6.0
@@ -411,7 +415,11 @@ mod tests {
         assert!(signals(&f).alerts.is_empty());
         f.since = Some(date(2026, 11, 15));
         f.daily_pain = vec![(date(2026, 11, 15), 1.0), (date(2026, 11, 20), 9.0)];
-        assert_eq!(signals(&f).pain, None, "the windows overlap: no baseline yet");
+        assert_eq!(
+            signals(&f).pain,
+            None,
+            "the windows overlap: no baseline yet"
+        );
         assert_eq!(signals(&f).worst(), u8::MAX);
     }
 }

@@ -45,8 +45,7 @@ fn version(row: &AnyRow) -> Result<ProgrammeVersion, StoreError> {
     let body: String = row.try_get("body")?;
     let changes: String = row.try_get("changes")?;
     Ok(ProgrammeVersion {
-        version: u32::try_from(row.try_get::<i64, _>("version")?)
-            .map_err(|e| corrupt(&id, e))?,
+        version: u32::try_from(row.try_get::<i64, _>("version")?).map_err(|e| corrupt(&id, e))?,
         body: serde_json::from_str(&body).map_err(|e| corrupt(&id, e))?,
         changes: serde_json::from_str(&changes).map_err(|e| corrupt(&id, e))?,
         author_id: row.try_get("author_id")?,
@@ -194,10 +193,7 @@ impl Store {
     }
 
     /// A programme's latest version.
-    pub async fn programme_latest(
-        &self,
-        id: &str,
-    ) -> Result<Option<ProgrammeVersion>, StoreError> {
+    pub async fn programme_latest(&self, id: &str) -> Result<Option<ProgrammeVersion>, StoreError> {
         let row = sqlx::query(
             "SELECT v.* FROM programme_versions v JOIN programmes p ON p.id = v.programme_id \
              AND p.version = v.version WHERE p.id = $1",
@@ -348,7 +344,10 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let n: i64 = r.try_get("n")?;
-                Ok((r.try_get("patient_id")?, u32::try_from(n).unwrap_or(u32::MAX)))
+                Ok((
+                    r.try_get("patient_id")?,
+                    u32::try_from(n).unwrap_or(u32::MAX),
+                ))
             })
             .collect()
     }

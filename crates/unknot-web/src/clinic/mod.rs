@@ -6,10 +6,12 @@
 //! request, call it and draw the answer.
 
 mod account;
+mod builder;
 mod invite;
 mod passkey;
 mod sign_in;
 mod staff;
+mod work;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
@@ -25,6 +27,7 @@ pub fn routes() -> Routes {
         .merge(invite::routes())
         .merge(account::routes())
         .merge(staff::routes())
+        .merge(work::routes())
 }
 
 /// Where a request came from, for the rate limits, sessions and the audit log.

@@ -95,6 +95,10 @@ async fn clinics(Me(state): Me) -> PageResult {
     let (app, who) = signed(&state)?;
     let mine = app.my_clinics(who).await?;
     match mine.first() {
+        // Clinicians and owners start from the dashboard; assistants from the patient list.
+        Some((c, role)) if *role >= Role::Clinician => {
+            Ok(see_other(&format!("/clinic/{}/dashboard", c.id)))
+        }
         Some((c, _)) => Ok(see_other(&format!("/clinic/{}", c.id))),
         None => Err(WebError::NotFound("you do not work in a clinic".into()).into()),
     }

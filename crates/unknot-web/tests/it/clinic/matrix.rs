@@ -31,6 +31,8 @@ enum Expect {
     ClinicOwner,
     /// Patient A's record: the owner and patient A's clinician only.
     PatientRecord,
+    /// Clinic 1's clinical staff (owner and clinicians); its assistant is refused.
+    ClinicClinical,
 }
 
 /// What a request got.
@@ -151,6 +153,54 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/clinic/{clinic}/staff", ClinicOwner),
     ("POST", "/clinic/{clinic}/staff", ClinicOwner),
     ("GET", "/clinic/{clinic}/audit", ClinicOwner),
+    ("GET", "/clinic/{clinic}/dashboard", ClinicClinical),
+    ("GET", "/clinic/{clinic}/templates", ClinicClinical),
+    ("POST", "/clinic/{clinic}/templates", ClinicClinical),
+    (
+        "GET",
+        "/clinic/{clinic}/templates/{template}",
+        ClinicClinical,
+    ),
+    (
+        "POST",
+        "/clinic/{clinic}/templates/{template}",
+        ClinicClinical,
+    ),
+    (
+        "POST",
+        "/clinic/{clinic}/templates/{template}/assign",
+        ClinicClinical,
+    ),
+    (
+        "GET",
+        "/clinic/{clinic}/patients/{patient}/care",
+        PatientRecord,
+    ),
+    (
+        "GET",
+        "/clinic/{clinic}/patients/{patient}/programme",
+        PatientRecord,
+    ),
+    (
+        "POST",
+        "/clinic/{clinic}/patients/{patient}/programme",
+        PatientRecord,
+    ),
+    (
+        "POST",
+        "/clinic/{clinic}/patients/{patient}/programme/end",
+        PatientRecord,
+    ),
+    (
+        "POST",
+        "/clinic/{clinic}/patients/{patient}/questionnaires",
+        PatientRecord,
+    ),
+    (
+        "POST",
+        "/clinic/{clinic}/patients/{patient}/answers/{answer}/error",
+        PatientRecord,
+    ),
     // Last: patient A ending their care changes what the clinician may see.
     ("POST", "/account/care/end", OwnEntry),
 ];
@@ -173,8 +223,9 @@ fn expected(expect: Expect, who: Who) -> Outcome {
         (ClinicStaff, _) => Pass,
         (ClinicOwner, Who::Owner) => Pass,
         (ClinicOwner, _) => Forbidden,
-        (PatientRecord, Who::Owner | Who::ClinicianA) => Pass,
+        (PatientRecord | ClinicClinical, Who::Owner | Who::ClinicianA) => Pass,
         (PatientRecord, _) => Hidden,
+        (ClinicClinical, _) => Forbidden,
     }
 }
 
@@ -220,6 +271,10 @@ async fn fill(w: &World, path: &str, entry: &str) -> String {
     } else {
         p = p.replace("{id}", entry);
     }
+    p = p.replace("{template}", &w.a_things.template);
+    if p.contains("{answer}") {
+        p = p.replace("{answer}", &w.fresh_answer().await);
+    }
     if p.contains("{token}") {
         p = p.replace("{token}", &w.fresh_invitation().await);
     }
@@ -250,6 +305,18 @@ impl World {
             .await
             .unwrap();
         token_of(&inv.link)
+    }
+
+    /// A new check-in answer of patient A's (each can be marked as an error once).
+    async fn fresh_answer(&self) -> String {
+        let journal = self.clinic.app().for_user(&self.accounts[&Who::PatientA]);
+        let answers = unknot_core::intake::Answers::from_json(r#"{"pain_now": 4}"#).unwrap();
+        journal
+            .assess(answers, true)
+            .await
+            .unwrap()
+            .assessment_id
+            .unwrap()
     }
 
     /// Patient A's entry id, logging a new entry when a delete in the matrix removed it.
@@ -293,7 +360,7 @@ fn the_route_table_and_the_expected_table_match() {
             Public => Rule::Public,
             Own | OwnEntry => Rule::Own,
             Account | NoSuchThing | PatientOnly => Rule::Account,
-            AnyStaff | ClinicStaff | ClinicOwner | PatientRecord => Rule::Staff,
+            AnyStaff | ClinicStaff | ClinicOwner | PatientRecord | ClinicClinical => Rule::Staff,
         };
         if matches!(
             r.path,

@@ -90,6 +90,8 @@ pub struct Things {
     pub token: String,
     /// The care link with clinic 1.
     pub care: String,
+    /// A clinic-wide programme template of clinic 1, made by patient A's clinician.
+    pub template: String,
 }
 
 /// A server answer, read whole.
@@ -177,6 +179,20 @@ pub async fn server(url: &str) -> (ClinicApp, Router, Clock) {
     (clinic, unknot_web::router(state), clock)
 }
 
+/// A programme of one library exercise, every day from 1 June 2026.
+pub fn sample_programme() -> unknot_core::clinic::programme::Body {
+    let catalogue = unknot_core::catalogue::Catalogue::builtin().unwrap();
+    let cat_camel = catalogue.exercise("cat-camel").unwrap();
+    unknot_core::clinic::programme::Body {
+        name: "Mornings".into(),
+        items: vec![unknot_core::clinic::programme::Prescribed::from_library(
+            cat_camel,
+        )],
+        schedule: unknot_core::clinic::programme::Schedule::daily(jiff::civil::date(2026, 6, 1)),
+        note: String::new(),
+    }
+}
+
 /// Builds the world on `db`.
 pub async fn world(db: db::TestDb) -> World {
     let (c, router, clock) = server(&db.url).await;
@@ -231,7 +247,14 @@ pub async fn world(db: db::TestDb) -> World {
     let e = journal.log(e).await.unwrap();
     let (_, token) = c.create_token(&a, "script", true).await.unwrap();
     let care = c.my_care(&a).await.unwrap().remove(0).id;
+    let template = c
+        .save_template(&clinician, &one.id, None, sample_programme(), false)
+        .await
+        .unwrap()
+        .programme
+        .id;
     let a_things = Things {
+        template,
         session: a.session.as_ref().unwrap().id_hash.clone(),
         token: token.id,
         care,
