@@ -3,6 +3,7 @@
 
 mod matrix;
 mod sessions;
+mod work;
 
 use std::collections::HashMap;
 

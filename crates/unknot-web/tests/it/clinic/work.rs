@@ -1,0 +1,204 @@
+//! The clinician's pages through their forms: a programme built (a clash with the patient's
+//! answers warned about and saved only when accepted), changed into a second version, seen on
+//! the care page and the dashboard; a template made and prescribed to a patient; questionnaire
+//! schedules and answers marked as errors.
+
+use super::*;
+
+fn the_clash_exercise() -> String {
+    let catalogue = unknot_core::catalogue::Catalogue::builtin().unwrap();
+    catalogue
+        .exercises()
+        .find(|e| {
+            e.cautions
+                .contains(&unknot_core::catalogue::Caution::LegSymptoms)
+        })
+        .unwrap()
+        .id
+        .clone()
+}
+
+#[tokio::test]
+async fn a_clinician_builds_changes_and_follows_a_programme() {
+    for db in db::databases().await {
+        let label = db.label;
+        let w = world(db).await;
+        let a = w.accounts[&Who::PatientA].clone();
+        let journal = w.clinic.app().for_user(&a);
+        let answers =
+            unknot_core::intake::Answers::from_json(r#"{"pain_now": 5, "radiation": "thigh"}"#)
+                .unwrap();
+        journal.assess(answers, true).await.unwrap();
+        let base = format!("/clinic/{}/patients/{a}", w.c1);
+        let ex = the_clash_exercise();
+        let form = |accept: bool, sets: &'static str| {
+            let mut f = vec![
+                ("name", "Back, week 1"),
+                ("start", "2026-06-01"),
+                ("day", "Mon"),
+                ("day", "Thu"),
+                ("times", "1"),
+                ("sets_0", sets),
+                ("reps_0", "8"),
+                ("rest_0", "30"),
+                ("instr_0", "Go only as far as is comfortable."),
+                ("ex_1", ""),
+            ];
+            if accept {
+                f.push(("accept", "1"));
+            }
+            f
+        };
+        let mut f = form(false, "2");
+        f.push(("ex_0", ex.as_str()));
+        let r = w
+            .browser(Who::ClinicianA, "POST", &format!("{base}/programme"), &f)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(r.body.contains("clash with the patient"), "{label}");
+        assert!(r.body.contains("Prescribe anyway"));
+        assert!(r.body.contains("Go only as far as is comfortable."), "kept as typed");
+        let page = w
+            .browser(Who::ClinicianA, "GET", &format!("{base}/care"), &[])
+            .await;
+        assert!(page.body.contains("No programme yet."), "{label}: not saved");
+        let mut f = form(true, "2");
+        f.push(("ex_0", ex.as_str()));
+        let r = w
+            .browser(Who::ClinicianA, "POST", &format!("{base}/programme"), &f)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}: {}", r.body);
+        // The builder now holds version 1; a change makes version 2 with its change log.
+        let page = w
+            .browser(Who::ClinicianA, "GET", &format!("{base}/programme"), &[])
+            .await;
+        assert!(page.body.contains(r#"name="base" value="1""#), "{label}");
+        let mut f = form(true, "3");
+        f.push(("ex_0", ex.as_str()));
+        f.push(("base", "1"));
+        let r = w
+            .browser(Who::ClinicianA, "POST", &format!("{base}/programme"), &f)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}");
+        let page = w
+            .browser(Who::ClinicianA, "GET", &format!("{base}/programme"), &[])
+            .await;
+        assert!(page.body.contains("Version 2"), "{label}");
+        assert!(page.body.contains("2 × 8 reps, rest 30 s → 3 × 8 reps, rest 30 s"));
+        // Sending version 1 again is refused: someone changed it meanwhile.
+        let r = w
+            .browser(Who::ClinicianA, "POST", &format!("{base}/programme"), &f)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("changed meanwhile"), "{label}");
+        // The care page and the dashboard show it.
+        let care = w
+            .browser(Who::ClinicianA, "GET", &format!("{base}/care"), &[])
+            .await;
+        assert!(care.body.contains("Back, week 1"));
+        assert!(care.body.contains("Mon, Thu, once a day, from 2026-06-01"));
+        let dash = w
+            .browser(
+                Who::ClinicianA,
+                "GET",
+                &format!("/clinic/{}/dashboard?show=all", w.c1),
+                &[],
+            )
+            .await;
+        assert!(dash.body.contains("Alex Patient"), "{label}");
+        assert!(dash.body.contains("Back, week 1"));
+        assert!(!dash.body.contains("Robin Patient"), "not Casey's patient");
+        let owner = w
+            .browser(
+                Who::Owner,
+                "GET",
+                &format!("/clinic/{}/dashboard?show=all&sort=name", w.c1),
+                &[],
+            )
+            .await;
+        assert!(owner.body.contains("Robin Patient") && owner.body.contains("Alex Patient"));
+        // A bad value is named, and nothing changes.
+        let mut bad = form(true, "0");
+        bad.push(("ex_0", ex.as_str()));
+        bad.push(("base", "2"));
+        let r = w
+            .browser(Who::ClinicianA, "POST", &format!("{base}/programme"), &bad)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("items[0].sets"), "{label}");
+    }
+}
+
+#[tokio::test]
+async fn templates_are_made_and_prescribed_and_questionnaires_scheduled() {
+    for db in db::databases().await {
+        let label = db.label;
+        let w = world(db).await;
+        let a = w.accounts[&Who::PatientA].clone();
+        let tpl = format!("/clinic/{}/templates", w.c1);
+        let r = w
+            .browser(
+                Who::ClinicianA,
+                "POST",
+                &tpl,
+                &[
+                    ("name", "Desk neck"),
+                    ("start", "2026-06-01"),
+                    ("day", "Tue"),
+                    ("times", "2"),
+                    ("ex_0", "cat-camel"),
+                    ("sets_0", "2"),
+                    ("reps_0", "10"),
+                    ("personal", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}: {}", r.body);
+        let mine = w.browser(Who::ClinicianA, "GET", &tpl, &[]).await;
+        assert!(mine.body.contains("Desk neck") && mine.body.contains("Yours"));
+        let owners = w.browser(Who::Owner, "GET", &tpl, &[]).await;
+        assert!(!owners.body.contains("Desk neck"), "a personal template is the clinician's");
+        let assign = format!("{tpl}/{}/assign", w.a_things.template);
+        let b = w.accounts[&Who::PatientB].clone();
+        let r = w
+            .browser(
+                Who::ClinicianA,
+                "POST",
+                &assign,
+                &[("patient", &a), ("patient", &b), ("start", "2026-06-08")],
+            )
+            .await;
+        assert_eq!(
+            r.location(),
+            format!("{tpl}?assigned=1&skipped=1"),
+            "{label}: patient B is not Casey's"
+        );
+        let mine = w.clinic.app().for_user(&a).prescribed().await.unwrap().unwrap();
+        assert_eq!(mine.1.body.schedule.start.to_string(), "2026-06-08");
+        // The questionnaire schedule, and an answer marked as an error.
+        let care = format!("/clinic/{}/patients/{a}", w.c1);
+        let r = w
+            .browser(
+                Who::ClinicianA,
+                "POST",
+                &format!("{care}/questionnaires"),
+                &[("peg_every_days", "14"), ("psfs_weeks", "0, 3")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}");
+        let page = w
+            .browser(Who::ClinicianA, "GET", &format!("{care}/care"), &[])
+            .await;
+        assert!(page.body.contains(r#"value="14""#) && page.body.contains(r#"value="0, 3""#));
+        let r = w
+            .browser(
+                Who::ClinicianA,
+                "POST",
+                &format!("{care}/questionnaires"),
+                &[("peg_every_days", "a week")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(r.body.contains("peg_every_days"));
+    }
+}
