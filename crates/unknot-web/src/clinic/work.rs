@@ -187,6 +187,8 @@ struct CarePage {
     plan: QuestionnairePlan,
     answers: Vec<AnswerRow>,
     message: Option<String>,
+    /// The library's names of the programme's exercises, by id.
+    names: Vec<(String, String)>,
 }
 
 struct AnswerRow {
@@ -220,10 +222,10 @@ impl CarePage {
     }
 
     fn exercise_name(&self, id: &str) -> String {
-        self.tally
+        self.names
             .iter()
-            .find(|(_, t)| t.exercise == id)
-            .map_or_else(|| id.to_string(), |(n, _)| n.clone())
+            .find(|(i, _)| i == id)
+            .map_or_else(|| id.to_string(), |(_, n)| n.clone())
     }
 }
 
@@ -282,10 +284,23 @@ async fn care(
         "schedule" => "Questionnaire schedule saved.".to_string(),
         _ => "Answer marked as an error: the questionnaire is asked again.".to_string(),
     });
+    let programme = app.patient_programme(who, &clinic, &patient).await?;
+    let names = programme
+        .as_ref()
+        .and_then(|p| p.current())
+        .map(|v| {
+            v.body
+                .items
+                .iter()
+                .map(|i| (i.exercise.clone(), named(&i.exercise)))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(render(&CarePage {
         layout: Layout::new(&state, &view.row.name, "clinic").await?,
         name: view.row.name.clone(),
-        programme: app.patient_programme(who, &clinic, &patient).await?,
+        programme,
+        names,
         plan: app.questionnaire_plan(who, &clinic, &patient).await?,
         tally: tally.into_iter().map(|t| (named(&t.exercise), t)).collect(),
         clinic_id: clinic,
@@ -446,7 +461,10 @@ async fn builder(
                 p.versions
                     .iter()
                     .rev()
-                    .map(|v| (v.version, v.created.to_string(), v.changes.clone()))
+                    .map(|v| {
+                        let when = v.created.strftime("%Y-%m-%d %H:%M UTC").to_string();
+                        (v.version, when, v.changes.clone())
+                    })
                     .collect()
             })
             .unwrap_or_default(),

@@ -697,6 +697,67 @@ async fn invite_passkey_and_first_entry_on_a_phone() {
     b.close().await;
 }
 
+/// The clinician's working pages with a patient on a programme: the dashboard, the care page,
+/// the builder and the templates, each shot at both widths and schemes and checked for
+/// sideways spill on a phone.
+async fn clinician_pages(w: &Clinic, b: &Browser) {
+    let pat =
+        w.c.patients(&w.clinician, &w.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.name == "Pat Able")
+            .unwrap()
+            .id;
+    let catalogue = unknot_core::catalogue::Catalogue::builtin().unwrap();
+    let today = jiff::Zoned::now().date();
+    let body = unknot_core::clinic::programme::Body {
+        name: "Low back, first fortnight".into(),
+        items: ["cat-camel", "pelvic-tilt", "bird-dog"]
+            .iter()
+            .filter_map(|id| catalogue.exercise(id))
+            .map(unknot_core::clinic::programme::Prescribed::from_library)
+            .collect(),
+        schedule: unknot_core::clinic::programme::Schedule::daily(
+            today.checked_sub(jiff::Span::new().days(10)).unwrap(),
+        ),
+        note: "Little and often.".into(),
+    };
+    w.c.save_template(&w.clinician, &w.id, None, body.clone(), false)
+        .await
+        .unwrap();
+    w.c.prescribe(&w.clinician, &w.id, &pat, body, None, true)
+        .await
+        .unwrap();
+    for (path, heading, name) in [
+        (
+            format!("/clinic/{}/dashboard?show=all", w.id),
+            "Dashboard",
+            "dashboard",
+        ),
+        (
+            format!("/clinic/{}/patients/{pat}/care", w.id),
+            "Pat Able",
+            "care",
+        ),
+        (
+            format!("/clinic/{}/patients/{pat}/programme", w.id),
+            "Programme for Pat Able",
+            "builder",
+        ),
+        (
+            format!("/clinic/{}/templates", w.id),
+            "Templates",
+            "templates",
+        ),
+    ] {
+        b.go(&path).await;
+        b.wait_text("h1", heading).await;
+        let overflow = b.shots(name).await;
+        assert!(overflow <= 0, "{name} spills {overflow} px sideways");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clinician_signs_in_with_totp() {
     if skip() {
@@ -740,8 +801,11 @@ async fn clinician_signs_in_with_totp() {
     b.type_in("#code", &totp_at(&w.clinician_secret, Timestamp::now()))
         .await;
     b.click("form.auth-form button[type=submit]").await;
+    // A clinician starts from the dashboard.
+    b.wait_text("h1", "Dashboard").await;
+    assert_eq!(b.path().await, format!("/clinic/{}/dashboard", w.id));
+    b.go(&format!("/clinic/{}", w.id)).await;
     b.wait_text("h1", CLINIC).await;
-    assert_eq!(b.path().await, format!("/clinic/{}", w.id));
     let list = b.wait_text("table.patients", "Pat Able").await;
     assert!(list.contains("Under care"), "{list}");
     assert!(list.contains("Robin Waiting"), "{list}");
@@ -755,6 +819,7 @@ async fn clinician_signs_in_with_totp() {
         overflow <= 0,
         "the patient list spills {overflow} px sideways"
     );
+    clinician_pages(&w, &b).await;
     b.go("/account").await;
     b.wait_text("h1", "Account").await;
     let overflow = b.shots("account-staff").await;

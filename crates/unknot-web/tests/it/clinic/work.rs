@@ -57,11 +57,17 @@ async fn a_clinician_builds_changes_and_follows_a_programme() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert!(r.body.contains("clash with the patient"), "{label}");
         assert!(r.body.contains("Prescribe anyway"));
-        assert!(r.body.contains("Go only as far as is comfortable."), "kept as typed");
+        assert!(
+            r.body.contains("Go only as far as is comfortable."),
+            "kept as typed"
+        );
         let page = w
             .browser(Who::ClinicianA, "GET", &format!("{base}/care"), &[])
             .await;
-        assert!(page.body.contains("No programme yet."), "{label}: not saved");
+        assert!(
+            page.body.contains("No programme yet."),
+            "{label}: not saved"
+        );
         let mut f = form(true, "2");
         f.push(("ex_0", ex.as_str()));
         let r = w
@@ -84,7 +90,10 @@ async fn a_clinician_builds_changes_and_follows_a_programme() {
             .browser(Who::ClinicianA, "GET", &format!("{base}/programme"), &[])
             .await;
         assert!(page.body.contains("Version 2"), "{label}");
-        assert!(page.body.contains("2 × 8 reps, rest 30 s → 3 × 8 reps, rest 30 s"));
+        assert!(
+            page.body
+                .contains("2 × 8 reps, rest 30 s → 3 × 8 reps, rest 30 s")
+        );
         // Sending version 1 again is refused: someone changed it meanwhile.
         let r = w
             .browser(Who::ClinicianA, "POST", &format!("{base}/programme"), &f)
@@ -157,7 +166,10 @@ async fn templates_are_made_and_prescribed_and_questionnaires_scheduled() {
         let mine = w.browser(Who::ClinicianA, "GET", &tpl, &[]).await;
         assert!(mine.body.contains("Desk neck") && mine.body.contains("Yours"));
         let owners = w.browser(Who::Owner, "GET", &tpl, &[]).await;
-        assert!(!owners.body.contains("Desk neck"), "a personal template is the clinician's");
+        assert!(
+            !owners.body.contains("Desk neck"),
+            "a personal template is the clinician's"
+        );
         let assign = format!("{tpl}/{}/assign", w.a_things.template);
         let b = w.accounts[&Who::PatientB].clone();
         let r = w
@@ -173,7 +185,14 @@ async fn templates_are_made_and_prescribed_and_questionnaires_scheduled() {
             format!("{tpl}?assigned=1&skipped=1"),
             "{label}: patient B is not Casey's"
         );
-        let mine = w.clinic.app().for_user(&a).prescribed().await.unwrap().unwrap();
+        let mine = w
+            .clinic
+            .app()
+            .for_user(&a)
+            .prescribed()
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(mine.1.body.schedule.start.to_string(), "2026-06-08");
         // The questionnaire schedule, and an answer marked as an error.
         let care = format!("/clinic/{}/patients/{a}", w.c1);
