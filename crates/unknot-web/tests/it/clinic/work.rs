@@ -100,7 +100,23 @@ async fn a_clinician_builds_changes_and_follows_a_programme() {
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("changed meanwhile"), "{label}");
-        // The care page and the dashboard show it.
+        follows_on_the_care_page_and_dashboard(&w, &base, label).await;
+        // A bad value is named, and nothing changes.
+        let mut bad = form(true, "0");
+        bad.push(("ex_0", ex.as_str()));
+        bad.push(("base", "2"));
+        let r = w
+            .browser(Who::ClinicianA, "POST", &format!("{base}/programme"), &bad)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("items[0].sets"), "{label}");
+    }
+}
+
+/// The care page and the dashboard show the programme; the owner sees every patient, the
+/// clinician only their own.
+async fn follows_on_the_care_page_and_dashboard(w: &World, base: &str, label: &str) {
+    {
         let care = w
             .browser(Who::ClinicianA, "GET", &format!("{base}/care"), &[])
             .await;
@@ -126,15 +142,6 @@ async fn a_clinician_builds_changes_and_follows_a_programme() {
             )
             .await;
         assert!(owner.body.contains("Robin Patient") && owner.body.contains("Alex Patient"));
-        // A bad value is named, and nothing changes.
-        let mut bad = form(true, "0");
-        bad.push(("ex_0", ex.as_str()));
-        bad.push(("base", "2"));
-        let r = w
-            .browser(Who::ClinicianA, "POST", &format!("{base}/programme"), &bad)
-            .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("items[0].sets"), "{label}");
     }
 }
 
