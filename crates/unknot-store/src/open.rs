@@ -33,6 +33,11 @@ pub struct Store {
 /// names the server and the cause.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a request waits for a PostgreSQL connection before it is answered "unavailable":
+/// long enough for a busy pool to free one, short enough to fail fast while the database
+/// server is down (measured with `scripts/fault-pg-restart.py`, docs/PERFORMANCE.md).
+pub const POSTGRES_WAIT: Duration = Duration::from_secs(2);
+
 /// One direct connection before the pool is built, so a wrong address, a refused connection or
 /// a bad password is reported at once with its cause, not after the pool's wait as "timed out".
 async fn probe(options: &AnyConnectOptions, url: &str) -> Result<(), StoreError> {
@@ -167,11 +172,14 @@ impl Store {
         };
         // A command's single connection never waits for another user of the pool, so a long
         // wait there only delays the message when the file cannot be opened at all; the
-        // server's pool waits longer for a free connection under load.
-        let wait = if engine == Engine::Sqlite && connections == 1 {
-            Duration::from_secs(3)
-        } else {
-            Duration::from_secs(15)
+        // server's pool waits longer for a free connection under load. On PostgreSQL the wait
+        // is also how long a request hangs while the server is down or restarting (the pool
+        // keeps trying to connect until then): short, so the request is answered "unavailable,
+        // retry" (503 with Retry-After) at once, rather than holding the client.
+        let wait = match engine {
+            Engine::Sqlite if connections == 1 => Duration::from_secs(3),
+            Engine::Sqlite => Duration::from_secs(15),
+            Engine::Postgres => POSTGRES_WAIT,
         };
         let pool = match pool_options
             .acquire_timeout(wait)
