@@ -76,6 +76,9 @@ async fn diagnose_sqlite(
         path: path.clone(),
         reason,
     };
+    if let Some(full) = no_room_beside(&path) {
+        return full;
+    }
     let looks_damaged = |m: &str| {
         let m = m.to_ascii_lowercase();
         m.contains("not a database") || m.contains("malformed") || m.contains("corrupt")
@@ -100,6 +103,23 @@ async fn diagnose_sqlite(
             url: redact_url(url),
             source: failed,
         },
+    }
+}
+
+/// Whether the folder of a journal file has room for SQLite to open it: in WAL mode opening
+/// makes a 32 KiB index file beside the journal, and on a full disk that fails deep in the
+/// driver, which then only says its pool timed out. A probe of that size, written and removed
+/// at once, tells the person the real cause.
+fn no_room_beside(path: &str) -> Option<StoreError> {
+    let dir = Path::new(path).parent()?;
+    let probe = dir.join(".unknot-space-probe");
+    let outcome = std::fs::write(&probe, [0u8; 64 * 1024]);
+    let _ = std::fs::remove_file(&probe);
+    match outcome {
+        Err(e) if e.kind() == std::io::ErrorKind::StorageFull => Some(StoreError::DiskFull {
+            reason: format!("{e}, in {}", dir.display()),
+        }),
+        _ => None,
     }
 }
 

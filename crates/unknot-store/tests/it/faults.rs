@@ -40,7 +40,9 @@ async fn a_connection_cut_mid_transaction_leaves_nothing_half_written() {
         .map(|i| {
             let at = "2025-01-01T00:00:00+00:00[UTC]";
             let mut e = entry(&format!("cut-{i:05}"), at, (i % 11) as i64);
-            e.at = e.at.checked_add(jiff::SignedDuration::from_mins(i)).unwrap();
+            e.at =
+                e.at.checked_add(jiff::SignedDuration::from_mins(i))
+                    .unwrap();
             e
         })
         .collect();
@@ -55,9 +57,15 @@ async fn a_connection_cut_mid_transaction_leaves_nothing_half_written() {
         cut = cut_a_writer(&mut admin, &database).await;
     }
     let outcome = writer.await.unwrap();
-    assert_eq!(cut, 1, "the write finished before it could be cut: make it longer");
+    assert_eq!(
+        cut, 1,
+        "the write finished before it could be cut: make it longer"
+    );
     let err = outcome.expect_err("a write whose connection was cut cannot have succeeded");
-    assert!(err.is_retryable(), "a cut connection is answered as retry: {err}");
+    assert!(
+        err.is_retryable(),
+        "a cut connection is answered as retry: {err}"
+    );
     // Nothing of it is stored, seen from outside and through the same pool, which has
     // replaced the dead connection by itself.
     let outside: i64 = sqlx::query("SELECT COUNT(*) FROM entries")
@@ -71,6 +79,13 @@ async fn a_connection_cut_mid_transaction_leaves_nothing_half_written() {
     // And the pool works again for the next write.
     let one = entry("after-the-cut", "2025-02-01T09:00:00+00:00[UTC]", 3);
     store.insert_entry(&one).await.unwrap();
-    assert_eq!(store.list_entries(EntryRange::default()).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .list_entries(EntryRange::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     store.close().await;
 }
