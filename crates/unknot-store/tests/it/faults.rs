@@ -39,7 +39,7 @@ async fn a_connection_cut_mid_transaction_leaves_nothing_half_written() {
     let entries: Vec<_> = (0..20_000)
         .map(|i| {
             let at = "2025-01-01T00:00:00+00:00[UTC]";
-            let mut e = entry(&format!("cut-{i:05}"), at, (i % 11) as i64);
+            let mut e = entry(&format!("cut-{i:05}"), at, i % 11);
             e.at =
                 e.at.checked_add(jiff::SignedDuration::from_mins(i))
                     .unwrap();
