@@ -41,6 +41,17 @@ pub enum StoreError {
         /// What SQLite said.
         reason: String,
     },
+    /// The disk that holds the journal has no room left: nothing was written, and what was
+    /// stored before is as it was (SQLite writes a change in full or not at all).
+    #[error(
+        "the disk holding the journal is full ({}); nothing was written and the journal is as \
+         it was: free some space and try again",
+        brief(reason)
+    )]
+    DiskFull {
+        /// What the database or the system said.
+        reason: String,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
     Db(sqlx::Error),
@@ -78,6 +89,7 @@ impl StoreError {
             StoreError::Unavailable { .. } => "unavailable",
             StoreError::Db(_) => "database",
             StoreError::Damaged { .. } => "damaged",
+            StoreError::DiskFull { .. } => "disk_full",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::NotFound(_) => "not_found",
             StoreError::Ambiguous { .. } => "ambiguous",
@@ -104,13 +116,27 @@ impl From<sqlx::Error> for StoreError {
     /// Sorts the driver's errors: a locked or busy database and a server out of reach are
     /// [`StoreError::Unavailable`] (retryable); the rest are [`StoreError::Db`].
     fn from(e: sqlx::Error) -> StoreError {
-        if is_transient(&e) {
+        if is_disk_full(&e) {
+            StoreError::DiskFull {
+                reason: e.to_string(),
+            }
+        } else if is_transient(&e) {
             StoreError::Unavailable {
                 reason: e.to_string(),
             }
         } else {
             StoreError::Db(e)
         }
+    }
+}
+
+/// SQLite's "database or disk is full" (code 13), PostgreSQL's `disk_full` (53100), or the
+/// system's "no space left on device".
+fn is_disk_full(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("13" | "53100")),
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
     }
 }
 

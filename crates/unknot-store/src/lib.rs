@@ -23,9 +23,9 @@ mod plans;
 
 pub use clinic::{Limited, StoredPasskey};
 pub use error::StoreError;
-pub use journal::{EntryRange, ImportSummary};
+pub use journal::{EntryRange, ImportSummary, Inserted};
 pub use library::CustomExercise;
-pub use open::{Engine, Store, redact_url, sqlite_url_for};
+pub use open::{Engine, POSTGRES_WAIT, Store, redact_url, sqlite_url_for};
 pub use plans::StoredPlan;
 
 /// A fresh id for a new record: a UUIDv7, so ids sort by creation time and index well.

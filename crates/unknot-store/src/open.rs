@@ -33,6 +33,11 @@ pub struct Store {
 /// names the server and the cause.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a request waits for a PostgreSQL connection before it is answered "unavailable":
+/// long enough for a busy pool to free one, short enough to fail fast while the database
+/// server is down (measured with `scripts/fault-pg-restart.py`, docs/PERFORMANCE.md).
+pub const POSTGRES_WAIT: Duration = Duration::from_secs(2);
+
 /// One direct connection before the pool is built, so a wrong address, a refused connection or
 /// a bad password is reported at once with its cause, not after the pool's wait as "timed out".
 async fn probe(options: &AnyConnectOptions, url: &str) -> Result<(), StoreError> {
@@ -71,6 +76,9 @@ async fn diagnose_sqlite(
         path: path.clone(),
         reason,
     };
+    if let Some(full) = no_room_beside(&path) {
+        return full;
+    }
     let looks_damaged = |m: &str| {
         let m = m.to_ascii_lowercase();
         m.contains("not a database") || m.contains("malformed") || m.contains("corrupt")
@@ -95,6 +103,23 @@ async fn diagnose_sqlite(
             url: redact_url(url),
             source: failed,
         },
+    }
+}
+
+/// Whether the folder of a journal file has room for SQLite to open it: in WAL mode opening
+/// makes a 32 KiB index file beside the journal, and on a full disk that fails deep in the
+/// driver, which then only says its pool timed out. A probe of that size, written and removed
+/// at once, tells the person the real cause.
+fn no_room_beside(path: &str) -> Option<StoreError> {
+    let dir = Path::new(path).parent()?;
+    let probe = dir.join(".unknot-space-probe");
+    let outcome = std::fs::write(&probe, [0u8; 64 * 1024]);
+    let _ = std::fs::remove_file(&probe);
+    match outcome {
+        Err(e) if e.kind() == std::io::ErrorKind::StorageFull => Some(StoreError::DiskFull {
+            reason: format!("{e}, in {}", dir.display()),
+        }),
+        _ => None,
     }
 }
 
@@ -167,11 +192,14 @@ impl Store {
         };
         // A command's single connection never waits for another user of the pool, so a long
         // wait there only delays the message when the file cannot be opened at all; the
-        // server's pool waits longer for a free connection under load.
-        let wait = if engine == Engine::Sqlite && connections == 1 {
-            Duration::from_secs(3)
-        } else {
-            Duration::from_secs(15)
+        // server's pool waits longer for a free connection under load. On PostgreSQL the wait
+        // is also how long a request hangs while the server is down or restarting (the pool
+        // keeps trying to connect until then): short, so the request is answered "unavailable,
+        // retry" (503 with Retry-After) at once, rather than holding the client.
+        let wait = match engine {
+            Engine::Sqlite if connections == 1 => Duration::from_secs(3),
+            Engine::Sqlite => Duration::from_secs(15),
+            Engine::Postgres => POSTGRES_WAIT,
         };
         let pool = match pool_options
             .acquire_timeout(wait)

@@ -13,6 +13,7 @@ mod clinic;
 mod coach;
 mod concurrency;
 mod crash;
+mod disk_full;
 mod exit_codes;
 mod exports;
 mod first_run;
