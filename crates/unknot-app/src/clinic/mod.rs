@@ -7,6 +7,7 @@
 mod audit;
 mod auth;
 mod care;
+pub mod fhir;
 mod invites;
 mod passkeys;
 pub mod secrets;
