@@ -28,8 +28,8 @@ use serde_json::Value;
 use unknot_core::clinic::access::{Action, Actor, Care, Decision, Facts, Role, may};
 use unknot_core::clinic::model::{Account, CareLink, Clinic};
 use unknot_export::audit_fhir;
-use unknot_export::fhir::{self, server};
 use unknot_export::fhir::server::{Found, ParamType, ResourceCapability, SearchParam};
+use unknot_export::fhir::{self, server};
 
 use self::search::{Filter, Search, Test};
 use super::auth::origin_of;
@@ -325,10 +325,11 @@ impl Ctx<'_> {
         } else {
             self.search.patients()
         };
-        self.scope
-            .patients
-            .iter()
-            .filter(move |s| wanted.as_ref().is_none_or(|w| w.contains(&s.account.id.as_str())))
+        self.scope.patients.iter().filter(move |s| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| w.contains(&s.account.id.as_str()))
+        })
     }
 
     async fn patients(&self) -> Finds {
@@ -340,15 +341,25 @@ impl Ctx<'_> {
                 birth_year: s.account.birth_year,
                 active: s.account.erased.is_none(),
                 organization: s.links.first().map(|l| l.clinic_id.clone()),
-                clinicians: s.links.iter().filter_map(|l| l.clinician_id.clone()).collect(),
+                clinicians: s
+                    .links
+                    .iter()
+                    .filter_map(|l| l.clinician_id.clone())
+                    .collect(),
             };
-            let mut item = Item::new("Patient", s.account.id.clone(), to_json(fhir::patient_record(&record))?);
+            let mut item = Item::new(
+                "Patient",
+                s.account.id.clone(),
+                to_json(fhir::patient_record(&record))?,
+            );
             item.patient = Some(s.account.id.clone());
             for c in &record.clinicians {
-                item.refs.push(("general-practitioner", format!("Practitioner/{c}")));
+                item.refs
+                    .push(("general-practitioner", format!("Practitioner/{c}")));
             }
             if let Some(o) = &record.organization {
-                item.refs.push(("organization", format!("Organization/{o}")));
+                item.refs
+                    .push(("organization", format!("Organization/{o}")));
             }
             out.push(item);
         }
@@ -360,7 +371,11 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         for (_, account, _) in &self.scope.staff {
             if seen.insert(account.id.clone()) {
-                let p = server::practitioner(&account.id, &account.display_name, account.erased.is_none());
+                let p = server::practitioner(
+                    &account.id,
+                    &account.display_name,
+                    account.erased.is_none(),
+                );
                 out.push(Item::new("Practitioner", account.id.clone(), to_json(p)?));
             }
         }
@@ -371,9 +386,15 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         for (clinic, account, role) in &self.scope.staff {
             let r = server::practitioner_role(clinic, &account.id, role.id(), role_words(*role));
-            let mut item = Item::new("PractitionerRole", server::practitioner_role_id(clinic, &account.id), to_json(r)?);
-            item.refs.push(("practitioner", format!("Practitioner/{}", account.id)));
-            item.refs.push(("organization", format!("Organization/{clinic}")));
+            let mut item = Item::new(
+                "PractitionerRole",
+                server::practitioner_role_id(clinic, &account.id),
+                to_json(r)?,
+            );
+            item.refs
+                .push(("practitioner", format!("Practitioner/{}", account.id)));
+            item.refs
+                .push(("organization", format!("Organization/{clinic}")));
             out.push(item);
         }
         Ok(out)
@@ -384,7 +405,11 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         for (c, _) in &self.scope.clinics {
             if seen.insert(c.id.clone()) {
-                out.push(Item::new("Organization", c.id.clone(), to_json(server::organization(&c.id, &c.name))?));
+                out.push(Item::new(
+                    "Organization",
+                    c.id.clone(),
+                    to_json(server::organization(&c.id, &c.name))?,
+                ));
             }
         }
         Ok(out)
@@ -396,13 +421,15 @@ impl Ctx<'_> {
             let store = self.clinic.app.for_user(&s.account.id);
             let store = store.store();
             let subject = format!("Patient/{}", s.account.id);
-            let written: BTreeMap<String, i64> = store.entry_write_times().await?.into_iter().collect();
+            let written: BTreeMap<String, i64> =
+                store.entry_write_times().await?.into_iter().collect();
             for e in store.list_entries(Default::default()).await? {
                 let at = written
                     .get(e.id.as_str())
                     .and_then(|ms| jiff::Timestamp::from_millisecond(*ms).ok());
                 for o in fhir::pain_observations_of(&e, &subject) {
-                    let item = observation(o, &s.account.id, fhir::PAIN_LOINC, e.at.timestamp(), at)?;
+                    let item =
+                        observation(o, &s.account.id, fhir::PAIN_LOINC, e.at.timestamp(), at)?;
                     out.push(item);
                 }
             }
@@ -450,7 +477,9 @@ impl Ctx<'_> {
                 role: *role,
                 ..Facts::default()
             };
-            if role.is_some() && may(Actor::Account, Action::ReadClinicAudit, facts) == Decision::Allow {
+            if role.is_some()
+                && may(Actor::Account, Action::ReadClinicAudit, facts) == Decision::Allow
+            {
                 owner = true;
                 for r in store.audit_of_clinic(&c.id, AUDIT_LIMIT).await? {
                     records.insert(r.event.seq, r);
@@ -591,12 +620,18 @@ impl ClinicApp {
         let found = self.run(rt, &scope, &search).await?;
         let Some(item) = found.into_iter().next() else {
             if kind == "Patient" {
-                self.audit_refused(who, id, &format!("FHIR {kind}/{id}")).await?;
+                self.audit_refused(who, id, &format!("FHIR {kind}/{id}"))
+                    .await?;
             }
             return Err(AppError::Denied(Decision::NotFound));
         };
-        self.audit_reads(who, &scope, std::slice::from_ref(&item), &format!("FHIR {kind}/{id}"))
-            .await?;
+        self.audit_reads(
+            who,
+            &scope,
+            std::slice::from_ref(&item),
+            &format!("FHIR {kind}/{id}"),
+        )
+        .await?;
         Ok(item.resource)
     }
 
@@ -615,7 +650,8 @@ impl ClinicApp {
         if let Some(asked) = search.patients() {
             for p in asked {
                 if !scope.patients.iter().any(|s| s.account.id == p) {
-                    self.audit_refused(who, p, &format!("FHIR {kind} search")).await?;
+                    self.audit_refused(who, p, &format!("FHIR {kind} search"))
+                        .await?;
                 }
             }
         }
@@ -632,13 +668,18 @@ impl ClinicApp {
             Some(last) if more => {
                 let mut pairs = search.pairs.clone();
                 pairs.push(("_cursor".into(), search::encode_cursor(&last.key())));
-                Some(format!("{}/{kind}?{}", self.fhir_base(), query_string(&pairs)))
+                Some(format!(
+                    "{}/{kind}?{}",
+                    self.fhir_base(),
+                    query_string(&pairs)
+                ))
             }
             _ => None,
         };
         let included = self.includes(&scope, &search, &page).await?;
         page.extend(included.iter().cloned());
-        self.audit_reads(who, &scope, &page, &format!("FHIR {kind} search")).await?;
+        self.audit_reads(who, &scope, &page, &format!("FHIR {kind} search"))
+            .await?;
         let matches = page.len() - included.len();
         let found = page
             .into_iter()
@@ -661,12 +702,7 @@ impl ClinicApp {
     }
 
     /// Runs a type's handler and keeps what passes the search's filters.
-    async fn run(
-        &self,
-        rt: &ResourceType,
-        scope: &Scope,
-        search: &Search,
-    ) -> AppResult<Vec<Item>> {
+    async fn run(&self, rt: &ResourceType, scope: &Scope, search: &Search) -> AppResult<Vec<Item>> {
         let ctx = Ctx {
             clinic: self,
             scope,
@@ -691,7 +727,10 @@ impl ClinicApp {
                     if name == follow
                         && let Some((kind, id)) = target.split_once('/')
                     {
-                        wanted.entry(kind.to_string()).or_default().insert(id.to_string());
+                        wanted
+                            .entry(kind.to_string())
+                            .or_default()
+                            .insert(id.to_string());
                     }
                 }
             }
@@ -851,7 +890,11 @@ impl ClinicApp {
                 if let Some(cid) = &link.clinician_id {
                     self.add_staff(&mut scope, &m.clinic_id, cid).await?;
                 }
-                match scope.patients.iter_mut().find(|s| s.account.id == account.id) {
+                match scope
+                    .patients
+                    .iter_mut()
+                    .find(|s| s.account.id == account.id)
+                {
                     Some(s) => s.links.push(link),
                     None => scope.patients.push(Seen {
                         account,

@@ -243,13 +243,20 @@ fn prefix(v: &str) -> (Prefix, &str) {
 /// The instants a date names: a year, a month or a day (in UTC, as the server has no zone of
 /// its own), or an instant with its offset (to the second).
 fn date_range(v: &str) -> Option<(Timestamp, Timestamp)> {
-    let utc = |d: DateTime| d.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
+    let utc = |d: DateTime| {
+        d.to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp())
+    };
     let day = |y: i16, m: i8, d: i8| Date::new(y, m, d).ok();
     match v.len() {
         4 => {
             let y: i16 = v.parse().ok()?;
             let start = day(y, 1, 1)?;
-            Some((utc(start.into())?, utc(day(y.checked_add(1)?, 1, 1)?.into())?))
+            Some((
+                utc(start.into())?,
+                utc(day(y.checked_add(1)?, 1, 1)?.into())?,
+            ))
         }
         7 => {
             let (y, m) = v.split_once('-')?;
@@ -293,7 +300,9 @@ impl Test {
                         rid == id && kind.as_deref().is_none_or(|k| k == rk)
                     })
             }),
-            (Test::Date(p, from, to), Field::Date) => item.date.is_some_and(|t| p.holds(t, *from, *to)),
+            (Test::Date(p, from, to), Field::Date) => {
+                item.date.is_some_and(|t| p.holds(t, *from, *to))
+            }
             (Test::Date(p, from, to), Field::LastUpdated) => {
                 item.last_updated.is_some_and(|t| p.holds(t, *from, *to))
             }
