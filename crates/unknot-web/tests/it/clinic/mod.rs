@@ -1,6 +1,7 @@
 //! The clinic server in process, on each engine: a world of two clinics with every role, the
 //! access matrix generated from the router's own table, and the session rules.
 
+mod fhir;
 mod matrix;
 mod sessions;
 
