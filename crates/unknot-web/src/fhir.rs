@@ -83,7 +83,7 @@ async fn metadata(
     headers: HeaderMap,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(e) = negotiate(&headers, &q) {
+    if let Some(e) = negotiate(&headers, &q) {
         return e;
     }
     match state.clinic() {
@@ -98,7 +98,7 @@ async fn search(
     headers: HeaderMap,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(e) = negotiate(&headers, &q) {
+    if let Some(e) = negotiate(&headers, &q) {
         return e;
     }
     let (Some(clinic), Some(who)) = (state.clinic(), state.principal()) else {
@@ -116,7 +116,7 @@ async fn read(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(e) = negotiate(&headers, &[]) {
+    if let Some(e) = negotiate(&headers, &[]) {
         return e;
     }
     let (Some(clinic), Some(who)) = (state.clinic(), state.principal()) else {
@@ -131,13 +131,13 @@ async fn read(
 /// The media types this API can answer with.
 const JSON_TYPES: [&str; 3] = [MEDIA_TYPE, "application/json", "application/json+fhir"];
 
-/// Refuses (406) a request whose `Accept` header or `_format` parameter names no JSON type:
+/// The refusal (406) of a request whose `Accept` header or `_format` parameter names no JSON type:
 /// this server writes FHIR JSON only.
-fn negotiate(headers: &HeaderMap, query: &[(String, String)]) -> Result<(), Response> {
+fn negotiate(headers: &HeaderMap, query: &[(String, String)]) -> Option<Response> {
     if let Some((_, f)) = query.iter().find(|(k, _)| k == "_format") {
         let ok = f == "json" || JSON_TYPES.iter().any(|t| media_essence(f) == *t);
         if !ok {
-            return Err(error_with(
+            return Some(error_with(
                 StatusCode::NOT_ACCEPTABLE,
                 IssueCode::NotSupported,
                 &format!(
@@ -146,16 +146,14 @@ fn negotiate(headers: &HeaderMap, query: &[(String, String)]) -> Result<(), Resp
                 ),
             ));
         }
-        return Ok(());
+        return None;
     }
-    let Some(accept) = headers.get(header::ACCEPT) else {
-        return Ok(());
-    };
+    let accept = headers.get(header::ACCEPT)?;
     let accept = accept.to_str().unwrap_or_default();
     if acceptable(accept) {
-        Ok(())
+        None
     } else {
-        Err(error_with(
+        Some(error_with(
             StatusCode::NOT_ACCEPTABLE,
             IssueCode::NotSupported,
             &format!(

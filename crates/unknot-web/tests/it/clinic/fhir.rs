@@ -28,7 +28,12 @@ impl World {
 }
 
 /// GET `path` with a bearer token (none for anonymous) and an `Accept` header.
-async fn fhir(w: &World, token: Option<&str>, path: &str, accept: &str) -> (StatusCode, Value, Reply) {
+async fn fhir(
+    w: &World,
+    token: Option<&str>,
+    path: &str,
+    accept: &str,
+) -> (StatusCode, Value, Reply) {
     let mut b = Request::builder()
         .method("GET")
         .uri(path)
@@ -97,22 +102,75 @@ async fn answers_are_fhir_json_and_every_error_is_an_operation_outcome() {
     assert_eq!(listed, registry);
     let obs = &meta.1["rest"][0]["resource"][4];
     assert_eq!(obs["type"], "Observation");
-    assert!(obs["searchParam"].as_array().unwrap().iter().any(|p| p["name"] == "date" && p["type"] == "date"));
+    assert!(
+        obs["searchParam"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "date" && p["type"] == "date")
+    );
     assert_eq!(obs["searchInclude"][0], "Observation:patient");
 
     let ok = fhir(&w, Some(&a), "/fhir/Observation", "application/json").await;
     assert_eq!(ok.0, StatusCode::OK);
-    assert!(ok.2.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/fhir+json"));
+    assert!(
+        ok.2.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/fhir+json")
+    );
     valid(&ok.1, &v);
-    outcome(&fhir(&w, Some(&a), "/fhir/Observation", "application/fhir+xml").await, 406, "not-supported");
-    outcome(&fhir(&w, Some(&a), "/fhir/Observation?_format=xml", "*/*").await, 406, "not-supported");
-    outcome(&fhir(&w, Some(&a), "/fhir/Observation?colour=blue", "*/*").await, 400, "invalid");
-    outcome(&fhir(&w, Some(&a), "/fhir/Observation?date=yesterday", "*/*").await, 400, "invalid");
-    outcome(&fhir(&w, Some(&a), "/fhir/Observation?_include=Observation:nurse", "*/*").await, 400, "invalid");
-    outcome(&fhir(&w, Some(&a), "/fhir/Observation?_cursor=zzz", "*/*").await, 400, "invalid");
-    outcome(&fhir(&w, Some(&a), "/fhir/Observation?_sort=date", "*/*").await, 400, "invalid");
-    outcome(&fhir(&w, Some(&a), "/fhir/Nonsense", "*/*").await, 404, "not-found");
-    outcome(&fhir(&w, Some(&a), "/fhir/Patient/no-such-person", "*/*").await, 404, "not-found");
+    outcome(
+        &fhir(&w, Some(&a), "/fhir/Observation", "application/fhir+xml").await,
+        406,
+        "not-supported",
+    );
+    outcome(
+        &fhir(&w, Some(&a), "/fhir/Observation?_format=xml", "*/*").await,
+        406,
+        "not-supported",
+    );
+    outcome(
+        &fhir(&w, Some(&a), "/fhir/Observation?colour=blue", "*/*").await,
+        400,
+        "invalid",
+    );
+    outcome(
+        &fhir(&w, Some(&a), "/fhir/Observation?date=yesterday", "*/*").await,
+        400,
+        "invalid",
+    );
+    outcome(
+        &fhir(
+            &w,
+            Some(&a),
+            "/fhir/Observation?_include=Observation:nurse",
+            "*/*",
+        )
+        .await,
+        400,
+        "invalid",
+    );
+    outcome(
+        &fhir(&w, Some(&a), "/fhir/Observation?_cursor=zzz", "*/*").await,
+        400,
+        "invalid",
+    );
+    outcome(
+        &fhir(&w, Some(&a), "/fhir/Observation?_sort=date", "*/*").await,
+        400,
+        "invalid",
+    );
+    outcome(
+        &fhir(&w, Some(&a), "/fhir/Nonsense", "*/*").await,
+        404,
+        "not-found",
+    );
+    outcome(
+        &fhir(&w, Some(&a), "/fhir/Patient/no-such-person", "*/*").await,
+        404,
+        "not-found",
+    );
     let anonymous = fhir(&w, None, "/fhir/Patient", "*/*").await;
     outcome(&anonymous, 401, "login");
     assert!(anonymous.2.headers.contains_key(header::WWW_AUTHENTICATE));
@@ -146,7 +204,13 @@ async fn each_reader_finds_what_the_rules_allow_and_staff_reads_are_audited() {
         let mut found = HashMap::new();
         for who in EVERYONE.into_iter().skip(1) {
             let t = w.fhir_token(who).await;
-            let obs = fhir(&w, Some(&t), "/fhir/Observation?_include=Observation:patient", "*/*").await;
+            let obs = fhir(
+                &w,
+                Some(&t),
+                "/fhir/Observation?_include=Observation:patient",
+                "*/*",
+            )
+            .await;
             assert_eq!(obs.0, StatusCode::OK, "{who:?} {}", obs.2.body);
             valid(&obs.1, &v);
             found.insert(who, ids(&obs.1, "Patient"));
@@ -155,7 +219,10 @@ async fn each_reader_finds_what_the_rules_allow_and_staff_reads_are_audited() {
         assert_eq!(found[&Who::PatientB], vec![b.clone()]);
         assert_eq!(found[&Who::ClinicianA], vec![a.clone()]);
         assert!(found[&Who::ClinicianOther].is_empty());
-        assert!(found[&Who::Assistant].is_empty(), "an assistant sees no clinical data");
+        assert!(
+            found[&Who::Assistant].is_empty(),
+            "an assistant sees no clinical data"
+        );
         let mut owner = found[&Who::Owner].clone();
         owner.sort();
         let mut both = vec![a.clone(), b.clone()];
@@ -174,7 +241,13 @@ async fn each_reader_finds_what_the_rules_allow_and_staff_reads_are_audited() {
         fhir(&w, Some(&mine), "/fhir/Observation", "*/*").await;
         assert_eq!(store.audit_of_patient(a, 1000).await.unwrap().len(), before);
         let ct = w.fhir_token(Who::ClinicianA).await;
-        fhir(&w, Some(&ct), &format!("/fhir/Observation?patient=Patient/{a}"), "*/*").await;
+        fhir(
+            &w,
+            Some(&ct),
+            &format!("/fhir/Observation?patient=Patient/{a}"),
+            "*/*",
+        )
+        .await;
         let log = store.audit_of_patient(a, 1000).await.unwrap();
         assert_eq!(log.len(), before + 1);
         let newest = &log[0].event;
@@ -209,7 +282,9 @@ async fn searches_page_by_cursor_filter_by_date_and_stay_valid() {
     let journal = w.clinic.app().for_user(&w.accounts[&Who::PatientA]);
     for day in 1..=9 {
         let mut e = journal.new_entry().await.unwrap();
-        e.at = format!("2026-05-0{day}T08:00:00+02:00[Europe/Paris]").parse().unwrap();
+        e.at = format!("2026-05-0{day}T08:00:00+02:00[Europe/Paris]")
+            .parse()
+            .unwrap();
         e.pain = Some(Score::new(day, "pain").unwrap());
         journal.log(e).await.unwrap();
     }
@@ -233,7 +308,12 @@ async fn searches_page_by_cursor_filter_by_date_and_stay_valid() {
             .find(|l| l["relation"] == "next")
             .map(|l| l["url"].as_str().unwrap().to_string());
         match next {
-            Some(n) => url = n.strip_prefix(&format!("https://{HOST}")).unwrap().to_string(),
+            Some(n) => {
+                url = n
+                    .strip_prefix(&format!("https://{HOST}"))
+                    .unwrap()
+                    .to_string()
+            }
             None => break,
         }
     }
@@ -251,14 +331,25 @@ async fn searches_page_by_cursor_filter_by_date_and_stay_valid() {
         }
     };
     assert_eq!(count("date=2026-05-03").await, 1);
-    assert_eq!(count("date=ge2026-05-03").await, 8, "3 to 9 May and the world's entry in June");
+    assert_eq!(
+        count("date=ge2026-05-03").await,
+        8,
+        "3 to 9 May and the world's entry in June"
+    );
     assert_eq!(count("date=gt2026-05-03").await, 7);
     assert_eq!(count("date=lt2026-05-03").await, 2);
     assert_eq!(count("date=le2026-05-03").await, 3);
     assert_eq!(count("date=ge2026-05-02&date=le2026-05-04").await, 3);
-    assert_eq!(count("date=2026-05-03T06:00:00Z").await, 1, "08:00 in Paris");
+    assert_eq!(
+        count("date=2026-05-03T06:00:00Z").await,
+        1,
+        "08:00 in Paris"
+    );
     assert_eq!(count("date=2026-05").await, 9);
-    assert_eq!(count("code=http://loinc.org|72514-3&status=final").await, 10);
+    assert_eq!(
+        count("code=http://loinc.org|72514-3&status=final").await,
+        10
+    );
     assert_eq!(count("code=http://snomed.info/sct|72514-3").await, 0);
     assert_eq!(count("status=preliminary").await, 0);
     assert_eq!(count("_lastUpdated=ge2020-01-01").await, 10);
@@ -270,6 +361,88 @@ async fn searches_page_by_cursor_filter_by_date_and_stay_valid() {
     let read = fhir(&w, Some(&t), &format!("/fhir/Observation/{one}"), "*/*").await;
     assert_eq!(read.0, StatusCode::OK);
     valid(&read.1, &v);
-    assert_eq!(read.1["subject"]["reference"], format!("Patient/{}", w.accounts[&Who::PatientA]));
+    assert_eq!(
+        read.1["subject"]["reference"],
+        format!("Patient/{}", w.accounts[&Who::PatientA])
+    );
     assert!(read.1["meta"]["lastUpdated"].is_string());
+}
+
+/// Patient A's journal: ratings on six days (some with a region), and a safety check with PEG
+/// and PSFS scores.
+async fn fill_journal(w: &World) {
+    let journal = w.clinic.app().for_user(&w.accounts[&Who::PatientA]);
+    for day in 1..=6 {
+        let mut e = journal.new_entry().await.unwrap();
+        e.at = format!("2026-05-0{day}T19:30:00+02:00[Europe/Paris]")
+            .parse()
+            .unwrap();
+        e.pain = Some(Score::new(day, "pain").unwrap());
+        if day % 2 == 0 {
+            e.regions = vec![unknot_core::journal::RegionPain::parse("lower-back=4").unwrap()];
+        }
+        journal.log(e).await.unwrap();
+    }
+    let answers = serde_json::from_value(serde_json::json!({
+        "pain_now": 5, "peg_pain": 6, "peg_enjoyment": 4, "peg_activity": 5,
+        "psfs": [{"activity": "carry shopping", "score": 4}],
+    }))
+    .unwrap();
+    journal.assess(answers, true).await.unwrap();
+}
+
+/// The black-box test: the server on a real socket, read by Python's `fhirpy` (search, paging
+/// through link[next], _include), every resource parsed by `fhirclient` (FHIR 4.0.1, strict)
+/// and validated by the npm package `fhir`. scripts/test installs all three.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_clients_read_the_running_server() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fhir");
+    assert!(
+        std::path::Path::new(&format!("{dir}/node_modules/fhir")).exists(),
+        "the npm package fhir is missing: npm ci --prefix {dir} (scripts/test does this)"
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let base = format!("http://localhost:{port}/");
+    let w = world_at(db::databases().await.remove(0), &base).await;
+    fill_journal(&w).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(unknot_web::serve::run(
+        w.router.clone(),
+        listener,
+        unknot_web::serve::Limits::default(),
+        None,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let env = [
+        ("FHIR_BASE", format!("{base}fhir")),
+        ("FHIR_PATIENT_ID", w.accounts[&Who::PatientA].clone()),
+        ("FHIR_PATIENT", w.fhir_token(Who::PatientA).await),
+        ("FHIR_CLINICIAN", w.fhir_token(Who::ClinicianA).await),
+        ("FHIR_OWNER", w.fhir_token(Who::Owner).await),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3")
+            .arg(format!("{dir}/check.py"))
+            .envs(env)
+            .output()
+            .expect("python3 runs")
+    })
+    .await
+    .unwrap();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{text}");
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("fhirclient:") && text.contains("fhir (npm):"),
+        "{text}"
+    );
 }

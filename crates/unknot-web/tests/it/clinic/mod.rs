@@ -156,6 +156,11 @@ pub async fn mint(c: &ClinicApp, account: &str, second_factor: bool) -> (String,
 
 /// The clinic server over `url`, its clock standing at [`NOW`] (tests move it).
 pub async fn server(url: &str) -> (ClinicApp, Router, Clock) {
+    server_at(url, &format!("https://{HOST}/")).await
+}
+
+/// [`server`], reached at `public_url`.
+pub async fn server_at(url: &str, public_url: &str) -> (ClinicApp, Router, Clock) {
     let store = unknot_store::Store::open_with(url, 4).await.unwrap();
     let clock = Clock::fixed(NOW.parse().unwrap());
     let app = App::new(
@@ -163,7 +168,7 @@ pub async fn server(url: &str) -> (ClinicApp, Router, Clock) {
         vec![unknot_core::catalogue::builtin()],
         clock.clone(),
     );
-    let config = ClinicConfig::new(format!("https://{HOST}/").parse().unwrap());
+    let config = ClinicConfig::new(public_url.parse().unwrap());
     let clinic = ClinicApp::new(app, config).await.unwrap();
     let state = AppState::for_clinic(
         clinic.clone(),
@@ -180,7 +185,12 @@ pub async fn server(url: &str) -> (ClinicApp, Router, Clock) {
 
 /// Builds the world on `db`.
 pub async fn world(db: db::TestDb) -> World {
-    let (c, router, clock) = server(&db.url).await;
+    world_at(db, &format!("https://{HOST}/")).await
+}
+
+/// [`world`], its server reached at `public_url`.
+pub async fn world_at(db: db::TestDb, public_url: &str) -> World {
+    let (c, router, clock) = server_at(&db.url, public_url).await;
     let (one, invited) = c
         .init_clinic("Back Room Physio", "owner@example.org", "Olive Owner")
         .await
