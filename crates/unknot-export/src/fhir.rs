@@ -5,6 +5,14 @@
 //!
 //! No maintained Rust crate speaks R4 today, so these are small serde structs for exactly the
 //! resources and fields we emit. A test checks every Bundle against the official R4 JSON Schema.
+//!
+//! This is the project's one FHIR mapping: the export Bundle here, and the clinic server's REST
+//! API (`server`: the clinic's people and places, searchset Bundles, OperationOutcome and the
+//! CapabilityStatement) build the same resources from the same functions. The export speaks of
+//! its one person as `urn:uuid:…`; the server names each patient `Patient/{id}`, so the builders
+//! take the subject's reference (the `*_of` functions).
+
+pub mod server;
 
 use serde::Serialize;
 use unknot_core::body::Region;
@@ -74,6 +82,14 @@ struct Reference {
     reference: String,
 }
 
+impl Reference {
+    fn to(reference: &str) -> Reference {
+        Reference {
+            reference: reference.to_string(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Quantity {
     value: f64,
@@ -122,6 +138,12 @@ pub struct Patient {
     active: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     name: Vec<HumanName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birth_date: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    general_practitioner: Vec<Reference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    managing_organization: Option<Reference>,
 }
 
 #[derive(Serialize)]
@@ -348,20 +370,25 @@ fn derived_uuid(kind: &str, id: &str) -> String {
     )
 }
 
-fn subject() -> Reference {
-    Reference {
-        reference: format!("urn:uuid:{PATIENT_UUID}"),
-    }
+/// The export's one person, as its resources refer to them.
+fn local_subject() -> String {
+    format!("urn:uuid:{PATIENT_UUID}")
 }
 
-fn pain_observation(id: String, at: &jiff::Zoned, pain: u8, site: Option<Region>) -> Observation {
+fn pain_observation(
+    id: String,
+    at: &jiff::Zoned,
+    pain: u8,
+    site: Option<Region>,
+    subject: &str,
+) -> Observation {
     Observation {
         resource_type: "Observation",
         id: id.clone(),
         status: "final",
         category: survey(),
         code: pain_code(),
-        subject: subject(),
+        subject: Reference::to(subject),
         effective_date_time: time(at),
         value_integer: Some(i64::from(pain)),
         value_quantity: None,
@@ -381,25 +408,81 @@ pub fn patient(person: &Person) -> Patient {
             .iter()
             .map(|n| HumanName { text: n.clone() })
             .collect(),
+        birth_date: None,
+        general_practitioner: Vec::new(),
+        managing_organization: None,
+    }
+}
+
+/// A patient of the clinic server, as a FHIR Patient (`Patient/{id}`).
+#[derive(Debug, Clone, Default)]
+pub struct PatientRecord {
+    /// The account id (also the resource id).
+    pub id: String,
+    /// The name the clinic entered, empty once erased.
+    pub name: String,
+    /// Birth year, when the clinic recorded one.
+    pub birth_year: Option<i32>,
+    /// Under confirmed care with the clinic the reader sees them through.
+    pub active: bool,
+    /// The clinic the reader sees them through (`Organization/{id}`).
+    pub organization: Option<String>,
+    /// The clinicians named in those care relationships (`Practitioner/{id}`).
+    pub clinicians: Vec<String>,
+}
+
+/// A clinic server's patient as a FHIR Patient, referring to their clinic and clinicians.
+pub fn patient_record(p: &PatientRecord) -> Patient {
+    Patient {
+        resource_type: "Patient",
+        id: p.id.clone(),
+        active: p.active,
+        name: (!p.name.is_empty())
+            .then(|| HumanName {
+                text: p.name.clone(),
+            })
+            .into_iter()
+            .collect(),
+        // FHIR dates may be a year alone, which is all the clinic records.
+        birth_date: p.birth_year.map(|y| format!("{y:04}")),
+        general_practitioner: p
+            .clinicians
+            .iter()
+            .map(|c| Reference::to(&format!("Practitioner/{c}")))
+            .collect(),
+        managing_organization: p
+            .organization
+            .as_ref()
+            .map(|o| Reference::to(&format!("Organization/{o}"))),
     }
 }
 
 /// An entry's pain ratings as Observations: the overall rating, then one per region with its
 /// body site. Ids are derived from the entry's, so a re-export matches.
 pub fn pain_observations(e: &Entry) -> Vec<Observation> {
+    pain_observations_of(e, &local_subject())
+}
+
+/// [`pain_observations`] about `subject` (a reference such as `Patient/{id}`).
+pub fn pain_observations_of(e: &Entry, subject: &str) -> Vec<Observation> {
     let base = e.id.as_str();
     let overall = e
         .pain
-        .map(|p| pain_observation(derived_uuid("pain", base), &e.at, p.get(), None));
+        .map(|p| pain_observation(derived_uuid("pain", base), &e.at, p.get(), None, subject));
     let regions = e.regions.iter().enumerate().map(|(i, r)| {
         let id = derived_uuid(&format!("region-pain-{i}"), base);
-        pain_observation(id, &e.at, r.pain.get(), Some(r.region))
+        pain_observation(id, &e.at, r.pain.get(), Some(r.region), subject)
     });
     overall.into_iter().chain(regions).collect()
 }
 
 /// An assessment's PEG score as an Observation, when all three items were answered.
 pub fn peg_observation(a: &Assessment) -> Option<Observation> {
+    peg_observation_of(a, &local_subject())
+}
+
+/// [`peg_observation`] about `subject` (a reference such as `Patient/{id}`).
+pub fn peg_observation_of(a: &Assessment, subject: &str) -> Option<Observation> {
     let ans = &a.answers;
     let (p, en, ac) = (ans.peg_pain?, ans.peg_enjoyment?, ans.peg_activity?);
     Some(Observation {
@@ -408,7 +491,7 @@ pub fn peg_observation(a: &Assessment) -> Option<Observation> {
         status: "final",
         category: survey(),
         code: peg_code(),
-        subject: subject(),
+        subject: Reference::to(subject),
         effective_date_time: time(&a.at),
         value_integer: None,
         value_quantity: Some(Quantity {
@@ -444,6 +527,11 @@ fn integer_item(link: &str, text: String, v: u8) -> QrItem {
 /// An assessment's scores (pain now, the PEG items, the PSFS activities) as a
 /// QuestionnaireResponse, when it holds any.
 pub fn questionnaire_response(a: &Assessment) -> Option<QuestionnaireResponse> {
+    questionnaire_response_of(a, &local_subject())
+}
+
+/// [`questionnaire_response`] about `subject` (a reference such as `Patient/{id}`).
+pub fn questionnaire_response_of(a: &Assessment, subject: &str) -> Option<QuestionnaireResponse> {
     let ans = &a.answers;
     let asked = [
         ("pain_now", "Pain now (0-10)", ans.pain_now),
@@ -478,7 +566,7 @@ pub fn questionnaire_response(a: &Assessment) -> Option<QuestionnaireResponse> {
         resource_type: "QuestionnaireResponse",
         id: derived_uuid("questionnaire-response", &a.id),
         status: "completed",
-        subject: subject(),
+        subject: Reference::to(subject),
         authored: time(&a.at),
         item,
     })
@@ -510,7 +598,7 @@ pub fn care_plan(stored: &StoredPlan) -> CarePlan {
             p.total_seconds.div_ceil(60),
             p.breaks.every_minutes
         ),
-        subject: subject(),
+        subject: Reference::to(&local_subject()),
         period: Period {
             start: stored.created.to_string(),
         },

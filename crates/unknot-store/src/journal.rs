@@ -268,6 +268,18 @@ impl Store {
         }
     }
 
+    /// When each of the person's entries was last written: (entry id, milliseconds since the
+    /// epoch), in no order. The FHIR API's `meta.lastUpdated` and `_lastUpdated` read it.
+    pub async fn entry_write_times(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT id, updated_at_ms FROM entries WHERE user_id = $1")
+            .bind(&self.user)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
+            .collect()
+    }
+
     /// Entries in a time window, oldest first (ties broken by id, so the order is stable).
     ///
     /// The engine builds the whole list as one JSON array: sqlx's SQLite driver hands rows one

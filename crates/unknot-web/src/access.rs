@@ -249,7 +249,7 @@ fn allowed(rule: Rule, who: Option<&Principal>, req: &Request) -> Result<(), Box
         return refuse(WebError::Forbidden("this API token may only read".into()));
     }
     if rule != Rule::Account && needs_second_factor(who) {
-        if path.starts_with("/api/") {
+        if for_programs(path) {
             return refuse(WebError::Forbidden(
                 "staff must set up a second factor before anything else (Account page)".into(),
             ));
@@ -354,9 +354,9 @@ impl FromRequestParts<AppState> for Client {
 
 /// Not signed in: the API says 401; a page asks to sign in and comes back after.
 fn sign_in_first(path: &str, query: Option<&str>, method: &Method) -> Response {
-    if path.starts_with("/api/") || method != Method::GET {
+    if for_programs(path) || method != Method::GET {
         let mut res = crate::respond_error(path, WebError::Unauthorized("sign in first".into()));
-        if path.starts_with("/api/") {
+        if for_programs(path) {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer realm=\"unknot\""),
@@ -370,6 +370,12 @@ fn sign_in_first(path: &str, query: Option<&str>, method: &Method) -> Response {
     };
     let to = format!("/sign-in?next={}", percent(&back));
     (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+}
+
+/// True for the paths programs call (the JSON API and the FHIR API): they are answered with a
+/// status and a body, never sent to a page.
+fn for_programs(path: &str) -> bool {
+    path.starts_with("/api/") || crate::fhir::is_fhir_path(path)
 }
 
 /// Percent-encodes everything but unreserved characters and `/` (for a `next=` parameter).

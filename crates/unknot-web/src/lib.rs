@@ -18,6 +18,7 @@ mod clinic;
 mod downloads;
 mod entry_form;
 mod error;
+mod fhir;
 mod figures;
 mod pages;
 mod period;
@@ -54,7 +55,7 @@ fn routes(clinic: bool) -> access::Routes {
         .merge(api::routes())
         .merge(assets::routes());
     if clinic {
-        routes.merge(clinic::routes())
+        routes.merge(clinic::routes()).merge(fhir::routes())
     } else {
         routes
     }
@@ -74,10 +75,13 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     )
 }
 
-/// An error as the caller reads it: a problem document under `/api/`, a page elsewhere.
+/// An error as the caller reads it: a problem document under `/api/`, an OperationOutcome under
+/// `/fhir`, a page elsewhere.
 pub(crate) fn respond_error(path: &str, e: WebError) -> axum::response::Response {
     use axum::response::IntoResponse;
-    if path.starts_with("/api/") {
+    if fhir::is_fhir_path(path) {
+        fhir::error(e)
+    } else if path.starts_with("/api/") {
         e.into_response()
     } else {
         pages::PageError(e).into_response()

@@ -33,6 +33,15 @@ enum Expect {
     PatientRecord,
     /// Clinic 1's clinical staff (owner and clinicians); its assistant is refused.
     ClinicClinical,
+    /// A FHIR resource of patient A's record: patient A, their clinician and the owner.
+    FhirRecord,
+    /// Patient A's clinician as a FHIR Practitioner (or their role): themselves, their
+    /// clinic's owner, and patient A, whose care names them.
+    FhirClinician,
+    /// Clinic 1 as a FHIR Organization: its staff and its patients under confirmed care.
+    FhirClinic,
+    /// An AuditEvent of clinic 1 about patient A: the owner and patient A.
+    FhirAudit,
 }
 
 /// What a request got.
@@ -201,6 +210,21 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
         "/clinic/{clinic}/patients/{patient}/answers/{answer}/error",
         PatientRecord,
     ),
+    ("GET", "/fhir/metadata", Public),
+    ("GET", "/fhir/Patient", Own),
+    ("GET", "/fhir/Patient/{id}", FhirRecord),
+    ("GET", "/fhir/Practitioner", Own),
+    ("GET", "/fhir/Practitioner/{id}", FhirClinician),
+    ("GET", "/fhir/PractitionerRole", Own),
+    ("GET", "/fhir/PractitionerRole/{id}", FhirClinician),
+    ("GET", "/fhir/Organization", Own),
+    ("GET", "/fhir/Organization/{id}", FhirClinic),
+    ("GET", "/fhir/Observation", Own),
+    ("GET", "/fhir/Observation/{id}", FhirRecord),
+    ("GET", "/fhir/QuestionnaireResponse", Own),
+    ("GET", "/fhir/QuestionnaireResponse/{id}", FhirRecord),
+    ("GET", "/fhir/AuditEvent", Own),
+    ("GET", "/fhir/AuditEvent/{id}", FhirAudit),
     // Last: patient A ending their care changes what the clinician may see.
     ("POST", "/account/care/end", OwnEntry),
 ];
@@ -217,6 +241,8 @@ fn expected(expect: Expect, who: Who) -> Outcome {
         (OwnEntry | NoSuchThing, _) => Hidden,
         (PatientOnly, _) if patient => Pass,
         (PatientOnly, _) => Forbidden,
+        (FhirRecord | FhirClinician | FhirAudit, Who::PatientA) => Pass,
+        (FhirClinic, Who::PatientA | Who::PatientB) => Pass,
         (_, _) if patient => Hidden,
         (AnyStaff, _) => Pass,
         (_, Who::ClinicianOther) => Hidden,
@@ -226,6 +252,10 @@ fn expected(expect: Expect, who: Who) -> Outcome {
         (PatientRecord | ClinicClinical, Who::Owner | Who::ClinicianA) => Pass,
         (PatientRecord, _) => Hidden,
         (ClinicClinical, _) => Forbidden,
+        (FhirRecord | FhirClinician, Who::Owner | Who::ClinicianA) => Pass,
+        (FhirClinic, _) => Pass,
+        (FhirAudit, Who::Owner) => Pass,
+        (FhirRecord | FhirClinician | FhirAudit, _) => Hidden,
     }
 }
 
@@ -260,6 +290,12 @@ fn form_for<'a>(w: &'a World, method: &str, path: &str) -> Vec<(&'static str, &'
 /// The path with its parameters filled: clinic 1, patient A, patient A's entry, a fresh
 /// invitation, and real library ids.
 async fn fill(w: &World, path: &str, entry: &str) -> String {
+    if let Some(kind) = path
+        .strip_prefix("/fhir/")
+        .and_then(|p| p.strip_suffix("/{id}"))
+    {
+        return format!("/fhir/{kind}/{}", w.fhir_id(kind, entry).await);
+    }
     let mut p = path
         .replace("{clinic}", &w.c1)
         .replace("{patient}", &w.accounts[&Who::PatientA])
@@ -282,6 +318,64 @@ async fn fill(w: &World, path: &str, entry: &str) -> String {
 }
 
 impl World {
+    /// The id of one of patient A's (or clinic 1's) FHIR resources of type `kind`.
+    async fn fhir_id(&self, kind: &str, entry: &str) -> String {
+        use unknot_export::fhir;
+        let a = &self.accounts[&Who::PatientA];
+        let clinician = &self.accounts[&Who::ClinicianA];
+        let journal = self.clinic.app().for_user(a);
+        match kind {
+            "Patient" => a.clone(),
+            "Practitioner" => clinician.clone(),
+            "PractitionerRole" => fhir::server::practitioner_role_id(&self.c1, clinician),
+            "Organization" => self.c1.clone(),
+            "Observation" => {
+                let e = journal.entry(entry).await.unwrap();
+                let obs = fhir::pain_observations_of(&e, "Patient/x");
+                serde_json::to_value(&obs[0]).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            }
+            "QuestionnaireResponse" => {
+                let answers = serde_json::from_value(serde_json::json!({
+                    "pain_now": 5, "peg_pain": 6, "peg_enjoyment": 4, "peg_activity": 5,
+                }))
+                .unwrap();
+                let answered = |all: Vec<unknot_core::intake::Assessment>| {
+                    all.iter()
+                        .find_map(|a| fhir::questionnaire_response_of(a, "Patient/x"))
+                };
+                let q = match answered(journal.assessments().await.unwrap()) {
+                    Some(q) => q,
+                    None => {
+                        journal.assess(answers, true).await.unwrap();
+                        answered(journal.assessments().await.unwrap()).unwrap()
+                    }
+                };
+                serde_json::to_value(&q).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            }
+            "AuditEvent" => {
+                let log = self
+                    .clinic
+                    .app()
+                    .store()
+                    .audit_of_patient(a, 1000)
+                    .await
+                    .unwrap();
+                let r = log
+                    .iter()
+                    .find(|r| r.event.clinic.as_deref() == Some(self.c1.as_str()))
+                    .unwrap();
+                format!("audit-{}", r.event.seq)
+            }
+            other => panic!("no id for FHIR type {other}"),
+        }
+    }
+
     /// A new, unused invitation link's token (clinic 1's owner invites someone).
     async fn fresh_invitation(&self) -> String {
         let owner = self.accounts[&Who::Owner].clone();
@@ -358,7 +452,7 @@ fn the_route_table_and_the_expected_table_match() {
             .unwrap();
         let rule = match e {
             Public => Rule::Public,
-            Own | OwnEntry => Rule::Own,
+            Own | OwnEntry | FhirRecord | FhirClinician | FhirClinic | FhirAudit => Rule::Own,
             Account | NoSuchThing | PatientOnly => Rule::Account,
             AnyStaff | ClinicStaff | ClinicOwner | PatientRecord | ClinicClinical => Rule::Staff,
         };

@@ -1,6 +1,7 @@
 //! The clinic server in process, on each engine: a world of two clinics with every role, the
 //! access matrix generated from the router's own table, and the session rules.
 
+mod fhir;
 mod matrix;
 mod sessions;
 mod work;
@@ -158,6 +159,11 @@ pub async fn mint(c: &ClinicApp, account: &str, second_factor: bool) -> (String,
 
 /// The clinic server over `url`, its clock standing at [`NOW`] (tests move it).
 pub async fn server(url: &str) -> (ClinicApp, Router, Clock) {
+    server_at(url, &format!("https://{HOST}/")).await
+}
+
+/// [`server`], reached at `public_url`.
+pub async fn server_at(url: &str, public_url: &str) -> (ClinicApp, Router, Clock) {
     let store = unknot_store::Store::open_with(url, 4).await.unwrap();
     let clock = Clock::fixed(NOW.parse().unwrap());
     let app = App::new(
@@ -165,7 +171,7 @@ pub async fn server(url: &str) -> (ClinicApp, Router, Clock) {
         vec![unknot_core::catalogue::builtin()],
         clock.clone(),
     );
-    let config = ClinicConfig::new(format!("https://{HOST}/").parse().unwrap());
+    let config = ClinicConfig::new(public_url.parse().unwrap());
     let clinic = ClinicApp::new(app, config).await.unwrap();
     let state = AppState::for_clinic(
         clinic.clone(),
@@ -196,7 +202,12 @@ pub fn sample_programme() -> unknot_core::clinic::programme::Body {
 
 /// Builds the world on `db`.
 pub async fn world(db: db::TestDb) -> World {
-    let (c, router, clock) = server(&db.url).await;
+    world_at(db, &format!("https://{HOST}/")).await
+}
+
+/// [`world`], its server reached at `public_url`.
+pub async fn world_at(db: db::TestDb, public_url: &str) -> World {
+    let (c, router, clock) = server_at(&db.url, public_url).await;
     let (one, invited) = c
         .init_clinic("Back Room Physio", "owner@example.org", "Olive Owner")
         .await
