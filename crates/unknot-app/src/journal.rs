@@ -7,7 +7,7 @@ use jiff::{Timestamp, Zoned};
 use serde::Serialize;
 use unknot_core::body::Region;
 use unknot_core::journal::{Entry, EntryId};
-use unknot_core::trends::{self, TrendOptions, Trends};
+use unknot_core::trends::{self, TrendOptions, TrendSample, Trends};
 use unknot_store::{EntryRange, Inserted};
 
 use crate::{App, AppResult};
@@ -233,7 +233,12 @@ impl App {
     /// over the whole journal.
     pub async fn trends(&self, options: TrendOptions) -> AppResult<Trends> {
         let now = self.now().await?;
-        let entries = self.store().list_entries(EntryRange::default()).await?;
-        Ok(trends::compute(&entries, now.date(), options))
+        // Only the parts trends read, not whole entries: most of the time on a long journal.
+        let samples = self.store().trend_samples().await?;
+        Ok(trends::compute_facts(
+            samples.iter().map(TrendSample::facts),
+            now.date(),
+            options,
+        ))
     }
 }

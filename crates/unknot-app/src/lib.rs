@@ -40,6 +40,12 @@ use unknot_store::Store;
 pub use clock::{Clock, Ids};
 pub use error::{AppError, AppResult, Missing};
 
+/// The computer's time zone, as `jiff::tz::TimeZone::system` finds it but without listing the
+/// whole zone database first (see `unknot_store::zones`).
+pub fn system_zone() -> TimeZone {
+    unknot_store::zones::system()
+}
+
 /// A fresh random id (UUIDv7) for a record made outside an [`App`] (the reminder worker, which
 /// records through a short-lived process).
 pub fn new_id() -> String {
@@ -81,7 +87,7 @@ impl App {
                 base: Mutex::new(None),
                 libraries: Mutex::new(HashMap::new()),
                 clock,
-                system_zone: TimeZone::system(),
+                system_zone: unknot_store::zones::system(),
             }),
         }
     }
@@ -133,7 +139,12 @@ impl App {
     /// The person's time zone: the one chosen in the settings, else the computer's.
     pub async fn zone(&self) -> AppResult<TimeZone> {
         let settings = self.store().settings().await?;
-        Ok(settings.zone(&self.shared.system_zone))
+        // The chosen zone through the store's quick lookup (as `Settings::zone` would find it).
+        Ok(settings
+            .time_zone
+            .as_deref()
+            .and_then(|z| unknot_store::zones::named(z).ok())
+            .unwrap_or_else(|| self.shared.system_zone.clone()))
     }
 
     /// Now, in the person's time zone.

@@ -12,7 +12,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::body::{Muscle, Side};
-use crate::journal::{Activity, Entry};
+use crate::journal::{Activity, Context, Entry, Knot};
+use crate::score::Score;
 
 /// Average pain over one calendar period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -161,61 +162,190 @@ impl Default for TrendOptions {
     }
 }
 
+/// What trends read from one entry: its local date, its overall pain, its context and its
+/// knots. Borrowed, so a caller that holds whole entries lends them, while the store can load
+/// only these parts of a long journal (see [`TrendSample`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EntryFacts<'a> {
+    /// The entry's date in its own time zone.
+    pub day: Date,
+    /// Overall pain, if rated.
+    pub pain: Option<Score>,
+    /// Circumstances (activities, stress, sleep, sitting).
+    pub context: &'a Context,
+    /// Knots found.
+    pub knots: &'a [Knot],
+}
+
+impl<'a> From<&'a Entry> for EntryFacts<'a> {
+    fn from(e: &'a Entry) -> Self {
+        EntryFacts {
+            day: e.at.date(),
+            pain: e.pain,
+            context: &e.context,
+            knots: &e.knots,
+        }
+    }
+}
+
+/// The parts of one entry that trends read, owned: what the store loads for `unknot trends`
+/// instead of whole entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendSample {
+    /// The entry's date in its own time zone.
+    pub day: Date,
+    /// Overall pain, if rated.
+    pub pain: Option<Score>,
+    /// Circumstances.
+    pub context: Context,
+    /// Knots found.
+    pub knots: Vec<Knot>,
+}
+
+impl TrendSample {
+    /// The sample as [`compute_facts`] reads it.
+    pub fn facts(&self) -> EntryFacts<'_> {
+        EntryFacts {
+            day: self.day,
+            pain: self.pain,
+            context: &self.context,
+            knots: &self.knots,
+        }
+    }
+}
+
 /// Computes trends over `entries` (any order) as of `today` (the user's local date).
 pub fn compute(entries: &[Entry], today: Date, opts: TrendOptions) -> Trends {
-    let mut by_day: BTreeMap<Date, (f64, usize)> = BTreeMap::new();
-    let mut factors_by_day: HashMap<Date, BTreeSet<Factor>> = HashMap::new();
-    let mut sitting_by_day: HashMap<Date, f64> = HashMap::new();
-    let mut muscles: HashMap<Muscle, (usize, u64, [usize; 4])> = HashMap::new();
-    let mut rated = 0;
+    compute_facts(entries.iter().map(EntryFacts::from), today, opts)
+}
 
-    for e in entries {
-        let day = e.at.date();
+/// A set of [`Factor`]s as bits: activity `a` is bit `a as u32` (declaration order), then long
+/// sitting, high stress and poor sleep, so counting bits upwards visits factors in their order.
+type Factors = u32;
+
+const LONG_SITTING_BIT: u32 = Activity::ALL.len() as u32;
+const HIGH_STRESS_BIT: u32 = LONG_SITTING_BIT + 1;
+const POOR_SLEEP_BIT: u32 = LONG_SITTING_BIT + 2;
+const FACTOR_BITS: usize = POOR_SLEEP_BIT as usize + 1;
+const _: () = assert!(FACTOR_BITS <= Factors::BITS as usize);
+
+/// The factor a bit stands for.
+fn factor_of_bit(bit: usize) -> Factor {
+    match Activity::ALL.get(bit) {
+        Some(a) => Factor::Activity(*a),
+        None if bit == LONG_SITTING_BIT as usize => Factor::LongSitting,
+        None if bit == HIGH_STRESS_BIT as usize => Factor::HighStress,
+        None => Factor::PoorSleep,
+    }
+}
+
+/// One local day's totals.
+#[derive(Debug, Clone, Copy)]
+struct Day {
+    date: Date,
+    pain_sum: f64,
+    rated: usize,
+    factors: Factors,
+    /// The most sitting hours given that day ("so far today"), if any.
+    sitting: Option<f64>,
+}
+
+impl Day {
+    fn new(date: Date) -> Day {
+        Day {
+            date,
+            pain_sum: 0.0,
+            rated: 0,
+            factors: 0,
+            sitting: None,
+        }
+    }
+
+    fn merge(&mut self, other: &Day) {
+        self.pain_sum += other.pain_sum;
+        self.rated += other.rated;
+        self.factors |= other.factors;
+        self.sitting = match (self.sitting, other.sitting) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// Computes trends over entries' facts (any order) as of `today` (the user's local date).
+pub fn compute_facts<'a>(
+    facts: impl IntoIterator<Item = EntryFacts<'a>>,
+    today: Date,
+    opts: TrendOptions,
+) -> Trends {
+    // Journals come in time order, so a day's entries are usually next to each other: totals go
+    // to the last day when the date matches, and days are sorted and merged only if not.
+    let mut days: Vec<Day> = Vec::new();
+    let mut in_order = true;
+    let mut muscles = vec![(0usize, 0u64, [0usize; 4]); Muscle::ALL.len()];
+    let (mut entries, mut rated) = (0, 0);
+
+    for e in facts {
+        entries += 1;
+        if days.last().is_none_or(|d| d.date != e.day) {
+            in_order &= days.last().is_none_or(|d| d.date < e.day);
+            days.push(Day::new(e.day));
+        }
+        let Some(day) = days.last_mut() else { continue };
         if let Some(p) = e.pain {
             rated += 1;
-            let slot = by_day.entry(day).or_insert((0.0, 0));
-            slot.0 += f64::from(p.get());
-            slot.1 += 1;
+            day.pain_sum += f64::from(p.get());
+            day.rated += 1;
         }
-        let factors = factors_by_day.entry(day).or_default();
-        factors.extend(e.context.activities.iter().map(|a| Factor::Activity(*a)));
-        if e.context.stress.is_some_and(|s| s.get() >= 7) {
-            factors.insert(Factor::HighStress);
+        let c = e.context;
+        for a in &c.activities {
+            day.factors |= 1 << (*a as u32);
         }
-        if e.context.sleep_quality.is_some_and(|s| s.get() <= 3) {
-            factors.insert(Factor::PoorSleep);
+        if c.stress.is_some_and(|s| s.get() >= 7) {
+            day.factors |= 1 << HIGH_STRESS_BIT;
         }
-        if let Some(h) = e.context.sitting_hours {
+        if c.sleep_quality.is_some_and(|s| s.get() <= 3) {
+            day.factors |= 1 << POOR_SLEEP_BIT;
+        }
+        if let Some(h) = c.sitting_hours {
             // Hours are logged as "so far today": the day's figure is the largest one given.
-            let best = sitting_by_day.entry(day).or_insert(0.0);
-            *best = best.max(h);
+            day.sitting = Some(day.sitting.map_or(h, |best| best.max(h)));
         }
-        for k in &e.knots {
-            let slot = muscles.entry(k.muscle).or_insert((0, 0, [0; 4]));
+        for k in e.knots {
+            let slot = &mut muscles[k.muscle as usize];
             slot.0 += 1;
             slot.1 += u64::from(k.tenderness.get());
             let side = match k.side {
-                crate::body::Side::Left => 0,
-                crate::body::Side::Right => 1,
-                crate::body::Side::Both => 2,
-                crate::body::Side::Centre => 3,
+                Side::Left => 0,
+                Side::Right => 1,
+                Side::Both => 2,
+                Side::Centre => 3,
             };
             slot.2[side] += 1;
         }
     }
-    for (day, hours) in sitting_by_day {
-        if hours >= 6.0 {
-            factors_by_day
-                .entry(day)
-                .or_default()
-                .insert(Factor::LongSitting);
+    if !in_order {
+        days.sort_by_key(|d| d.date);
+        days.dedup_by(|later, kept| {
+            let same = later.date == kept.date;
+            if same {
+                kept.merge(later);
+            }
+            same
+        });
+    }
+    for d in &mut days {
+        if d.sitting.is_some_and(|h| h >= 6.0) {
+            d.factors |= 1 << LONG_SITTING_BIT;
         }
     }
 
-    let mut muscle_counts: Vec<MuscleCount> = muscles
-        .into_iter()
+    let mut muscle_counts: Vec<MuscleCount> = Muscle::ALL
+        .iter()
+        .zip(muscles)
+        .filter(|(_, (count, ..))| *count > 0)
         .map(|(muscle, (count, sum, sides))| MuscleCount {
-            muscle,
+            muscle: *muscle,
             count,
             mean_tenderness: round1(sum as f64 / count as f64),
             left: sides[0],
@@ -227,20 +357,20 @@ pub fn compute(entries: &[Entry], today: Date, opts: TrendOptions) -> Trends {
     muscle_counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.muscle.cmp(&b.muscle)));
 
     Trends {
-        entries: entries.len(),
+        entries,
         rated_entries: rated,
-        weekly: periods(&by_day, week_start(today), opts.weeks, week_start, |d| {
+        weekly: periods(&days, week_start(today), opts.weeks, week_start, |d| {
             d.checked_sub(1.week()).ok()
         }),
         monthly: periods(
-            &by_day,
+            &days,
             today.first_of_month(),
             opts.months,
             |d| d.first_of_month(),
             |d| d.checked_sub(1.month()).ok(),
         ),
         muscles: muscle_counts,
-        bad_days: bad_days(&by_day, &factors_by_day),
+        bad_days: bad_days(&days),
     }
 }
 
@@ -343,7 +473,7 @@ fn week_start(d: Date) -> Date {
 }
 
 fn periods(
-    by_day: &BTreeMap<Date, (f64, usize)>,
+    days: &[Day],
     current: Date,
     count: usize,
     start_of: impl Fn(Date) -> Date,
@@ -361,10 +491,11 @@ fn periods(
         return Vec::new();
     };
     let mut sums: HashMap<Date, (f64, usize)> = HashMap::new();
-    for (day, (sum, n)) in by_day.range(first..) {
-        let slot = sums.entry(start_of(*day)).or_insert((0.0, 0));
-        slot.0 += sum;
-        slot.1 += n;
+    let from = days.partition_point(|d| d.date < first);
+    for d in days[from..].iter().filter(|d| d.rated > 0) {
+        let slot = sums.entry(start_of(d.date)).or_insert((0.0, 0));
+        slot.0 += d.pain_sum;
+        slot.1 += d.rated;
     }
     starts
         .into_iter()
@@ -379,13 +510,13 @@ fn periods(
         .collect()
 }
 
-fn bad_days(
-    by_day: &BTreeMap<Date, (f64, usize)>,
-    factors: &HashMap<Date, BTreeSet<Factor>>,
-) -> BadDays {
-    let means: Vec<(Date, f64)> = by_day
+/// Days are sorted by date, one each; a day counts when it has a pain rating.
+fn bad_days(days: &[Day]) -> BadDays {
+    let means: Vec<(usize, f64)> = days
         .iter()
-        .map(|(d, (s, n))| (*d, s / *n as f64))
+        .enumerate()
+        .filter(|(_, d)| d.rated > 0)
+        .map(|(i, d)| (i, d.pain_sum / d.rated as f64))
         .collect();
     let mut sorted: Vec<f64> = means.iter().map(|(_, m)| *m).collect();
     sorted.sort_by(f64::total_cmp);
@@ -400,38 +531,39 @@ fn bad_days(
     // 7 and over is a bad day for anyone.
     let threshold = round1((median + 2.0).min(7.0));
 
-    let preceding = |day: Date| -> BTreeSet<Factor> {
-        let mut set = factors.get(&day).cloned().unwrap_or_default();
-        if let Ok(prev) = day.yesterday()
-            && let Some(f) = factors.get(&prev)
-        {
-            set.extend(f.iter().copied());
-        }
-        set
+    // What came on the day or the day before (the day before, when anything was logged then).
+    let preceding = |i: usize| -> Factors {
+        let day = &days[i];
+        let before = i
+            .checked_sub(1)
+            .map(|j| &days[j])
+            .filter(|prev| day.date.yesterday().is_ok_and(|y| y == prev.date))
+            .map_or(0, |prev| prev.factors);
+        day.factors | before
     };
 
-    let mut with_all: HashMap<Factor, usize> = HashMap::new();
-    let mut with_bad: HashMap<Factor, usize> = HashMap::new();
+    let mut with_all = [0usize; FACTOR_BITS];
+    let mut with_bad = [0usize; FACTOR_BITS];
     let mut bad = 0;
-    for (day, mean) in &means {
-        let is_bad = *mean >= threshold;
+    for &(i, mean) in &means {
+        let is_bad = mean >= threshold;
         bad += usize::from(is_bad);
-        for f in preceding(*day) {
-            *with_all.entry(f).or_default() += 1;
+        let set = preceding(i);
+        for bit in (0..FACTOR_BITS).filter(|b| set & (1 << b) != 0) {
+            with_all[bit] += 1;
             if is_bad {
-                *with_bad.entry(f).or_default() += 1;
+                with_bad[bit] += 1;
             }
         }
     }
-    let days = means.len();
-    let tested: Vec<(Factor, usize, usize)> = with_bad
-        .into_iter()
-        .filter(|(_, n)| *n >= MIN_BAD_DAYS_WITH)
-        .map(|(f, n)| (f, n, with_all.get(&f).copied().unwrap_or(n)))
+    let rated_days = means.len();
+    let tested: Vec<(Factor, usize, usize)> = (0..FACTOR_BITS)
+        .filter(|&bit| with_bad[bit] >= MIN_BAD_DAYS_WITH)
+        .map(|bit| (factor_of_bit(bit), with_bad[bit], with_all[bit]))
         .collect();
     let mut links: Vec<FactorLink> = tested
         .iter()
-        .filter_map(|&(factor, n, all)| link(factor, n, all, bad, days, tested.len()))
+        .filter_map(|&(factor, n, all)| link(factor, n, all, bad, rated_days, tested.len()))
         .collect();
     links.sort_by(|a, b| {
         let lift_a = a.share_of_bad_days - a.share_of_other_days;
@@ -441,7 +573,7 @@ fn bad_days(
     links.truncate(5);
     BadDays {
         threshold,
-        rated_days: days,
+        rated_days,
         bad_days: bad,
         preceded_by: links,
         factors_tested: tested.len(),
@@ -642,6 +774,84 @@ mod tests {
                 .preceded_by
                 .iter()
                 .all(|l| l.factor != Factor::Activity(Activity::Walking))
+        );
+    }
+
+    /// A journal with a bit of everything over four months: pain every day (worse every sixth),
+    /// knots, activities, stress, poor sleep, sitting, and days with several entries.
+    fn mixed_journal() -> Vec<Entry> {
+        let mut entries = Vec::new();
+        for day in 0..120 {
+            for slot in 0..(1 + day % 3) {
+                let at = jiff::civil::date(2025, 11, 1)
+                    .checked_add(jiff::Span::new().days(day))
+                    .unwrap()
+                    .at(8 + 5 * slot as i8, 0, 0, 0)
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .unwrap()
+                    .to_string();
+                let n = (day * 3 + slot) as usize;
+                let mut e = entry(n, &at, if day % 6 == 0 { 8 } else { 3 + slot % 2 });
+                if n.is_multiple_of(4) {
+                    e.pain = None;
+                }
+                if day % 6 == 5 {
+                    e.context.activities = vec![Activity::Weightlifting, Activity::DeskWork];
+                    e.context.sitting_hours = Some(7.0);
+                }
+                if n.is_multiple_of(5) {
+                    e.context.stress = Some(Score::new(8, "stress").unwrap());
+                    e.context.sleep_quality = Some(Score::new(2, "sleep").unwrap());
+                }
+                if n.is_multiple_of(7) {
+                    e.knots = vec![
+                        Knot::parse("rhomboids:left:6").unwrap(),
+                        Knot::parse("piriformis:both:4").unwrap(),
+                    ];
+                }
+                entries.push(e);
+            }
+        }
+        entries
+    }
+
+    #[test]
+    fn order_does_not_change_the_numbers() {
+        let entries = mixed_journal();
+        let today: Date = "2026-02-27".parse().unwrap();
+        let opts = TrendOptions {
+            weeks: 20,
+            months: 5,
+        };
+        let in_order = compute(&entries, today, opts);
+        assert!(!in_order.bad_days.preceded_by.is_empty(), "{in_order:?}");
+        assert!(in_order.muscles.len() == 2 && in_order.weekly.len() == 20);
+        let mut shuffled = entries.clone();
+        shuffled.reverse();
+        shuffled.swap(3, 200);
+        assert_eq!(compute(&shuffled, today, opts), in_order);
+    }
+
+    #[test]
+    fn samples_give_the_same_numbers_as_entries() {
+        let entries = mixed_journal();
+        let samples: Vec<TrendSample> = entries
+            .iter()
+            .map(|e| TrendSample {
+                day: e.at.date(),
+                pain: e.pain,
+                context: e.context.clone(),
+                knots: e.knots.clone(),
+            })
+            .collect();
+        let today: Date = "2026-02-27".parse().unwrap();
+        assert_eq!(
+            compute_facts(
+                samples.iter().map(TrendSample::facts),
+                today,
+                TrendOptions::default()
+            ),
+            compute(&entries, today, TrendOptions::default())
         );
     }
 

@@ -9,12 +9,14 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use unknot_core::journal::PainKind;
 use unknot_core::journal::{Context, Entry, EntryId, Knot, RegionPain, Treatments};
 use unknot_core::score::Score;
+use unknot_core::trends::TrendSample;
 
 use crate::error::StoreError;
 
@@ -161,6 +163,108 @@ pub(crate) fn decode_list(json: &str) -> Result<Vec<Entry>, StoreError> {
     rows.into_iter().map(|p| p.into_entry(&mut zones)).collect()
 }
 
+/// The parts of `details` that trends read. The other fields are named so that an unknown
+/// field is still refused as corruption, but their contents are skipped, not built.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TrendDetailsIn {
+    #[serde(default)]
+    knots: Vec<Knot>,
+    #[serde(default)]
+    context: Context,
+    #[serde(default, rename = "regions")]
+    _regions: IgnoredAny,
+    #[serde(default, rename = "pain_kinds")]
+    _pain_kinds: IgnoredAny,
+    #[serde(default, rename = "treatments")]
+    _treatments: IgnoredAny,
+}
+
+fn trend_corrupt(reason: String) -> StoreError {
+    StoreError::Corrupt {
+        id: "(trend data)".to_string(),
+        reason,
+    }
+}
+
+/// The parts of one entry's `details` that trends read.
+pub(crate) fn trend_details(json: &str) -> Result<TrendDetailsIn, StoreError> {
+    serde_json::from_str(json).map_err(|e| trend_corrupt(e.to_string()))
+}
+
+/// The zone of the previous sample: consecutive entries almost always share one.
+#[derive(Default)]
+pub(crate) struct LastZone(Option<(String, TimeZone)>);
+
+/// One sample from its row values, dated in the entry's own time zone.
+pub(crate) fn sample(
+    at_ms: i64,
+    zone: &str,
+    pain: Option<i64>,
+    details: TrendDetailsIn,
+    last: &mut LastZone,
+) -> Result<TrendSample, StoreError> {
+    let tz = match &last.0 {
+        Some((name, tz)) if name == zone => tz.clone(),
+        _ => {
+            let tz = zone_from_name(zone).map_err(trend_corrupt)?;
+            last.0 = Some((zone.to_string(), tz.clone()));
+            tz
+        }
+    };
+    let ts = Timestamp::from_millisecond(at_ms).map_err(|e| trend_corrupt(e.to_string()))?;
+    let pain = pain
+        .map(|p| Score::new(p, "pain"))
+        .transpose()
+        .map_err(|e| trend_corrupt(e.to_string()))?;
+    Ok(TrendSample {
+        day: tz.to_datetime(ts).date(),
+        pain,
+        context: details.context,
+        knots: details.knots,
+    })
+}
+
+/// Decodes the four lists of SQLite's trends query: JSON arrays of times and pain ratings,
+/// the zones separated by commas, and the details one JSON object per line (read one after
+/// another, never gathered into a list of their own).
+pub(crate) fn decode_samples(
+    at_ms: &str,
+    zones: &str,
+    pains: &str,
+    details: &str,
+) -> Result<Vec<TrendSample>, StoreError> {
+    let at_ms: Vec<i64> = serde_json::from_str(at_ms).map_err(|e| trend_corrupt(e.to_string()))?;
+    let pains: Vec<Option<i64>> =
+        serde_json::from_str(pains).map_err(|e| trend_corrupt(e.to_string()))?;
+    let n = at_ms.len();
+    let zone_count = if zones.is_empty() {
+        0
+    } else {
+        zones.split(',').count()
+    };
+    if pains.len() != n || zone_count != n {
+        return Err(trend_corrupt(format!(
+            "{n} times, {zone_count} zones and {} ratings do not match",
+            pains.len()
+        )));
+    }
+    let mut details = serde_json::Deserializer::from_str(details).into_iter::<TrendDetailsIn>();
+    let mut last = LastZone::default();
+    let mut out = Vec::with_capacity(n);
+    for ((ms, zone), pain) in at_ms.into_iter().zip(zones.split(',')).zip(pains) {
+        let d = details
+            .next()
+            .ok_or_else(|| trend_corrupt(format!("details for {} of {n} entries", out.len())))?
+            .map_err(|e| trend_corrupt(e.to_string()))?;
+        out.push(sample(ms, zone, pain, d, &mut last)?);
+    }
+    if details.next().is_some() {
+        return Err(trend_corrupt(format!("more details than {n} entries")));
+    }
+    Ok(out)
+}
+
 /// The IANA name of a zone, or its offset at `ts` when it has none (a fixed-offset zone).
 pub(crate) fn zone_name(tz: &TimeZone, ts: Timestamp) -> String {
     match tz.iana_name() {
@@ -178,5 +282,5 @@ pub(crate) fn zone_from_name(name: &str) -> Result<TimeZone, String> {
             .map(|z| z.time_zone().clone())
             .map_err(|_| format!("unreadable offset '{name}'"));
     }
-    TimeZone::get(name).map_err(|e| format!("unknown time zone '{name}': {e}"))
+    crate::zones::named(name).map_err(|e| format!("unknown time zone '{name}': {e}"))
 }

@@ -20,6 +20,7 @@ mod journal;
 mod library;
 mod open;
 mod plans;
+pub mod zones;
 
 pub use clinic::{Limited, StoredPasskey};
 pub use error::StoreError;

@@ -177,14 +177,22 @@ impl Store {
         let pool_options = match engine {
             // One connection is all a command needs, and SQLite has one writer anyway; the web
             // server raises this for readers.
+            //
+            // Every statement is a round trip to sqlx's SQLite worker thread, and on a busy
+            // machine each trip can wait for a core, which a one-shot command like `unknot log`
+            // feels: the settings go as one batch (in this order: the timeout before the WAL
+            // switch, which may need a lock), and the pool does not ping an embedded connection
+            // before every use (it cannot have gone away like a server's).
             Engine::Sqlite => AnyPoolOptions::new()
                 .max_connections(connections)
+                .test_before_acquire(false)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 30000").await?;
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; \
+                             PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
+                        )
+                        .await?;
                         Ok(())
                     })
                 }),
@@ -366,7 +374,32 @@ fn prepare_sqlite(path: &str) -> Result<String, StoreError> {
 
 #[cfg(test)]
 mod tests {
+    use sqlx::Row;
+
     use super::*;
+
+    /// The settings sent as one batch all take effect on the pooled connection.
+    #[tokio::test]
+    async fn sqlite_settings_apply_from_one_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&sqlite_url_for(&dir.path().join("j.db")))
+            .await
+            .unwrap();
+        for (pragma, expected) in [
+            ("PRAGMA foreign_keys", "1"),
+            ("PRAGMA busy_timeout", "30000"),
+            ("PRAGMA journal_mode", "wal"),
+            ("PRAGMA synchronous", "2"),
+        ] {
+            let row = sqlx::query(pragma).fetch_one(&store.pool).await.unwrap();
+            let value = row
+                .try_get::<String, _>(0)
+                .or_else(|_| row.try_get::<i64, _>(0).map(|v| v.to_string()))
+                .unwrap();
+            assert_eq!(value, expected, "{pragma}");
+        }
+        store.close().await;
+    }
 
     #[test]
     fn hides_passwords() {

@@ -18,12 +18,12 @@ mod term;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
     // `unknot history | head` should end quietly, as other Unix tools do, not panic.
     sigpipe::reset();
-    let cli = match cmd::Cli::try_parse() {
+    let cli = match parse_command_line() {
         Ok(cli) => cli,
         Err(e) => return exit::command_line(&e),
     };
@@ -44,4 +44,14 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => exit::report(&err),
     }
+}
+
+/// The command line, as `Cli::try_parse` reads it, without freeing clap's description of every
+/// command afterwards: that description is a few thousand small allocations, and freeing them
+/// one by one cost a one-shot command like `unknot log` about a quarter of a million
+/// instructions for memory the process is about to give back anyway.
+fn parse_command_line() -> Result<cmd::Cli, clap::Error> {
+    let command: &'static mut clap::Command = Box::leak(Box::new(cmd::Cli::command()));
+    let mut matches = command.try_get_matches_from_mut(std::env::args_os())?;
+    cmd::Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(command))
 }

@@ -338,3 +338,51 @@ async fn assessments_plans_and_sessions_round_trip() {
         );
     }
 }
+
+#[tokio::test]
+async fn trend_samples_carry_what_trends_read_from_whole_entries() {
+    use unknot_core::trends::TrendSample;
+    for db in databases().await {
+        let store = open(&db).await;
+        assert!(store.trend_samples().await.unwrap().is_empty());
+        // Late evening in New York is already the next day in UTC; a fixed offset; no zone name.
+        let mut knotted = entry("t-1", "2026-03-01T22:30:00-05:00[America/New_York]", 6);
+        knotted.knots = vec![Knot::parse("rhomboids:left:7:shoulders").unwrap()];
+        knotted.regions = vec![RegionPain::parse("lower-back=7").unwrap()];
+        let mut busy = entry("t-2", "2026-03-02T08:00:00+05:30[+05:30]", 3);
+        busy.context.activities = vec![Activity::DeskWork, Activity::Driving];
+        busy.context.sitting_hours = Some(6.5);
+        let mut plain = entry("t-3", "2026-03-02T09:00:00+01:00[Europe/Paris]", 2);
+        plain.pain = None;
+        plain.pain_kinds = vec![PainKind::Aching];
+        // A medicine whose name is one of the keys: read in full, and still nothing to count.
+        let mut odd = entry("t-4", "2026-03-03T09:00:00+01:00[Europe/Paris]", 4);
+        odd.treatments.medications = vec!["\"knots\"".to_string()];
+        for e in [&knotted, &busy, &plain, &odd] {
+            store.insert_entry(e).await.unwrap();
+        }
+
+        let key = |s: &TrendSample| format!("{s:?}");
+        let mut got = store.trend_samples().await.unwrap();
+        let mut want: Vec<TrendSample> = store
+            .list_entries(EntryRange::default())
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| TrendSample {
+                day: e.at.date(),
+                pain: e.pain,
+                context: e.context.clone(),
+                knots: e.knots.clone(),
+            })
+            .collect();
+        got.sort_by_key(key);
+        want.sort_by_key(key);
+        assert_eq!(got, want, "{}", db.label);
+        assert_eq!(got.len(), 4);
+        assert!(
+            got.iter()
+                .any(|s| s.day.to_string() == "2026-03-01" && s.knots.len() == 1)
+        );
+    }
+}

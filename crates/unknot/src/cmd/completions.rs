@@ -17,6 +17,8 @@ pub struct CompletionsArgs {
 
 /// Writes the script to stdout.
 pub fn run(args: CompletionsArgs) -> Result<()> {
+    // A script lists every command and option: describe them all up front, as clap expects.
+    super::describe_everything_now();
     let mut cmd = super::Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "unknot", &mut std::io::stdout());
     Ok(())

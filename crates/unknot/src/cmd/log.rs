@@ -34,7 +34,7 @@ pub async fn run(data: &DataOptions, args: LogArgs) -> Result<()> {
     }
     if !args.fields.is_empty() {
         // Refused flags leave the journal untouched: checked before it is opened.
-        let now = data.clock().now().to_zoned(jiff::tz::TimeZone::system());
+        let now = data.clock().now().to_zoned(unknot_app::system_zone());
         let mut probe = Entry::new(EntryId::new("unsaved")?, now.clone());
         args.fields.clone().apply(&mut probe, &now)?;
         probe.check(now.timestamp())?;
