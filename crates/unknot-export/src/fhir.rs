@@ -12,6 +12,7 @@
 //! its one person as `urn:uuid:…`; the server names each patient `Patient/{id}`, so the builders
 //! take the subject's reference (the `*_of` functions).
 
+pub mod programme;
 pub mod server;
 
 use serde::Serialize;

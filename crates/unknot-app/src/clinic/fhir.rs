@@ -29,7 +29,7 @@ use unknot_core::clinic::access::{Action, Actor, Care, Decision, Facts, Role, ma
 use unknot_core::clinic::model::{Account, CareLink, Clinic};
 use unknot_export::audit_fhir;
 use unknot_export::fhir::server::{Found, ParamType, ResourceCapability, SearchParam};
-use unknot_export::fhir::{self, server};
+use unknot_export::fhir::{self, programme, server};
 
 use self::search::{Filter, Search, Test};
 use super::auth::origin_of;
@@ -144,8 +144,7 @@ const PATIENT: Param = param(
     "The patient it is about (Patient/{id} or {id}).",
 );
 
-/// The registry: every resource type the API serves. The lead adds CarePlan, ServiceRequest
-/// and Task here.
+/// The registry: every resource type the API serves.
 pub static RESOURCES: &[ResourceType] = &[
     ResourceType {
         kind: "Patient",
@@ -285,6 +284,80 @@ pub static RESOURCES: &[ResourceType] = &[
         includes: &[],
         audited: false,
         handler: |c| Box::pin(c.audit_events()),
+    },
+    ResourceType {
+        kind: "CarePlan",
+        doc: "A clinician's home-exercise programme (its version in force), as the HL7 Physical \
+              Activity guide shapes it.",
+        params: &[
+            ID,
+            LAST_UPDATED,
+            PATIENT,
+            param(
+                "subject",
+                ParamType::Reference,
+                Field::Patient,
+                "Same as patient.",
+            ),
+            param(
+                "status",
+                ParamType::Token,
+                Field::Status,
+                "active, or completed once ended.",
+            ),
+            param(
+                "date",
+                ParamType::Date,
+                Field::Date,
+                "When the programme starts (eq, gt, ge, lt, le).",
+            ),
+        ],
+        includes: &["CarePlan:patient"],
+        audited: true,
+        handler: |c| Box::pin(c.programme_resources("CarePlan")),
+    },
+    ResourceType {
+        kind: "ServiceRequest",
+        doc: "One prescribed exercise: exercise therapy (SNOMED CT 229065009) with its days, \
+              times a day and the clinician's instructions.",
+        params: &[
+            ID,
+            LAST_UPDATED,
+            PATIENT,
+            param(
+                "status",
+                ParamType::Token,
+                Field::Status,
+                "active, or completed once the programme ended.",
+            ),
+            param(
+                "authored",
+                ParamType::Date,
+                Field::Date,
+                "When this version was prescribed (eq, gt, ge, lt, le).",
+            ),
+        ],
+        includes: &["ServiceRequest:patient"],
+        audited: true,
+        handler: |c| Box::pin(c.programme_resources("ServiceRequest")),
+    },
+    ResourceType {
+        kind: "Task",
+        doc: "The request to the patient to do their programme.",
+        params: &[
+            ID,
+            LAST_UPDATED,
+            PATIENT,
+            param(
+                "status",
+                ParamType::Token,
+                Field::Status,
+                "requested, or completed once the programme ended.",
+            ),
+        ],
+        includes: &["Task:patient"],
+        audited: true,
+        handler: |c| Box::pin(c.programme_resources("Task")),
     },
 ];
 
@@ -437,6 +510,74 @@ impl Ctx<'_> {
                 if let Some(o) = fhir::peg_observation_of(&a, &subject) {
                     let t = a.at.timestamp();
                     out.push(observation(o, &s.account.id, fhir::PEG_LOINC, t, Some(t))?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A visible patient's programmes from the clinics through which the reader sees them (all
+    /// of them for the patient), as CarePlans, ServiceRequests or Tasks.
+    async fn programme_resources(&self, kind: &'static str) -> Finds {
+        let store = self.clinic.app.store();
+        let catalogue = self.clinic.app.catalogue().await?;
+        let mut out = Vec::new();
+        for s in self.patients_wanted(false) {
+            for p in store.programmes_of(&s.account.id).await? {
+                if !s.own && !s.links.iter().any(|l| l.clinic_id == p.clinic_id) {
+                    continue;
+                }
+                let versions = store.programme_versions(&p.id).await?;
+                let (Some(first), Some(version)) = (versions.first(), versions.last()) else {
+                    continue;
+                };
+                let facts = programme::ProgrammeFacts {
+                    programme: &p,
+                    version,
+                    patient: &s.account.id,
+                    author: &first.author_id,
+                    names: version
+                        .body
+                        .items
+                        .iter()
+                        .map(|i| {
+                            catalogue
+                                .exercise(&i.exercise)
+                                .map_or_else(|| i.exercise.clone(), |e| e.name.clone())
+                        })
+                        .collect(),
+                };
+                let subject = format!("Patient/{}", s.account.id);
+                let start = facts.version.body.schedule.start;
+                let mut found = Vec::new();
+                match kind {
+                    "CarePlan" => {
+                        let date = start.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp();
+                        found.push((programme::care_plan(&facts), p.id.clone(), Some(date)));
+                    }
+                    "ServiceRequest" => {
+                        for (i, item) in version.body.items.iter().enumerate() {
+                            found.push((
+                                programme::service_request(&facts, i, item),
+                                programme::service_request_id(&p.id, i),
+                                Some(version.created),
+                            ));
+                        }
+                    }
+                    _ => found.push((programme::task(&facts), programme::task_id(&p.id), None)),
+                }
+                for (value, id, date) in found {
+                    let mut item = Item::new(kind, id, value);
+                    item.patient = Some(s.account.id.clone());
+                    item.status = Some(match (kind, p.active) {
+                        (_, false) => "completed",
+                        ("Task", true) => "requested",
+                        _ => "active",
+                    });
+                    item.date = date;
+                    item.last_updated = Some(p.changed);
+                    item.refs.push(("patient", subject.clone()));
+                    out.push(item);
                 }
             }
         }

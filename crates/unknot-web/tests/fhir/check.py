@@ -82,6 +82,7 @@ for e in roles.entry:
 
 # Every other type, read and searched as the person who may see it.
 for c, kind in [(clinician, "QuestionnaireResponse"), (owner, "Patient"),
+                (clinician, "CarePlan"), (clinician, "ServiceRequest"), (patient, "Task"),
                 (owner, "AuditEvent"), (patient, "Organization"), (patient, "Practitioner"),
                 (patient, "AuditEvent")]:
     found = c.resources(kind).limit(20).fetch()

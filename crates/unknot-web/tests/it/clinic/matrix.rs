@@ -223,6 +223,12 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/fhir/Observation/{id}", FhirRecord),
     ("GET", "/fhir/QuestionnaireResponse", Own),
     ("GET", "/fhir/QuestionnaireResponse/{id}", FhirRecord),
+    ("GET", "/fhir/CarePlan", Own),
+    ("GET", "/fhir/CarePlan/{id}", FhirRecord),
+    ("GET", "/fhir/ServiceRequest", Own),
+    ("GET", "/fhir/ServiceRequest/{id}", FhirRecord),
+    ("GET", "/fhir/Task", Own),
+    ("GET", "/fhir/Task/{id}", FhirRecord),
     ("GET", "/fhir/AuditEvent", Own),
     ("GET", "/fhir/AuditEvent/{id}", FhirAudit),
     // Last: patient A ending their care changes what the clinician may see.
@@ -329,6 +335,9 @@ impl World {
             "Practitioner" => clinician.clone(),
             "PractitionerRole" => fhir::server::practitioner_role_id(&self.c1, clinician),
             "Organization" => self.c1.clone(),
+            "CarePlan" => self.a_things.programme.clone(),
+            "ServiceRequest" => fhir::programme::service_request_id(&self.a_things.programme, 0),
+            "Task" => fhir::programme::task_id(&self.a_things.programme),
             "Observation" => {
                 let e = journal.entry(entry).await.unwrap();
                 let obs = fhir::pain_observations_of(&e, "Patient/x");

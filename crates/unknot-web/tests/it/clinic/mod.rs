@@ -94,6 +94,8 @@ pub struct Things {
     pub care: String,
     /// A clinic-wide programme template of clinic 1, made by patient A's clinician.
     pub template: String,
+    /// Patient A's programme, prescribed by their clinician.
+    pub programme: String,
 }
 
 /// A server answer, read whole.
@@ -265,7 +267,23 @@ pub async fn world_at(db: db::TestDb, public_url: &str) -> World {
         .unwrap()
         .programme
         .id;
+    let programme = match c
+        .prescribe(
+            &clinician,
+            &one.id,
+            &a.account.id,
+            sample_programme(),
+            None,
+            true,
+        )
+        .await
+        .unwrap()
+    {
+        unknot_app::clinic::Prescribed::Saved { programme, .. } => programme.id,
+        unknot_app::clinic::Prescribed::Clashes(c) => panic!("{c:?}"),
+    };
     let a_things = Things {
+        programme,
         template,
         session: a.session.as_ref().unwrap().id_hash.clone(),
         token: token.id,
