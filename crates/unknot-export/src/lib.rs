@@ -15,6 +15,7 @@ pub mod bodymap;
 pub mod charts;
 pub mod csv;
 pub mod fhir;
+pub mod handout;
 pub mod figure_svg;
 pub mod ics;
 pub mod report;

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod care;
 mod dashboard;
+mod handout;
 mod invites;
 mod messages;
 mod passkeys;
