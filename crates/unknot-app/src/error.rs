@@ -56,6 +56,14 @@ pub enum AppError {
         /// True when a built-in record has it (it cannot be replaced).
         builtin: bool,
     },
+    /// A client-made id names a record that holds something else (a different entry or session,
+    /// or another person's record, which is not told apart so nothing about it leaks); nothing
+    /// was written.
+    #[error(
+        "the id '{0}' is already used for something else; nothing was stored. Send a new id for \
+         a new record, or resend exactly what was stored under this one"
+    )]
+    IdInUse(String),
     /// The access rules refused: sign in first, forbidden, or (for another person's data)
     /// answered as not found.
     #[error("{}", denied_words(*.0))]
@@ -107,6 +115,7 @@ impl AppError {
             AppError::Missing(m) => m.code(),
             AppError::Withheld(_) => "withheld",
             AppError::Duplicate { .. } => "duplicate",
+            AppError::IdInUse(_) => "id_in_use",
             AppError::Denied(d) => match d {
                 unknot_core::clinic::access::Decision::SignIn => "sign_in",
                 unknot_core::clinic::access::Decision::Forbidden => "forbidden",
@@ -131,6 +140,7 @@ impl AppError {
             | AppError::Missing(_)
             | AppError::Withheld(_)
             | AppError::Duplicate { .. }
+            | AppError::IdInUse(_)
             | AppError::Denied(_)
             | AppError::Credentials(_)
             | AppError::RateLimited(_)

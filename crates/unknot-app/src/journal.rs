@@ -2,13 +2,13 @@
 //! trends over them. Every entry passes core's `Entry::check` before it is stored, whichever
 //! edge it came from.
 
-use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::{Timestamp, Zoned};
 use serde::Serialize;
 use unknot_core::body::Region;
 use unknot_core::journal::{Entry, EntryId};
 use unknot_core::trends::{self, TrendOptions, Trends};
-use unknot_store::EntryRange;
+use unknot_store::{EntryRange, Inserted};
 
 use crate::{App, AppResult};
 
@@ -22,6 +22,55 @@ pub struct Filter {
     /// Only entries touching one of these regions (rated there, or a knot there or spreading
     /// there); empty for all.
     pub regions: Vec<Region>,
+}
+
+/// The outcome of a write that a client may send more than once with an id it made (a phone
+/// that queued it offline, a retry after a lost answer): stored now, or found exactly as an
+/// earlier request stored it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Posted<T> {
+    /// Stored by this request.
+    Created(T),
+    /// Already stored by an earlier request with the same id and content; nothing was written.
+    Replayed(T),
+}
+
+impl<T> Posted<T> {
+    /// True when this request stored it.
+    pub fn is_new(&self) -> bool {
+        matches!(self, Posted::Created(_))
+    }
+
+    /// The record, as stored.
+    pub fn into_inner(self) -> T {
+        match self {
+            Posted::Created(v) | Posted::Replayed(v) => v,
+        }
+    }
+}
+
+/// A client-made id in the form entry ids take, in lower case so a UUID written either way
+/// names one record (and the short-id search, which compares lower case, finds it).
+pub fn client_id(id: &str) -> AppResult<EntryId> {
+    Ok(EntryId::new(id.to_ascii_lowercase())?)
+}
+
+/// The time as the store keeps it (to the millisecond), so what a write answers is what a
+/// read, or a retry, answers later.
+pub(crate) fn as_stored(at: &Zoned) -> AppResult<Zoned> {
+    let ms = jiff::Timestamp::from_millisecond(at.timestamp().as_millisecond())?;
+    Ok(ms.to_zoned(at.time_zone().clone()))
+}
+
+/// Whether a stored entry holds what was posted again under its id. The time is compared to the
+/// millisecond (what the store keeps) and only when the client gave one: left out, it was "now"
+/// at the first attempt and is another "now" at the retry.
+fn same_entry(stored: &Entry, posted: &Entry, time_given: bool) -> bool {
+    let same_time = !time_given
+        || stored.at.timestamp().as_millisecond() == posted.at.timestamp().as_millisecond();
+    let mut posted = posted.clone();
+    posted.at = stored.at.clone();
+    same_time && *stored == posted
 }
 
 /// A page of entries.
@@ -48,6 +97,24 @@ impl App {
         entry.check(now)?;
         self.store().insert_entry(&entry).await?;
         Ok(entry)
+    }
+
+    /// Stores a new entry whose id the client made, once: posting the same id and content again
+    /// answers the stored entry and writes nothing; the same id with other content, or an id in
+    /// another person's journal, is refused with [`crate::AppError::IdInUse`]. `time_given` says
+    /// whether the client set the entry's time (otherwise it is not compared).
+    pub async fn log_once(&self, mut entry: Entry, time_given: bool) -> AppResult<Posted<Entry>> {
+        entry.at = as_stored(&entry.at)?;
+        entry.check(self.clock().now())?;
+        match self.store().insert_entry_if_absent(&entry).await? {
+            Inserted::Added => Ok(Posted::Created(entry)),
+            Inserted::Existing(old) if same_entry(&old, &entry, time_given) => {
+                Ok(Posted::Replayed(old))
+            }
+            Inserted::Existing(_) | Inserted::Taken => {
+                Err(crate::AppError::IdInUse(entry.id.to_string()))
+            }
+        }
     }
 
     /// Stores many new entries in one transaction after core's checks (demo data, benchmarks).

@@ -71,6 +71,76 @@ const INSERT: &str = "INSERT INTO entries \
     (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
 
+/// The INSERT that leaves a row with the same id alone (a client's retry, or an id that is
+/// taken): `rows_affected` says which happened.
+const INSERT_IF_ABSENT: &str = "INSERT INTO entries \
+    (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (id) DO NOTHING";
+
+/// What an insert that keeps existing rows found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inserted<T> {
+    /// The record was not there: it is stored now.
+    Added,
+    /// This person already has a record with that id; it is returned as stored and nothing
+    /// was written.
+    Existing(T),
+    /// Another person's record has that id. Nothing was written, and nothing of theirs is
+    /// returned.
+    Taken,
+}
+
+/// Adds an entry unless its id is taken, inside a transaction another write shares, and says
+/// what it found. On PostgreSQL a second writer of the same id waits for the first's
+/// transaction and then sees its row; SQLite's `BEGIN IMMEDIATE` queues them.
+pub(crate) async fn insert_entry_if_absent_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &str,
+    entry: &Entry,
+) -> Result<Inserted<Entry>, StoreError> {
+    let row = codec::encode(entry)?;
+    let done = bind_row(
+        INSERT_IF_ABSENT,
+        row,
+        user,
+        Timestamp::now().as_millisecond(),
+    )
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() > 0 {
+        return Ok(Inserted::Added);
+    }
+    let owner = sqlx::query("SELECT user_id FROM entries WHERE id = $1")
+        .bind(entry.id.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let owner: Option<String> = owner.map(|r| r.try_get(0)).transpose()?;
+    if owner.as_deref() != Some(user) {
+        // Someone else's entry (or one deleted in between, which reads the same: not ours).
+        return Ok(Inserted::Taken);
+    }
+    let old = sqlx::query(select_entries!("WHERE id = $1 AND user_id = $2"))
+        .bind(entry.id.as_str())
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Inserted::Existing(codec::decode(&old)?))
+}
+
+/// This person's entry with the id, if any, read inside a transaction.
+pub(crate) async fn entry_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &str,
+    id: &EntryId,
+) -> Result<Option<Entry>, StoreError> {
+    let row = sqlx::query(select_entries!("WHERE id = $1 AND user_id = $2"))
+        .bind(id.as_str())
+        .bind(user)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(codec::decode).transpose()
+}
+
 /// An INSERT (or the UPSERT) of one encoded entry, with every value bound in column order.
 fn bind_row<'q>(
     sql: &'static str,
@@ -110,6 +180,19 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Stores a new entry unless one with its id exists, atomically on both engines (a client
+    /// that retries, or two requests racing with the same id, store it once). The caller has
+    /// checked it with [`Entry::check`] and decides what a row already there means.
+    pub async fn insert_entry_if_absent(
+        &self,
+        entry: &Entry,
+    ) -> Result<Inserted<Entry>, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let found = insert_entry_if_absent_in(&mut tx, &self.user, entry).await?;
+        tx.commit().await?;
+        Ok(found)
     }
 
     /// Replaces an existing entry (same id). Fails with [`StoreError::NotFound`] if it is gone.

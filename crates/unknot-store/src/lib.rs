@@ -23,7 +23,7 @@ mod plans;
 
 pub use clinic::{Limited, StoredPasskey};
 pub use error::StoreError;
-pub use journal::{EntryRange, ImportSummary};
+pub use journal::{EntryRange, ImportSummary, Inserted};
 pub use library::CustomExercise;
 pub use open::{Engine, Store, redact_url, sqlite_url_for};
 pub use plans::StoredPlan;

@@ -15,6 +15,7 @@ use unknot_core::remind::BreakRecord;
 
 use crate::codec::zone_name;
 use crate::error::StoreError;
+use crate::journal::Inserted;
 use crate::open::Store;
 
 fn to_json<T: Serialize>(id: &str, value: &T) -> Result<String, StoreError> {
@@ -238,6 +239,49 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Records a guided session and its journal entry like [`Store::save_session_with_entry`],
+    /// unless a session with its id exists: then nothing is written, and this person's session
+    /// with that id (and the entry with `entry`'s id, if any) is returned as stored. If the
+    /// entry's id alone is taken, nothing is written either. One transaction, atomic on both
+    /// engines, so a retried or doubled request stores the session once.
+    pub async fn save_session_with_entry_if_absent(
+        &self,
+        s: &SessionRecord,
+        entry: Option<&unknot_core::journal::Entry>,
+    ) -> Result<Inserted<(SessionRecord, Option<unknot_core::journal::Entry>)>, StoreError> {
+        let mut tx = self.write_tx().await?;
+        if insert(&mut *tx, &self.user, s, true).await? == 0 {
+            let row = sqlx::query("SELECT user_id, body FROM sessions WHERE id = $1")
+                .bind(&s.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(row) = row else {
+                return Ok(Inserted::Taken);
+            };
+            let owner: String = row.try_get(0)?;
+            if owner != self.user {
+                return Ok(Inserted::Taken);
+            }
+            let old: SessionRecord = from_json(&s.id, &row.try_get::<String, _>(1)?)?;
+            let old_entry = match entry {
+                Some(e) => crate::journal::entry_in(&mut tx, &self.user, &e.id).await?,
+                None => None,
+            };
+            tx.commit().await?;
+            return Ok(Inserted::Existing((old, old_entry)));
+        }
+        if let Some(e) = entry {
+            let found = crate::journal::insert_entry_if_absent_in(&mut tx, &self.user, e).await?;
+            if found != Inserted::Added {
+                // The session is new but its entry's id is not: keep neither.
+                tx.rollback().await?;
+                return Ok(Inserted::Taken);
+            }
+        }
+        tx.commit().await?;
+        Ok(Inserted::Added)
     }
 
     /// Records a break.

@@ -105,7 +105,7 @@ impl From<unknot_app::AppError> for WebError {
                     t.advice
                 ),
             },
-            AppError::Duplicate { .. } => WebError::Conflict {
+            AppError::Duplicate { .. } | AppError::IdInUse(_) => WebError::Conflict {
                 code,
                 message: e.to_string(),
             },

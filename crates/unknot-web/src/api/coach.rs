@@ -290,6 +290,14 @@ async fn session_steps(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionInput {
+    /// An id the client made for the session (a UUID made on the device is best; 1 to 64
+    /// letters, digits and hyphens, kept in lower case). The session is stored once: sending
+    /// the same id and outcomes again answers 200 with what was stored, other outcomes under
+    /// the same id answer 409. Its journal entry takes the same id. Left out, the server makes
+    /// the ids.
+    #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9-]{1,64}$", min_length = 1, max_length = 64)]
+    id: Option<String>,
     /// Each exercise's outcome (1 to 100; each exercise id must be in the library).
     #[schema(min_items = 1, max_items = 100)]
     items: Vec<ItemOutcome>,
@@ -310,12 +318,15 @@ pub struct SessionInput {
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "coach", request_body = SessionInput,
     responses(
         (status = 201, description = "Recorded, with how much was done, the journal entry made for it (none when nothing was done and no pain was rated), and, when a warning sign was reported, the safety check as it stands now", body = Recorded),
+        (status = 200, description = "Already recorded by an earlier request with this `id` and the same outcomes; nothing written, the stored session and entry answered", body = Recorded),
+        (status = 409, description = "The `id` is already used for other outcomes, or by a record that is not yours (answered alike); nothing stored. Code `id_in_use`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
 async fn create_session(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
     let input: SessionInput = body(&bytes)?;
-    let recorded = state
+    let posted = state
         .app()
-        .record_session(Finished {
+        .record_session_once(Finished {
+            id: input.id,
             started: None,
             items: input.items,
             pain_before: input.pain_before,
@@ -323,8 +334,12 @@ async fn create_session(Me(state): Me, bytes: Bytes) -> Result<Response, WebErro
             warning_signs: input.warning_signs,
         })
         .await?;
-    state.changed();
-    created(&recorded)
+    if posted.is_new() {
+        state.changed();
+        created(&posted.into_inner())
+    } else {
+        json(&posted.into_inner())
+    }
 }
 
 /// Heat, cold, or contrast (heat and cold in turn).

@@ -149,8 +149,13 @@ async fn list_entries(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryInput {
-    /// Ignored: the server gives a new entry its id, and a replaced one keeps its own.
+    /// On POST, an id the client made (a UUID made on the device is best; 1 to 64 letters,
+    /// digits and hyphens, kept in lower case). The entry is stored under it once: posting the
+    /// same id and content again answers 200 with the stored entry, and the same id with other
+    /// content answers 409. Left out, the server makes the id. On PUT it is ignored: a replaced
+    /// entry keeps its own id.
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9-]{1,64}$", min_length = 1, max_length = 64)]
     id: Option<String>,
     /// When it was felt (default: now), with its time zone, e.g.
     /// `2026-03-01T09:30:00+01:00[Europe/Paris]`.
@@ -184,7 +189,6 @@ pub struct EntryInput {
 
 impl EntryInput {
     fn into_entry(self, id: EntryId, now: Zoned) -> Entry {
-        let _ignored = self.id;
         Entry {
             id,
             at: self.at.unwrap_or(now),
@@ -211,15 +215,30 @@ async fn entry_from(
 }
 
 #[utoipa::path(post, path = "/api/v1/entries", tag = "journal",
-    request_body(content = EntryInput, description = "An entry as `unknot history --json` prints it; `id` and `at` may be left out"),
+    request_body(content = EntryInput, description = "An entry as `unknot history --json` prints it; `id` and `at` may be left out. With an `id` the client made, the write is idempotent: send it again (after a lost answer, or from an offline queue) and it is stored once"),
     responses(
         (status = 201, description = "Stored", body = Entry),
+        (status = 200, description = "Already stored by an earlier request with this `id` and the same content (the time is compared only when `at` is given); nothing written, the stored entry answered", body = Entry),
+        (status = 409, description = "The `id` is already used for other content, or by a record that is not yours (the two are answered alike, so nothing about another journal is told); nothing stored. Code `id_in_use`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused, with the value named; nothing stored", body = Problem, content_type = "application/problem+json")))]
 async fn create_entry(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
-    let entry = entry_from(&state, body(&bytes)?, None).await?;
-    let entry = state.app().log(entry).await?;
-    state.changed();
-    created(&entry)
+    let input: EntryInput = body(&bytes)?;
+    let Some(given) = input.id.as_deref() else {
+        let entry = entry_from(&state, input, None).await?;
+        let entry = state.app().log(entry).await?;
+        state.changed();
+        return created(&entry);
+    };
+    let id = unknot_app::journal::client_id(given)?;
+    let time_given = input.at.is_some();
+    let entry = entry_from(&state, input, Some(&id)).await?;
+    let posted = state.app().log_once(entry, time_given).await?;
+    if posted.is_new() {
+        state.changed();
+        created(&posted.into_inner())
+    } else {
+        json(&posted.into_inner())
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "journal",

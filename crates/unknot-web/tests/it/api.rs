@@ -91,7 +91,7 @@ async fn call(app: &App, method: &str, path: &str, entry_id: &str) -> (u16, Stri
 }
 
 /// A JSON answer matches the schema its operation documents for that status.
-fn conforms(doc: &Value, method: &str, path: &str, status: u16, body: &str) {
+pub fn conforms(doc: &Value, method: &str, path: &str, status: u16, body: &str) {
     let documented = &doc["paths"][path][method]["responses"][status.to_string()]["content"];
     let Some(schema) = documented
         .get("application/json")

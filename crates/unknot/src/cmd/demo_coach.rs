@@ -143,6 +143,7 @@ pub async fn play(app: &App, clock: &Clock, now: &Zoned, seed: u64) -> Result<()
             .round()
             .clamp(1.0, 10.0) as i64;
         app.record_session(Finished {
+            id: None,
             started: None,
             items: session(&routine, &mut rng),
             pain_before: Some(Score::new(pain, "pain")?),

@@ -155,6 +155,7 @@ pub async fn run(data: &DataOptions, args: SessionArgs) -> Result<()> {
     let warning_signs = ask_signs(&args.signs)?;
     let recorded = app
         .record_session(Finished {
+            id: None,
             started: Some(started),
             items: outcomes,
             pain_before,
