@@ -6,7 +6,9 @@
 //! request, call it and draw the answer.
 
 mod account;
+mod handout;
 mod invite;
+mod messages;
 mod passkey;
 mod sign_in;
 mod staff;
@@ -25,6 +27,8 @@ pub fn routes() -> Routes {
         .merge(invite::routes())
         .merge(account::routes())
         .merge(staff::routes())
+        .merge(messages::routes())
+        .merge(handout::routes())
 }
 
 /// Where a request came from, for the rate limits, sessions and the audit log.

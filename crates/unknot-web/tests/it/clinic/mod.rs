@@ -2,6 +2,7 @@
 //! access matrix generated from the router's own table, and the session rules.
 
 mod matrix;
+mod patient;
 mod sessions;
 
 use std::collections::HashMap;
@@ -177,6 +178,34 @@ pub async fn server(url: &str) -> (ClinicApp, Router, Clock) {
     (clinic, unknot_web::router(state), clock)
 }
 
+/// A programme of the library's first three exercises with no caution, each at a dosage of
+/// its own and with instructions, every day from the world's first day.
+pub fn programme_body() -> unknot_core::clinic::programme::Body {
+    use unknot_core::clinic::programme::{Body, Prescribed, Schedule};
+    let cat = unknot_core::catalogue::Catalogue::builtin().unwrap();
+    let items = cat
+        .exercises()
+        .filter(|e| e.cautions.is_empty() && e.dosage.reps.is_some())
+        .take(3)
+        .enumerate()
+        .map(|(i, e)| Prescribed {
+            exercise: e.id.clone(),
+            sets: 2 + u8::try_from(i).unwrap(),
+            reps: Some(6 + 2 * u16::try_from(i).unwrap()),
+            hold_seconds: (i == 1).then_some(5),
+            per_side: false,
+            rest_seconds: 20,
+            instructions: format!("Instruction {} from Casey: keep it easy.", i + 1),
+        })
+        .collect();
+    Body {
+        name: "Low back, week 1".into(),
+        items,
+        schedule: Schedule::daily(jiff::civil::date(2026, 6, 1)),
+        note: "Little and often beats a lot at once.".into(),
+    }
+}
+
 /// Builds the world on `db`.
 pub async fn world(db: db::TestDb) -> World {
     let (c, router, clock) = server(&db.url).await;
@@ -225,6 +254,17 @@ pub async fn world(db: db::TestDb) -> World {
         .await
         .unwrap();
     let b = signed_up(&c, &inv.link, "robin").await;
+    // Patient A follows a programme their clinician prescribed (nobody else has one).
+    c.prescribe(
+        &clinician,
+        &one.id,
+        &a.account.id,
+        programme_body(),
+        None,
+        true,
+    )
+    .await
+    .unwrap();
     let journal = c.own_app(&a);
     let mut e = journal.new_entry().await.unwrap();
     e.pain = Some(Score::new(6, "pain").unwrap());
