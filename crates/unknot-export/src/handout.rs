@@ -107,15 +107,28 @@ pub fn pdf(h: &Handout) -> Vec<u8> {
     let y = w.y;
     w.text_at(MARGIN, y, &h.title, 17.0, true);
     w.y -= 8.0;
-    w.para(&format!("For {}, from {}", h.patient, h.clinic), 11.0, true, 0.0);
     w.para(
-        &format!("Version {}, {}. When: {}.", h.version, h.updated, h.schedule),
+        &format!("For {}, from {}", h.patient, h.clinic),
+        11.0,
+        true,
+        0.0,
+    );
+    w.para(
+        &format!(
+            "Version {}, {}. When: {}.",
+            h.version, h.updated, h.schedule
+        ),
         10.0,
         false,
         0.0,
     );
     if !h.note.is_empty() {
-        w.para(&format!("From your clinician: {}", h.note), 10.0, false, 0.0);
+        w.para(
+            &format!("From your clinician: {}", h.note),
+            10.0,
+            false,
+            0.0,
+        );
     }
     for (i, item) in h.items.iter().enumerate() {
         exercise(&mut w, i + 1, item);
@@ -188,7 +201,11 @@ mod tests {
     #[test]
     fn every_exercise_keeps_its_dosage_and_instructions() {
         let c = Catalogue::builtin().expect("the library loads");
-        let mut items: Vec<Prescribed> = c.exercises().take(2).map(Prescribed::from_library).collect();
+        let mut items: Vec<Prescribed> = c
+            .exercises()
+            .take(2)
+            .map(Prescribed::from_library)
+            .collect();
         items[0].instructions = "Go gently in the morning.".into();
         items.push(Prescribed {
             exercise: "gone-from-the-library".into(),
@@ -200,7 +217,14 @@ mod tests {
             schedule: Schedule::daily(jiff::civil::date(2026, 6, 1)),
             note: "Little and often.".into(),
         };
-        let h = build(&body, &c, "Alex Patient", "Back Room Physio", 2, "2026-06-01");
+        let h = build(
+            &body,
+            &c,
+            "Alex Patient",
+            "Back Room Physio",
+            2,
+            "2026-06-01",
+        );
         assert_eq!(h.items.len(), 3, "nothing dropped");
         assert_eq!(h.items[0].instructions, "Go gently in the morning.");
         assert_eq!(h.items[2].name, "gone-from-the-library");

@@ -403,7 +403,14 @@ impl Writer {
 
     /// A figure's end position, fitted into the box at (x, y) of size w × h (PDF points, y up),
     /// as filled and outlined paths in the figure's default colours, clipped to its frame.
-    pub(crate) fn figure(&mut self, f: &unknot_core::figure::Figure, x: f32, y: f32, w: f32, h: f32) {
+    pub(crate) fn figure(
+        &mut self,
+        f: &unknot_core::figure::Figure,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    ) {
         use unknot_core::figure::{Drawing, Role, Shape};
         let d = Drawing::new(f);
         let fr = d.frame;

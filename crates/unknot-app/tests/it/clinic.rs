@@ -9,7 +9,7 @@ use unknot_core::clinic::access::{Action, Care, Decision, Role};
 
 #[path = "../../../unknot-store/tests/it/support.rs"]
 #[allow(dead_code)]
-mod support;
+pub(crate) mod support;
 
 const GOOD: &str = "plum kettle orbit lantern";
 

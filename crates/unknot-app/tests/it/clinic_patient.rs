@@ -11,9 +11,7 @@ use unknot_core::clinic::programme::{Body, Prescribed as Item, Schedule};
 
 use crate::clinic::{join_patient, join_staff, not_found, world};
 
-#[path = "../../../unknot-store/tests/it/support.rs"]
-#[allow(dead_code)]
-mod support;
+use crate::clinic::support;
 
 /// Two exercises with no caution, at a dosage the library would not choose by itself.
 fn programme() -> Body {
@@ -58,7 +56,9 @@ async fn the_players_run_the_prescription_and_it_counts_toward_adherence() {
         let ids: Vec<String> = body.items.iter().map(|i| i.exercise.clone()).collect();
         if let Ok(items) = &own {
             assert!(
-                items.iter().all(|i| i.dosage.sets != 4 || i.dosage.reps != Some([7, 7])),
+                items
+                    .iter()
+                    .all(|i| i.dosage.sets != 4 || i.dosage.reps != Some([7, 7])),
                 "{}: the own plan happened to match the prescription",
                 db.label
             );
@@ -71,7 +71,11 @@ async fn the_players_run_the_prescription_and_it_counts_toward_adherence() {
         let items = app.session_items(None).await.unwrap();
         let got: Vec<String> = items.iter().map(|i| i.exercise.clone()).collect();
         assert_eq!(got, ids, "{}", db.label);
-        assert!(items.iter().all(|i| i.dosage.sets == 4 && i.dosage.reps == Some([7, 7])));
+        assert!(
+            items
+                .iter()
+                .all(|i| i.dosage.sets == 4 && i.dosage.reps == Some([7, 7]))
+        );
         // One exercise from the library still plays that one exercise.
         let single = app.session_items(Some(&ids[1])).await.unwrap();
         assert_eq!(single.len(), 1);
@@ -86,6 +90,7 @@ async fn the_players_run_the_prescription_and_it_counts_toward_adherence() {
             })
             .collect();
         app.record_session(Finished {
+            id: None,
             started: None,
             items: outcomes,
             pain_before: None,
@@ -95,7 +100,10 @@ async fn the_players_run_the_prescription_and_it_counts_toward_adherence() {
         .await
         .unwrap();
         let rows = w.c.dashboard(&casey, &w.clinic).await.unwrap();
-        let row = rows.iter().find(|r| r.patient.id == pat.account.id).unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r.patient.id == pat.account.id)
+            .unwrap();
         let a = row.signals.adherence_7.expect("a programme, so adherence");
         assert_eq!((a.done, a.due), (1, 1), "{}", db.label);
         // Once the programme ends, the player goes back to the person's own plan.
@@ -151,7 +159,9 @@ async fn the_handout_lists_every_exercise_for_the_patient_and_their_clinician_on
             "{}",
             db.label
         );
-        let r = w.c.patient_handout(&ash, &w.clinic, &id, "programme handout").await;
+        let r =
+            w.c.patient_handout(&ash, &w.clinic, &id, "programme handout")
+                .await;
         assert!(not_found(r), "{}", db.label);
     }
 }

@@ -18,9 +18,7 @@ use unknot_core::score::Score;
 
 use crate::clinic::{World, join_patient, join_staff, not_found, world};
 
-#[path = "../../../unknot-store/tests/it/support.rs"]
-#[allow(dead_code)]
-mod support;
+use crate::clinic::support;
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -208,6 +206,7 @@ async fn session_on(w: &World, who: &Principal, exercise: &str, when: &str) {
     let app = w.c.own_app(who);
     let zone = app.zone().await.unwrap();
     app.record_session(Finished {
+        id: None,
         started: Some(at(when).to_zoned(zone)),
         items: vec![ItemOutcome {
             exercise: exercise.into(),

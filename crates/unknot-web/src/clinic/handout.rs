@@ -146,12 +146,7 @@ async fn my_handout(state: &AppState) -> Result<Handout, PageError> {
 async fn mine(Me(state): Me) -> PageResult {
     let h = my_handout(&state).await?;
     let layout = Layout::new(&state, &format!("{} (handout)", h.title), "programme").await?;
-    Ok(page(
-        layout,
-        h,
-        "/programme/handout.pdf".into(),
-        "/".into(),
-    ))
+    Ok(page(layout, h, "/programme/handout.pdf".into(), "/".into()))
 }
 
 async fn mine_pdf(Me(state): Me) -> PageResult {
@@ -174,10 +169,7 @@ async fn theirs_handout(
         .ok_or_else(none_prescribed)
 }
 
-async fn theirs(
-    Me(state): Me,
-    Path((clinic, patient)): Path<(String, String)>,
-) -> PageResult {
+async fn theirs(Me(state): Me, Path((clinic, patient)): Path<(String, String)>) -> PageResult {
     let h = theirs_handout(&state, &clinic, &patient, "programme handout").await?;
     let layout = Layout::new(&state, &format!("{} for {}", h.title, h.patient), "clinic").await?;
     Ok(page(
@@ -188,10 +180,7 @@ async fn theirs(
     ))
 }
 
-async fn theirs_pdf(
-    Me(state): Me,
-    Path((clinic, patient)): Path<(String, String)>,
-) -> PageResult {
+async fn theirs_pdf(Me(state): Me, Path((clinic, patient)): Path<(String, String)>) -> PageResult {
     let h = theirs_handout(&state, &clinic, &patient, "programme handout (PDF)").await?;
     Ok(pdf_response(&h))
 }

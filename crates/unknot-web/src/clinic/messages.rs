@@ -165,9 +165,11 @@ async fn write_to_clinic(Me(state): Me, Form(f): Form<PatientForm>) -> PageResul
     match app.message_clinic(who, &f.care, &f.body).await {
         Ok(_) => Ok(see_other(&format!("/messages#thread-{}", f.care))),
         Err(unknot_app::AppError::Input(e)) => {
-            let page =
-                messages_page(&state, Some((f.care.as_str(), f.body.clone(), e.to_string())))
-                    .await?;
+            let page = messages_page(
+                &state,
+                Some((f.care.as_str(), f.body.clone(), e.to_string())),
+            )
+            .await?;
             Ok(crate::pages::refused(render(&page)))
         }
         Err(e) => Err(e.into()),
@@ -238,10 +240,22 @@ async fn write_to_patient(
         ))),
         Err(unknot_app::AppError::Input(e)) => {
             // The right to write to this patient first, so a refusal never depends on the text.
-            app.patient(who, &clinic, &patient, Action::MessagePatient, "message refused")
-                .await?;
-            let page =
-                thread_page(&state, &clinic, &patient, f.body.clone(), Some(e.to_string())).await?;
+            app.patient(
+                who,
+                &clinic,
+                &patient,
+                Action::MessagePatient,
+                "message refused",
+            )
+            .await?;
+            let page = thread_page(
+                &state,
+                &clinic,
+                &patient,
+                f.body.clone(),
+                Some(e.to_string()),
+            )
+            .await?;
             Ok(crate::pages::refused(render(&page)))
         }
         Err(e) => Err(e.into()),

@@ -107,7 +107,8 @@ impl Layout {
     /// `current-narrow` when only phones reach it there (their tab bar is shorter).
     pub fn menu_class(&self) -> &'static str {
         match self.nav {
-            "assess" | "checkin" | "therapy" | "report" | "settings" | "account" | "messages" | "programme" => "current",
+            "assess" | "checkin" | "therapy" | "report" | "settings" | "account" | "messages"
+            | "programme" => "current",
             "history" | "library" | "learn" => "current-narrow",
             // Staff have Clinic in the tab bar, and Plan moves to the menu on phones.
             "plan" if self.staff() => "current-narrow",
@@ -141,7 +142,6 @@ impl Layout {
             rendered_ms: jiff::Timestamp::now().as_millisecond(),
         })
     }
-
 }
 
 /// A patient's unread messages on the clinic server (none for staff, previews or the local app).

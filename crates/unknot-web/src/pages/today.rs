@@ -11,9 +11,9 @@ use unknot_export::bodymap;
 use unknot_export::charts::{self, Series};
 
 use super::{Layout, PageResult};
-use crate::{AppState, WebError};
 use crate::access::{Me, Routes, Rule};
 use crate::cache::{CachedBody, cached_response};
+use crate::{AppState, WebError};
 
 pub fn routes() -> Routes {
     Routes::new().at("/", Rule::Own, &[Method::GET], get(today))

@@ -462,7 +462,12 @@ impl Browser {
             .await
     }
 
-    pub(crate) async fn driver(&self, method: axum::http::Method, path: &str, body: String) -> Value {
+    pub(crate) async fn driver(
+        &self,
+        method: axum::http::Method,
+        path: &str,
+        body: String,
+    ) -> Value {
         use http_body_util::BodyExt;
         let id = self.client.session_id().await.unwrap().unwrap();
         let http =

@@ -47,8 +47,7 @@ impl Proxy {
                     continue;
                 }
                 let pipe = tokio::spawn(async move {
-                    if let Ok(mut out) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await
-                    {
+                    if let Ok(mut out) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
                         let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
                     }
                 });
@@ -123,7 +122,11 @@ async fn count(db: &std::path::Path, sql: &'static str, user: &str) -> i64 {
     let pool = sqlx::AnyPool::connect(&unknot_store::sqlite_url_for(db))
         .await
         .unwrap();
-    let (n,): (i64,) = sqlx::query_as(sql).bind(user.to_string()).fetch_one(&pool).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .bind(user.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     pool.close().await;
     n
 }
@@ -144,11 +147,21 @@ async fn until(b: &Browser, script: &str, what: &str) {
     panic!("never true: {what} ({script})");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() {
-    if skip() {
-        return;
-    }
+/// The clinic server on a temporary SQLite file with the real clock, reached through a proxy:
+/// a clinician, and a patient with a programme and a message waiting.
+struct Served {
+    c: ClinicApp,
+    clinic: String,
+    casey: Principal,
+    pat_id: String,
+    db: std::path::PathBuf,
+    base: String,
+    proxy: Proxy,
+    _server: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+async fn served() -> Served {
     // The server, and the proxy the browser reaches it through.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy = Proxy::to(listener.local_addr().unwrap().port()).await;
@@ -172,7 +185,13 @@ async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() 
         .unwrap();
     let owner = signed_up(&c, &invited.link, "").await;
     let inv = c
-        .invite_staff(&owner, &clinic.id, "casey@example.org", "Casey Clinician", Role::Clinician)
+        .invite_staff(
+            &owner,
+            &clinic.id,
+            "casey@example.org",
+            "Casey Clinician",
+            Role::Clinician,
+        )
         .await
         .unwrap();
     let casey = signed_up(&c, &inv.link, "").await;
@@ -185,9 +204,14 @@ async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() 
     c.prescribe(&casey, &clinic.id, &pat_id, programme(), None, true)
         .await
         .unwrap();
-    c.message_patient(&casey, &clinic.id, &pat_id, "Welcome! Start gently, and tell me how the first session goes.")
-        .await
-        .unwrap();
+    c.message_patient(
+        &casey,
+        &clinic.id,
+        &pat_id,
+        "Welcome! Start gently, and tell me how the first session goes.",
+    )
+    .await
+    .unwrap();
     let state = unknot_web::AppState::for_clinic(
         c.clone(),
         unknot_web::Options {
@@ -199,7 +223,7 @@ async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() 
     .await
     .unwrap();
     let router = unknot_web::router(state);
-    let _server = tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         let _ = unknot_web::serve::run(
             router,
             listener,
@@ -210,18 +234,150 @@ async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() 
         .await;
     });
 
+    Served {
+        c,
+        clinic: clinic.id,
+        casey,
+        pat_id,
+        db,
+        base,
+        proxy,
+        _server: server,
+        _dir: dir,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() {
+    if skip() {
+        return;
+    }
+    let w = served().await;
+    let (c, clinic, casey, pat_id, db, proxy) =
+        (&w.c, &w.clinic, &w.casey, &w.pat_id, &w.db, &w.proxy);
     // The patient signs in on their phone and opens Today: the programme leads.
-    let b = browser(&base, 390, 844, true).await;
-    b.go("/sign-in").await;
-    b.type_in("#login", LOGIN).await;
-    b.type_in("#password", GOOD).await;
-    b.click("form.auth-form button[type=submit]").await;
+    let b = signed_in(&w.base).await;
     b.wait_text("h1", "Today").await;
     b.wait_text("#prog-title", "Low back, week 1").await;
     b.wait_text("section.programme", "Go gently with the").await;
     b.wait_text("main", "1 new message from your clinic").await;
     // The service worker takes charge and keeps Today, the player and its steps.
-    until(&b, "navigator.serviceWorker.controller", "the worker controls the page").await;
+    until(
+        &b,
+        "navigator.serviceWorker.controller",
+        "the worker controls the page",
+    )
+    .await;
+    wait_until_kept(&b).await;
+    let overflow = b.shots("today-programme").await;
+    assert!(overflow <= 0, "Today spills {overflow} px sideways");
+    let small = b
+        .js("var r = document.getElementById('start-programme').getBoundingClientRect(); return [r.width, r.height]")
+        .await;
+    assert!(small[1].as_f64().unwrap() >= 44.0, "Start is {small}");
+
+    // No network: the session is done from the kept player and saved on the phone.
+    proxy.set_online(false);
+    b.tap("#start-programme").await;
+    b.wait_text("h1", "session").await;
+    until(
+        &b,
+        "!document.getElementById('start').disabled",
+        "the player is ready",
+    )
+    .await;
+    b.tap("#start").await;
+    until(
+        &b,
+        "!document.getElementById('finish').hidden",
+        "the session finished",
+    )
+    .await;
+    b.click("#save").await;
+    b.wait_text("#saved", "Saved on this device").await;
+    b.wait_text("#queue-status", "1 waiting to send").await;
+    // The journal, also from the phone's copy: an entry saved offline is queued too.
+    b.go("/journal").await;
+    b.wait_text("h1", "Journal").await;
+    b.tap(".pain-now .scale-row label:nth-child(5) span").await;
+    b.tap("form.entry-form button[type=submit]").await;
+    b.wait_text("#queue-status", "2 waiting to send").await;
+    let overflow = b.shots("offline-queue").await;
+    assert!(
+        overflow <= 0,
+        "the queue line spills {overflow} px sideways"
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
+            pat_id
+        )
+        .await,
+        0,
+        "nothing reached the server"
+    );
+    // The same session queued twice (as two open tabs might), to show it is stored once.
+    b.js("var o = indexedDB.open('unknot-queue', 1); o.onsuccess = function () { var s = o.result.transaction('writes', 'readwrite').objectStore('writes'); s.getAll().onsuccess = function (e) { var json = e.target.result.filter(function (i) { return i.kind === 'json'; })[0]; delete json.key; s.add(json); window.__doubled = true; }; };").await;
+    until(&b, "window.__doubled", "the session is queued twice").await;
+
+    // The network returns: the queue empties, and each write is stored once.
+    proxy.set_online(true);
+    b.js("window.unknotQueue.flush()").await;
+    until(
+        &b,
+        "document.getElementById('queue-status').hidden",
+        "the queue is sent",
+    )
+    .await;
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
+            pat_id
+        )
+        .await,
+        1,
+        "one session stored"
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM entries WHERE user_id = $1 AND pain = 4",
+            pat_id
+        )
+        .await,
+        1,
+        "one entry stored from the journal form"
+    );
+    // It counts toward the programme: the clinician's dashboard sees today's session.
+    let rows = c.dashboard(casey, clinic).await.unwrap();
+    let a = rows[0].signals.adherence_7.expect("adherence");
+    assert_eq!(a.done, 1, "{a:?}");
+
+    messages_and_handout(&b).await;
+    b.close().await;
+}
+
+/// Messages and the handout, as the patient sees them (and screenshots of both).
+async fn messages_and_handout(b: &Browser) {
+    // Messages and the handout, as the patient sees them.
+    b.go("/messages").await;
+    b.wait_text("main", "Welcome! Start gently").await;
+    let overflow = b.shots("messages").await;
+    assert!(overflow <= 0, "messages spill {overflow} px sideways");
+    b.type_in("textarea[name=body]", "Done, it felt fine.")
+        .await;
+    b.click("form.message-form button[type=submit]").await;
+    b.wait_text("main", "Done, it felt fine.").await;
+    b.go("/programme/handout").await;
+    b.wait_text("h1", "Low back, week 1").await;
+    let overflow = b.shots("handout").await;
+    assert!(overflow <= 0, "the handout spills {overflow} px sideways");
+}
+
+/// Waits until the service worker has kept Today, the player, its steps and the journal.
+async fn wait_until_kept(b: &Browser) {
     let kept = "(window.__kept || [])";
     for _ in 0..100 {
         b.js("caches.open('unknot-pages-2').then(function (c) { return c.keys(); }).then(function (k) { window.__kept = k.map(function (r) { return new URL(r.url).pathname; }); })").await;
@@ -237,70 +393,14 @@ async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() 
     for p in ["/", "/session", "/api/v1/session/steps", "/journal"] {
         assert!(have.as_array().unwrap().contains(&json!(p)), "kept: {have}");
     }
-    let overflow = b.shots("today-programme").await;
-    assert!(overflow <= 0, "Today spills {overflow} px sideways");
-    let small = b
-        .js("var r = document.getElementById('start-programme').getBoundingClientRect(); return [r.width, r.height]")
-        .await;
-    assert!(small[1].as_f64().unwrap() >= 44.0, "Start is {small}");
+}
 
-    // No network: the session is done from the kept player and saved on the phone.
-    proxy.set_online(false);
-    b.tap("#start-programme").await;
-    b.wait_text("h1", "session").await;
-    until(&b, "!document.getElementById('start').disabled", "the player is ready").await;
-    b.tap("#start").await;
-    until(&b, "!document.getElementById('finish').hidden", "the session finished").await;
-    b.click("#save").await;
-    b.wait_text("#saved", "Saved on this device").await;
-    b.wait_text("#queue-status", "1 waiting to send").await;
-    // The journal, also from the phone's copy: an entry saved offline is queued too.
-    b.go("/journal").await;
-    b.wait_text("h1", "Journal").await;
-    b.tap(".pain-now .scale-row label:nth-child(5) span").await;
-    b.tap("form.entry-form button[type=submit]").await;
-    b.wait_text("#queue-status", "2 waiting to send").await;
-    let overflow = b.shots("offline-queue").await;
-    assert!(overflow <= 0, "the queue line spills {overflow} px sideways");
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", &pat_id).await,
-        0,
-        "nothing reached the server"
-    );
-    // The same session queued twice (as two open tabs might), to show it is stored once.
-    b.js("var o = indexedDB.open('unknot-queue', 1); o.onsuccess = function () { var s = o.result.transaction('writes', 'readwrite').objectStore('writes'); s.getAll().onsuccess = function (e) { var json = e.target.result.filter(function (i) { return i.kind === 'json'; })[0]; delete json.key; s.add(json); window.__doubled = true; }; };").await;
-    until(&b, "window.__doubled", "the session is queued twice").await;
-
-    // The network returns: the queue empties, and each write is stored once.
-    proxy.set_online(true);
-    b.js("window.unknotQueue.flush()").await;
-    until(&b, "document.getElementById('queue-status').hidden", "the queue is sent").await;
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", &pat_id).await,
-        1,
-        "one session stored"
-    );
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM entries WHERE user_id = $1 AND pain = 4", &pat_id).await,
-        1,
-        "one entry stored from the journal form"
-    );
-    // It counts toward the programme: the clinician's dashboard sees today's session.
-    let rows = c.dashboard(&casey, &clinic.id).await.unwrap();
-    let a = rows[0].signals.adherence_7.expect("adherence");
-    assert_eq!(a.done, 1, "{a:?}");
-
-    // Messages and the handout, as the patient sees them.
-    b.go("/messages").await;
-    b.wait_text("main", "Welcome! Start gently").await;
-    let overflow = b.shots("messages").await;
-    assert!(overflow <= 0, "messages spill {overflow} px sideways");
-    b.type_in("textarea[name=body]", "Done, it felt fine.").await;
-    b.click("form.message-form button[type=submit]").await;
-    b.wait_text("main", "Done, it felt fine.").await;
-    b.go("/programme/handout").await;
-    b.wait_text("h1", "Low back, week 1").await;
-    let overflow = b.shots("handout").await;
-    assert!(overflow <= 0, "the handout spills {overflow} px sideways");
-    b.close().await;
+/// The patient signed in on a 390 px phone.
+async fn signed_in(base: &str) -> Browser {
+    let b = browser(base, 390, 844, true).await;
+    b.go("/sign-in").await;
+    b.type_in("#login", LOGIN).await;
+    b.type_in("#password", GOOD).await;
+    b.click("form.auth-form button[type=submit]").await;
+    b
 }

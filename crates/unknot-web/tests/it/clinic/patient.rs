@@ -32,7 +32,11 @@ fn pdf_text(pdf: &[u8]) -> String {
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils) must be installed");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -84,7 +88,9 @@ async fn today_leads_with_the_programme_and_the_player_runs_it() {
         let r = w.browser(Who::PatientA, "GET", "/", &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{label}");
         let text = words(&r.body);
-        let programme = text.find("Your programme from Back Room Physio").expect(&text);
+        let programme = text
+            .find("Your programme from Back Room Physio")
+            .expect(&text);
         assert!(text.contains("Low back, week 1"), "{label}");
         assert!(text.contains("Due today: one session"), "{label}: {text}");
         for (name, dose, instructions) in names() {
@@ -112,7 +118,11 @@ async fn today_leads_with_the_programme_and_the_player_runs_it() {
             .iter()
             .map(|i| i["exercise"].as_str().unwrap())
             .collect();
-        let want: Vec<String> = programme_body().items.into_iter().map(|p| p.exercise).collect();
+        let want: Vec<String> = programme_body()
+            .items
+            .into_iter()
+            .map(|p| p.exercise)
+            .collect();
         assert_eq!(ids, want, "{label}");
     }
 }
@@ -135,8 +145,14 @@ async fn messages_go_both_ways_with_unread_counts_and_refusals() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}: {}", r.body);
         // The patient's Today and menu say a message waits; opening the page reads it.
         let r = w.browser(Who::PatientA, "GET", "/", &[]).await;
-        assert!(words(&r.body).contains("1 new message from your clinic"), "{label}");
-        assert!(r.body.contains("Messages <span class=\"badge\">1 new</span>"));
+        assert!(
+            words(&r.body).contains("1 new message from your clinic"),
+            "{label}"
+        );
+        assert!(
+            r.body
+                .contains("Messages <span class=\"badge\">1 new</span>")
+        );
         let r = w.browser(Who::PatientA, "GET", "/messages", &[]).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("How did the first session go?"), "{label}");
@@ -159,17 +175,33 @@ async fn messages_go_both_ways_with_unread_counts_and_refusals() {
         let r = w.browser(Who::ClinicianA, "GET", &staff_thread, &[]).await;
         let first = r.body.find("How did the first session go?").unwrap();
         let second = r.body.find("a bit stiff").expect("the reply");
-        assert!(first < second, "{label}: oldest first, newest at the bottom");
-        assert!(!r.body.contains("<b>a bit stiff"), "{label}: plain text only");
+        assert!(
+            first < second,
+            "{label}: oldest first, newest at the bottom"
+        );
+        assert!(
+            !r.body.contains("<b>a bit stiff"),
+            "{label}: plain text only"
+        );
         // An empty message is refused on the form, and nothing is stored.
         let r = w
-            .browser(Who::PatientA, "POST", "/messages", &[("care", &care), ("body", "  ")])
+            .browser(
+                Who::PatientA,
+                "POST",
+                "/messages",
+                &[("care", &care), ("body", "  ")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert!(r.body.contains("class=\"error\""), "{label}");
         // Another patient cannot write into A's thread; a form without its token is refused.
         let r = w
-            .browser(Who::PatientB, "POST", "/messages", &[("care", &care), ("body", "hi")])
+            .browser(
+                Who::PatientB,
+                "POST",
+                "/messages",
+                &[("care", &care), ("body", "hi")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{label}");
         let session = w.session(Who::PatientA).await.unwrap();
@@ -185,7 +217,11 @@ async fn messages_go_both_ways_with_unread_counts_and_refusals() {
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{label}");
-        let thread = w.clinic.my_threads(&principal_of(&w, Who::PatientA).await).await.unwrap();
+        let thread = w
+            .clinic
+            .my_threads(&principal_of(&w, Who::PatientA).await)
+            .await
+            .unwrap();
         assert_eq!(thread[0].messages.len(), 2, "{label}: only the two sent");
     }
 }
@@ -214,7 +250,12 @@ async fn the_handout_as_a_page_and_a_pdf_names_the_patient_and_every_exercise() 
                 // The patient's own copy carries the name they signed up under.
                 "Alex Patient",
             ),
-            (Who::ClinicianA, staff.clone(), format!("{staff}.pdf"), "Alex Patient"),
+            (
+                Who::ClinicianA,
+                staff.clone(),
+                format!("{staff}.pdf"),
+                "Alex Patient",
+            ),
         ] {
             let r = w.browser(who, "GET", &page, &[]).await;
             assert_eq!(r.status, StatusCode::OK, "{label} {page}: {}", r.body);
@@ -230,13 +271,24 @@ async fn the_handout_as_a_page_and_a_pdf_names_the_patient_and_every_exercise() 
             let (status, headers, body) = bytes(&w, who, &pdf).await;
             assert_eq!(status, StatusCode::OK, "{label} {pdf}");
             assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+            // Kept beside the screenshots, for a person to look at.
+            let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/browser-screenshots");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("clinic-handout.pdf"), &body).unwrap();
             let text = pdf_text(&body);
             assert!(text.contains("Low back, week 1"), "{label}: {text}");
-            assert!(text.contains(&format!("For {name}, from Back Room Physio")), "{text}");
+            assert!(
+                text.contains(&format!("For {name}, from Back Room Physio")),
+                "{text}"
+            );
             for (ex, dose, instructions) in names() {
                 assert!(text.contains(&ex), "{label}: {ex} in {text}");
                 assert!(text.contains(&dose), "{label}: {dose} in {text}");
-                assert!(text.contains(&instructions), "{label}: {instructions} in {text}");
+                assert!(
+                    text.contains(&instructions),
+                    "{label}: {instructions} in {text}"
+                );
             }
             assert!(text.contains("It is not a diagnosis"), "{label}");
         }
@@ -248,7 +300,11 @@ async fn the_handout_as_a_page_and_a_pdf_names_the_patient_and_every_exercise() 
                 .filter(|r| r.event.outcome == "ok" && r.event.patient.as_deref() == Some(&a))
                 .count()
         };
-        assert_eq!(count("programme handout"), 1, "{label}: the clinician's page");
+        assert_eq!(
+            count("programme handout"),
+            1,
+            "{label}: the clinician's page"
+        );
         assert_eq!(count("programme handout (PDF)"), 2, "{label}: both PDFs");
         // Someone else's handout is not there for the assistant.
         let (status, _, _) = bytes(&w, Who::Assistant, &format!("{staff}.pdf")).await;
@@ -284,14 +340,23 @@ async fn the_app_is_installable_its_worker_served_from_the_root() {
         let src = icon["src"].as_str().unwrap();
         let r = w.browser(Who::Anonymous, "GET", src, &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{src}");
-        assert_eq!(r.headers[header::CONTENT_TYPE], icon["type"].as_str().unwrap());
+        assert_eq!(
+            r.headers[header::CONTENT_TYPE],
+            icon["type"].as_str().unwrap()
+        );
         png_192 |= icon["sizes"] == "192x192" && icon["type"] == "image/png";
         maskable |= icon["purpose"] == "maskable";
     }
     assert!(png_192 && maskable, "{icons:?}");
     // Every page links the manifest and loads the queue's script, with no inline script.
     let r = w.browser(Who::PatientA, "GET", "/", &[]).await;
-    assert!(r.body.contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#));
-    assert!(r.body.contains(r#"<script src="/assets/offline.js" defer></script>"#));
+    assert!(
+        r.body
+            .contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#)
+    );
+    assert!(
+        r.body
+            .contains(r#"<script src="/assets/offline.js" defer></script>"#)
+    );
     assert!(!r.body.contains("<script>"));
 }
