@@ -85,7 +85,11 @@ self.addEventListener("fetch", function (e) {
   var kept = KEPT.indexOf(url.pathname) >= 0 && !url.search;
   if (!kept && req.mode !== "navigate") return;
   e.respondWith(fetch(req).then(function (res) {
-    if (res.redirected && new URL(res.url).pathname === "/sign-in") {
+    // A kept page that now redirects (a navigation's redirect cannot be read: it is opaque)
+    // means the person must sign in again: drop every kept page.
+    var signedOut = res.redirected ? new URL(res.url).pathname === "/sign-in"
+      : kept && res.type === "opaqueredirect";
+    if (signedOut) {
       caches.delete(PAGES);
     } else if (kept) {
       keep(url.pathname, res.clone());
