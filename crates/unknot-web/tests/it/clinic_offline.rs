@@ -356,13 +356,7 @@ async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() 
     assert_eq!(a.done, 1, "{a:?}");
 
     messages_and_handout(&b).await;
-    // Signing out leaves no kept page on the phone.
-    b.js("document.querySelector('form[action=\"/sign-out\"]').submit()")
-        .await;
-    b.wait_text("h1", "Sign in").await;
-    b.js("window.__left = null; caches.open('unknot-pages-2').then(function (c) { return c.keys(); }).then(function (k) { window.__left = k.length; })")
-        .await;
-    until(&b, "window.__left === 0", "no kept page after signing out").await;
+    signing_out_forgets(&b).await;
     b.close().await;
 }
 
@@ -410,4 +404,14 @@ async fn signed_in(base: &str) -> Browser {
     b.type_in("#password", GOOD).await;
     b.click("form.auth-form button[type=submit]").await;
     b
+}
+
+/// Signing out leaves no kept page on the phone.
+async fn signing_out_forgets(b: &Browser) {
+    b.js("document.querySelector('form[action=\"/sign-out\"]').submit()")
+        .await;
+    b.wait_text("h1", "Sign in").await;
+    b.js("window.__left = null; caches.open('unknot-pages-2').then(function (c) { return c.keys(); }).then(function (k) { window.__left = k.length; })")
+        .await;
+    until(b, "window.__left === 0", "no kept page after signing out").await;
 }
