@@ -64,11 +64,21 @@ pub struct Recorded {
 }
 
 impl App {
-    /// The exercises to guide: one from the library, or today's routine (made when missing).
+    /// The exercises to guide: one from the library; else the programme a clinician prescribed,
+    /// when one is in force (so every player runs it and its sessions count toward adherence);
+    /// else today's routine from the person's own plan (made when missing).
     pub async fn session_items(&self, exercise: Option<&str>) -> AppResult<Vec<Item>> {
         if let Some(id) = exercise {
             let catalogue = self.catalogue().await?;
             return Ok(vec![Item::from_exercise(catalogue.find_exercise(id)?)]);
+        }
+        if let Some((_, version)) = self.prescribed().await? {
+            let items = version.body.session_items(&*self.catalogue().await?);
+            // A prescription whose exercises all left the library falls back to the own plan
+            // rather than leaving the person with an empty session.
+            if !items.is_empty() {
+                return Ok(items);
+            }
         }
         let plan = self.plan(false).await?;
         let items = Item::routine(&plan.stored.plan);

@@ -16,6 +16,7 @@ pub mod charts;
 pub mod csv;
 pub mod fhir;
 pub mod figure_svg;
+pub mod handout;
 pub mod ics;
 pub mod report;
 pub mod report_html;

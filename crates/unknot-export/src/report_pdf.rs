@@ -9,10 +9,10 @@ use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use crate::bodymap;
 use crate::report::Report;
 
-const PAGE_W: f32 = 595.0;
-const PAGE_H: f32 = 842.0;
-const MARGIN: f32 = 50.0;
-const WIDTH: f32 = PAGE_W - 2.0 * MARGIN;
+pub(crate) const PAGE_W: f32 = 595.0;
+pub(crate) const PAGE_H: f32 = 842.0;
+pub(crate) const MARGIN: f32 = 50.0;
+pub(crate) const WIDTH: f32 = PAGE_W - 2.0 * MARGIN;
 
 /// Helvetica's advance widths (per 1000 em) for ASCII 32..=126, from the standard font metrics.
 const HELVETICA: [u16; 95] = [
@@ -64,7 +64,7 @@ fn text_width(text: &str, size: f32, bold: bool) -> f32 {
 }
 
 /// Splits `text` into lines no wider than `width`.
-fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+pub(crate) fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -86,16 +86,16 @@ fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
     lines
 }
 
-struct Writer {
+pub(crate) struct Writer {
     pages: Vec<Content>,
     page: Content,
-    y: f32,
+    pub(crate) y: f32,
     /// Each section heading and the page (from 0) it landed on.
     sections: Vec<(String, usize)>,
 }
 
 impl Writer {
-    fn new() -> Writer {
+    pub(crate) fn new() -> Writer {
         Writer {
             pages: Vec::new(),
             page: Content::new(),
@@ -104,7 +104,7 @@ impl Writer {
         }
     }
 
-    fn ensure(&mut self, height: f32) {
+    pub(crate) fn ensure(&mut self, height: f32) {
         if self.y - height < MARGIN {
             self.new_page();
         }
@@ -116,7 +116,7 @@ impl Writer {
         self.y = PAGE_H - MARGIN;
     }
 
-    fn text_at(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool) {
+    pub(crate) fn text_at(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool) {
         let bytes: Vec<u8> = plain(text).chars().map(win_ansi).collect();
         self.page
             .begin_text()
@@ -126,7 +126,7 @@ impl Writer {
             .end_text();
     }
 
-    fn para(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
+    pub(crate) fn para(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
         let leading = size * 1.35;
         for line in wrap(text, size, bold, WIDTH - indent) {
             self.ensure(leading);
@@ -135,7 +135,7 @@ impl Writer {
         }
     }
 
-    fn bullet(&mut self, text: &str) {
+    pub(crate) fn bullet(&mut self, text: &str) {
         let size = 10.0;
         let lines = wrap(text, size, false, WIDTH - 14.0);
         for (i, line) in lines.iter().enumerate() {
@@ -148,7 +148,7 @@ impl Writer {
         }
     }
 
-    fn heading(&mut self, text: &str) {
+    pub(crate) fn heading(&mut self, text: &str) {
         self.ensure(40.0);
         self.sections.push((text.to_string(), self.pages.len()));
         self.y -= 18.0;
@@ -162,7 +162,7 @@ impl Writer {
             .stroke();
     }
 
-    fn space(&mut self, h: f32) {
+    pub(crate) fn space(&mut self, h: f32) {
         self.y -= h;
     }
 
@@ -403,7 +403,14 @@ impl Writer {
 
     /// A figure's end position, fitted into the box at (x, y) of size w × h (PDF points, y up),
     /// as filled and outlined paths in the figure's default colours, clipped to its frame.
-    fn figure(&mut self, f: &unknot_core::figure::Figure, x: f32, y: f32, w: f32, h: f32) {
+    pub(crate) fn figure(
+        &mut self,
+        f: &unknot_core::figure::Figure,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    ) {
         use unknot_core::figure::{Drawing, Role, Shape};
         let d = Drawing::new(f);
         let fr = d.frame;
@@ -477,7 +484,7 @@ impl Writer {
         page.set_fill_rgb(0.0, 0.0, 0.0);
     }
 
-    fn finish(mut self, title: &str) -> Vec<u8> {
+    pub(crate) fn finish(mut self, title: &str) -> Vec<u8> {
         let last = std::mem::replace(&mut self.page, Content::new());
         self.pages.push(last);
         let mut pdf = Pdf::new();

@@ -183,15 +183,25 @@
       partial: "Saved in your journal as a partial session. It still counts as exercise today.",
       nothing: "Saved, but nothing was done, so it does not count as exercise today."
     };
+    // The session's id is made once, here on the device: saving again after a lost answer, or
+    // sending it later from the offline queue, stores it once.
+    var queue = window.unknotQueue, sessionId = queue ? queue.uuid() : null;
     $("save").addEventListener("click", function () {
       $("save").disabled = true;
-      post("/api/v1/sessions", {
+      var body = {
         items: data.items.map(function (it, k) { return { exercise: it.exercise, status: status[k] || "skipped", seconds: Math.round(spent[k]) }; }),
         pain_before: chosen("pain-before"),
         pain_after: chosen("pain-after"),
         warning_signs: Array.prototype.map.call(
           document.querySelectorAll('input[name="warning-sign"]:checked'), function (c) { return c.value; })
-      }).then(function (r) {
+      };
+      if (sessionId) body.id = sessionId;
+      (queue ? queue.post : post)("/api/v1/sessions", body).then(function (r) {
+        if (r.queued) {
+          $("saved").textContent = "Saved on this device: no network now, so it will be sent to your journal when the network returns.";
+          $("leave").textContent = "Back to Today";
+          return;
+        }
         if (!r.ok) {
           $("saved").textContent = "Not saved: " + (r.body.detail || "error") + " Nothing was stored; try again.";
           $("save").disabled = false;

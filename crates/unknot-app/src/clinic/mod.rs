@@ -9,6 +9,7 @@ mod auth;
 mod care;
 mod dashboard;
 pub mod fhir;
+mod handout;
 mod invites;
 mod messages;
 mod passkeys;

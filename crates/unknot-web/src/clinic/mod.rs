@@ -7,7 +7,9 @@
 
 mod account;
 mod builder;
+mod handout;
 mod invite;
+mod messages;
 mod passkey;
 mod sign_in;
 mod staff;
@@ -28,6 +30,8 @@ pub fn routes() -> Routes {
         .merge(account::routes())
         .merge(staff::routes())
         .merge(work::routes())
+        .merge(messages::routes())
+        .merge(handout::routes())
 }
 
 /// Where a request came from, for the rate limits, sessions and the audit log.

@@ -132,9 +132,24 @@ async fn add(Me(state): Me, Form(pairs): Form<Pairs>) -> PageResult {
     check_form_token(&state, entry_form::one(&pairs, "csrf"))?;
     let mut entry = state.app().new_entry().await?;
     let now = entry.at.clone();
-    let stored = match entry_form::apply(&pairs, &mut entry, &now) {
-        Ok(()) => state.app().log(entry).await,
-        Err(e) => Err(e.into()),
+    // A form sent by the offline queue (or twice by an impatient tap) carries the id the
+    // device made for it: stored once under that id, whatever reaches us how often.
+    let client_id = entry_form::one(&pairs, "client_id");
+    let stored = match (entry_form::apply(&pairs, &mut entry, &now), client_id) {
+        (Ok(()), None) => state.app().log(entry).await,
+        (Ok(()), Some(id)) => match unknot_app::journal::client_id(id) {
+            Ok(id) => {
+                entry.id = id;
+                let given = entry_form::one(&pairs, "at").is_some();
+                state
+                    .app()
+                    .log_once(entry, given)
+                    .await
+                    .map(unknot_app::journal::Posted::into_inner)
+            }
+            Err(e) => Err(e),
+        },
+        (Err(e), _) => Err(e.into()),
     };
     match stored {
         Ok(_) => {

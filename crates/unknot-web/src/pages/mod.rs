@@ -58,6 +58,11 @@ pub struct Layout {
     /// A member of staff previewing a patient's pages: the patient's name (a banner says the
     /// page is read-only).
     pub preview: Option<String>,
+    /// On the clinic server, for a patient: their unread messages (the menu links to them).
+    pub unread: Option<u32>,
+    /// When the page was made (milliseconds since 1970): a page opened later from the offline
+    /// copy moves a new entry's time to the moment it is written.
+    pub rendered_ms: i64,
 }
 
 /// The signed-in person, as the menu shows them.
@@ -84,6 +89,8 @@ impl Layout {
             who: state.and_then(who_of),
             clinic_mode: state.is_some_and(|s| s.clinic().is_some()),
             preview: None,
+            unread: None,
+            rendered_ms: jiff::Timestamp::now().as_millisecond(),
         }
     }
 }
@@ -100,7 +107,8 @@ impl Layout {
     /// `current-narrow` when only phones reach it there (their tab bar is shorter).
     pub fn menu_class(&self) -> &'static str {
         match self.nav {
-            "assess" | "checkin" | "therapy" | "report" | "settings" | "account" => "current",
+            "assess" | "checkin" | "therapy" | "report" | "settings" | "account" | "messages"
+            | "programme" => "current",
             "history" | "library" | "learn" => "current-narrow",
             // Staff have Clinic in the tab bar, and Plan moves to the menu on phones.
             "plan" if self.staff() => "current-narrow",
@@ -130,7 +138,19 @@ impl Layout {
             who: who_of(state),
             clinic_mode: state.clinic().is_some(),
             preview: state.preview_of().map(String::from),
+            unread: unread(state).await?,
+            rendered_ms: jiff::Timestamp::now().as_millisecond(),
         })
+    }
+}
+
+/// A patient's unread messages on the clinic server (none for staff, previews or the local app).
+async fn unread(state: &AppState) -> Result<Option<u32>, WebError> {
+    match (state.clinic(), state.principal()) {
+        (Some(c), Some(p)) if !p.is_staff() && state.preview_of().is_none() => {
+            Ok(Some(c.my_unread(p).await?))
+        }
+        _ => Ok(None),
     }
 }
 

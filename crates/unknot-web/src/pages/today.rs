@@ -4,15 +4,16 @@ use askama::Template;
 use axum::http::Method;
 use axum::routing::get;
 use jiff::ToSpan;
+use unknot_core::clinic::programme;
 use unknot_core::today::{CHECKIN_EVERY_DAYS, NextStep};
 use unknot_core::trends::{self, TrendOptions};
 use unknot_export::bodymap;
 use unknot_export::charts::{self, Series};
 
 use super::{Layout, PageResult};
-use crate::WebError;
 use crate::access::{Me, Routes, Rule};
 use crate::cache::{CachedBody, cached_response};
+use crate::{AppState, WebError};
 
 pub fn routes() -> Routes {
     Routes::new().at("/", Rule::Own, &[Method::GET], get(today))
@@ -42,6 +43,94 @@ struct TodayPage {
     top_muscles: Vec<(String, usize)>,
     chart30: String,
     chart90: String,
+    /// The programme a clinician prescribed, shown first (clinic server only).
+    programme: Option<ProgrammeCard>,
+    /// Questionnaires a clinic asks for now, in words.
+    asked: Vec<String>,
+    /// Unread messages from the clinic (a patient on the clinic server).
+    unread: Option<u32>,
+}
+
+/// The prescribed programme as Today shows it.
+struct ProgrammeCard {
+    name: String,
+    clinic: String,
+    due_today: u32,
+    schedule: String,
+    note: String,
+    minutes: u32,
+    /// Each exercise: its id, name, dosage in words and the clinician's instructions.
+    items: Vec<(String, String, String, String)>,
+}
+
+/// What only the clinic server shows a patient on Today: the programme in force, the
+/// questionnaires asked for, the unread messages. Nothing on the local app or in a preview.
+async fn from_the_clinic(
+    state: &AppState,
+) -> Result<(Option<ProgrammeCard>, Vec<String>, Option<u32>), WebError> {
+    let (Some(c), Some(who)) = (state.clinic(), state.principal()) else {
+        return Ok((None, Vec::new(), None));
+    };
+    if state.preview_of().is_some() {
+        return Ok((None, Vec::new(), None));
+    }
+    let programme = c.my_programme(who).await?.map(|m| {
+        let body = &m.version.body;
+        ProgrammeCard {
+            name: body.name.clone(),
+            clinic: m.clinic.clone(),
+            due_today: m.due_today,
+            schedule: programme::schedule_words(&body.schedule),
+            note: body.note.clone(),
+            minutes: m
+                .items
+                .iter()
+                .map(|i| i.dosage.total_seconds())
+                .sum::<u32>()
+                .div_ceil(60),
+            items: body
+                .items
+                .iter()
+                .map(|p| {
+                    let name = m
+                        .items
+                        .iter()
+                        .find(|i| i.exercise == p.exercise)
+                        .map_or_else(|| p.exercise.clone(), |i| i.name.clone());
+                    (
+                        p.exercise.clone(),
+                        name,
+                        programme::dose_words(p),
+                        p.instructions.clone(),
+                    )
+                })
+                .collect(),
+        }
+    });
+    let asked = c
+        .questionnaires_due(who)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let names: Vec<&str> = a.due.iter().map(|d| short_name(d.instrument)).collect();
+            format!("{} asks for {}", a.clinic, names.join(" and "))
+        })
+        .collect();
+    let unread = if who.is_staff() {
+        None
+    } else {
+        Some(c.my_unread(who).await?)
+    };
+    Ok((programme, asked, unread))
+}
+
+fn short_name(i: unknot_core::outcomes::Instrument) -> &'static str {
+    use unknot_core::outcomes::Instrument;
+    match i {
+        Instrument::Peg => "the PEG questions",
+        Instrument::Psfs => "your activity scores (PSFS)",
+        _ => i.name(),
+    }
 }
 
 /// A next step: a heading, a line on why, the button's words, where it leads, and its icon.
@@ -143,7 +232,14 @@ pub(crate) async fn today(Me(state): Me) -> PageResult {
     };
     let summary = trends::compute(&entries, now.date(), options);
     let counts = trends::knot_counts(&entries);
-    let mut steps = t.next.iter().map(|n| step(*n, &t));
+    let (programme, asked, unread) = from_the_clinic(&state).await?;
+    // With a programme in force its card leads the page, and "do today's routine" (which now
+    // plays the programme) is not offered twice.
+    let mut steps = t
+        .next
+        .iter()
+        .filter(|n| programme.is_none() || **n != NextStep::Session)
+        .map(|n| step(*n, &t));
     let date = now.strftime("%A %-d %B %Y").to_string();
     let page = TodayPage {
         // The window's title carries the date as well ("Today, Monday 1 June 2026").
@@ -178,6 +274,9 @@ pub(crate) async fn today(Me(state): Me) -> PageResult {
             .collect(),
         chart30: pain_chart("Pain by day, last 30 days", &entries, 30, now.date()),
         chart90: pain_chart("Pain by day, last 90 days", &entries, 90, now.date()),
+        programme,
+        asked,
+        unread,
     };
     let html = page
         .render()

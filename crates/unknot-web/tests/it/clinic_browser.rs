@@ -30,11 +30,11 @@ const CLINICIAN_EMAIL: &str = "casey@example.org";
 /// The sign-in name the patient chooses on the invitation page.
 const PATIENT_LOGIN: &str = "pat.able@example.org";
 
-fn skip() -> bool {
+pub(crate) fn skip() -> bool {
     std::env::var_os("UNKNOT_SKIP_BROWSER").is_some()
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -253,8 +253,8 @@ impl Clinic {
     }
 }
 
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     driver: Child,
     driver_port: u16,
     /// The WebDriver session's id.
@@ -288,7 +288,7 @@ impl Drop for Browser {
 
 /// Chromium on `base`, `width` × `height`; a phone is emulated (a headless window will not
 /// shrink below about 500 px).
-async fn browser(base: &str, width: u32, height: u32, phone: bool) -> Browser {
+pub(crate) async fn browser(base: &str, width: u32, height: u32, phone: bool) -> Browser {
     let port = free_port();
     let mut driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or("chromedriver".into()))
         .arg(format!("--port={port}"))
@@ -351,21 +351,21 @@ async fn browser(base: &str, width: u32, height: u32, phone: bool) -> Browser {
     }
 }
 
-fn shots() -> PathBuf {
+pub(crate) fn shots() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 impl Browser {
-    async fn go(&self, path: &str) {
+    pub(crate) async fn go(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))
             .await
             .unwrap();
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         let url = self.client.current_url().await.unwrap();
         match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
@@ -373,18 +373,18 @@ impl Browser {
         }
     }
 
-    async fn js(&self, script: &str) -> Value {
+    pub(crate) async fn js(&self, script: &str) -> Value {
         self.client.execute(script, vec![]).await.unwrap()
     }
 
-    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+    pub(crate) async fn find(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .find(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("{css}: {e}"))
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.js(&format!(
             "var e = document.querySelector({css:?}); if (e) e.scrollIntoView({{block: 'center'}})"
         ))
@@ -397,7 +397,7 @@ impl Browser {
     }
 
     /// Types into a field as a person would (it is cleared first).
-    async fn type_in(&self, css: &str, text: &str) {
+    pub(crate) async fn type_in(&self, css: &str, text: &str) {
         let el = self.find(css).await;
         el.clear().await.unwrap();
         el.send_keys(text)
@@ -406,7 +406,7 @@ impl Browser {
     }
 
     /// Taps an element with a finger (a touch pointer), at its centre.
-    async fn tap(&self, css: &str) {
+    pub(crate) async fn tap(&self, css: &str) {
         let el = self.find(css).await;
         self.js(&format!(
             "document.querySelector({css:?}).scrollIntoView({{block: 'center'}})"
@@ -429,7 +429,7 @@ impl Browser {
 
     /// Waits until `css` is on the page and its text contains `needle`; on failure, a
     /// screenshot (`clinic-failure.png`) and the page's source.
-    async fn wait_text(&self, css: &str, needle: &str) -> String {
+    pub(crate) async fn wait_text(&self, css: &str, needle: &str) -> String {
         for _ in 0..150 {
             if let Ok(el) = self.client.find(Locator::Css(css)).await
                 && let Ok(t) = el.text().await
@@ -451,18 +451,23 @@ impl Browser {
 
     /// POSTs to chromedriver itself under this session (`/session/{id}{path}`): the WebDriver
     /// commands fantoccini has no method for. Returns the answer's `value`.
-    async fn driver_post(&self, path: &str, body: Value) -> Value {
+    pub(crate) async fn driver_post(&self, path: &str, body: Value) -> Value {
         self.driver(axum::http::Method::POST, path, body.to_string())
             .await
     }
 
     /// GETs from chromedriver under this session.
-    async fn driver_get(&self, path: &str) -> Value {
+    pub(crate) async fn driver_get(&self, path: &str) -> Value {
         self.driver(axum::http::Method::GET, path, String::new())
             .await
     }
 
-    async fn driver(&self, method: axum::http::Method, path: &str, body: String) -> Value {
+    pub(crate) async fn driver(
+        &self,
+        method: axum::http::Method,
+        path: &str,
+        body: String,
+    ) -> Value {
         use http_body_util::BodyExt;
         let id = self.client.session_id().await.unwrap().unwrap();
         let http =
@@ -493,14 +498,14 @@ impl Browser {
     }
 
     /// A Chrome DevTools Protocol command, through chromedriver's own endpoint.
-    async fn cdp(&self, cmd: &str, params: Value) -> Value {
+    pub(crate) async fn cdp(&self, cmd: &str, params: Value) -> Value {
         self.driver_post("/goog/cdp/execute", json!({"cmd": cmd, "params": params}))
             .await
     }
 
     /// A virtual authenticator, as a phone's platform authenticator: CTAP2, built in, keeps
     /// resident keys, and verifies the person (fingerprint or screen lock) every time.
-    async fn add_authenticator(&self) -> String {
+    pub(crate) async fn add_authenticator(&self) -> String {
         self.driver_post(
             "/webauthn/authenticator",
             json!({
@@ -520,7 +525,7 @@ impl Browser {
     /// Shots of the page as it is now: 390 and 1280 px wide, light and dark, each the page's
     /// whole height, as `clinic-{name}-{width}-{scheme}.png`. Returns how far the page is wider
     /// than 390 px on a phone (0 when nothing spills sideways).
-    async fn shots(&self, name: &str) -> i64 {
+    pub(crate) async fn shots(&self, name: &str) -> i64 {
         let mut overflow = 0;
         for width in [390u32, 1280] {
             let mobile = width < 600;
@@ -580,7 +585,7 @@ impl Browser {
     }
 
     /// The session cookie this browser holds, with whether script can read it.
-    async fn session_cookie(&self) -> Option<(String, bool)> {
+    pub(crate) async fn session_cookie(&self) -> Option<(String, bool)> {
         let cookies = self.client.get_all_cookies().await.unwrap();
         cookies
             .iter()
@@ -588,7 +593,7 @@ impl Browser {
             .map(|c| (c.value().to_string(), c.http_only() != Some(true)))
     }
 
-    async fn close(self) {
+    pub(crate) async fn close(self) {
         let _ = self.client.clone().close().await;
     }
 }

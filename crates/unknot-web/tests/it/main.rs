@@ -7,6 +7,7 @@ mod browser;
 mod check;
 mod clinic;
 mod clinic_browser;
+mod clinic_offline;
 mod idempotent;
 mod pages;
 mod security;

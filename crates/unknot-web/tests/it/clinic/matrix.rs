@@ -42,6 +42,9 @@ enum Expect {
     FhirClinic,
     /// An AuditEvent of clinic 1 about patient A: the owner and patient A.
     FhirAudit,
+    /// The programme a clinic prescribed to patient A (nobody else has one): patient A only;
+    /// anyone else is told there is none.
+    Prescription,
 }
 
 /// What a request got.
@@ -119,6 +122,12 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("GET", "/calendar.ics", Own),
     ("POST", "/api/v1/import", Own),
     ("GET", "/assets/{name}", Public),
+    ("GET", "/sw.js", Public),
+    ("GET", "/manifest.webmanifest", Public),
+    ("GET", "/programme/handout", Prescription),
+    ("GET", "/programme/handout.pdf", Prescription),
+    ("GET", "/messages", Account),
+    ("POST", "/messages", OwnEntry),
     ("GET", "/sign-in", Public),
     ("POST", "/sign-in", Public),
     ("POST", "/sign-in/code", Public),
@@ -157,6 +166,26 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     (
         "GET",
         "/clinic/{clinic}/patients/{patient}/export",
+        PatientRecord,
+    ),
+    (
+        "GET",
+        "/clinic/{clinic}/patients/{patient}/messages",
+        PatientRecord,
+    ),
+    (
+        "POST",
+        "/clinic/{clinic}/patients/{patient}/messages",
+        PatientRecord,
+    ),
+    (
+        "GET",
+        "/clinic/{clinic}/patients/{patient}/handout",
+        PatientRecord,
+    ),
+    (
+        "GET",
+        "/clinic/{clinic}/patients/{patient}/handout.pdf",
         PatientRecord,
     ),
     ("GET", "/clinic/{clinic}/staff", ClinicOwner),
@@ -243,8 +272,8 @@ fn expected(expect: Expect, who: Who) -> Outcome {
         (Public, _) => Pass,
         (_, Who::Anonymous) => SignIn,
         (Own | Account, _) => Pass,
-        (OwnEntry, Who::PatientA) => Pass,
-        (OwnEntry | NoSuchThing, _) => Hidden,
+        (OwnEntry | Prescription, Who::PatientA) => Pass,
+        (OwnEntry | NoSuchThing | Prescription, _) => Hidden,
         (PatientOnly, _) if patient => Pass,
         (PatientOnly, _) => Forbidden,
         (FhirRecord | FhirClinician | FhirAudit, Who::PatientA) => Pass,
@@ -288,6 +317,10 @@ fn form_for<'a>(w: &'a World, method: &str, path: &str) -> Vec<(&'static str, &'
         ("POST", "/account/sessions/end") => vec![("id", &w.a_things.session)],
         ("POST", "/account/tokens/revoke") => vec![("id", &w.a_things.token)],
         ("POST", "/account/care/end") => vec![("id", &w.a_things.care)],
+        ("POST", "/messages") => vec![("care", &w.a_things.care), ("body", "A question")],
+        ("POST", "/clinic/{clinic}/patients/{patient}/messages") => {
+            vec![("body", "How is it going?")]
+        }
         ("POST", "/account/passkeys/remove") => vec![("id", "no-such-passkey")],
         _ => Vec::new(),
     }
@@ -461,13 +494,15 @@ fn the_route_table_and_the_expected_table_match() {
             .unwrap();
         let rule = match e {
             Public => Rule::Public,
-            Own | OwnEntry | FhirRecord | FhirClinician | FhirClinic | FhirAudit => Rule::Own,
+            Own | OwnEntry | FhirRecord | FhirClinician | FhirClinic | FhirAudit | Prescription => {
+                Rule::Own
+            }
             Account | NoSuchThing | PatientOnly => Rule::Account,
             AnyStaff | ClinicStaff | ClinicOwner | PatientRecord | ClinicClinical => Rule::Staff,
         };
         if matches!(
             r.path,
-            "/account/sessions/end" | "/account/tokens/revoke" | "/account/care/end"
+            "/account/sessions/end" | "/account/tokens/revoke" | "/account/care/end" | "/messages"
         ) {
             // Account rows that name one of patient A's things.
             assert_eq!(r.rule, Rule::Account, "{} {}", r.method, r.path);

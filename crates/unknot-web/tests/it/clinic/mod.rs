@@ -3,6 +3,7 @@
 
 mod fhir;
 mod matrix;
+mod patient;
 mod sessions;
 mod work;
 
@@ -202,6 +203,65 @@ pub fn sample_programme() -> unknot_core::clinic::programme::Body {
     }
 }
 
+/// A programme of the library's first three exercises with no caution, each at a dosage of
+/// its own and with instructions, every day from the world's first day.
+pub fn programme_body() -> unknot_core::clinic::programme::Body {
+    use unknot_core::clinic::programme::{Body, Prescribed, Schedule};
+    let cat = unknot_core::catalogue::Catalogue::builtin().unwrap();
+    let items = cat
+        .exercises()
+        .filter(|e| e.cautions.is_empty() && e.dosage.reps.is_some())
+        .take(3)
+        .enumerate()
+        .map(|(i, e)| Prescribed {
+            exercise: e.id.clone(),
+            sets: 2 + u8::try_from(i).unwrap(),
+            reps: Some(6 + 2 * u16::try_from(i).unwrap()),
+            hold_seconds: (i == 1).then_some(5),
+            per_side: false,
+            rest_seconds: 20,
+            instructions: format!("Instruction {} from Casey: keep it easy.", i + 1),
+        })
+        .collect();
+    Body {
+        name: "Low back, week 1".into(),
+        items,
+        schedule: Schedule::daily(jiff::civil::date(2026, 6, 1)),
+        note: "Little and often beats a lot at once.".into(),
+    }
+}
+
+/// Patient A's programme from their clinician, and a clinic-wide template: their ids.
+async fn programme_and_template(
+    c: &ClinicApp,
+    clinician: &Principal,
+    clinic: &str,
+    a: &Principal,
+) -> (String, String) {
+    let programme = match c
+        .prescribe(
+            clinician,
+            clinic,
+            &a.account.id,
+            programme_body(),
+            None,
+            true,
+        )
+        .await
+        .unwrap()
+    {
+        unknot_app::clinic::Prescribed::Saved { programme, .. } => programme.id,
+        unknot_app::clinic::Prescribed::Clashes(c) => panic!("{c:?}"),
+    };
+    let template = c
+        .save_template(clinician, clinic, None, sample_programme(), false)
+        .await
+        .unwrap()
+        .programme
+        .id;
+    (programme, template)
+}
+
 /// Builds the world on `db`.
 pub async fn world(db: db::TestDb) -> World {
     world_at(db, &format!("https://{HOST}/")).await
@@ -255,33 +315,14 @@ pub async fn world_at(db: db::TestDb, public_url: &str) -> World {
         .await
         .unwrap();
     let b = signed_up(&c, &inv.link, "robin").await;
+    // Patient A follows a programme their clinician prescribed (nobody else has one).
+    let (programme, template) = programme_and_template(&c, &clinician, &one.id, &a).await;
     let journal = c.own_app(&a);
     let mut e = journal.new_entry().await.unwrap();
     e.pain = Some(Score::new(6, "pain").unwrap());
     let e = journal.log(e).await.unwrap();
     let (_, token) = c.create_token(&a, "script", true).await.unwrap();
     let care = c.my_care(&a).await.unwrap().remove(0).id;
-    let template = c
-        .save_template(&clinician, &one.id, None, sample_programme(), false)
-        .await
-        .unwrap()
-        .programme
-        .id;
-    let programme = match c
-        .prescribe(
-            &clinician,
-            &one.id,
-            &a.account.id,
-            sample_programme(),
-            None,
-            true,
-        )
-        .await
-        .unwrap()
-    {
-        unknot_app::clinic::Prescribed::Saved { programme, .. } => programme.id,
-        unknot_app::clinic::Prescribed::Clashes(c) => panic!("{c:?}"),
-    };
     let a_things = Things {
         programme,
         template,
