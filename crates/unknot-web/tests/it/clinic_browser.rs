@@ -54,7 +54,7 @@ fn token_of(link: &str) -> String {
 }
 
 /// The authenticator app's code for `secret` (base32) at `at`.
-fn totp_at(secret: &str, at: Timestamp) -> String {
+pub(crate) fn totp_at(secret: &str, at: Timestamp) -> String {
     let key = data_encoding::BASE32_NOPAD
         .decode(secret.as_bytes())
         .unwrap();

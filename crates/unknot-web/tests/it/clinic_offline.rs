@@ -1,10 +1,14 @@
-//! The patient's phone without a network, in a real Chromium on the clinic server: a patient
-//! with a prescribed programme opens Today at 390 px (the service worker keeps it and the
-//! player), the network goes away (a proxy between the browser and the server stops passing
-//! anything, which is what a phone in a tunnel sees), they do the session and log an entry,
-//! the page says what waits to be sent; the network returns and each is stored exactly once,
-//! even though the queue sends the session twice. Screenshots of Today, messages and the
-//! handout at 390 and 1280 px, light and dark, go to `target/browser-screenshots/`.
+//! Issue 18's path end to end, in real Chromium on the clinic server: a clinician at 1280 px
+//! signs in with password and authenticator code and builds a patient's programme from a
+//! clinic template; the patient opens Today at 390 px (the service worker keeps it and the
+//! player) and does the session in the sped-up player once online; then the network goes away
+//! (a proxy between the browser and the server stops passing anything, which is what a phone
+//! in a tunnel sees), they do it again and log an entry, the page says what waits to be sent;
+//! the network returns and each is stored exactly once, even though the queue sends the
+//! session twice. Pain ratings logged earlier (low in the first week of care, high lately)
+//! and the two sessions show on the clinician's dashboard as adherence and a rising-pain
+//! alert. Screenshots of Today, the queue, messages, the handout and the dashboard at 390 and
+//! 1280 px, light and dark, go to `target/browser-screenshots/`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,7 +20,7 @@ use unknot_app::{App, Clock};
 use unknot_core::clinic::access::Role;
 use unknot_core::clinic::programme::{Body, Prescribed, Schedule};
 
-use crate::clinic_browser::{Browser, browser, skip};
+use crate::clinic_browser::{Browser, browser, skip, totp_at};
 
 const GOOD: &str = "plum kettle orbit lantern";
 const LOGIN: &str = "pat.able@example.org";
@@ -153,12 +157,62 @@ struct Served {
     c: ClinicApp,
     clinic: String,
     casey: Principal,
+    /// The clinician's authenticator secret (base32).
+    casey_secret: String,
     pat_id: String,
     db: std::path::PathBuf,
     base: String,
     proxy: Proxy,
     _server: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
+}
+
+/// Gives the clinician a confirmed authenticator app, as staff need to sign in; returns its
+/// secret. Confirmed with the previous step's code, so the current one is still unused for
+/// the browser; away from a step's last seconds, so the step does not turn in between.
+async fn with_authenticator(c: &ClinicApp, who: &Principal) -> String {
+    let setup = c.totp_begin(who).await.unwrap();
+    let into_step = jiff::Timestamp::now().as_second().rem_euclid(30);
+    if into_step >= 26 {
+        tokio::time::sleep(Duration::from_secs(u64::try_from(31 - into_step).unwrap())).await;
+    }
+    let code = totp_at(
+        &setup.secret,
+        jiff::Timestamp::now() - jiff::SignedDuration::from_secs(30),
+    );
+    c.totp_confirm(who, &code).await.unwrap();
+    setup.secret
+}
+
+/// Pain ratings (0-10) the patient logged before today, as (days ago, pain): low in the first
+/// week of care, high in the last days. With the 4 the patient logs today in the browser, the
+/// baseline is 2.5 and pain lately (the last 3 days) 19/3, so the alert reads "Pain up 3.8
+/// points (from 2.5 to 6.3)".
+const EARLIER_PAIN: [(i64, i64); 4] = [(11, 3), (10, 2), (2, 7), (1, 8)];
+
+/// Care began 12 days ago, and the patient's ratings since, logged through the app layer with
+/// their past times. The server's clock is the real one, so the care link's start (the time
+/// the patient accepted) is moved back in the database: nothing in the app backdates it.
+async fn earlier_weeks(c: &ClinicApp, pat_id: &str, db: &std::path::Path) {
+    let pool = sqlx::AnyPool::connect(&unknot_store::sqlite_url_for(db))
+        .await
+        .unwrap();
+    let began = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(12 * 24);
+    let changed = sqlx::query("UPDATE care SET changed_at_ms = $1 WHERE patient_id = $2")
+        .bind(began.as_millisecond())
+        .bind(pat_id.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(changed.rows_affected(), 1);
+    pool.close().await;
+    let app = c.app().for_user(pat_id);
+    for (ago, pain) in EARLIER_PAIN {
+        let mut e = app.new_entry().await.unwrap();
+        e.at = e.at.checked_sub(jiff::Span::new().days(ago)).unwrap();
+        e.pain = Some(unknot_core::score::Score::new(pain, "pain").unwrap());
+        app.log(e).await.unwrap();
+    }
 }
 
 async fn served() -> Served {
@@ -201,9 +255,12 @@ async fn served() -> Served {
         .unwrap();
     let pat = signed_up(&c, &inv.link, LOGIN).await;
     let pat_id = pat.account.id.clone();
-    c.prescribe(&casey, &clinic.id, &pat_id, programme(), None, true)
+    // The clinic's template the clinician will start the patient's programme from.
+    c.save_template(&casey, &clinic.id, None, programme(), false)
         .await
         .unwrap();
+    let casey_secret = with_authenticator(&c, &casey).await;
+    earlier_weeks(&c, &pat_id, &db).await;
     c.message_patient(
         &casey,
         &clinic.id,
@@ -238,6 +295,7 @@ async fn served() -> Served {
         c,
         clinic: clinic.id,
         casey,
+        casey_secret,
         pat_id,
         db,
         base,
@@ -247,53 +305,158 @@ async fn served() -> Served {
     }
 }
 
+const SESSIONS: &str = "SELECT COUNT(*) FROM sessions WHERE user_id = $1";
+
+/// Issue 18's whole path: the clinician (1280 px, signed in with password and authenticator
+/// code) builds the patient's programme from a clinic template; the patient (390 px) sees it
+/// on Today and does it in the sped-up player once online and once offline, the offline one
+/// queued twice yet stored once; the clinician's dashboard then shows the adherence and the
+/// rising-pain alert the patient's ratings call for.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() {
+async fn a_template_programme_done_online_and_offline_reaches_the_dashboard_once() {
     if skip() {
         return;
     }
     let w = served().await;
-    let (c, clinic, casey, pat_id, db, proxy) =
-        (&w.c, &w.clinic, &w.casey, &w.pat_id, &w.db, &w.proxy);
+    let clin = clinician_signed_in(&w).await;
+    builds_from_the_template(&w, &clin).await;
     // The patient signs in on their phone and opens Today: the programme leads.
     let b = signed_in(&w.base).await;
+    today_is_kept(&b).await;
+    // Online: the session goes straight to the server.
+    do_the_session(&b).await;
+    until(
+        &b,
+        "/^(?!Not saved|Saved on this device).+/.test(document.getElementById('saved').textContent)",
+        "the session is saved on the server",
+    )
+    .await;
+    assert_eq!(
+        count(&w.db, SESSIONS, &w.pat_id).await,
+        1,
+        "the online session"
+    );
+    b.go("/").await;
+    b.wait_text("#prog-title", "Low back, week 1").await;
+    offline(&w, &b).await;
+    back_online(&w, &b).await;
+    the_dashboard_shows_it(&w, &clin).await;
+    messages_and_handout(&b).await;
+    signing_out_forgets(&b).await;
+    b.close().await;
+    clin.close().await;
+}
+
+/// The clinician at 1280 px through the real sign-in: password, then the authenticator code.
+async fn clinician_signed_in(w: &Served) -> Browser {
+    let b = browser(&w.base, 1280, 900, false).await;
+    // The clinic's page sends them to sign in, and on to their dashboard after.
+    b.go("/clinic").await;
+    b.wait_text("h1", "Sign in").await;
+    b.type_in("#login", "casey@example.org").await;
+    b.type_in("#password", GOOD).await;
+    b.click("form.auth-form button[type=submit]").await;
+    b.wait_text("h1", "Your code").await;
+    b.type_in("#code", &totp_at(&w.casey_secret, jiff::Timestamp::now()))
+        .await;
+    b.click("form.auth-form button[type=submit]").await;
+    b.wait_text("h1", "Dashboard").await;
+    b
+}
+
+/// In the patient's builder: start from the clinic's template, fill it in, two sessions a day
+/// from today, and save and send it.
+async fn builds_from_the_template(w: &Served, b: &Browser) {
+    b.go(&format!(
+        "/clinic/{}/patients/{}/programme",
+        w.clinic, w.pat_id
+    ))
+    .await;
+    b.wait_text("h1", "Programme for Pat Able").await;
+    b.wait_text("#template", "Low back, week 1").await;
+    b.click("form[aria-label='Start from a template'] button[type=submit]")
+        .await;
+    until(
+        b,
+        "document.getElementById('name').value === 'Low back, week 1'",
+        "the builder is filled in from the template",
+    )
+    .await;
+    assert!(b.path().await.contains("template="), "{}", b.path().await);
+    // Two a day, so both of today's sessions count toward adherence.
+    b.js("document.getElementById('times').value = '2'").await;
+    let today = jiff::Zoned::now().date().to_string();
+    b.js(&format!(
+        "document.getElementById('start').value = '{today}'"
+    ))
+    .await;
+    b.click("div.submit-bar button[type=submit]").await;
+    b.wait_text("main", "Pat Able").await;
+    assert!(
+        b.path().await.ends_with("/care?saved=programme"),
+        "{}",
+        b.path().await
+    );
+    let (_, v) =
+        w.c.app()
+            .store()
+            .active_programmes_in(&w.clinic)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(p, _)| p.patient_id.as_deref() == Some(w.pat_id.as_str()))
+            .expect("the programme is in force");
+    assert_eq!(v.body.name, "Low back, week 1");
+    assert_eq!(v.body.schedule.times_per_day, 2);
+    assert_eq!(v.body.items.len(), 2);
+}
+
+/// Today leads with the programme, and the service worker keeps it, the player and the journal.
+async fn today_is_kept(b: &Browser) {
     b.wait_text("h1", "Today").await;
     b.wait_text("#prog-title", "Low back, week 1").await;
     b.wait_text("section.programme", "Go gently with the").await;
     b.wait_text("main", "1 new message from your clinic").await;
-    // The service worker takes charge and keeps Today, the player and its steps.
     until(
-        &b,
+        b,
         "navigator.serviceWorker.controller",
         "the worker controls the page",
     )
     .await;
-    wait_until_kept(&b).await;
+    wait_until_kept(b).await;
     let overflow = b.shots("today-programme").await;
     assert!(overflow <= 0, "Today spills {overflow} px sideways");
     let small = b
         .js("var r = document.getElementById('start-programme').getBoundingClientRect(); return [r.width, r.height]")
         .await;
     assert!(small[1].as_f64().unwrap() >= 44.0, "Start is {small}");
+}
 
-    // No network: the session is done from the kept player and saved on the phone.
-    proxy.set_online(false);
+/// From Today, the programme in the player (the server runs it 40 times faster), to saving.
+async fn do_the_session(b: &Browser) {
     b.tap("#start-programme").await;
     b.wait_text("h1", "session").await;
     until(
-        &b,
+        b,
         "!document.getElementById('start').disabled",
         "the player is ready",
     )
     .await;
     b.tap("#start").await;
     until(
-        &b,
+        b,
         "!document.getElementById('finish').hidden",
         "the session finished",
     )
     .await;
     b.click("#save").await;
+}
+
+/// No network: the session is done from the kept player and saved on the phone, an entry is
+/// logged, and the session is queued a second time (as two open tabs might).
+async fn offline(w: &Served, b: &Browser) {
+    w.proxy.set_online(false);
+    do_the_session(b).await;
     b.wait_text("#saved", "Saved on this device").await;
     b.wait_text("#queue-status", "1 waiting to send").await;
     // The journal, also from the phone's copy: an entry saved offline is queued too.
@@ -308,56 +471,58 @@ async fn a_session_and_an_entry_made_offline_are_stored_once_when_back_online() 
         "the queue line spills {overflow} px sideways"
     );
     assert_eq!(
-        count(
-            db,
-            "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
-            pat_id
-        )
-        .await,
-        0,
-        "nothing reached the server"
+        count(&w.db, SESSIONS, &w.pat_id).await,
+        1,
+        "nothing more reached the server"
     );
-    // The same session queued twice (as two open tabs might), to show it is stored once.
     b.js("var o = indexedDB.open('unknot-queue', 1); o.onsuccess = function () { var s = o.result.transaction('writes', 'readwrite').objectStore('writes'); s.getAll().onsuccess = function (e) { var json = e.target.result.filter(function (i) { return i.kind === 'json'; })[0]; delete json.key; s.add(json); window.__doubled = true; }; };").await;
-    until(&b, "window.__doubled", "the session is queued twice").await;
+    until(b, "window.__doubled", "the session is queued twice").await;
+}
 
-    // The network returns: the queue empties, and each write is stored once.
-    proxy.set_online(true);
+/// The network returns: the queue empties, and each write is stored once.
+async fn back_online(w: &Served, b: &Browser) {
+    w.proxy.set_online(true);
     b.js("window.unknotQueue.flush()").await;
     until(
-        &b,
+        b,
         "document.getElementById('queue-status').hidden",
         "the queue is sent",
     )
     .await;
     assert_eq!(
-        count(
-            db,
-            "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
-            pat_id
-        )
-        .await,
-        1,
-        "one session stored"
+        count(&w.db, SESSIONS, &w.pat_id).await,
+        2,
+        "the online session and the offline one, once"
     );
     assert_eq!(
         count(
-            db,
+            &w.db,
             "SELECT COUNT(*) FROM entries WHERE user_id = $1 AND pain = 4",
-            pat_id
+            &w.pat_id
         )
         .await,
         1,
         "one entry stored from the journal form"
     );
-    // It counts toward the programme: the clinician's dashboard sees today's session.
-    let rows = c.dashboard(casey, clinic).await.unwrap();
-    let a = rows[0].signals.adherence_7.expect("adherence");
-    assert_eq!(a.done, 1, "{a:?}");
+}
 
-    messages_and_handout(&b).await;
-    signing_out_forgets(&b).await;
-    b.close().await;
+/// The clinician's dashboard, in their browser: both sessions of today's two, and the pain
+/// risen from the first week's ratings to the last days'.
+async fn the_dashboard_shows_it(w: &Served, b: &Browser) {
+    let rows = w.c.dashboard(&w.casey, &w.clinic).await.unwrap();
+    let a = rows[0].signals.adherence_7.expect("adherence");
+    assert_eq!((a.done, a.due), (2, 2), "{a:?}");
+    b.go(&format!("/clinic/{}/dashboard", w.clinic)).await;
+    b.wait_text("h1", "Dashboard").await;
+    let row = b.wait_text("table", "Pat Able").await;
+    assert!(
+        row.contains("Pain up 3.8 points (from 2.5 to 6.3)"),
+        "{row}"
+    );
+    assert!(row.contains("100% (2/2)"), "{row}");
+    assert!(row.contains("Low back, week 1"), "{row}");
+    let overflow = b.shots("dashboard-after-offline").await;
+    assert!(overflow <= 0, "the dashboard spills {overflow} px sideways");
 }
 
 /// Messages and the handout, as the patient sees them (and screenshots of both).
