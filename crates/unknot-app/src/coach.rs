@@ -16,8 +16,9 @@ use unknot_core::signs::{self, Watch};
 use unknot_core::today::{self, Today, TodayInput};
 use unknot_core::trends::{self, TrendOptions};
 use unknot_core::triage::{Triage, triage};
-use unknot_store::EntryRange;
+use unknot_store::{EntryRange, Inserted};
 
+use crate::journal::Posted;
 use crate::{App, AppError, AppResult, Missing};
 
 pub use unknot_core::intake::questions::stops_after_warning_signs;
@@ -365,19 +366,57 @@ impl App {
     /// Records a weekly check-in, then reviews the plan when there is one.
     pub async fn checkin(&self, answers: Answers) -> AppResult<CheckinOutcome> {
         answers.check()?;
-        let mut all = self.store().assessments().await?;
-        let Some(intake) = all
-            .iter()
-            .rfind(|a| a.kind == AssessmentKind::Intake)
-            .cloned()
-        else {
-            return Err(AppError::Missing(Missing::Assessment));
-        };
-        let last = all.last().map(|a| a.answers.clone()).unwrap_or_default();
+        let all = self.store().assessments().await?;
         let a = self
             .assessment(AssessmentKind::Checkin, answers.clone())
             .await?;
+        // Without an intake there is nothing to compare with: refused before anything is stored.
+        intake_of(&all)?;
         self.store().save_assessment(&a).await?;
+        self.checkin_outcome(all, a).await
+    }
+
+    /// Records a weekly check-in whose id the client made, once: posting the same id and answers
+    /// again answers as the stored check-in did and writes nothing; the same id with other
+    /// answers, or an id another record (anyone's) holds, is refused with
+    /// [`AppError::IdInUse`]. The id is checked like a journal entry's.
+    pub async fn checkin_once(
+        &self,
+        id: &str,
+        answers: Answers,
+    ) -> AppResult<Posted<CheckinOutcome>> {
+        let id = crate::journal::client_id(id)?;
+        answers.check()?;
+        let mut all = self.store().assessments().await?;
+        intake_of(&all)?;
+        let mut a = self
+            .assessment(AssessmentKind::Checkin, answers.clone())
+            .await?;
+        a.id = id.as_str().to_owned();
+        match self.store().insert_assessment_if_absent(&a).await? {
+            Inserted::Added => Ok(Posted::Created(self.checkin_outcome(all, a).await?)),
+            Inserted::Existing(old)
+                if old.kind == AssessmentKind::Checkin && old.answers == answers =>
+            {
+                // Answered as when it was stored: compared with what came before it.
+                if let Some(at) = all.iter().position(|x| x.id == old.id) {
+                    all.truncate(at);
+                }
+                Ok(Posted::Replayed(self.checkin_outcome(all, old).await?))
+            }
+            Inserted::Existing(_) | Inserted::Taken => Err(AppError::IdInUse(a.id)),
+        }
+    }
+
+    /// What a check-in answers, given the assessments stored before it and the check-in itself.
+    async fn checkin_outcome(
+        &self,
+        mut all: Vec<Assessment>,
+        a: Assessment,
+    ) -> AppResult<CheckinOutcome> {
+        let intake = intake_of(&all)?;
+        let last = all.last().map(|x| x.answers.clone()).unwrap_or_default();
+        let answers = a.answers.clone();
         all.push(a);
         let watch = self.watch_over(&all).await?;
         let t = watch.map_or_else(|| triage(&answers), |w| w.triage);
@@ -390,7 +429,7 @@ impl App {
             urgency: t.urgency.id(),
             triage: t,
             scores: scores(&answers),
-            changes_since_start: compare(&intake.answers, &answers),
+            changes_since_start: compare(&intake, &answers),
             changes_since_last: compare(&last, &answers),
             review,
         })
@@ -415,4 +454,12 @@ impl App {
             journal_days: &journal_days,
         }))
     }
+}
+
+/// The latest intake among these assessments; a check-in needs one to compare with.
+fn intake_of(all: &[Assessment]) -> AppResult<Answers> {
+    all.iter()
+        .rfind(|a| a.kind == AssessmentKind::Intake)
+        .map(|a| a.answers.clone())
+        .ok_or(AppError::Missing(Missing::Assessment))
 }

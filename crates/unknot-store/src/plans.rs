@@ -199,6 +199,37 @@ impl Store {
         Ok(())
     }
 
+    /// Records a check-in whose id the client made, unless a record with that id exists: then
+    /// nothing is written, and this person's assessment with that id is returned as stored
+    /// (another person's is only reported as taken, with nothing of it). One transaction,
+    /// atomic on both engines, so a retried or doubled request stores it once.
+    pub async fn insert_assessment_if_absent(
+        &self,
+        a: &Assessment,
+    ) -> Result<Inserted<Assessment>, StoreError> {
+        let mut tx = self.write_tx().await?;
+        if insert(&mut *tx, &self.user, a, true).await? > 0 {
+            tx.commit().await?;
+            return Ok(Inserted::Added);
+        }
+        let row = sqlx::query("SELECT user_id, body FROM assessments WHERE id = $1")
+            .bind(&a.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let Some(row) = row else {
+            return Ok(Inserted::Taken);
+        };
+        let owner: String = row.try_get(0)?;
+        if owner != self.user {
+            return Ok(Inserted::Taken);
+        }
+        Ok(Inserted::Existing(from_json(
+            &a.id,
+            &row.try_get::<String, _>(1)?,
+        )?))
+    }
+
     /// Every assessment, oldest first.
     pub async fn assessments(&self) -> Result<Vec<Assessment>, StoreError> {
         self.documents(None).await

@@ -1,8 +1,8 @@
 // unknot offline: installs the service worker, and keeps the write queue. What is written
 // without a network (journal entries, finished sessions, check-ins) waits in IndexedDB on this
-// device and is sent when the network returns. Entries and sessions carry an id made here
-// (crypto.randomUUID), and the server stores a record under an id once, so a write that is
-// sent twice (a lost answer, two tabs) is still stored once. A line under the header says how
+// device and is sent when the network returns. Entries, sessions and check-ins carry an id made
+// here (crypto.randomUUID), and the server stores a record under an id once, so a write that
+// is sent twice (a lost answer, two tabs) is still stored once. A line under the header says how
 // many writes are waiting.
 "use strict";
 (function () {
@@ -119,8 +119,9 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
-  // A new journal entry gets its id here, so sending its form twice stores it once. A page
-  // opened from the device's copy may be hours old: its "when" moves to now unless changed.
+  // A new journal entry or check-in gets its id here, so sending its form twice (the queue
+  // replays every field, this one too) stores it once. A page opened from the device's copy
+  // may be hours old: its "when" moves to now unless changed.
   document.querySelectorAll("form[data-client-id]").forEach(function (form) {
     var field = form.querySelector('input[name="client_id"]');
     if (field && !field.value) field.value = uuid();

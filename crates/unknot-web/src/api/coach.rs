@@ -134,16 +134,41 @@ async fn create_assessment(Me(state): Me, bytes: Bytes) -> Result<Response, WebE
     created(&out)
 }
 
-#[utoipa::path(post, path = "/api/v1/checkins", tag = "coach",
+/// A check-in's client-made id, so that sending it again stores it once.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinQuery {
+    /// An id the client made (letters, digits and hyphens, at most 64; a UUID is usual). With
+    /// it the write is idempotent: the same id and answers again are stored once.
+    id: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/checkins", tag = "coach", params(CheckinQuery),
     request_body(content = Answers, description = "This week's scores and any new warning signs"),
     responses(
         (status = 201, description = "Scores, changes and the plan review", body = CheckinOutcome),
-        (status = 409, description = "No intake yet", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad answer, named", body = Problem, content_type = "application/problem+json")))]
-async fn create_checkin(Me(state): Me, bytes: Bytes) -> Result<Response, WebError> {
-    let out = state.app().checkin(answers(&bytes)?).await?;
-    state.changed();
-    created(&out)
+        (status = 200, description = "Already stored by an earlier request with this `id` and the same answers; nothing written, answered as then", body = CheckinOutcome),
+        (status = 409, description = "No intake yet (code `missing`); or the `id` is already used for other answers, or by a record that is not yours (answered alike; code `id_in_use`); nothing stored", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad answer or id, named; or a malformed query string", body = Problem, content_type = "application/problem+json")))]
+async fn create_checkin(
+    Me(state): Me,
+    ApiQuery(q): ApiQuery<CheckinQuery>,
+    bytes: Bytes,
+) -> Result<Response, WebError> {
+    let answers = answers(&bytes)?;
+    let Some(id) = q.id else {
+        let out = state.app().checkin(answers).await?;
+        state.changed();
+        return created(&out);
+    };
+    let posted = state.app().checkin_once(&id, answers).await?;
+    if posted.is_new() {
+        state.changed();
+        created(&posted.into_inner())
+    } else {
+        json(&posted.into_inner())
+    }
 }
 
 /// The advice that replaces the plan when triage withholds it.

@@ -295,7 +295,17 @@ async fn checkin(Me(state): Me, Form(pairs): Form<Pairs>) -> PageResult {
         }
         Err(e) => return Err(e.into()),
     };
-    let out = match state.app().checkin(answers).await {
+    // A form sent by the offline queue (or twice by an impatient tap) carries the id the
+    // device made for it: stored once under that id, whatever reaches us how often.
+    let stored = match one(&pairs, "client_id") {
+        Some(id) => state
+            .app()
+            .checkin_once(id, answers)
+            .await
+            .map(unknot_app::journal::Posted::into_inner),
+        None => state.app().checkin(answers).await,
+    };
+    let out = match stored {
         Ok(out) => out,
         Err(unknot_app::AppError::Missing(_)) => return Ok(see_other("/assess")),
         Err(e) => return Err(e.into()),

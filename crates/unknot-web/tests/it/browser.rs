@@ -17,6 +17,7 @@ use fantoccini::actions::{InputSource, PointerAction, TouchActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use unknot_core::body::{Muscle, Region, Side};
+use unknot_core::intake::questions::NONE_OF_THESE;
 use unknot_core::journal::{Entry, EntryId, Knot, RegionPain};
 use unknot_core::score::Score;
 
@@ -1212,5 +1213,36 @@ async fn figures_animate_and_give_way_to_still_keyframes_for_reduced_motion() {
     b.go("/library/cat-camel").await;
     assert_eq!(b.js(visible).await, json!(["none", "block"]));
     b.shot("figure-reduced-motion").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checkin_form_is_sent_with_an_id_made_on_the_page() {
+    if skip() {
+        return;
+    }
+    let b = browser(1280, 900).await;
+    b._app
+        .json("POST", "/api/v1/assessments", plain_answers())
+        .await;
+    b.go("/checkin").await;
+    let id = b
+        .js("return document.querySelector('form[action=\"/checkin\"] input[name=\"client_id\"]').value")
+        .await;
+    let id = id.as_str().unwrap().to_string();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    assert_eq!(id.matches('-').count(), 4, "a UUID: {id}");
+    // Sent as a person would: the warning signs answered, then the form posted.
+    b.js(&format!(
+        "document.querySelector('input[name=\"{NONE_OF_THESE}\"]').checked = true; \
+         document.querySelector('form[action=\"/checkin\"]').submit(); return true"
+    ))
+    .await;
+    b.wait_text("h1", "Your result").await;
+    let stored = b._app.state.app().assessments().await.unwrap();
+    assert!(
+        stored.iter().any(|a| a.id == id),
+        "the check-in is stored under the page's id {id}"
+    );
     b.close().await;
 }

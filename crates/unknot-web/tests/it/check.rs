@@ -17,7 +17,7 @@ fn fields(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for part in html[start..end].split("name=\"").skip(1) {
         let name = part.split('"').next().unwrap_or_default().to_string();
-        let own = matches!(name.as_str(), "csrf" | "step" | "go");
+        let own = matches!(name.as_str(), "csrf" | "step" | "go" | "client_id");
         let row = name.starts_with("psfs_activity_") || name.starts_with("psfs_score_");
         let name = if row { "psfs".to_string() } else { name };
         if !own && !out.contains(&name) {

@@ -4,6 +4,7 @@
 //! refused without telling anything of it, and requests racing with one id store one row.
 
 use serde_json::{Value, json};
+use unknot_core::intake::questions::NONE_OF_THESE;
 use unknot_store::Store;
 use unknot_web::{AppState, Options};
 
@@ -237,5 +238,184 @@ async fn requests_racing_with_one_id_store_one_row() {
         assert_eq!(rows_with_id(&db, "sessions", SESSION_ID).await, 1);
         let stored: Value = app.get("/api/v1/entries").await.json();
         assert_eq!(stored["entries"].as_array().unwrap().len(), 2, "{stored}");
+    }
+}
+
+const CHECKIN_ID: &str = "0190c1d2-7a3b-7c4d-8e5f-00000000c0de";
+
+/// A week's check-in answers, with PEG and PSFS.
+fn checkin_answers(peg_pain: u8) -> Value {
+    json!({"pain_now": 3, "peg_pain": peg_pain, "peg_enjoyment": 2, "peg_activity": 3,
+        "psfs": [{"activity": "gardening", "score": 6}]})
+}
+
+/// How many check-ins this person has stored.
+async fn checkins(app: &App) -> usize {
+    let all = app.state.app().assessments().await.unwrap();
+    all.iter()
+        .filter(|a| a.kind == unknot_core::intake::AssessmentKind::Checkin)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_checkin_posted_twice_with_its_id_is_stored_once() {
+    for db in databases().await {
+        let app = app_on(&db).await;
+        let doc = app.get("/api/openapi.json").await.json();
+        let intake = crate::support::plain_answers();
+        assert_eq!(
+            app.json("POST", "/api/v1/assessments", intake).await.status,
+            201
+        );
+        let path = format!("/api/v1/checkins?id={CHECKIN_ID}");
+        let first = app.json("POST", &path, checkin_answers(3)).await;
+        assert_eq!(first.status, 201, "{}: {}", db.label, first.body);
+        let again = app.json("POST", &path, checkin_answers(3)).await;
+        assert_eq!(again.status, 200, "{}: {}", db.label, again.body);
+        assert_eq!(again.json(), first.json(), "{}", db.label);
+        conforms(&doc, "post", "/api/v1/checkins", 200, &again.body);
+        assert_eq!(rows_with_id(&db, "assessments", CHECKIN_ID).await, 1);
+        assert_eq!(checkins(&app).await, 1, "{}", db.label);
+
+        // Other answers under the id are refused, and the stored check-in is untouched.
+        let r = app.json("POST", &path, checkin_answers(7)).await;
+        assert_eq!(r.status, 409, "{}: {}", db.label, r.body);
+        assert_eq!(r.json()["code"], "id_in_use");
+        conforms(&doc, "post", "/api/v1/checkins", 409, &r.body);
+        let kept = app.state.app().assessments().await.unwrap();
+        let kept = kept.iter().find(|a| a.id == CHECKIN_ID).unwrap();
+        assert_eq!(kept.answers.peg_pain.map(|s| s.get()), Some(3));
+        // A malformed id is named, and nothing is stored.
+        let r = app
+            .json(
+                "POST",
+                "/api/v1/checkins?id=no%20spaces",
+                checkin_answers(3),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}: {}", db.label, r.body);
+        assert_eq!(checkins(&app).await, 1, "{}", db.label);
+
+        // The form, as the offline queue replays it: twice with its id, stored once.
+        let form = |peg: &'static str| {
+            vec![
+                ("client_id", "form-checkin-1"),
+                (NONE_OF_THESE, "yes"),
+                ("pain_now", "3"),
+                ("peg_pain", peg),
+                ("peg_enjoyment", "2"),
+                ("peg_activity", "3"),
+            ]
+        };
+        for _ in 0..2 {
+            let r = app.post_form("/checkin", &form("4")).await;
+            assert_eq!(r.status, 200, "{}: {}", db.label, r.body);
+            assert!(r.body.contains("Check-in saved"), "{}", r.body);
+        }
+        assert_eq!(rows_with_id(&db, "assessments", "form-checkin-1").await, 1);
+        assert_eq!(checkins(&app).await, 2, "{}", db.label);
+        let r = app.post_form("/checkin", &form("8")).await;
+        assert_eq!(r.status, 409, "{}: {}", db.label, r.body);
+        assert_eq!(checkins(&app).await, 2, "{}", db.label);
+        // Without an id the form stores each post, as before.
+        let r = app.post_form("/checkin", &form("4")[1..]).await;
+        assert_eq!(r.status, 200, "{}: {}", db.label, r.body);
+        assert_eq!(checkins(&app).await, 3, "{}", db.label);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_checkin_id_in_another_journal_is_refused_without_telling_anything() {
+    for db in databases().await {
+        let app = app_on(&db).await;
+        let store = app.state.app().store().clone();
+        sql(
+            &db,
+            "INSERT INTO users (id, display_name, created_at_ms) VALUES ($1, NULL, 0)",
+            "robin",
+        )
+        .await;
+        let robin = unknot_app::App::local(store.for_user("robin"));
+        let intake =
+            unknot_core::intake::Answers::from_json(&crate::support::plain_answers().to_string())
+                .unwrap();
+        robin.assess(intake.clone(), true).await.unwrap();
+        let theirs =
+            unknot_core::intake::Answers::from_json(&checkin_answers(9).to_string()).unwrap();
+        let posted = robin
+            .checkin_once("robins-checkin-1", theirs)
+            .await
+            .unwrap();
+        assert!(posted.is_new());
+        app.state.app().assess(intake, true).await.unwrap();
+
+        // Exactly Robin's answers, or other answers: the same refusal, with nothing of Robin's.
+        for peg in [9, 2] {
+            let r = app
+                .json(
+                    "POST",
+                    "/api/v1/checkins?id=robins-checkin-1",
+                    checkin_answers(peg),
+                )
+                .await;
+            assert_eq!(r.status, 409, "{}: {}", db.label, r.body);
+            assert_eq!(r.json()["code"], "id_in_use");
+            assert!(!r.body.contains("peg"), "{}", r.body);
+            assert!(!r.body.contains("gardening"), "{}", r.body);
+        }
+        let r = app
+            .post_form(
+                "/checkin",
+                &[
+                    ("client_id", "robins-checkin-1"),
+                    (NONE_OF_THESE, "yes"),
+                    ("peg_pain", "9"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 409, "{}: {}", db.label, r.body);
+        assert!(!r.body.contains("gardening"), "{}", r.body);
+        assert_eq!(checkins(&app).await, 0, "{}", db.label);
+        assert_eq!(
+            rows_with_id(&db, "assessments", "robins-checkin-1").await,
+            1
+        );
+        let robins = robin.assessments().await.unwrap();
+        let kept = robins.iter().find(|a| a.id == "robins-checkin-1").unwrap();
+        assert_eq!(kept.answers.peg_pain.map(|s| s.get()), Some(9));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn checkins_racing_with_one_id_store_one_row() {
+    for db in databases().await {
+        let app = std::sync::Arc::new(app_on(&db).await);
+        let intake = crate::support::plain_answers();
+        assert_eq!(
+            app.json("POST", "/api/v1/assessments", intake).await.status,
+            201
+        );
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                let path = format!("/api/v1/checkins?id={CHECKIN_ID}");
+                let r = app.json("POST", &path, checkin_answers(3)).await;
+                (r.status.as_u16(), r.body)
+            }));
+        }
+        let mut created = 0;
+        for t in tasks {
+            let (status, body) = t.await.unwrap();
+            assert!(
+                status == 201 || status == 200,
+                "{}: {status} {body}",
+                db.label
+            );
+            created += usize::from(status == 201);
+        }
+        assert_eq!(created, 1, "{}: exactly one request stored it", db.label);
+        assert_eq!(rows_with_id(&db, "assessments", CHECKIN_ID).await, 1);
+        assert_eq!(checkins(&app).await, 1, "{}", db.label);
     }
 }
