@@ -10,10 +10,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use unknot_app::clinic::StoredPasskey;
-use unknot_app::clinic::{AccessLine, ClinicApp, MyCare, Principal, TotpSetup};
+use unknot_app::clinic::{AccessLine, MyCare, Principal, TotpSetup};
 use unknot_core::clinic::model::{ApiToken, AuthSession};
 
 use super::sign_in::refused_with;
+use super::signed;
 use super::{clear_session, inline_svg, set_session};
 use crate::access::{Me, Routes, Rule, needs_second_factor};
 use crate::pages::{Layout, PageResult, render, see_other};
@@ -71,14 +72,6 @@ pub fn routes() -> Routes {
             &[Method::POST],
             post(erase),
         )
-}
-
-/// The signed-in person and the clinic's operations, or 401.
-fn signed(state: &AppState) -> Result<(&ClinicApp, &Principal), WebError> {
-    match (state.clinic(), state.principal()) {
-        (Some(c), Some(p)) => Ok((c, p)),
-        _ => Err(WebError::Unauthorized("sign in first".into())),
-    }
 }
 
 /// A session as listed.

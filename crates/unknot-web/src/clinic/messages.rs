@@ -11,10 +11,11 @@ use axum::extract::Path;
 use axum::http::Method;
 use axum::routing::get;
 use serde::Deserialize;
-use unknot_app::clinic::{ClinicApp, MAX_MESSAGE, Principal};
+use unknot_app::clinic::MAX_MESSAGE;
 use unknot_core::clinic::access::Action;
 use unknot_core::clinic::model::Message;
 
+use super::signed;
 use crate::access::{Me, Routes, Rule};
 use crate::pages::{Layout, PageResult, render, see_other};
 use crate::security::check_form_token;
@@ -34,13 +35,6 @@ pub fn routes() -> Routes {
             &[Method::GET, Method::POST],
             get(thread).post(write_to_patient),
         )
-}
-
-fn signed(state: &AppState) -> Result<(&ClinicApp, &Principal), WebError> {
-    match (state.clinic(), state.principal()) {
-        (Some(c), Some(p)) => Ok((c, p)),
-        _ => Err(WebError::Unauthorized("sign in first".into())),
-    }
 }
 
 /// One message as drawn: who, when, the text, and whether it is the reader's own.

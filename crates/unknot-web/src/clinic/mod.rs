@@ -17,7 +17,9 @@ mod work;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
-use unknot_app::clinic::{Origin, SignedIn};
+use unknot_app::clinic::{ClinicApp, Origin, Principal, SignedIn};
+
+use crate::{AppState, WebError};
 
 use crate::access::{Routes, SESSION_COOKIE};
 
@@ -32,6 +34,21 @@ pub fn routes() -> Routes {
         .merge(work::routes())
         .merge(messages::routes())
         .merge(handout::routes())
+}
+
+/// The clinic server and the signed-in person, or "sign in first" (the access rules already
+/// let only signed-in people reach the handlers that ask).
+pub(crate) fn signed(state: &AppState) -> Result<(&ClinicApp, &Principal), WebError> {
+    match (state.clinic(), state.principal()) {
+        (Some(c), Some(p)) => Ok((c, p)),
+        _ => Err(WebError::Unauthorized("sign in first".into())),
+    }
+}
+
+/// A form that carries only its CSRF token (a button that does one thing).
+#[derive(serde::Deserialize)]
+pub(crate) struct TokenOnly {
+    pub(crate) csrf: Option<String>,
 }
 
 /// Where a request came from, for the rate limits, sessions and the audit log.

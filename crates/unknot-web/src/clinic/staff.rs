@@ -12,10 +12,11 @@ use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use unknot_app::clinic::{ClinicApp, Invited, PatientRow, Principal};
+use unknot_app::clinic::{Invited, PatientRow};
 use unknot_core::clinic::access::{Action, Role};
 
 use super::inline_svg;
+use super::{TokenOnly, signed};
 use crate::access::{Me, Routes, Rule};
 use crate::pages::{Layout, PageResult, render, see_other};
 use crate::security::check_form_token;
@@ -72,13 +73,6 @@ pub fn routes() -> Routes {
             &[Method::GET],
             get(audit),
         )
-}
-
-fn signed(state: &AppState) -> Result<(&ClinicApp, &Principal), WebError> {
-    match (state.clinic(), state.principal()) {
-        (Some(c), Some(p)) => Ok((c, p)),
-        _ => Err(WebError::Unauthorized("sign in first".into())),
-    }
 }
 
 /// The clinic's name and the person's role in it; not found for a clinic they do not work in.
@@ -217,11 +211,6 @@ async fn invite(
             Ok(super::sign_in::refused_with(&e, render(&page)))
         }
     }
-}
-
-#[derive(Deserialize)]
-struct TokenOnly {
-    csrf: Option<String>,
 }
 
 async fn reissue(

@@ -20,6 +20,7 @@ use unknot_core::clinic::questionnaires::QuestionnairePlan;
 use unknot_core::clinic::signals::Signals;
 
 use super::builder::{BuilderForm, ExerciseChoice, choices, parse_builder};
+use super::{TokenOnly, signed};
 use crate::access::{Me, Routes, Rule};
 use crate::pages::{Layout, PageResult, refused, render, see_other};
 use crate::security::check_form_token;
@@ -81,13 +82,6 @@ pub(super) fn routes() -> Routes {
             &[Method::POST],
             post(assign),
         )
-}
-
-fn signed(state: &AppState) -> Result<(&ClinicApp, &Principal), WebError> {
-    match (state.clinic(), state.principal()) {
-        (Some(c), Some(p)) => Ok((c, p)),
-        _ => Err(WebError::Unauthorized("sign in first".into())),
-    }
 }
 
 // ---- dashboard ----
@@ -352,11 +346,6 @@ async fn questionnaires(
     Ok(see_other(&format!(
         "/clinic/{clinic}/patients/{patient}/care?saved=schedule"
     )))
-}
-
-#[derive(Deserialize)]
-struct TokenOnly {
-    csrf: Option<String>,
 }
 
 async fn answer_error(
