@@ -23,19 +23,21 @@ pub mod coach;
 pub mod data;
 mod error;
 pub mod journal;
+mod libraries;
 pub mod library;
 pub mod report;
 pub mod session;
 pub mod settings;
 pub mod therapy;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::Zoned;
 use jiff::tz::TimeZone;
 use unknot_core::catalogue::{self, Catalogue, Layer};
-use unknot_store::Store;
+use unknot_store::{LibraryStamp, Store};
+
+use libraries::Kept;
 
 pub use clock::{Clock, Ids};
 pub use error::{AppError, AppResult, Missing};
@@ -68,8 +70,10 @@ struct Shared {
     content: Vec<Layer>,
     /// The library without anyone's own exercises, loaded once.
     base: Mutex<Option<Arc<Catalogue>>>,
-    /// Each person's library, for those with exercises of their own.
-    libraries: Mutex<HashMap<String, Arc<Catalogue>>>,
+    /// Each person's library, with the stamp it was built from.
+    libraries: Kept<LibraryStamp>,
+    /// Each clinic's library, with the clinic's change counter it was built from.
+    clinic_libraries: Kept<i64>,
     clock: Clock,
     ids: Ids,
     system_zone: TimeZone,
@@ -85,7 +89,8 @@ impl App {
                 ids: Ids::for_clock(&clock),
                 content,
                 base: Mutex::new(None),
-                libraries: Mutex::new(HashMap::new()),
+                libraries: Kept::default(),
+                clinic_libraries: Kept::default(),
                 clock,
                 system_zone: unknot_store::zones::system(),
             }),
@@ -152,36 +157,23 @@ impl App {
         Ok(self.shared.clock.now().to_zoned(self.zone().await?))
     }
 
-    /// The library as this person sees it: built in, any content folder, then their own
-    /// exercises. Loaded once and kept; [`App::library_changed`] drops it after an edit.
+    /// The library as this person sees it: built in, any content folder, the exercises of the
+    /// clinics they work in or are cared for by, then their own. Kept once loaded, with the
+    /// stamp it was built from: a change made anywhere (another server too) changes the stamp,
+    /// so the next call loads it again.
     pub async fn catalogue(&self) -> AppResult<Arc<Catalogue>> {
         let user = self.store.user().to_string();
-        if let Some(c) = self
-            .shared
-            .libraries
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&user).cloned())
-        {
+        let stamp = self.store().library_stamp().await?;
+        if let Some(c) = self.shared.libraries.cached(&user, &stamp) {
             return Ok(c);
         }
-        let yours = self.store().custom_exercises().await?;
-        let c = if yours.is_empty() {
-            self.base_library()?
-        } else {
-            Arc::new(self.check_library(&yours)?)
-        };
-        if let Ok(mut m) = self.shared.libraries.lock() {
-            if m.len() > 10_000 {
-                m.clear();
-            }
-            m.insert(user, c.clone());
-        }
+        let c = self.load_library(&stamp).await?;
+        self.shared.libraries.keep(user, stamp, c.clone());
         Ok(c)
     }
 
     /// The library with nobody's own exercises, loaded once for everyone.
-    fn base_library(&self) -> AppResult<Arc<Catalogue>> {
+    pub(crate) fn base_catalogue(&self) -> AppResult<Arc<Catalogue>> {
         if let Some(c) = self.shared.base.lock().ok().and_then(|b| b.clone()) {
             return Ok(c);
         }
@@ -199,8 +191,6 @@ impl App {
 
     /// Forgets this person's loaded library, after their own exercises changed.
     pub fn library_changed(&self) {
-        if let Ok(mut m) = self.shared.libraries.lock() {
-            m.remove(self.store.user());
-        }
+        self.shared.libraries.forget(self.store.user());
     }
 }

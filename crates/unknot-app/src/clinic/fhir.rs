@@ -520,7 +520,6 @@ impl Ctx<'_> {
     /// of them for the patient), as CarePlans, ServiceRequests or Tasks.
     async fn programme_resources(&self, kind: &'static str) -> Finds {
         let store = self.clinic.app.store();
-        let catalogue = self.clinic.app.catalogue().await?;
         let mut out = Vec::new();
         for s in self.patients_wanted(false) {
             for p in store.programmes_of(&s.account.id).await? {
@@ -531,6 +530,7 @@ impl Ctx<'_> {
                 let (Some(first), Some(version)) = (versions.first(), versions.last()) else {
                     continue;
                 };
+                let catalogue = self.clinic.app.clinic_catalogue(&p.clinic_id).await?;
                 let facts = programme::ProgrammeFacts {
                     programme: &p,
                     version,

@@ -62,7 +62,7 @@ impl ClinicApp {
         version: &ProgrammeVersion,
         name: &str,
     ) -> AppResult<Handout> {
-        let catalogue = self.app.catalogue().await?;
+        let catalogue = self.app.clinic_catalogue(&programme.clinic_id).await?;
         let zone = patient.zone().await?;
         let day = version.created.to_zoned(zone).date();
         Ok(handout::build(

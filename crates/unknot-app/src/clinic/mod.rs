@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod care;
 mod dashboard;
+mod exercises;
 pub mod fhir;
 mod handout;
 mod invites;

@@ -98,7 +98,7 @@ impl ClinicApp {
         let Some((programme, version)) = app.prescribed().await? else {
             return Ok(None);
         };
-        let catalogue = self.app.catalogue().await?;
+        let catalogue = self.app.clinic_catalogue(&programme.clinic_id).await?;
         let today = app.now().await?.date();
         Ok(Some(MyProgramme {
             clinic: self.clinic_name(&programme.clinic_id).await?,
@@ -146,11 +146,11 @@ impl ClinicApp {
         let view = self
             .patient(who, clinic, patient, Action::Prescribe, "programme check")
             .await?;
-        self.clashes_for(&view.app, body).await
+        self.clashes_for(clinic, &view.app, body).await
     }
 
-    async fn clashes_for(&self, patient: &App, body: &Body) -> AppResult<Vec<Clash>> {
-        let catalogue = self.app.catalogue().await?;
+    async fn clashes_for(&self, clinic: &str, patient: &App, body: &Body) -> AppResult<Vec<Clash>> {
+        let catalogue = self.app.clinic_catalogue(clinic).await?;
         body.check(&catalogue)?;
         let cautions = match patient.standing().await? {
             Some(s) => s.answers.cautions(),
@@ -175,7 +175,7 @@ impl ClinicApp {
         let view = self
             .patient(who, clinic, patient, Action::Prescribe, "programme")
             .await?;
-        let clashes = self.clashes_for(&view.app, &body).await?;
+        let clashes = self.clashes_for(clinic, &view.app, &body).await?;
         if !clashes.is_empty() && !accept_clashes {
             return Ok(Prescribed::Clashes(clashes));
         }
@@ -246,7 +246,7 @@ impl ClinicApp {
             return Err(stale(p.version));
         }
         let store = self.app.store();
-        let catalogue = self.app.catalogue().await?;
+        let catalogue = self.app.clinic_catalogue(&p.clinic_id).await?;
         let old = store
             .programme_latest(&p.id)
             .await?
@@ -310,7 +310,7 @@ impl ClinicApp {
         personal: bool,
     ) -> AppResult<Template> {
         self.may_template(who, clinic)?;
-        body.check(&*self.app.catalogue().await?)?;
+        body.check(&*self.app.clinic_catalogue(clinic).await?)?;
         let (programme, version) = match id {
             None => {
                 let owner = personal.then_some(who.account.id.as_str());
@@ -374,7 +374,7 @@ impl ClinicApp {
         Ok(out)
     }
 
-    fn may_template(&self, who: &Principal, clinic: &str) -> AppResult<()> {
+    pub(super) fn may_template(&self, who: &Principal, clinic: &str) -> AppResult<()> {
         let facts = Facts {
             role: who.role_in(clinic),
             ..Facts::default()

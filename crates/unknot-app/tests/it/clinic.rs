@@ -24,7 +24,7 @@ pub(crate) fn token_of(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_string()
 }
 
-async fn clinic_app(url: &str, clock: &Clock) -> ClinicApp {
+pub(crate) async fn clinic_app(url: &str, clock: &Clock) -> ClinicApp {
     let store = unknot_store::Store::open(url).await.unwrap();
     let app = App::new(
         store,

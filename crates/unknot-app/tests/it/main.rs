@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod clinic;
+mod clinic_exercises;
 mod clinic_patient;
 mod clinic_work;
 mod edges;

@@ -87,6 +87,15 @@ impl Layer {
             user_content: true,
         }
     }
+
+    /// A clinic's own exercises as a layer, named for the clinic. Like a person's own, they may
+    /// not shadow another layer's exercise and may cite [`CLINICIAN_SOURCE`].
+    pub fn clinic(name: &str, exercises: &[UserExercise]) -> Layer {
+        Layer {
+            origin: format!("the exercises of {name}"),
+            ..Layer::user(exercises)
+        }
+    }
 }
 
 /// One problem found in content.

@@ -98,7 +98,7 @@ pub enum Action {
     MessagePatient,
     /// See the dashboard: the clinical signals of one's patients.
     ReadDashboard,
-    /// Make and change programme templates.
+    /// Make and change programme templates and the clinic's own exercises.
     ManageTemplates,
 }
 

@@ -198,6 +198,19 @@ pub struct Figure {
     pub keyframes: Vec<Keyframe>,
 }
 
+impl Figure {
+    /// A figure from the text of an exercise's `[figure]` table (without the table header),
+    /// as a clinician writes it in a form; the refusal says where the text is wrong.
+    pub fn from_toml(text: &str) -> Result<Figure, String> {
+        toml::from_str(text).map_err(|e| e.message().to_string())
+    }
+
+    /// The figure as that text, to edit.
+    pub fn to_toml(&self) -> Option<String> {
+        toml::to_string(self).ok()
+    }
+}
+
 fn default_cycle() -> f32 {
     4.0
 }

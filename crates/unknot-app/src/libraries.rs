@@ -1,0 +1,134 @@
+//! Composing a library from its layers (built in, content folder, clinics' exercises, the
+//! person's own) and keeping the loaded ones with the stamp they were built from.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use unknot_core::catalogue::{Catalogue, Layer, UserExercise};
+use unknot_store::LibraryStamp;
+
+use crate::{App, AppError, AppResult};
+
+/// Loaded libraries by key, each with the stamp it was built from.
+pub(crate) struct Kept<S> {
+    map: Mutex<HashMap<String, (S, Arc<Catalogue>)>>,
+}
+
+impl<S> Default for Kept<S> {
+    fn default() -> Self {
+        Kept {
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// How many libraries are kept before the lot is dropped (a bound on memory; reloading is
+/// cheap).
+const MAX_KEPT: usize = 10_000;
+
+impl<S: PartialEq + Clone> Kept<S> {
+    /// The library kept under `key`, if it was built from `stamp`.
+    pub(crate) fn cached(&self, key: &str, stamp: &S) -> Option<Arc<Catalogue>> {
+        let map = self.map.lock().ok()?;
+        map.get(key)
+            .filter(|(s, _)| s == stamp)
+            .map(|(_, c)| c.clone())
+    }
+
+    /// Keeps a library built from `stamp`.
+    pub(crate) fn keep(&self, key: String, stamp: S, c: Arc<Catalogue>) {
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() > MAX_KEPT {
+                m.clear();
+            }
+            m.insert(key, (stamp, c));
+        }
+    }
+
+    /// Forgets the library under `key`.
+    pub(crate) fn forget(&self, key: &str) {
+        if let Ok(mut m) = self.map.lock() {
+            m.remove(key);
+        }
+    }
+}
+
+/// Drops the exercises whose id is already `taken`, and takes the ids of the rest. Two clinics
+/// (or a clinic and the person) may choose the same id without knowing of each other; the
+/// first layer keeps it, so the library always loads and a programme runs the exercise its
+/// clinic wrote.
+fn unclaimed(exercises: Vec<UserExercise>, taken: &mut HashSet<String>) -> Vec<UserExercise> {
+    exercises
+        .into_iter()
+        .filter(|e| taken.insert(e.id.clone()))
+        .collect()
+}
+
+impl App {
+    /// Loads the library `stamp` describes.
+    pub(crate) async fn load_library(&self, stamp: &LibraryStamp) -> AppResult<Arc<Catalogue>> {
+        let base = self.base_catalogue()?;
+        let store = self.store();
+        let mut taken: HashSet<String> = base.exercise_ids().map(String::from).collect();
+        let mut layers = self.content_layers().to_vec();
+        for (clinic, version) in &stamp.clinics {
+            if *version == 0 {
+                continue;
+            }
+            let exercises = unclaimed(store.clinic_exercises(clinic).await?, &mut taken);
+            layers.push(Layer::clinic(&self.clinic_label(clinic).await?, &exercises));
+        }
+        let yours = if stamp.own.0 > 0 {
+            unclaimed(store.custom_exercises().await?, &mut taken)
+        } else {
+            Vec::new()
+        };
+        if layers.len() == self.content_layers().len() && yours.is_empty() {
+            return Ok(base);
+        }
+        layers.push(Layer::user(&yours));
+        load(&layers).map(Arc::new)
+    }
+
+    /// A clinic's library: the base library and the clinic's own exercises, as its staff
+    /// build programmes from it. Kept with the clinic's change counter, read on every call, so
+    /// an exercise saved through another server is here on the next request.
+    pub async fn clinic_catalogue(&self, clinic: &str) -> AppResult<Arc<Catalogue>> {
+        let version = self.store().clinic_library_version(clinic).await?;
+        if version == 0 {
+            return self.base_catalogue();
+        }
+        if let Some(c) = self.shared.clinic_libraries.cached(clinic, &version) {
+            return Ok(c);
+        }
+        let exercises = self.store().clinic_exercises(clinic).await?;
+        let c = Arc::new(self.check_clinic_library(clinic, &exercises).await?);
+        self.shared
+            .clinic_libraries
+            .keep(clinic.to_string(), version, c.clone());
+        Ok(c)
+    }
+
+    /// The base library with `exercises` as the clinic's layer, checked as it would load.
+    pub(crate) async fn check_clinic_library(
+        &self,
+        clinic: &str,
+        exercises: &[UserExercise],
+    ) -> AppResult<Catalogue> {
+        let mut layers = self.content_layers().to_vec();
+        layers.push(Layer::clinic(&self.clinic_label(clinic).await?, exercises));
+        load(&layers)
+    }
+
+    async fn clinic_label(&self, clinic: &str) -> AppResult<String> {
+        Ok(self
+            .store()
+            .clinic(clinic)
+            .await?
+            .map_or_else(|| clinic.to_string(), |c| c.name))
+    }
+}
+
+fn load(layers: &[Layer]) -> AppResult<Catalogue> {
+    Catalogue::load(layers).map_err(|e| AppError::Content(e.to_string().trim_end().into()))
+}
