@@ -7,6 +7,8 @@
 
 mod account;
 mod builder;
+mod exercise_form;
+mod exercises;
 mod handout;
 mod invite;
 mod messages;
@@ -32,6 +34,7 @@ pub fn routes() -> Routes {
         .merge(account::routes())
         .merge(staff::routes())
         .merge(work::routes())
+        .merge(exercises::routes())
         .merge(messages::routes())
         .merge(handout::routes())
 }

@@ -192,6 +192,18 @@ const EXPECTED: &[(&str, &str, Expect)] = &[
     ("POST", "/clinic/{clinic}/staff", ClinicOwner),
     ("GET", "/clinic/{clinic}/audit", ClinicOwner),
     ("GET", "/clinic/{clinic}/dashboard", ClinicClinical),
+    ("GET", "/clinic/{clinic}/exercises", ClinicClinical),
+    ("POST", "/clinic/{clinic}/exercises", ClinicClinical),
+    (
+        "GET",
+        "/clinic/{clinic}/exercises/{exercise}",
+        ClinicClinical,
+    ),
+    (
+        "POST",
+        "/clinic/{clinic}/exercises/{exercise}",
+        ClinicClinical,
+    ),
     ("GET", "/clinic/{clinic}/templates", ClinicClinical),
     ("POST", "/clinic/{clinic}/templates", ClinicClinical),
     (
@@ -347,6 +359,7 @@ async fn fill(w: &World, path: &str, entry: &str) -> String {
         p = p.replace("{id}", entry);
     }
     p = p.replace("{template}", &w.a_things.template);
+    p = p.replace("{exercise}", CLINIC_EXERCISE);
     if p.contains("{answer}") {
         p = p.replace("{answer}", &w.fresh_answer().await);
     }

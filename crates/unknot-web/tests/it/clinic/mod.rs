@@ -231,6 +231,26 @@ pub fn programme_body() -> unknot_core::clinic::programme::Body {
     }
 }
 
+/// The id of clinic 1's own exercise in the world (a bridge, written by patient A's clinician).
+pub const CLINIC_EXERCISE: &str = "clinic-bridge";
+
+/// Clinic 1's own exercise: the library's glute bridge under the clinic's id and name.
+async fn clinic_exercise(c: &ClinicApp, clinician: &Principal, clinic: &str) {
+    let library = unknot_core::catalogue::Catalogue::builtin().unwrap();
+    let mut e = library.exercise("glute-bridge").unwrap().clone();
+    e.id = CLINIC_EXERCISE.into();
+    e.name = "Bridge, our way".into();
+    e.easier.clear();
+    e.harder.clear();
+    let from = unknot_app::clinic::Origin {
+        address: "10.0.0.9".into(),
+        agent: "test".into(),
+    };
+    c.save_clinic_exercise(clinician, clinic, e, true, &from)
+        .await
+        .unwrap();
+}
+
 /// Patient A's programme from their clinician, and a clinic-wide template: their ids.
 async fn programme_and_template(
     c: &ClinicApp,
@@ -317,6 +337,7 @@ pub async fn world_at(db: db::TestDb, public_url: &str) -> World {
     let b = signed_up(&c, &inv.link, "robin").await;
     // Patient A follows a programme their clinician prescribed (nobody else has one).
     let (programme, template) = programme_and_template(&c, &clinician, &one.id, &a).await;
+    clinic_exercise(&c, &clinician, &one.id).await;
     let journal = c.own_app(&a);
     let mut e = journal.new_entry().await.unwrap();
     e.pain = Some(Score::new(6, "pain").unwrap());

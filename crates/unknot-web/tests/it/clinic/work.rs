@@ -234,3 +234,109 @@ async fn templates_are_made_and_prescribed_and_questionnaires_scheduled() {
         assert!(r.body.contains("peg_every_days"));
     }
 }
+
+#[tokio::test]
+async fn a_clinician_writes_the_clinics_own_exercise_and_its_patients_see_it() {
+    for db in db::databases().await {
+        let label = db.label;
+        let w = world(db).await;
+        let base = format!("/clinic/{}/exercises", w.c1);
+        let list = w.browser(Who::ClinicianA, "GET", &base, &[]).await;
+        assert_eq!(list.status, StatusCode::OK, "{label}");
+        assert!(
+            list.body.contains("Bridge, our way"),
+            "{label}: the world's exercise"
+        );
+        let blank = w
+            .browser(Who::ClinicianA, "GET", &format!("{base}/new"), &[])
+            .await;
+        assert!(blank.body.contains("New exercise") && blank.body.contains("Cat-camel"));
+        let form = |steps: &'static str, figure: &'static str| {
+            vec![
+                ("name", "Wall slide (our version)"),
+                ("kind", "mobility"),
+                ("difficulty", "gentle"),
+                (
+                    "summary",
+                    "Slide the forearms up a wall to open the upper back.",
+                ),
+                ("region", "upper-back"),
+                ("muscle", "rhomboids"),
+                ("equipment", "wall"),
+                ("reps_low", "8"),
+                ("reps_high", "10"),
+                ("sets", "2"),
+                ("rest", "30"),
+                ("steps", steps),
+                ("cues", "Keep the ribs down."),
+                ("caution", "shoulder-problem"),
+                ("stop_if", "Pain runs into the arm."),
+                ("source", "my-clinician"),
+                ("figure", figure),
+                ("poses", "view = \"side\"\nkeyframes = 3"),
+            ]
+        };
+        // Refused with the reason and every value kept: one step, then unreadable poses.
+        let r = w
+            .browser(
+                Who::ClinicianA,
+                "POST",
+                &base,
+                &form("Stand with your back to a wall.", "like:cat-camel"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(
+            r.body.contains("give at least two steps"),
+            "{label}: {}",
+            r.body
+        );
+        assert!(r.body.contains("Keep the ribs down."), "kept as typed");
+        let two = "Stand with your back to a wall.\nSlide the forearms up and down slowly.";
+        let r = w
+            .browser(Who::ClinicianA, "POST", &base, &form(two, "poses"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(r.body.contains("poses"), "{label}");
+        // Saved with a library drawing: the page shows it, and the builder offers it.
+        let r = w
+            .browser(Who::ClinicianA, "POST", &base, &form(two, "like:cat-camel"))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}: {}", r.body);
+        let at = r.location().to_string();
+        assert!(at.ends_with("/exercises/wall-slide-our-version"), "{at}");
+        let page = w.browser(Who::ClinicianA, "GET", &at, &[]).await;
+        assert!(page.body.contains("<svg") && page.body.contains("Wall slide (our version)"));
+        assert!(
+            page.body.contains("[[keyframes]]"),
+            "the drawing's poses, to edit"
+        );
+        let a = w.accounts[&Who::PatientA].clone();
+        let builder = w
+            .browser(
+                Who::ClinicianA,
+                "GET",
+                &format!("/clinic/{}/patients/{a}/programme", w.c1),
+                &[],
+            )
+            .await;
+        assert!(
+            builder.body.contains("value=\"wall-slide-our-version\""),
+            "{label}"
+        );
+        // The clinic's patients see it in their library; another clinic's staff do not.
+        let seen = w
+            .browser(Who::PatientB, "GET", "/library/wall-slide-our-version", &[])
+            .await;
+        assert_eq!(seen.status, StatusCode::OK, "{label}");
+        let other = w
+            .browser(
+                Who::ClinicianOther,
+                "GET",
+                "/library/wall-slide-our-version",
+                &[],
+            )
+            .await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND, "{label}");
+    }
+}
