@@ -61,7 +61,7 @@ async fn list(Me(state): Me, Path(clinic): Path<String>) -> PageResult {
         .map(|e| Listed {
             id: e.id.clone(),
             name: e.name.clone(),
-            what: format!("{} · {}", e.kind.label(), e.dosage.describe()),
+            what: format!("{} · {}", capitalised(e.kind.label()), e.dosage.describe()),
             cautions: e
                 .cautions
                 .iter()
@@ -99,6 +99,14 @@ struct FormPage {
 }
 
 impl FormPage {
+    fn chosen_sources(&self) -> usize {
+        self.form
+            .sources
+            .iter()
+            .filter(|s| s.as_str() != CLINICIAN_SOURCE)
+            .count()
+    }
+
     fn like(&self, id: &str) -> bool {
         self.form.figure.strip_prefix(FIGURE_LIKE) == Some(id)
     }
@@ -133,17 +141,19 @@ async fn form_page(
     })
 }
 
+/// The library's sources, short enough for a phone: author, year and title.
 fn sources(c: &Catalogue) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = vec![(
-        CLINICIAN_SOURCE.to_string(),
-        "The clinic's own practice (no publication)".to_string(),
-    )];
-    let mut rest: Vec<(String, String)> = c
+    let mut out: Vec<(String, String)> = c
         .sources()
-        .map(|(id, s)| (id.clone(), s.citation()))
+        .filter(|(id, _)| id.as_str() != CLINICIAN_SOURCE)
+        .map(|(id, s)| {
+            (
+                id.clone(),
+                format!("{} ({}). {}", s.author, s.year, s.title),
+            )
+        })
         .collect();
-    rest.sort_by(|a, b| a.1.cmp(&b.1));
-    out.extend(rest);
+    out.sort_by(|a, b| a.1.cmp(&b.1));
     out
 }
 
@@ -242,6 +252,13 @@ async fn save(
         }
         Err(e) => Err(WebError::from(e).into()),
     }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The library's validation report in the form's words: one line per problem, without the

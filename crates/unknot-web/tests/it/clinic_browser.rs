@@ -734,6 +734,18 @@ async fn clinician_pages(w: &Clinic, b: &Browser) {
     w.c.prescribe(&w.clinician, &w.id, &pat, body, None, true)
         .await
         .unwrap();
+    let mut own = catalogue.exercise("pelvic-tilt").unwrap().clone();
+    own.id = "towel-pelvic-tilt".into();
+    own.name = "Pelvic tilt on a rolled towel".into();
+    own.harder.clear();
+    own.cautions = vec![unknot_core::catalogue::Caution::Pregnancy];
+    let from = unknot_app::clinic::Origin {
+        address: "127.0.0.1".into(),
+        agent: "browser test".into(),
+    };
+    w.c.save_clinic_exercise(&w.clinician, &w.id, own, true, &from)
+        .await
+        .unwrap();
     for (path, heading, name) in [
         (
             format!("/clinic/{}/dashboard?show=all", w.id),
@@ -754,6 +766,16 @@ async fn clinician_pages(w: &Clinic, b: &Browser) {
             format!("/clinic/{}/templates", w.id),
             "Templates",
             "templates",
+        ),
+        (
+            format!("/clinic/{}/exercises", w.id),
+            "The clinic's exercises",
+            "clinic-exercises",
+        ),
+        (
+            format!("/clinic/{}/exercises/towel-pelvic-tilt", w.id),
+            "Change Pelvic tilt on a rolled towel",
+            "clinic-exercise",
         ),
     ] {
         b.go(&path).await;
