@@ -244,7 +244,11 @@ fn allowed(rule: Rule, who: Option<&Principal>, req: &Request) -> Result<(), Box
             "an API token cannot manage sign-in: use the browser".into(),
         ));
     }
-    let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+    // A FHIR search sent as a form (`POST /fhir/{Type}/_search`) only reads.
+    let fhir_search = *req.method() == Method::POST
+        && crate::fhir::is_fhir_path(path)
+        && path.ends_with("/_search");
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD) && !fhir_search;
     if writes && !who.may_write() {
         return refuse(WebError::Forbidden("this API token may only read".into()));
     }

@@ -6,10 +6,13 @@
 //! This edge only negotiates the format, hands the query to the application layer and writes
 //! the answer as `application/fhir+json`. Every error, including the access rules' refusals
 //! and unknown paths under `/fhir`, is an OperationOutcome with its HTTP status. Only reads are
-//! served: any other method is 405.
+//! served: any other method is 405. A search may also be sent as `POST /fhir/{Type}/_search`
+//! with its parameters as a form body (FHIR's way round long URLs and URLs in logs); another
+//! body type is 415.
 
 use std::sync::OnceLock;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -28,8 +31,8 @@ pub fn is_fhir_path(path: &str) -> bool {
 
 /// Each registered type's search and read paths, made once (the route table keeps `'static`
 /// paths).
-fn paths() -> &'static [(&'static str, String, String)] {
-    static PATHS: OnceLock<Vec<(&'static str, String, String)>> = OnceLock::new();
+fn paths() -> &'static [(&'static str, String, String, String)] {
+    static PATHS: OnceLock<Vec<(&'static str, String, String, String)>> = OnceLock::new();
     PATHS.get_or_init(|| {
         RESOURCES
             .iter()
@@ -37,6 +40,7 @@ fn paths() -> &'static [(&'static str, String, String)] {
                 (
                     r.kind,
                     format!("/fhir/{}", r.kind),
+                    format!("/fhir/{}/_search", r.kind),
                     format!("/fhir/{}/{{id}}", r.kind),
                 )
             })
@@ -53,16 +57,23 @@ pub fn routes() -> Routes {
         &[Method::GET],
         get(metadata),
     );
-    for (kind, search_path, read_path) in paths() {
+    for (kind, search_path, post_path, read_path) in paths() {
         let kind: &'static str = kind;
+        let get_search = move |me: Me, headers: HeaderMap, q: Query<Vec<(String, String)>>| {
+            search(kind, me, headers, q)
+        };
         routes = routes
+            .at(search_path, Rule::Own, &[Method::GET], get(get_search))
             .at(
-                search_path,
+                post_path,
                 Rule::Own,
-                &[Method::GET],
-                get(
-                    move |me: Me, headers: HeaderMap, q: Query<Vec<(String, String)>>| {
-                        search(kind, me, headers, q)
+                &[Method::GET, Method::POST],
+                get(get_search).post(
+                    move |me: Me,
+                          headers: HeaderMap,
+                          q: Query<Vec<(String, String)>>,
+                          body: Bytes| {
+                        post_search(kind, me, headers, q, body)
                     },
                 ),
             )
@@ -108,6 +119,38 @@ async fn search(
         Ok(bundle) => answer(&bundle),
         Err(e) => error(e.into()),
     }
+}
+
+/// `POST /fhir/{Type}/_search`: the parameters of the URL and of a form body together.
+async fn post_search(
+    kind: &'static str,
+    me: Me,
+    headers: HeaderMap,
+    Query(mut q): Query<Vec<(String, String)>>,
+    body: Bytes,
+) -> Response {
+    let form = "application/x-www-form-urlencoded";
+    let sent = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(media_essence);
+    match sent.as_deref() {
+        Some(t) if t == form => {}
+        // An empty body needs no type.
+        None if body.is_empty() => {}
+        other => {
+            return error_with(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                IssueCode::NotSupported,
+                &format!(
+                    "a search body must be {form}, not {}",
+                    unknot_core::error::shown(other.unwrap_or("a body without a type"))
+                ),
+            );
+        }
+    }
+    q.extend(url::form_urlencoded::parse(&body).into_owned());
+    search(kind, me, headers, Query(q)).await
 }
 
 async fn read(

@@ -477,7 +477,7 @@ async fn builder_page(
         back: format!("/clinic/{clinic}/patients/{patient}/care"),
         heading: format!("Programme for {name}"),
         form,
-        choices: choices(&*app.app().clinic_catalogue(&clinic).await?),
+        choices: choices(&*app.app().clinic_catalogue(clinic).await?),
         templates,
         clashes: Vec::new(),
         error: None,
@@ -626,7 +626,7 @@ async fn template_page(
             "New template".into()
         },
         form,
-        choices: choices(&*app.app().clinic_catalogue(&clinic).await?),
+        choices: choices(&*app.app().clinic_catalogue(clinic).await?),
         templates: Vec::new(),
         clashes: Vec::new(),
         error: None,

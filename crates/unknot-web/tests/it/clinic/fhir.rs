@@ -446,3 +446,90 @@ async fn outside_clients_read_the_running_server() {
         "{text}"
     );
 }
+
+/// POST `path` with a bearer token, a body and its content type (none when `None`).
+async fn fhir_post(
+    w: &World,
+    token: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value, Reply) {
+    let mut b = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT, "application/fhir+json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if let Some(t) = content_type {
+        b = b.header(header::CONTENT_TYPE, t);
+    }
+    let r = send(&w.router, b.body(Body::from(body.to_string())).unwrap()).await;
+    let v: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+    (r.status, v, r)
+}
+
+#[tokio::test]
+async fn a_search_posted_as_a_form_finds_what_the_get_finds_and_other_bodies_are_415() {
+    for db in db::databases().await {
+        let label = db.label;
+        let w = world(db).await;
+        fill_journal(&w).await;
+        let token = w.fhir_token(Who::ClinicianA).await;
+        let a = w.accounts[&Who::PatientA].clone();
+        let by_get = fhir(
+            &w,
+            Some(&token),
+            &format!("/fhir/Observation?patient={a}&_count=3"),
+            "application/fhir+json",
+        )
+        .await;
+        assert_eq!(by_get.0, StatusCode::OK, "{label}: {}", by_get.2.body);
+        let form = "application/x-www-form-urlencoded; charset=utf-8";
+        let by_post = fhir_post(
+            &w,
+            &token,
+            "/fhir/Observation/_search?_count=3",
+            Some(form),
+            &format!("patient={a}"),
+        )
+        .await;
+        assert_eq!(by_post.0, StatusCode::OK, "{label}: {}", by_post.2.body);
+        valid(&by_post.1, &schema());
+        let urls = |v: &Value| -> Vec<String> {
+            v["entry"]
+                .as_array()
+                .map(|e| e.iter().map(|x| x["fullUrl"].to_string()).collect())
+                .unwrap_or_default()
+        };
+        assert!(
+            !urls(&by_get.1).is_empty(),
+            "{label}: the journal has observations"
+        );
+        assert_eq!(urls(&by_get.1), urls(&by_post.1), "{label}");
+        assert_eq!(by_get.1["total"], by_post.1["total"]);
+        // A body in another format is 415 with an OperationOutcome; so is a body with no type.
+        let json = fhir_post(
+            &w,
+            &token,
+            "/fhir/Observation/_search",
+            Some("application/fhir+json"),
+            "{\"patient\": \"x\"}",
+        )
+        .await;
+        outcome(&json, 415, "not-supported");
+        assert!(json.2.body.contains("application/x-www-form-urlencoded"));
+        let untyped = fhir_post(&w, &token, "/fhir/Observation/_search", None, "patient=x").await;
+        outcome(&untyped, 415, "not-supported");
+        // A search parameter the server does not know is refused in a posted body too.
+        let bad = fhir_post(
+            &w,
+            &token,
+            "/fhir/Observation/_search",
+            Some(form),
+            "colour=blue",
+        )
+        .await;
+        outcome(&bad, 400, "invalid");
+    }
+}
