@@ -183,6 +183,11 @@ struct CarePage {
     message: Option<String>,
     /// The library's names of the programme's exercises, by id.
     names: Vec<(String, String)>,
+    /// The patient's pain by day over 30 days, as their Today draws it.
+    pain_chart: String,
+    /// Where their knots came over 90 days (empty without any), with the muscles most often.
+    heat_map: String,
+    top_muscles: Vec<(String, usize)>,
 }
 
 struct AnswerRow {
@@ -278,6 +283,7 @@ async fn care(
         "schedule" => "Questionnaire schedule saved.".to_string(),
         _ => "Answer marked as an error: the questionnaire is asked again.".to_string(),
     });
+    let (pain_chart, heat_map, top_muscles) = charts(&view.app).await?;
     let programme = app.patient_programme(who, &clinic, &patient).await?;
     let names = programme
         .as_ref()
@@ -302,7 +308,40 @@ async fn care(
         signals,
         answers,
         message,
+        pain_chart,
+        heat_map,
+        top_muscles,
     }))
+}
+
+/// The patient's charts as their Today shows them: pain by day over 30 days, and where knots
+/// came over 90 with the muscles most often named.
+async fn charts(
+    patient: &unknot_app::App,
+) -> Result<(String, String, Vec<(String, usize)>), WebError> {
+    let today = patient.now().await?.date();
+    let since = today
+        .checked_sub(jiff::Span::new().days(89))
+        .unwrap_or(today);
+    let entries = patient.entries_on_days(since, today).await?;
+    let chart = crate::pages::today::pain_chart("Pain by day, last 30 days", &entries, 30, today);
+    let counts = unknot_core::trends::knot_counts(&entries);
+    let heat = if counts.is_empty() {
+        String::new()
+    } else {
+        unknot_export::bodymap::svg(unknot_export::bodymap::Mode::Heat { counts: &counts })
+    };
+    let options = unknot_core::trends::TrendOptions {
+        weeks: 1,
+        months: 1,
+    };
+    let top = unknot_core::trends::compute(&entries, today, options)
+        .muscles
+        .iter()
+        .take(5)
+        .map(|m| (m.muscle.label().to_string(), m.count))
+        .collect();
+    Ok((chart, heat, top))
 }
 
 #[derive(Deserialize)]

@@ -196,7 +196,9 @@ fn step(next: NextStep, t: &unknot_core::today::Today) -> Step {
     }
 }
 
-fn pain_chart(
+/// Average pain by day over the `days` ending `end`, as the chart Today draws (also on the
+/// clinician's care page, so both see the same figure).
+pub(crate) fn pain_chart(
     title: &str,
     entries: &[unknot_core::journal::Entry],
     days: i64,

@@ -731,6 +731,19 @@ async fn clinician_pages(w: &Clinic, b: &Browser) {
     w.c.save_template(&w.clinician, &w.id, None, body.clone(), false)
         .await
         .unwrap();
+    // A fortnight of ratings and a few knots, so the care page draws the patient's charts.
+    let journal = w.c.app().for_user(&pat);
+    for (days_ago, pain) in [(13, 6), (11, 6), (9, 5), (7, 5), (5, 4), (3, 5), (1, 4)] {
+        let mut e = journal.new_entry().await.unwrap();
+        e.at = jiff::Zoned::now()
+            .checked_sub(jiff::Span::new().days(days_ago))
+            .unwrap();
+        e.pain = Some(unknot_core::score::Score::new(pain, "pain").unwrap());
+        if days_ago % 3 == 0 {
+            e.knots = vec![unknot_core::journal::Knot::parse("upper-trapezius:right:6").unwrap()];
+        }
+        journal.log(e).await.unwrap();
+    }
     w.c.prescribe(&w.clinician, &w.id, &pat, body, None, true)
         .await
         .unwrap();

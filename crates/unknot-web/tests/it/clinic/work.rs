@@ -74,6 +74,11 @@ async fn a_clinician_builds_changes_and_follows_a_programme() {
             .browser(Who::ClinicianA, "GET", &format!("{base}/care"), &[])
             .await;
         assert!(!page.body.contains("Back, week 1"), "{label}: not saved");
+        // The patient's own chart is on the care page, with the rating they logged today.
+        assert!(
+            page.body.contains("Pain by day, last 30 days") && page.body.contains("<svg"),
+            "{label}: the care page draws the patient's pain chart"
+        );
         let mut f = form(true, "2");
         f.push(("ex_0", ex.as_str()));
         let r = w
