@@ -13,6 +13,7 @@
 pub mod access;
 mod api;
 mod assets;
+mod breaker;
 mod cache;
 mod clinic;
 mod downloads;

@@ -59,11 +59,35 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
         return with_headers(e.into_response());
     }
     let asset = req.uri().path().starts_with("/assets/");
-    let res = with_headers(next.run(req).await);
+    let res = match state.breaker().filter(|_| !asset) {
+        Some(b) => with_breaker(b, req, next).await,
+        None => next.run(req).await,
+    };
+    let res = with_headers(res);
     match state.clinic() {
         Some(clinic) => clinic_headers(res, clinic.config().public_url.scheme() == "https", asset),
         None => res,
     }
+}
+
+/// Runs a request past the database breaker: refused at once while the database is known to be
+/// out of reach, else run, its outcome recorded (a 503 here only comes from the database: the
+/// time limit's 503 is answered outside this layer).
+async fn with_breaker(b: &crate::breaker::Breaker, req: Request, next: Next) -> Response {
+    use crate::breaker::{Admit, now_ms};
+    if b.admit(now_ms()) == Admit::Refuse {
+        let path = req.uri().path().to_string();
+        let e = crate::WebError::Store(unknot_store::StoreError::Unavailable {
+            reason: "the database server is out of reach; another request is checking it".into(),
+        });
+        return crate::respond_error(&path, e);
+    }
+    let res = next.run(req).await;
+    b.record(
+        res.status() != axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        now_ms(),
+    );
+    res
 }
 
 /// On the clinic server: browsers keep to HTTPS once they have seen it (when it is served so),

@@ -56,9 +56,19 @@ struct Inner {
     options: Options,
     generation: AtomicU64,
     cache: Mutex<HashMap<String, (u64, Arc<CachedBody>)>>,
+    /// Fails requests fast while PostgreSQL is out of reach (not used over SQLite, whose
+    /// "busy" is a moment's lock, not an outage).
+    breaker: crate::breaker::Breaker,
 }
 
 impl AppState {
+    /// The database circuit breaker, on a clinic server over PostgreSQL (`None` otherwise).
+    pub(crate) fn breaker(&self) -> Option<&crate::breaker::Breaker> {
+        (self.inner.clinic.is_some()
+            && self.inner.app.store().engine() == unknot_store::Engine::Postgres)
+            .then_some(&self.inner.breaker)
+    }
+
     /// Builds the state; the library is loaded and its search index built here, once.
     pub async fn new(app: App, options: Options) -> Result<AppState, crate::WebError> {
         AppState::build(app, None, options).await
@@ -104,6 +114,7 @@ impl AppState {
                 },
                 generation: AtomicU64::new(0),
                 cache: Mutex::new(HashMap::new()),
+                breaker: crate::breaker::Breaker::default(),
             }),
         })
     }

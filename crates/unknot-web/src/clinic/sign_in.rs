@@ -160,12 +160,16 @@ async fn code(
     }
 }
 
-/// A page drawn again with the refusal's status (and `Retry-After` when rate limited).
+/// A page drawn again with the refusal's status (and `Retry-After` when rate limited or when
+/// the database is out of reach for a moment).
 pub(crate) fn refused_with(e: &WebError, mut res: Response) -> Response {
-    *res.status_mut() = match e.status() {
-        StatusCode::INTERNAL_SERVER_ERROR => StatusCode::INTERNAL_SERVER_ERROR,
-        s => s,
-    };
+    *res.status_mut() = e.status();
+    if e.status() == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static(crate::error::RETRY_AFTER_SECONDS),
+        );
+    }
     if let WebError::TooMany(_, seconds) = e {
         res.headers_mut().insert(
             axum::http::header::RETRY_AFTER,

@@ -3,6 +3,7 @@
 
 mod fhir;
 mod matrix;
+mod outage;
 mod patient;
 mod sessions;
 mod work;
