@@ -152,12 +152,16 @@ def main():
         stored = cluster.psql(db, "SELECT id FROM entries WHERE note LIKE 'pg-restart write %'").split()
         first_ok_after = min((a[0] for a in attempts if a[1] in (200, 201) and a[0] > t_up), default=None)
         slowest_503 = max((a[2] for a in s503), default=0.0)
+        waits = sorted(a[2] for a in s503)
+        median_503 = waits[len(waits) // 2] if waits else 0.0
+        fast_503 = sum(1 for w in waits if w < 0.1)
         print(f"postgres stopped at {t_stop:.1f} s, started again at {t_up:.1f} s "
               f"(down {t_up - t_stop:.1f} s)")
         print(f"writes {len(results)}, acknowledged {len(acked)} ({replays} as 200 replays), "
               f"attempts {len(attempts)}")
         print(f"refusals: {len(s503)} x 503 (all with Retry-After: "
-              f"{all(a[3] for a in s503)}; slowest answered in {slowest_503 * 1000:.0f} ms), "
+              f"{all(a[3] for a in s503)}; median {median_503 * 1000:.0f} ms, {fast_503} under 100 ms, "
+              f"slowest {slowest_503 * 1000:.0f} ms), "
               f"other {len(other)}: {sorted(set(str(a[1]) for a in other))}")
         if first_ok_after is not None:
             print(f"first acknowledged write {first_ok_after - t_up:.2f} s after postgres was back; "
