@@ -81,6 +81,10 @@ async fn library(Me(state): Me, Query(q): Query<LibraryQuery>) -> PageResult {
 fn citations(catalogue: &Catalogue, ids: &[String]) -> Vec<String> {
     ids.iter()
         .map(|id| {
+            if id == unknot_core::catalogue::CLINICIAN_SOURCE {
+                // A person's own exercise, or their clinic's: no publication behind it.
+                return "Your clinician's own practice (not a publication)".to_string();
+            }
             catalogue
                 .source(id)
                 .map_or_else(|| id.clone(), |s| s.citation())

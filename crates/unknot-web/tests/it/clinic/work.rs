@@ -334,6 +334,11 @@ async fn a_clinician_writes_the_clinics_own_exercise_and_its_patients_see_it() {
             .browser(Who::PatientB, "GET", "/library/wall-slide-our-version", &[])
             .await;
         assert_eq!(seen.status, StatusCode::OK, "{label}");
+        assert!(
+            seen.body.contains("own practice (not a publication)")
+                && !seen.body.contains(">my-clinician<"),
+            "{label}: the source is said in words"
+        );
         let other = w
             .browser(
                 Who::ClinicianOther,
