@@ -27,6 +27,10 @@ pub enum StoreError {
     Unavailable {
         /// What the database said.
         reason: String,
+        /// True when the database server could not be reached at all (a connection lost or
+        /// none made in time), as opposed to a busy moment on a reachable one (a lock, a
+        /// deadlock, a serialization failure): only this says the server is down.
+        unreachable: bool,
     },
     /// The journal file is not a readable SQLite database (damaged, truncated, or another kind
     /// of file): nothing was changed.
@@ -102,6 +106,17 @@ impl StoreError {
         matches!(self, StoreError::Unavailable { .. })
     }
 
+    /// True when the database server could not be reached (see [`StoreError::Unavailable`]).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Unavailable {
+                unreachable: true,
+                ..
+            }
+        )
+    }
+
     /// True when the error is the user's input (an id that does not exist, a bad URL) rather
     /// than a failure of the system.
     pub fn is_user_error(&self) -> bool {
@@ -122,6 +137,7 @@ impl From<sqlx::Error> for StoreError {
             }
         } else if is_transient(&e) {
             StoreError::Unavailable {
+                unreachable: is_unreachable(&e),
                 reason: e.to_string(),
             }
         } else {
@@ -142,6 +158,21 @@ fn is_disk_full(e: &sqlx::Error) -> bool {
 
 /// SQLite's busy and locked codes (with their extended forms), PostgreSQL's lock, serialization
 /// and shutdown states, and lost or refused connections.
+/// A connection lost or not made: the server is down, restarting or out of reach.
+fn is_unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => matches!(
+            db.code().unwrap_or_default().as_ref(),
+            "57P01" | "57P02" | "57P03"
+        ),
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        _ => false,
+    }
+}
+
 fn is_transient(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(db) => {

@@ -262,6 +262,12 @@ impl Store {
         self.engine
     }
 
+    /// One trivial query: whether the database answers now (a connection made or reused).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Closes the pool, waiting for connections to finish (SQLite then checkpoints its WAL).
     pub async fn close(self) {
         self.pool.close().await;

@@ -1,16 +1,19 @@
 //! A circuit breaker for the clinic server's database: while PostgreSQL is out of reach, one
-//! request at a time tries it and every other is answered 503 at once, instead of each waiting
+//! request at a time checks it and every other is answered 503 at once, instead of each waiting
 //! out the pool's connection timeout (`unknot_store::POSTGRES_WAIT`).
 //!
-//! Closed, every request goes through. A 503 from the database opens it for [`OPEN_FOR`]:
-//! requests in that time are refused without touching the pool. After it, the first request
-//! is let through as a probe (the rest keep being refused); the probe's success closes the
-//! breaker and its failure opens it again. Any success closes it.
+//! Closed, every request goes through. A request that found the server unreachable (a lost
+//! connection, none made in time: `StoreError::is_unreachable`, not a busy moment such as a
+//! deadlock) opens it for [`OPEN_FOR`]: requests in that time are refused without touching
+//! the pool. After it, the first request checks the database with one trivial query before it
+//! runs (the rest keep being refused): an answer closes the breaker, none opens it again. Time
+//! is measured on a monotonic clock, so a step of the wall clock cannot hold it open.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
-/// How long the breaker stays open before the next probe.
+/// How long the breaker stays open before the next check.
 pub(crate) const OPEN_FOR: Duration = Duration::from_millis(500);
 
 /// What to do with a request.
@@ -18,33 +21,33 @@ pub(crate) const OPEN_FOR: Duration = Duration::from_millis(500);
 pub(crate) enum Admit {
     /// Closed: go ahead.
     Go,
-    /// Open, and this request is the one that tries the database.
+    /// Open, and this request checks the database first.
     Probe,
     /// Open: answer 503 now.
     Refuse,
 }
 
-/// The breaker's state: 0 when closed, else the time (ms since the epoch) until which it is
-/// open. One atomic, so requests on every thread see one state without a lock.
+/// The breaker's state: 0 when closed, else the time (ms on [`now_ms`]'s clock) until which
+/// it is open. One atomic, so requests on every thread see one state without a lock.
 #[derive(Debug, Default)]
 pub(crate) struct Breaker {
-    open_until: AtomicI64,
+    open_until: AtomicU64,
 }
 
-/// Milliseconds since the epoch, now.
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+/// Milliseconds on a monotonic clock (from the first call in this process), never 0.
+pub(crate) fn now_ms() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    let start = *START.get_or_init(Instant::now);
+    u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX - 1) + 1
 }
 
-fn window() -> i64 {
-    i64::try_from(OPEN_FOR.as_millis()).unwrap_or(500)
+fn window() -> u64 {
+    u64::try_from(OPEN_FOR.as_millis()).unwrap_or(500)
 }
 
 impl Breaker {
     /// Whether a request arriving at `now` may go ahead.
-    pub(crate) fn admit(&self, now: i64) -> Admit {
+    pub(crate) fn admit(&self, now: u64) -> Admit {
         let until = self.open_until.load(Ordering::Acquire);
         if until == 0 {
             return Admit::Go;
@@ -64,14 +67,14 @@ impl Breaker {
         }
     }
 
-    /// Records how a request that went ahead ended: `reachable` is false when the database
-    /// was out of reach (a 503).
-    pub(crate) fn record(&self, reachable: bool, now: i64) {
-        if reachable {
-            self.open_until.store(0, Ordering::Release);
-        } else {
-            self.open_until.store(now + window(), Ordering::Release);
-        }
+    /// The database answered: close.
+    pub(crate) fn reached(&self) {
+        self.open_until.store(0, Ordering::Release);
+    }
+
+    /// The database server was out of reach at `now`: open (again).
+    pub(crate) fn unreachable(&self, now: u64) {
+        self.open_until.store(now + window(), Ordering::Release);
     }
 }
 
@@ -80,20 +83,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_failure_opens_it_one_probe_follows_and_a_success_closes_it() {
+    fn an_outage_opens_it_one_probe_follows_and_an_answer_closes_it() {
         let b = Breaker::default();
         assert_eq!(b.admit(1_000), Admit::Go);
-        b.record(false, 1_000);
+        b.unreachable(1_000);
         assert_eq!(b.admit(1_001), Admit::Refuse);
         assert_eq!(b.admit(1_499), Admit::Refuse);
         // After the window exactly one request probes; the others are still refused.
         assert_eq!(b.admit(1_500), Admit::Probe);
         assert_eq!(b.admit(1_501), Admit::Refuse);
-        // The probe fails: open again from then.
-        b.record(false, 1_700);
+        // The probe finds it still down: open again from then.
+        b.unreachable(1_700);
         assert_eq!(b.admit(2_100), Admit::Refuse);
         assert_eq!(b.admit(2_200), Admit::Probe);
-        b.record(true, 2_250);
+        b.reached();
         assert_eq!(b.admit(2_251), Admit::Go);
+    }
+
+    #[test]
+    fn the_clock_only_moves_forward_and_is_never_zero() {
+        let a = now_ms();
+        let b = now_ms();
+        assert!(a >= 1 && b >= a);
     }
 }

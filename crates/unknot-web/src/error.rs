@@ -223,6 +223,18 @@ impl WebError {
     }
 }
 
+/// Put on a response whose request found the database server out of reach: the breaker
+/// (`crate::breaker`) opens on it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outage;
+
+/// Marks `res` with [`Outage`] when `e` says the database server could not be reached.
+pub(crate) fn mark_outage(e: &WebError, res: &mut Response) {
+    if matches!(e, WebError::Store(s) if s.is_unreachable()) {
+        res.extensions_mut().insert(Outage);
+    }
+}
+
 /// Seconds a client should wait before retrying a request refused as unavailable.
 pub const RETRY_AFTER_SECONDS: &str = "2";
 
@@ -245,6 +257,7 @@ impl IntoResponse for WebError {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(*seconds));
         }
+        mark_outage(&self, &mut res);
         res
     }
 }

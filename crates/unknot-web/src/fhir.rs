@@ -266,6 +266,7 @@ pub fn error(e: WebError) -> Response {
         },
     };
     let mut res = error_with(status, code, &e.shown_detail());
+    crate::error::mark_outage(&e, &mut res);
     if status == StatusCode::UNAUTHORIZED {
         res.headers_mut().insert(
             header::WWW_AUTHENTICATE,

@@ -60,7 +60,7 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     }
     let asset = req.uri().path().starts_with("/assets/");
     let res = match state.breaker().filter(|_| !asset) {
-        Some(b) => with_breaker(b, req, next).await,
+        Some(b) => with_breaker(&state, b, req, next).await,
         None => next.run(req).await,
     };
     let res = with_headers(res);
@@ -70,23 +70,38 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     }
 }
 
-/// Runs a request past the database breaker: refused at once while the database is known to be
-/// out of reach, else run, its outcome recorded (a 503 here only comes from the database: the
-/// time limit's 503 is answered outside this layer).
-async fn with_breaker(b: &crate::breaker::Breaker, req: Request, next: Next) -> Response {
+/// Runs a request past the database breaker: refused at once while the database server is
+/// known to be out of reach; the probe checks it with one trivial query before running; a
+/// request that finds it unreachable (its response marked [`crate::error::Outage`]) opens it.
+async fn with_breaker(
+    state: &AppState,
+    b: &crate::breaker::Breaker,
+    req: Request,
+    next: Next,
+) -> Response {
     use crate::breaker::{Admit, now_ms};
-    if b.admit(now_ms()) == Admit::Refuse {
-        let path = req.uri().path().to_string();
-        let e = crate::WebError::Store(unknot_store::StoreError::Unavailable {
-            reason: "the database server is out of reach; another request is checking it".into(),
-        });
-        return crate::respond_error(&path, e);
+    let path = req.uri().path().to_string();
+    match b.admit(now_ms()) {
+        Admit::Go => {}
+        Admit::Refuse => {
+            let e = crate::WebError::Store(unknot_store::StoreError::Unavailable {
+                reason: "the database server is out of reach; it is being checked".into(),
+                unreachable: true,
+            });
+            return crate::respond_error(&path, e);
+        }
+        Admit::Probe => match state.app().store().ping().await {
+            Ok(()) => b.reached(),
+            Err(e) => {
+                b.unreachable(now_ms());
+                return crate::respond_error(&path, e.into());
+            }
+        },
     }
     let res = next.run(req).await;
-    b.record(
-        res.status() != axum::http::StatusCode::SERVICE_UNAVAILABLE,
-        now_ms(),
-    );
+    if res.extensions().get::<crate::error::Outage>().is_some() {
+        b.unreachable(now_ms());
+    }
     res
 }
 

@@ -170,6 +170,7 @@ pub(crate) fn refused_with(e: &WebError, mut res: Response) -> Response {
             axum::http::HeaderValue::from_static(crate::error::RETRY_AFTER_SECONDS),
         );
     }
+    crate::error::mark_outage(e, &mut res);
     if let WebError::TooMany(_, seconds) = e {
         res.headers_mut().insert(
             axum::http::header::RETRY_AFTER,

@@ -216,6 +216,7 @@ impl IntoResponse for PageError {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(*seconds));
         }
+        crate::error::mark_outage(&self.0, &mut res);
         res
     }
 }
