@@ -93,14 +93,47 @@ impl App {
     pub async fn backup(&self) -> AppResult<Backup> {
         let store = self.store();
         let entries = store.list_entries(Default::default()).await?;
+        let sessions = store.sessions().await?;
+        let mut exercises = store.custom_exercises().await?;
+        exercises.extend(self.clinic_exercises_done(&sessions, &exercises).await?);
         let extras = Extras {
-            exercises: store.custom_exercises().await?,
+            exercises,
             assessments: store.assessments().await?,
             plans: store.plans().await?,
-            sessions: store.sessions().await?,
+            sessions,
             breaks: store.breaks_since(Timestamp::MIN).await?,
         };
         Ok(backup::build(entries, extras))
+    }
+
+    /// The exercises of a clinic's own that the person's sessions name, in the library's
+    /// format: a backup carries them as the person's own, so it can be read back anywhere
+    /// (their own computer has no clinic) with every session's exercise in it.
+    async fn clinic_exercises_done(
+        &self,
+        sessions: &[unknot_core::adapt::SessionRecord],
+        own: &[unknot_core::catalogue::UserExercise],
+    ) -> AppResult<Vec<unknot_core::catalogue::UserExercise>> {
+        let base = self.base_catalogue()?;
+        let library = self.catalogue().await?;
+        let mut ids: Vec<&str> = sessions
+            .iter()
+            .flat_map(|s| s.items.iter().map(|i| i.exercise.as_str()))
+            .filter(|id| base.exercise(id).is_none() && !own.iter().any(|o| o.id == *id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids
+            .into_iter()
+            .filter_map(|id| library.exercise(id))
+            .filter_map(|e| {
+                let toml = toml::to_string(e).ok()?;
+                Some(unknot_core::catalogue::UserExercise {
+                    id: e.id.clone(),
+                    toml,
+                })
+            })
+            .collect())
     }
 
     /// The backup's records that fall in `period` (entries, sessions and assessments; plans
@@ -194,15 +227,19 @@ impl App {
         yours.retain(|m| !backup.exercises.iter().any(|p| p.id == m.id));
         yours.extend(backup.exercises.iter().cloned());
         let library = self.check_library(&yours)?;
-        // Sessions name exercises: each must be in the library as it will load.
+        let current = self.catalogue().await?;
+        // Sessions name exercises: each must be in the library as it will load (the file's
+        // and the person's own, or a clinic's they see).
         for (i, s) in backup.sessions.iter().enumerate() {
-            unknot_core::session::check_record(s, &library).map_err(|e| {
-                unknot_core::InputError::Inconsistent(format!(
-                    "session {} (id {}): {e}",
-                    i + 1,
-                    s.id
-                ))
-            })?;
+            unknot_core::session::check_record(s, &library)
+                .or_else(|_| unknot_core::session::check_record(s, &current))
+                .map_err(|e| {
+                    unknot_core::InputError::Inconsistent(format!(
+                        "session {} (id {}): {e}",
+                        i + 1,
+                        s.id
+                    ))
+                })?;
         }
         let extras = Extras {
             exercises: backup.exercises,

@@ -162,13 +162,20 @@ impl App {
     /// stamp it was built from: a change made anywhere (another server too) changes the stamp,
     /// so the next call loads it again.
     pub async fn catalogue(&self) -> AppResult<Arc<Catalogue>> {
-        let user = self.store.user().to_string();
         let stamp = self.store().library_stamp().await?;
-        if let Some(c) = self.shared.libraries.cached(&user, &stamp) {
+        // People with no exercises of their own share the library of the clinics they see, so
+        // a clinic's patients hold one copy between them, not one each.
+        let key = if stamp.own.0 == 0 {
+            let clinics: Vec<&str> = stamp.clinics.iter().map(|(c, _)| c.as_str()).collect();
+            format!("clinics {}", clinics.join(" "))
+        } else {
+            self.store.user().to_string()
+        };
+        if let Some(c) = self.shared.libraries.cached(&key, &stamp) {
             return Ok(c);
         }
         let c = self.load_library(&stamp).await?;
-        self.shared.libraries.keep(user, stamp, c.clone());
+        self.shared.libraries.keep(key, stamp, c.clone());
         Ok(c)
     }
 

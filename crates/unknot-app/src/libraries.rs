@@ -65,29 +65,72 @@ fn unclaimed(exercises: Vec<UserExercise>, taken: &mut HashSet<String>) -> Vec<U
 }
 
 impl App {
-    /// Loads the library `stamp` describes.
+    /// Loads the library `stamp` describes. An exercise that no longer loads (a later
+    /// release's library took its id or dropped a source it cites) is left out, with a line in
+    /// the server's log, rather than taking the whole library down with it.
     pub(crate) async fn load_library(&self, stamp: &LibraryStamp) -> AppResult<Arc<Catalogue>> {
         let base = self.base_catalogue()?;
         let store = self.store();
         let mut taken: HashSet<String> = base.exercise_ids().map(String::from).collect();
-        let mut layers = self.content_layers().to_vec();
+        let mut clinics = Vec::new();
         for (clinic, version) in &stamp.clinics {
-            if *version == 0 {
-                continue;
+            if *version > 0 {
+                let exercises = unclaimed(store.clinic_exercises(clinic).await?, &mut taken);
+                clinics.push((self.clinic_label(clinic).await?, exercises));
             }
-            let exercises = unclaimed(store.clinic_exercises(clinic).await?, &mut taken);
-            layers.push(Layer::clinic(&self.clinic_label(clinic).await?, &exercises));
         }
         let yours = if stamp.own.0 > 0 {
             unclaimed(store.custom_exercises().await?, &mut taken)
         } else {
             Vec::new()
         };
-        if layers.len() == self.content_layers().len() && yours.is_empty() {
+        if clinics.is_empty() && yours.is_empty() {
             return Ok(base);
         }
-        layers.push(Layer::user(&yours));
-        load(&layers).map(Arc::new)
+        let layers = |clinics: &[(String, Vec<UserExercise>)], yours: &[UserExercise]| {
+            let mut layers = self.content_layers().to_vec();
+            layers.extend(clinics.iter().map(|(name, list)| Layer::clinic(name, list)));
+            layers.push(Layer::user(yours));
+            layers
+        };
+        if let Ok(c) = load(&layers(&clinics, &yours)) {
+            return Ok(Arc::new(c));
+        }
+        let clinics: Vec<(String, Vec<UserExercise>)> = clinics
+            .into_iter()
+            .map(|(name, list)| {
+                let kept = self.loadable(list, |one| Layer::clinic(&name, one));
+                (name, kept)
+            })
+            .collect();
+        let yours = self.loadable(yours, Layer::user);
+        load(&layers(&clinics, &yours)).map(Arc::new)
+    }
+
+    /// The exercises of `list` that load on their own over the content layers (after the
+    /// whole list failed to load together); each one left out is named in the server's log.
+    fn loadable(
+        &self,
+        list: Vec<UserExercise>,
+        layer: impl Fn(&[UserExercise]) -> Layer,
+    ) -> Vec<UserExercise> {
+        list.into_iter()
+            .filter(|e| {
+                let mut layers = self.content_layers().to_vec();
+                layers.push(layer(std::slice::from_ref(e)));
+                match Catalogue::load(&layers) {
+                    Ok(_) => true,
+                    Err(err) => {
+                        eprintln!(
+                            "exercise {} left out of the library: {}",
+                            e.id,
+                            err.to_string().trim()
+                        );
+                        false
+                    }
+                }
+            })
+            .collect()
     }
 
     /// A clinic's library: the base library and the clinic's own exercises, as its staff
@@ -101,8 +144,18 @@ impl App {
         if let Some(c) = self.shared.clinic_libraries.cached(clinic, &version) {
             return Ok(c);
         }
-        let exercises = self.store().clinic_exercises(clinic).await?;
-        let c = Arc::new(self.check_clinic_library(clinic, &exercises).await?);
+        let base = self.base_catalogue()?;
+        let mut taken: HashSet<String> = base.exercise_ids().map(String::from).collect();
+        let exercises = unclaimed(self.store().clinic_exercises(clinic).await?, &mut taken);
+        let c = match self.check_clinic_library(clinic, &exercises).await {
+            Ok(c) => c,
+            Err(_) => {
+                let name = self.clinic_label(clinic).await?;
+                let kept = self.loadable(exercises, |one| Layer::clinic(&name, one));
+                self.check_clinic_library(clinic, &kept).await?
+            }
+        };
+        let c = Arc::new(c);
         self.shared
             .clinic_libraries
             .keep(clinic.to_string(), version, c.clone());

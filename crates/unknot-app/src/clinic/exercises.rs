@@ -4,6 +4,7 @@
 
 use unknot_core::InputError;
 use unknot_core::catalogue::{Exercise, UserExercise};
+use unknot_core::clinic::exercise_ids;
 
 use super::{ClinicApp, Origin, Principal};
 use crate::{AppError, AppResult};
@@ -43,7 +44,8 @@ impl ClinicApp {
             .ok_or_else(|| AppError::Store(unknot_store::StoreError::NotFound(id.to_string())))
     }
 
-    /// Saves one of the clinic's exercises: `new` adds one (its id must be free in the
+    /// Saves one of the clinic's exercises: `new` adds one (its id, from the name the caller
+    /// gives as the id, gets the clinic's tag: see `exercise_ids`; it must be free in the
     /// clinic's library), otherwise it replaces the clinic's exercise with that id. Checked
     /// with the whole library before anything is stored; audited.
     pub async fn save_clinic_exercise(
@@ -55,6 +57,11 @@ impl ClinicApp {
         from: &Origin,
     ) -> AppResult<Exercise> {
         self.may_template(who, clinic)?;
+        let mut exercise = exercise;
+        if new && !exercise_ids::is_tagged(clinic, &exercise.id) {
+            let spare: String = self.app.new_id().chars().rev().take(8).collect();
+            exercise.id = exercise_ids::exercise_id(clinic, &exercise.id, &spare);
+        }
         check_figure(&exercise)?;
         let id = exercise.id.clone();
         let store = self.app.store();
@@ -86,9 +93,13 @@ impl ClinicApp {
         ours.retain(|e| e.id != id);
         ours.push(saved.clone());
         let checked = self.app.check_clinic_library(clinic, &ours).await?;
-        store
-            .save_clinic_exercise(clinic, &who.account.id, &saved)
-            .await?;
+        if !store
+            .save_clinic_exercise(clinic, &who.account.id, &saved, new)
+            .await?
+        {
+            // Another clinician added this id a moment ago.
+            return Err(AppError::Duplicate { id, builtin: false });
+        }
         self.audit_event(
             &who.account.id,
             Some(clinic),

@@ -521,6 +521,7 @@ impl Ctx<'_> {
     async fn programme_resources(&self, kind: &'static str) -> Finds {
         let store = self.clinic.app.store();
         let mut out = Vec::new();
+        let mut libraries = std::collections::HashMap::new();
         for s in self.patients_wanted(false) {
             for p in store.programmes_of(&s.account.id).await? {
                 if !s.own && !s.links.iter().any(|l| l.clinic_id == p.clinic_id) {
@@ -530,7 +531,15 @@ impl Ctx<'_> {
                 let (Some(first), Some(version)) = (versions.first(), versions.last()) else {
                     continue;
                 };
-                let catalogue = self.clinic.app.clinic_catalogue(&p.clinic_id).await?;
+                // One library per clinic for the whole search, not a read per programme.
+                let catalogue = match libraries.get(&p.clinic_id) {
+                    Some(c) => std::sync::Arc::clone(c),
+                    None => {
+                        let c = self.clinic.app.clinic_catalogue(&p.clinic_id).await?;
+                        libraries.insert(p.clinic_id.clone(), c.clone());
+                        c
+                    }
+                };
                 let facts = programme::ProgrammeFacts {
                     programme: &p,
                     version,

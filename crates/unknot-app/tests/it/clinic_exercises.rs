@@ -5,6 +5,8 @@
 use jiff::civil::Weekday;
 use unknot_app::AppError;
 use unknot_app::clinic::Prescribed;
+use unknot_app::session::Finished;
+use unknot_core::adapt::{ItemOutcome, ItemStatus};
 use unknot_core::catalogue::{CLINICIAN_SOURCE, Catalogue, Caution, Exercise};
 use unknot_core::clinic::access::{Decision, Role};
 use unknot_core::clinic::programme::{Body, Prescribed as Item, Schedule};
@@ -52,9 +54,9 @@ async fn a_clinic_exercise_is_checked_prescribed_played_and_seen_by_every_server
         // A second server over the same database, its libraries loaded before the change.
         let other = clinic_app(&db.url, &w.clock).await;
         let before = other.app().clinic_catalogue(&w.clinic).await.unwrap();
-        assert!(before.exercise("towel-pelvic-tilt").is_none());
         let pat_before = other.own_app(&pat).catalogue().await.unwrap();
-        assert!(pat_before.exercise("towel-pelvic-tilt").is_none());
+        let count = before.exercises().count();
+        assert_eq!(pat_before.exercises().count(), count);
 
         let saved =
             w.c.save_clinic_exercise(&casey, &w.clinic, towel_tilt(), true, &from("10.0.0.2"))
@@ -62,6 +64,14 @@ async fn a_clinic_exercise_is_checked_prescribed_played_and_seen_by_every_server
                 .unwrap();
         assert_eq!(saved.name, "Pelvic tilt on a rolled towel", "{}", db.label);
         assert!(saved.figure.is_some(), "the drawing is kept");
+        // The id carries the clinic's tag, so no other clinic, person or later library
+        // release chooses it by accident.
+        let id = saved.id.clone();
+        assert!(
+            id.ends_with("-towel-pelvic-tilt")
+                && unknot_core::clinic::exercise_ids::is_tagged(&w.clinic, &id),
+            "{id}"
+        );
         let list = w.c.clinic_exercises(&casey, &w.clinic).await.unwrap();
         assert_eq!(list.len(), 1);
 
@@ -69,19 +79,19 @@ async fn a_clinic_exercise_is_checked_prescribed_played_and_seen_by_every_server
         // patient's (who is under this clinic's care).
         let after = other.app().clinic_catalogue(&w.clinic).await.unwrap();
         assert!(
-            after.exercise("towel-pelvic-tilt").is_some(),
+            after.exercise(&id).is_some(),
             "{}",
             db.label
         );
         let pat_after = other.own_app(&pat).catalogue().await.unwrap();
         assert_eq!(
             pat_after
-                .origin("towel-pelvic-tilt")
+                .origin(&id)
                 .map(|o| o.contains("Back Room Physio")),
             Some(true),
             "{}: {:?}",
             db.label,
-            pat_after.origin("towel-pelvic-tilt")
+            pat_after.origin(&id)
         );
 
         // Its caution is checked against the patient's answers like a library exercise's.
@@ -115,7 +125,7 @@ async fn a_clinic_exercise_is_checked_prescribed_played_and_seen_by_every_server
         // The patient's player (on the other server too) runs it at the prescribed dosage.
         let items = other.own_app(&pat).session_items(None).await.unwrap();
         assert_eq!(items.len(), 1, "{}", db.label);
-        assert_eq!(items[0].exercise, "towel-pelvic-tilt");
+        assert_eq!(items[0].exercise, id);
         let mine = other.my_programme(&pat).await.unwrap().unwrap();
         assert_eq!(mine.items.len(), 1);
         let handout = other.my_handout(&pat).await.unwrap().unwrap();
@@ -129,7 +139,7 @@ async fn a_clinic_exercise_is_checked_prescribed_played_and_seen_by_every_server
             .unwrap();
         let seen = other.app().clinic_catalogue(&w.clinic).await.unwrap();
         assert_eq!(
-            seen.exercise("towel-pelvic-tilt")
+            seen.exercise(&id)
                 .unwrap()
                 .steps
                 .last()
@@ -160,15 +170,7 @@ async fn a_clinic_exercise_is_refused_with_the_reason_and_nothing_stored() {
         let save =
             |e: Exercise, new: bool| w.c.save_clinic_exercise(&casey, &w.clinic, e, new, &at);
 
-        // The library's own id, and a change to an exercise the clinic does not have.
-        let mut builtin = towel_tilt();
-        builtin.id = "pelvic-tilt".into();
-        let dup = save(builtin, true).await;
-        assert!(
-            matches!(dup, Err(AppError::Duplicate { builtin: true, .. })),
-            "{}: {dup:?}",
-            db.label
-        );
+        // A change to an exercise the clinic does not have.
         let missing = save(towel_tilt(), false).await;
         assert!(matches!(missing, Err(AppError::Store(_))), "{missing:?}");
 
@@ -214,11 +216,139 @@ async fn a_clinic_exercise_is_refused_with_the_reason_and_nothing_stored() {
         assert!(matches!(r, Err(AppError::Denied(_))), "{r:?}");
         let nope = w.c.clinic_exercise(&casey, &w.clinic, "nope").await;
         assert!(matches!(nope, Err(AppError::Store(_))), "{nope:?}");
-        save(towel_tilt(), true).await.unwrap();
-        let again = save(towel_tilt(), true).await;
+        let first = save(towel_tilt(), true).await.unwrap();
+        let mut again = towel_tilt();
+        again.id = first.id.clone();
+        let again = save(again, true).await;
         assert!(
             matches!(again, Err(AppError::Duplicate { builtin: false, .. })),
             "{again:?}"
         );
+        // A name with no Latin letters still gets an id of its own.
+        let mut greek = towel_tilt();
+        greek.id = String::new();
+        greek.name = "Άσκηση".into();
+        let g = save(greek, true).await.unwrap();
+        assert!(
+            unknot_core::clinic::exercise_ids::is_tagged(&w.clinic, &g.id),
+            "{}",
+            g.id
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_patients_backup_carries_the_clinic_exercises_they_did_and_reads_back_alone() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        let casey = join_staff(&w, "casey@example.org", Role::Clinician).await;
+        let pat = join_patient(&w, &casey, "Pat Able", "pat").await;
+        let at = from("10.0.0.2");
+        let mut e = towel_tilt();
+        e.cautions.clear();
+        let saved =
+            w.c.save_clinic_exercise(&casey, &w.clinic, e, true, &at)
+                .await
+                .unwrap();
+        w.c.prescribe(
+            &casey,
+            &w.clinic,
+            &pat.account.id,
+            programme_of(&saved),
+            None,
+            true,
+        )
+        .await
+        .unwrap();
+        let app = w.c.own_app(&pat);
+        let items = app.session_items(None).await.unwrap();
+        let outcomes = items
+            .iter()
+            .map(|i| ItemOutcome {
+                exercise: i.exercise.clone(),
+                status: ItemStatus::Done,
+                seconds: i.dosage.total_seconds(),
+            })
+            .collect();
+        app.record_session(Finished {
+            id: None,
+            started: None,
+            items: outcomes,
+            pain_before: None,
+            pain_after: None,
+            warning_signs: Vec::new(),
+        })
+        .await
+        .unwrap();
+        let backup = app.backup().await.unwrap();
+        assert!(
+            backup.exercises.iter().any(|x| x.id == saved.id),
+            "{}: the backup carries the clinic's exercise",
+            db.label
+        );
+        // Read back on a computer with no clinic at all.
+        let dir = tempfile::tempdir().unwrap();
+        let local_url = format!("sqlite://{}", dir.path().join("journal.db").display());
+        let local = unknot_app::App::local(unknot_store::Store::open(&local_url).await.unwrap());
+        let text = serde_json::to_string(&backup).unwrap();
+        let parsed = unknot_app::data::parse_import(&text, w.clock.now()).unwrap();
+        let done = local.import(parsed).await.unwrap();
+        assert!(
+            done.summary.records >= 1,
+            "{}: {:?}",
+            db.label,
+            done.summary
+        );
+        assert!(
+            local
+                .catalogue()
+                .await
+                .unwrap()
+                .exercise(&saved.id)
+                .is_some()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_clinic_exercise_that_no_longer_loads_is_left_out_not_the_whole_library() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        let casey = join_staff(&w, "casey@example.org", Role::Clinician).await;
+        let at = from("10.0.0.2");
+        let good =
+            w.c.save_clinic_exercise(&casey, &w.clinic, towel_tilt(), true, &at)
+                .await
+                .unwrap();
+        // As if a later release's library had taken an id the clinic uses, and a source the
+        // clinic cites had gone: written past the checks, straight into the store.
+        let library = Catalogue::builtin().unwrap();
+        let clash = library.exercise("bird-dog").unwrap();
+        let stale = |id: &str, e: &Exercise| unknot_core::catalogue::UserExercise {
+            id: id.into(),
+            toml: toml::to_string(e).unwrap(),
+        };
+        let store = w.c.app().store();
+        store
+            .save_clinic_exercise(&w.clinic, "x", &stale("bird-dog", clash), true)
+            .await
+            .unwrap();
+        let mut unsourced = towel_tilt();
+        unsourced.id = "gone-source".into();
+        unsourced.sources = vec!["withdrawn-paper".into()];
+        store
+            .save_clinic_exercise(&w.clinic, "x", &stale("gone-source", &unsourced), true)
+            .await
+            .unwrap();
+        let c = w.c.app().clinic_catalogue(&w.clinic).await.unwrap();
+        assert!(c.exercise(&good.id).is_some(), "{}", db.label);
+        assert!(c.exercise("gone-source").is_none());
+        assert_eq!(
+            c.exercise("bird-dog").unwrap().name,
+            clash.name,
+            "the library's own"
+        );
+        let list = w.c.clinic_exercises(&casey, &w.clinic).await.unwrap();
+        assert!(list.iter().any(|e| e.id == good.id));
     }
 }

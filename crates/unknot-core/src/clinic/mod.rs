@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod exercise_ids;
 pub mod model;
 pub mod programme;
 pub mod questionnaires;

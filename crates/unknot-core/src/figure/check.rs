@@ -172,8 +172,15 @@ pub fn check(figure: &Figure) -> Vec<FigureProblem> {
             })
         };
         keyframe_names(figure, i, &mut bad);
+        // A value that is not a number (TOML reads `nan` and `inf`) compares false with every
+        // bound, so it is refused by name first.
+        for (name, value) in &figure.keyframes[i].angles {
+            if !value.is_finite() {
+                bad(format!("{name} is {value}, not a number of degrees"));
+            }
+        }
         for (name, value, lo, hi) in joint_angles(pose) {
-            if value < lo - 0.01 || value > hi + 0.01 {
+            if !value.is_finite() || value < lo - 0.01 || value > hi + 0.01 {
                 bad(format!(
                     "{name} at {value:.0} is outside what a body can do ({lo:.0} to {hi:.0})"
                 ));
@@ -217,4 +224,27 @@ pub fn check(figure: &Figure) -> Vec<FigureProblem> {
         });
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_angle_that_is_not_a_number_is_refused_by_name() {
+        let library = crate::catalogue::Catalogue::builtin().unwrap();
+        let mut f = library
+            .exercise("pelvic-tilt")
+            .and_then(|e| e.figure.clone())
+            .unwrap();
+        assert!(check(&f).is_empty(), "the library's drawing passes");
+        f.keyframes[1].angles.insert("hip".into(), f32::NAN);
+        let problems = check(&f);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.keyframe == 2 && p.message.contains("hip is NaN")),
+            "{problems:?}"
+        );
+    }
 }

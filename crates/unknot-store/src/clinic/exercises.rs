@@ -77,34 +77,44 @@ impl Store {
             .collect()
     }
 
-    /// Adds a clinic exercise or replaces the one with its id, and raises the clinic's change
-    /// counter, in one transaction. The caller has validated it with the library.
+    /// Adds a clinic exercise (`new`: only if its id is free, else nothing is written and the
+    /// answer is false, so two clinicians adding the same id at once cannot overwrite each
+    /// other) or replaces the one with its id, and raises the clinic's change counter, in one
+    /// transaction. The caller has validated it with the library.
     pub async fn save_clinic_exercise(
         &self,
         clinic: &str,
         author: &str,
         exercise: &UserExercise,
-    ) -> Result<(), StoreError> {
+        new: bool,
+    ) -> Result<bool, StoreError> {
         let now = Timestamp::now().as_millisecond();
         let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "INSERT INTO clinic_exercises (clinic_id, id, body, author_id, created_at_ms, \
-             updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5) \
-             ON CONFLICT (clinic_id, id) DO UPDATE SET body = excluded.body, \
-             author_id = excluded.author_id, updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(clinic)
-        .bind(&exercise.id)
-        .bind(&exercise.toml)
-        .bind(author)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let done = sqlx::query(if new { INSERT_NEW } else { UPSERT })
+            .bind(clinic)
+            .bind(&exercise.id)
+            .bind(&exercise.toml)
+            .bind(author)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
         sqlx::query("UPDATE clinics SET library_version = library_version + 1 WHERE id = $1")
             .bind(clinic)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 }
+
+const INSERT_NEW: &str = "INSERT INTO clinic_exercises (clinic_id, id, body, author_id, \
+     created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5) \
+     ON CONFLICT (clinic_id, id) DO NOTHING";
+
+const UPSERT: &str = "INSERT INTO clinic_exercises (clinic_id, id, body, author_id, \
+     created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5) \
+     ON CONFLICT (clinic_id, id) DO UPDATE SET body = excluded.body, \
+     author_id = excluded.author_id, updated_at_ms = excluded.updated_at_ms";

@@ -146,10 +146,17 @@ pub(crate) fn parse_form(body: &[u8]) -> ExerciseForm {
     f
 }
 
-/// A kebab-case id made from a name ("Wall push-up (slow)" → `wall-push-up-slow`).
+/// A kebab-case id made from a name ("Wall push-up (slow)" → `wall-push-up-slow`, "Étirement"
+/// → `etirement`); empty when the name has no Latin letters or digits (the application then
+/// makes one up).
 pub(crate) fn id_from_name(name: &str) -> String {
     let mut id = String::new();
-    for c in name.trim().chars().flat_map(char::to_lowercase) {
+    for c in name
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(plain_letter)
+    {
         if c.is_ascii_alphanumeric() {
             id.push(c);
         } else if !id.is_empty() && !id.ends_with('-') {
@@ -164,6 +171,25 @@ pub(crate) fn id_from_name(name: &str) -> String {
         .into()
 }
 
+/// A Latin letter with its accent taken off (the common ones), so ids stay readable.
+fn plain_letter(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' | 'ń' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ß' => 's',
+        'ł' => 'l',
+        'ś' | 'š' => 's',
+        'ź' | 'ż' | 'ž' => 'z',
+        other => other,
+    }
+}
+
 impl ExerciseForm {
     /// The exercise the form describes. `figure_of` finds a library exercise's figure for a
     /// "drawn like" choice. Refusals name the field.
@@ -176,13 +202,6 @@ impl ExerciseForm {
         } else {
             self.id.trim().to_string()
         };
-        if id.is_empty() {
-            return Err(InputError::malformed(
-                "name",
-                &self.name,
-                "give the exercise a name with letters or digits",
-            ));
-        }
         Ok(Exercise {
             id,
             name: self.name.trim().to_string(),
@@ -315,7 +334,7 @@ mod tests {
     #[test]
     fn ids_come_from_names_in_kebab_case() {
         assert_eq!(id_from_name("Wall push-up (slow)"), "wall-push-up-slow");
-        assert_eq!(id_from_name("  Étirement  du dos "), "tirement-du-dos");
+        assert_eq!(id_from_name("  Étirement  du dos "), "etirement-du-dos");
         assert_eq!(id_from_name("!!!"), "");
     }
 

@@ -756,9 +756,10 @@ async fn clinician_pages(w: &Clinic, b: &Browser) {
         address: "127.0.0.1".into(),
         agent: "browser test".into(),
     };
-    w.c.save_clinic_exercise(&w.clinician, &w.id, own, true, &from)
-        .await
-        .unwrap();
+    let own =
+        w.c.save_clinic_exercise(&w.clinician, &w.id, own, true, &from)
+            .await
+            .unwrap();
     for (path, heading, name) in [
         (
             format!("/clinic/{}/dashboard?show=all", w.id),
@@ -786,7 +787,7 @@ async fn clinician_pages(w: &Clinic, b: &Browser) {
             "clinic-exercises",
         ),
         (
-            format!("/clinic/{}/exercises/towel-pelvic-tilt", w.id),
+            format!("/clinic/{}/exercises/{}", w.id, own.id),
             "Change Pelvic tilt on a rolled towel",
             "clinic-exercise",
         ),

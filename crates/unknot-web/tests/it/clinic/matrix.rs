@@ -379,7 +379,10 @@ async fn fill(w: &World, path: &str, entry: &str) -> String {
         p = p.replace("{id}", entry);
     }
     p = p.replace("{template}", &w.a_things.template);
-    p = p.replace("{exercise}", CLINIC_EXERCISE);
+    p = p.replace(
+        "{exercise}",
+        &unknot_core::clinic::exercise_ids::exercise_id(&w.c1, CLINIC_EXERCISE, ""),
+    );
     if p.contains("{answer}") {
         p = p.replace("{answer}", &w.fresh_answer().await);
     }

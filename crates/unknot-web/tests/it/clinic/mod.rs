@@ -232,7 +232,8 @@ pub fn programme_body() -> unknot_core::clinic::programme::Body {
     }
 }
 
-/// The id of clinic 1's own exercise in the world (a bridge, written by patient A's clinician).
+/// The name part of the id of clinic 1's own exercise in the world (a bridge, written by
+/// patient A's clinician); the id is `exercise_ids::exercise_id(clinic 1, this, "")`.
 pub const CLINIC_EXERCISE: &str = "clinic-bridge";
 
 /// Clinic 1's own exercise: the library's glute bridge under the clinic's id and name.
