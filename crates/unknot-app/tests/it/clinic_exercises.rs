@@ -78,11 +78,7 @@ async fn a_clinic_exercise_is_checked_prescribed_played_and_seen_by_every_server
         // The other server sees it on its next request: in the clinic's library and the
         // patient's (who is under this clinic's care).
         let after = other.app().clinic_catalogue(&w.clinic).await.unwrap();
-        assert!(
-            after.exercise(&id).is_some(),
-            "{}",
-            db.label
-        );
+        assert!(after.exercise(&id).is_some(), "{}", db.label);
         let pat_after = other.own_app(&pat).catalogue().await.unwrap();
         assert_eq!(
             pat_after
@@ -139,11 +135,7 @@ async fn a_clinic_exercise_is_checked_prescribed_played_and_seen_by_every_server
             .unwrap();
         let seen = other.app().clinic_catalogue(&w.clinic).await.unwrap();
         assert_eq!(
-            seen.exercise(&id)
-                .unwrap()
-                .steps
-                .last()
-                .unwrap(),
+            seen.exercise(&id).unwrap().steps.last().unwrap(),
             "Rest a breath between tilts."
         );
         let audit = w.c.audit_records().await.unwrap();

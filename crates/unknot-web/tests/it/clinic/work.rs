@@ -240,6 +240,33 @@ async fn templates_are_made_and_prescribed_and_questionnaires_scheduled() {
     }
 }
 
+/// The clinic exercise form as a clinician fills it in, with these steps and drawing choice.
+fn exercise_form(steps: &'static str, figure: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("name", "Wall slide (our version)"),
+        ("kind", "mobility"),
+        ("difficulty", "gentle"),
+        (
+            "summary",
+            "Slide the forearms up a wall to open the upper back.",
+        ),
+        ("region", "upper-back"),
+        ("muscle", "rhomboids"),
+        ("equipment", "wall"),
+        ("reps_low", "8"),
+        ("reps_high", "10"),
+        ("sets", "2"),
+        ("rest", "30"),
+        ("steps", steps),
+        ("cues", "Keep the ribs down."),
+        ("caution", "shoulder-problem"),
+        ("stop_if", "Pain runs into the arm."),
+        ("source", "my-clinician"),
+        ("figure", figure),
+        ("poses", "view = \"side\"\nkeyframes = 3"),
+    ]
+}
+
 #[tokio::test]
 async fn a_clinician_writes_the_clinics_own_exercise_and_its_patients_see_it() {
     for db in db::databases().await {
@@ -256,31 +283,7 @@ async fn a_clinician_writes_the_clinics_own_exercise_and_its_patients_see_it() {
             .browser(Who::ClinicianA, "GET", &format!("{base}/new"), &[])
             .await;
         assert!(blank.body.contains("New exercise") && blank.body.contains("Cat-camel"));
-        let form = |steps: &'static str, figure: &'static str| {
-            vec![
-                ("name", "Wall slide (our version)"),
-                ("kind", "mobility"),
-                ("difficulty", "gentle"),
-                (
-                    "summary",
-                    "Slide the forearms up a wall to open the upper back.",
-                ),
-                ("region", "upper-back"),
-                ("muscle", "rhomboids"),
-                ("equipment", "wall"),
-                ("reps_low", "8"),
-                ("reps_high", "10"),
-                ("sets", "2"),
-                ("rest", "30"),
-                ("steps", steps),
-                ("cues", "Keep the ribs down."),
-                ("caution", "shoulder-problem"),
-                ("stop_if", "Pain runs into the arm."),
-                ("source", "my-clinician"),
-                ("figure", figure),
-                ("poses", "view = \"side\"\nkeyframes = 3"),
-            ]
-        };
+        let form = exercise_form;
         // Refused with the reason and every value kept: one step, then unreadable poses.
         let r = w
             .browser(
