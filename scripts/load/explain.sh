@@ -13,6 +13,8 @@ PATIENT=$(grep '^patient,' "$TOKENS" | head -1 | cut -d, -f2)
 NOW=$(date +%s000)
 PATIENTS="SELECT patient_id FROM care WHERE clinic_id = '$CLINIC' AND status = 'confirmed' AND ('$CLINICIAN' = '' OR clinician_id = '$CLINICIAN')"
 SIGNS="(details LIKE '%numbness%' OR details LIKE '%tingling%' OR details LIKE '%\"leg\"%' OR details LIKE '%\"arm\"%' OR details LIKE '%\"chest\"%')"
+# The server turns JIT off on its connections (unknot-store open.rs): so does this.
+export PGOPTIONS="${PGOPTIONS:--c jit=off}"
 q() {
   echo "== $1"
   psql "$URL" -Atc "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $2" | grep -E 'Scan|Join|Loop|Execution Time|Rows Removed|Sort|Aggregate|Hash|JIT|Timing' | head -14
@@ -32,7 +34,7 @@ q "caseload: entries with warning signs" \
 q "caseload: sessions of the last 30 days" \
   "SELECT id, body, user_id FROM sessions WHERE user_id IN ($PATIENTS) AND at_ms >= $NOW - 30::bigint*86400000 ORDER BY at_ms, id"
 q "caseload: every assessment" \
-  "SELECT id, body, user_id FROM assessments WHERE user_id IN ($PATIENTS) ORDER BY at_ms, id"
+  "SELECT a.id, a.body, a.user_id FROM care c JOIN assessments a ON a.user_id = c.patient_id WHERE c.clinic_id = '$CLINIC' AND c.status = 'confirmed' AND ('$CLINICIAN' = '' OR c.clinician_id = '$CLINICIAN')"
 q "caseload: newest entry per patient" \
   "SELECT c.patient_id, (SELECT MAX(e.at_ms) FROM entries e WHERE e.user_id = c.patient_id) FROM care c WHERE c.clinic_id = '$CLINIC' AND c.status = 'confirmed' AND c.clinician_id = '$CLINICIAN'"
 q "the whole clinic's active programmes (dashboard)" \

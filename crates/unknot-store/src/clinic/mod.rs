@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod care;
+mod caseload;
 mod limits;
 mod programmes;
 mod sessions;
@@ -27,5 +28,6 @@ fn maybe_instant(row: &AnyRow, col: &str) -> Result<Option<Timestamp>, StoreErro
     row.try_get::<Option<i64>, _>(col)?.map(instant).transpose()
 }
 
+pub use caseload::Caseload;
 pub use limits::Limited;
 pub use sessions::StoredPasskey;
