@@ -99,6 +99,10 @@ pub fn check_now(
 /// numbness or tingling; pain in a leg (or a knot whose pain travels there) counts as pain
 /// spreading into the thigh; pain in an arm as pain spreading into the arm; pain in the chest as
 /// pain spreading into the chest. A sign the answers already hold is not reported again.
+///
+/// The store reads only entries whose details name one of these signs (`SIGN_FILTER` in
+/// unknot-store, with partial indexes in its migration 0013): a sign added here must be added
+/// there too, or it will not be found in older entries.
 pub fn from_entries(answers: &Answers, entries: &[Entry]) -> (Answers, Vec<String>) {
     let mut a = answers.clone();
     let mut seen = Vec::new();

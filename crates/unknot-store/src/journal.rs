@@ -60,6 +60,13 @@ const LIST_LAST_POSTGRES: &str = "SELECT COALESCE(json_agg(json_build_array(id, 
     details::json, note))::text, '[]') FROM (SELECT * FROM entries \
     WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3 ORDER BY at_ms DESC, id DESC LIMIT $4) AS recent";
 
+/// Entries that may carry a warning sign: the text of their details names numbness, tingling,
+/// the leg, the arm or the chest. A superset of what `unknot_core::signs::from_entries` acts on
+/// (every id it checks appears in the JSON as that word), so the safety net reads a few rows
+/// instead of every entry since the intake (see docs/PERFORMANCE.md, "The clinic at size").
+pub(crate) const SIGN_FILTER: &str = " AND (details LIKE '%numbness%' OR details LIKE '%tingling%' \
+    OR details LIKE '%\"leg\"%' OR details LIKE '%\"arm\"%' OR details LIKE '%\"chest\"%')";
+
 /// The parts of every entry that trends read, as four lists in one row: times, zones, pain
 /// ratings, and details one per line. SQLite feeds the rows to every aggregate of a query in
 /// the same order, so the n-th items belong together; four plain lists cost it far less than
@@ -319,6 +326,31 @@ impl Store {
         let mut entries = codec::decode_list(json)?;
         // The (user_id, at_ms) index yields rows in time order, but an aggregate does not promise
         // to keep it; an ORDER BY inside it made SQLite sort on disk, so sort here instead.
+        entries.sort_by(|a, b| {
+            a.at.timestamp()
+                .cmp(&b.at.timestamp())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(entries)
+    }
+
+    /// Entries at or after `since` that may carry a warning sign (see `SIGN_FILTER`), oldest
+    /// first. Entries outside this set cannot change what the safety net finds.
+    pub async fn sign_entries_since(&self, since: Timestamp) -> Result<Vec<Entry>, StoreError> {
+        let base = match self.engine {
+            Engine::Sqlite => LIST_SQLITE,
+            Engine::Postgres => LIST_POSTGRES,
+        };
+        // Built from two constants: no input reaches the text.
+        let sql = format!("{base}{SIGN_FILTER}");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&self.user)
+            .bind(since.as_millisecond())
+            .bind(i64::MAX)
+            .fetch_one(&self.pool)
+            .await?;
+        let json: &str = row.try_get(0)?;
+        let mut entries = codec::decode_list(json)?;
         entries.sort_by(|a, b| {
             a.at.timestamp()
                 .cmp(&b.at.timestamp())

@@ -22,7 +22,7 @@ mod open;
 mod plans;
 pub mod zones;
 
-pub use clinic::{LibraryStamp, Limited, StoredPasskey};
+pub use clinic::{Caseload, LibraryStamp, Limited, StoredPasskey};
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary, Inserted};
 pub use library::CustomExercise;

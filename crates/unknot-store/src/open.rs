@@ -196,7 +196,17 @@ impl Store {
                         Ok(())
                     })
                 }),
-            Engine::Postgres => AnyPoolOptions::new().max_connections(connections.max(4)),
+            // The server's queries are short: PostgreSQL's JIT compiler, which starts above a
+            // cost estimate rather than a run time, spent 60 ms compiling a 20 ms caseload
+            // query (docs/PERFORMANCE.md, "The clinic at size").
+            Engine::Postgres => AnyPoolOptions::new()
+                .max_connections(connections.max(4))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("SET jit = off").await?;
+                        Ok(())
+                    })
+                }),
         };
         // A command's single connection never waits for another user of the pool, so a long
         // wait there only delays the message when the file cannot be opened at all; the

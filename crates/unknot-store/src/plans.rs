@@ -335,6 +335,30 @@ impl Store {
     pub async fn sessions_since(&self, since: Timestamp) -> Result<Vec<SessionRecord>, StoreError> {
         self.documents(Some(since)).await
     }
+
+    /// Sessions at or after `since` whose feedback reported a warning sign, oldest first. The
+    /// body names `warning_signs` only when there is one (it is left out when empty), so this
+    /// is every session that can change what the safety net finds.
+    pub async fn sign_sessions_since(
+        &self,
+        since: Timestamp,
+    ) -> Result<Vec<SessionRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, body FROM sessions WHERE user_id = $1 AND at_ms >= $2 \
+             AND body LIKE '%\"warning_signs\"%' ORDER BY at_ms, id",
+        )
+        .bind(&self.user)
+        .bind(since.as_millisecond())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get(0)?;
+                let body: String = r.try_get(1)?;
+                from_json(&id, &body)
+            })
+            .collect()
+    }
 }
 
 /// Inserts a backup's assessments, plan versions, sessions and breaks inside a transaction.

@@ -6,17 +6,21 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use jiff::ToSpan;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
-use unknot_core::adapt::ItemStatus;
-use unknot_core::clinic::access::{Action, Actor, Care, Facts, Role, may};
+use unknot_core::adapt::{ItemStatus, SessionRecord};
+use unknot_core::clinic::access::{Action, Actor, Facts, Role, may};
 use unknot_core::clinic::model::{CareLink, ProgrammeVersion};
 use unknot_core::clinic::signals::{self, BASELINE_DAYS, RECENT_DAYS, Signals};
 use unknot_core::intake::Assessment;
+use unknot_core::journal::Entry;
 use unknot_core::progress::scores;
+use unknot_core::signs;
 use unknot_core::trends::daily_pain;
-use unknot_store::EntryRange;
+use unknot_core::triage::Triage;
+use unknot_store::{Caseload, EntryRange};
 
 use super::auth::origin_of;
 use super::{ClinicApp, PatientRow, Principal, decide};
@@ -48,7 +52,8 @@ pub struct ExerciseTally {
 
 impl ClinicApp {
     /// The dashboard: the confirmed patients the person may see clinically (a clinician's own,
-    /// or every patient for an owner), worst first, then by name.
+    /// or every patient for an owner), worst first, then by name. Each kind of record is read
+    /// for the whole list in one query (see `Store::caseload`), not once per patient.
     pub async fn dashboard(&self, who: &Principal, clinic: &str) -> AppResult<Vec<DashboardRow>> {
         let role = who.role_in(clinic);
         let facts = Facts {
@@ -57,25 +62,58 @@ impl ClinicApp {
         };
         decide(may(Actor::Account, Action::ReadDashboard, facts))?;
         let store = self.app.store();
+        let only = (role == Some(Role::Clinician)).then_some(who.account.id.as_str());
         let programmes: HashMap<String, ProgrammeVersion> = store
-            .active_programmes_in(clinic)
+            .active_programmes_of(clinic, only)
             .await?
             .into_iter()
             .filter_map(|(p, v)| Some((p.patient_id?, v)))
             .collect();
         let unread = store.unread_from_patients(clinic).await?;
+        let now = self.app.clock().now();
+        // Wide enough for every time zone: each patient's exact days are picked below.
+        let caseload = store
+            .caseload(
+                clinic,
+                only,
+                now.checked_sub(SignedDuration::from_hours(24 * 30))?,
+                now.checked_sub(SignedDuration::from_hours(24 * (RECENT_DAYS + 2)))?,
+            )
+            .await?;
+        let fallback = crate::system_zone();
+        let mut names: HashMap<String, Option<String>> = HashMap::new();
         let mut rows = Vec::new();
-        for (link, account) in store.patients_of(clinic).await? {
-            let mine = link.clinician_id.as_deref() == Some(who.account.id.as_str());
-            if link.status != Care::Confirmed || (role == Some(Role::Clinician) && !mine) {
-                continue;
-            }
-            let programme = programmes.get(&link.patient_id);
-            let app = self.app.for_user(&link.patient_id);
-            let unread = unread.get(&link.patient_id).copied().unwrap_or(0);
-            let facts = patient_facts(&app, &link, programme, unread).await?;
+        for (link, account) in store.confirmed_patients_of(clinic, only).await? {
+            let id = link.patient_id.as_str();
+            let programme = programmes.get(id);
+            let zone = caseload
+                .settings
+                .get(id)
+                .map_or_else(|| fallback.clone(), |s| s.zone(&fallback));
+            let records = Records::from_caseload(&caseload, id, zone, now);
+            let unread = unread.get(id).copied().unwrap_or(0);
+            let facts = facts_of(&records, &link, programme, unread)?;
+            let clinician = match &link.clinician_id {
+                Some(c) => match names.get(c) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n = store.account(c).await?.map(|a| a.display_name);
+                        names.insert(c.clone(), n.clone());
+                        n
+                    }
+                },
+                None => None,
+            };
             rows.push(DashboardRow {
-                patient: self.row(&link, &account).await?,
+                patient: PatientRow {
+                    id: account.id.clone(),
+                    name: account.display_name.clone(),
+                    birth_year: account.birth_year,
+                    status: link.status,
+                    clinician,
+                    clinician_id: link.clinician_id.clone(),
+                    changed: link.changed,
+                },
                 programme: programme.map(|v| v.body.name.clone()),
                 signals: signals::signals(&facts),
             });
@@ -134,7 +172,45 @@ impl ClinicApp {
     }
 }
 
-/// Looks up what core needs for one patient: only the days the signals use are read.
+/// One patient's records that the signals read: from a caseload read for the dashboard, or
+/// read for one patient's page. Lists may hold more than the windows (the caseload reads wide
+/// windows for every time zone); [`facts_of`] picks the exact days.
+struct Records<'a> {
+    zone: TimeZone,
+    now: Timestamp,
+    sessions: &'a [SessionRecord],
+    assessments: &'a [Assessment],
+    errors: &'a [String],
+    entries: &'a [Entry],
+    latest_entry: Option<Timestamp>,
+    triage: Option<Triage>,
+}
+
+impl<'a> Records<'a> {
+    fn from_caseload(c: &'a Caseload, id: &str, zone: TimeZone, now: Timestamp) -> Records<'a> {
+        let all = c.assessments.get(id).map_or(&[][..], Vec::as_slice);
+        // The safety net as `App::watch` works it out, over the same candidate rows.
+        let triage = signs::check_now(
+            all,
+            c.sign_entries.get(id).map_or(&[][..], Vec::as_slice),
+            c.sign_sessions.get(id).map_or(&[][..], Vec::as_slice),
+            now,
+        )
+        .map(|w| w.triage);
+        Records {
+            zone,
+            now,
+            sessions: c.sessions.get(id).map_or(&[][..], Vec::as_slice),
+            assessments: all,
+            errors: c.errors.get(id).map_or(&[][..], Vec::as_slice),
+            entries: c.entries.get(id).map_or(&[][..], Vec::as_slice),
+            latest_entry: c.latest_entry.get(id).copied(),
+            triage,
+        }
+    }
+}
+
+/// Looks up what core needs for one patient's page: only the days the signals use are read.
 async fn patient_facts(
     app: &App,
     link: &CareLink,
@@ -142,35 +218,26 @@ async fn patient_facts(
     unread: u32,
 ) -> AppResult<signals::Facts> {
     let zone = app.zone().await?;
-    let now = app.now().await?;
-    let today = now.date();
+    let now = app.clock().now();
+    let today = now.to_zoned(zone.clone()).date();
     let since = link.changed.to_zoned(zone.clone()).date();
     let store = app.store();
-    let window_start = today.checked_sub(27.days())?;
     let from = |d: Date| d.to_zoned(zone.clone()).map(|z| z.timestamp());
-    let sessions = store.sessions_since(from(window_start)?).await?;
-    let session_days = sessions
-        .iter()
-        .filter(|s| s.items.iter().any(|i| i.status == ItemStatus::Done))
-        .map(|s| s.at.with_time_zone(zone.clone()).date())
-        .collect();
+    let sessions = store
+        .sessions_since(from(today.checked_sub(27.days())?)?)
+        .await?;
     let errors = store.assessment_errors(store.user()).await?;
-    let assessments: Vec<Assessment> = store
-        .assessments()
-        .await?
-        .into_iter()
-        .filter(|a| !errors.contains(&a.id))
-        .collect();
+    let assessments = store.assessments().await?;
     let baseline_end = since.checked_add((BASELINE_DAYS - 1).days())?;
-    let recent_start = today.checked_sub((RECENT_DAYS - 1).days())?;
-    let mut pain_entries = store
+    let mut entries = store
         .list_entries(EntryRange {
             since: Some(from(since)?),
             until: Some(from(baseline_end.checked_add(1.day())?)?),
             last: None,
         })
         .await?;
-    pain_entries.extend(
+    let recent_start = today.checked_sub((RECENT_DAYS - 1).days())?;
+    entries.extend(
         store
             .list_entries(EntryRange {
                 since: Some(from(recent_start)?),
@@ -179,19 +246,72 @@ async fn patient_facts(
             })
             .await?,
     );
-    // The two windows may overlap early in care: each entry counts once.
-    pain_entries.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
-    pain_entries.dedup_by(|a, b| a.id == b.id);
     let latest_entry = store
         .list_entries(EntryRange {
             last: Some(1),
             ..EntryRange::default()
         })
-        .await?;
+        .await?
+        .last()
+        .map(|e| e.at.timestamp());
+    let records = Records {
+        zone,
+        now,
+        sessions: &sessions,
+        assessments: &assessments,
+        errors: &errors,
+        entries: &entries,
+        latest_entry,
+        triage: app.watch().await?.map(|w| w.triage),
+    };
+    facts_of(&records, link, programme, unread)
+}
+
+/// What core needs for one patient, from their records.
+fn facts_of(
+    r: &Records<'_>,
+    link: &CareLink,
+    programme: Option<&ProgrammeVersion>,
+    unread: u32,
+) -> AppResult<signals::Facts> {
+    let zone = &r.zone;
+    let today = r.now.to_zoned(zone.clone()).date();
+    let since = link.changed.to_zoned(zone.clone()).date();
+    let from = |d: Date| d.to_zoned(zone.clone()).map(|z| z.timestamp());
+    let window_start = from(today.checked_sub(27.days())?)?;
+    let sessions: Vec<&SessionRecord> = r
+        .sessions
+        .iter()
+        .filter(|s| s.at.timestamp() >= window_start)
+        .collect();
+    let session_days = sessions
+        .iter()
+        .filter(|s| s.items.iter().any(|i| i.status == ItemStatus::Done))
+        .map(|s| s.at.with_time_zone(zone.clone()).date())
+        .collect();
+    let assessments: Vec<&Assessment> = r
+        .assessments
+        .iter()
+        .filter(|a| !r.errors.contains(&a.id))
+        .collect();
+    let baseline_end = since.checked_add((BASELINE_DAYS - 1).days())?;
+    let recent_start = today.checked_sub((RECENT_DAYS - 1).days())?;
+    let (base_from, base_until) = (from(since)?, from(baseline_end.checked_add(1.day())?)?);
+    let recent_from = from(recent_start)?;
+    let mut pain_entries: Vec<Entry> = r
+        .entries
+        .iter()
+        .filter(|e| {
+            let t = e.at.timestamp();
+            (t >= base_from && t <= base_until) || t >= recent_from
+        })
+        .cloned()
+        .collect();
+    // The two windows may overlap early in care: each entry counts once.
+    pain_entries.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+    pain_entries.dedup_by(|a, b| a.id == b.id);
     let last_activity = [
-        latest_entry
-            .last()
-            .map(|e| e.at.with_time_zone(zone.clone()).date()),
+        r.latest_entry.map(|t| t.to_zoned(zone.clone()).date()),
         sessions
             .last()
             .map(|s| s.at.with_time_zone(zone.clone()).date()),
@@ -209,7 +329,7 @@ async fn patient_facts(
         schedule: programme.map(|v| v.body.schedule.clone()),
         session_days,
         last_activity,
-        triage: app.watch().await?.map(|w| w.triage),
+        triage: r.triage.clone(),
         daily_pain: days
             .into_iter()
             .zip(values)

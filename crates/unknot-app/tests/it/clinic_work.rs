@@ -13,6 +13,7 @@ use unknot_core::clinic::access::Role;
 use unknot_core::clinic::programme::{Body, Prescribed as Item, Schedule};
 use unknot_core::clinic::signals::Alert;
 use unknot_core::intake::Answers;
+use unknot_core::journal::RegionPain;
 use unknot_core::outcomes::Instrument;
 use unknot_core::score::Score;
 
@@ -332,6 +333,58 @@ async fn the_dashboard_matches_the_fixture_worked_out_by_hand() {
             (tally[0].exercise.as_str(), tally[0].done),
             (ex.as_str(), 5)
         );
+    }
+}
+
+/// The dashboard reads each kind of record for its whole caseload at once, a patient's page
+/// reads that patient's alone: both give the same signals. The safety net reads only the
+/// entries that may carry a warning sign, so a sign logged weeks after the intake, among
+/// weeks of plain entries, must still be found (here pain in the leg).
+#[tokio::test]
+async fn the_dashboard_and_each_patients_page_agree() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        w.clock.set(at("2026-05-01T12:00:00Z"));
+        let casey = join_staff(&w, "casey@example.org", Role::Clinician).await;
+        let dee = join_patient(&w, &casey, "Dee Four", "dee").await;
+        let eve = join_patient(&w, &casey, "Eve Five", "eve").await;
+        intake(&w, &dee, peg(4)).await;
+        intake(&w, &eve, peg(4)).await;
+        w.clock.set(at("2026-06-19T12:30:00Z"));
+        for d in 1..=30 {
+            pain_on(&w, &dee, 2 + d % 5, &format!("2026-05-{d:02}T09:00:00Z")).await;
+        }
+        for d in 10..=19 {
+            pain_on(&w, &eve, 3, &format!("2026-06-{d:02}T09:00:00Z")).await;
+        }
+        session_on(&w, &eve, &gentle_exercise(&w), "2026-06-18T12:00:00Z").await;
+        let app = w.c.own_app(&dee);
+        let mut leg = app.new_entry().await.unwrap();
+        leg.at = at("2026-05-20T18:00:00Z").to_zoned(app.zone().await.unwrap());
+        leg.regions = vec![RegionPain::parse("leg=5").unwrap()];
+        app.log(leg).await.unwrap();
+        let signs = app.watch().await.unwrap().unwrap().signs;
+        assert_eq!(
+            signs,
+            ["pain in the leg logged on 2026-05-20"],
+            "{}",
+            db.label
+        );
+        let rows = w.c.dashboard(&casey, &w.clinic).await.unwrap();
+        assert_eq!(rows.len(), 2);
+        for r in &rows {
+            let (page, _) =
+                w.c.patient_signals(&casey, &w.clinic, &r.patient.id)
+                    .await
+                    .unwrap();
+            assert_eq!(
+                serde_json::to_value(&page).unwrap(),
+                serde_json::to_value(&r.signals).unwrap(),
+                "{}: {}",
+                db.label,
+                r.patient.name
+            );
+        }
     }
 }
 

@@ -263,38 +263,75 @@ impl Store {
         &self,
         clinic_id: &str,
     ) -> Result<Vec<(CareLink, Account)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT c.id, c.clinic_id, c.patient_id, c.clinician_id, c.status, c.created_at_ms, \
-             c.changed_at_ms, a.email, a.display_name, a.birth_year, a.password_hash, \
-             a.password_changed_at_ms, a.totp_secret, a.totp_enabled, \
-             a.created_at_ms AS account_created, a.erased_at_ms \
-             FROM care c JOIN accounts a ON a.id = c.patient_id \
-             WHERE c.clinic_id = $1 ORDER BY a.display_name, c.id",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{PATIENT_ROWS} WHERE c.clinic_id = $1 ORDER BY a.display_name, c.id"
+        )))
         .bind(clinic_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let link = care(r)?;
-                let account = Account {
-                    id: link.patient_id.clone(),
-                    email: r.try_get("email")?,
-                    display_name: r.try_get("display_name")?,
-                    birth_year: r
-                        .try_get::<Option<i64>, _>("birth_year")?
-                        .and_then(|y| i32::try_from(y).ok()),
-                    password_hash: r.try_get("password_hash")?,
-                    password_changed: maybe_instant(r, "password_changed_at_ms")?,
-                    totp_secret: None,
-                    totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
-                    created: instant(r.try_get("account_created")?)?,
-                    erased: maybe_instant(r, "erased_at_ms")?,
-                };
-                Ok((link, account))
-            })
-            .collect()
+        rows.iter().map(patient_row).collect()
     }
+
+    /// One patient's care relationships with a clinic (any status), with their account: the
+    /// rows of [`Store::patients_of`] for that patient alone.
+    pub async fn patient_links(
+        &self,
+        clinic_id: &str,
+        patient_id: &str,
+    ) -> Result<Vec<(CareLink, Account)>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{PATIENT_ROWS} WHERE c.clinic_id = $1 AND c.patient_id = $2 ORDER BY c.id"
+        )))
+        .bind(clinic_id)
+        .bind(patient_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(patient_row).collect()
+    }
+
+    /// A clinic's confirmed patients, with their accounts, by name: all of them, or only those
+    /// of one named clinician (the dashboard's list, read without the rest of the clinic).
+    pub async fn confirmed_patients_of(
+        &self,
+        clinic_id: &str,
+        clinician: Option<&str>,
+    ) -> Result<Vec<(CareLink, Account)>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{PATIENT_ROWS} WHERE c.clinic_id = $1 AND c.status = 'confirmed' \
+             AND ($2 = '' OR c.clinician_id = $2) ORDER BY a.display_name, c.id"
+        )))
+        .bind(clinic_id)
+        .bind(clinician.unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(patient_row).collect()
+    }
+}
+
+/// The columns of a care relationship and its patient's account.
+const PATIENT_ROWS: &str = "SELECT c.id, c.clinic_id, c.patient_id, c.clinician_id, c.status, \
+    c.created_at_ms, c.changed_at_ms, a.email, a.display_name, a.birth_year, a.password_hash, \
+    a.password_changed_at_ms, a.totp_secret, a.totp_enabled, \
+    a.created_at_ms AS account_created, a.erased_at_ms \
+    FROM care c JOIN accounts a ON a.id = c.patient_id";
+
+fn patient_row(r: &sqlx::any::AnyRow) -> Result<(CareLink, Account), StoreError> {
+    let link = care(r)?;
+    let account = Account {
+        id: link.patient_id.clone(),
+        email: r.try_get("email")?,
+        display_name: r.try_get("display_name")?,
+        birth_year: r
+            .try_get::<Option<i64>, _>("birth_year")?
+            .and_then(|y| i32::try_from(y).ok()),
+        password_hash: r.try_get("password_hash")?,
+        password_changed: maybe_instant(r, "password_changed_at_ms")?,
+        totp_secret: None,
+        totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
+        created: instant(r.try_get("account_created")?)?,
+        erased: maybe_instant(r, "erased_at_ms")?,
+    };
+    Ok((link, account))
 }
 
 async fn insert_care_in(

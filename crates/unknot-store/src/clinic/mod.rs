@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod care;
+mod caseload;
 mod exercises;
 mod limits;
 mod programmes;
@@ -28,6 +29,7 @@ fn maybe_instant(row: &AnyRow, col: &str) -> Result<Option<Timestamp>, StoreErro
     row.try_get::<Option<i64>, _>(col)?.map(instant).transpose()
 }
 
+pub use caseload::Caseload;
 pub use exercises::LibraryStamp;
 pub use limits::Limited;
 pub use sessions::StoredPasskey;

@@ -386,3 +386,56 @@ async fn trend_samples_carry_what_trends_read_from_whole_entries() {
         );
     }
 }
+
+/// Gives an entry its regions, knots or kinds of pain.
+type Shape = fn(&mut unknot_core::journal::Entry);
+
+/// The safety net reads only entries that may carry a warning sign: every entry core would act
+/// on must be among them (the same signs found as from the whole journal), and plain entries
+/// are left out.
+#[tokio::test]
+async fn entries_that_may_carry_a_warning_sign_are_all_found() {
+    use unknot_core::intake::Answers;
+    use unknot_core::signs::from_entries;
+    for db in databases().await {
+        let store = open(&db).await;
+        let mut all = Vec::new();
+        let kinds: [(&str, Shape); 7] = [
+            ("plain", |e| {
+                e.regions = vec![RegionPain::parse("lower-back=4").unwrap()];
+                e.knots = vec![Knot::parse("rhomboids:left:6").unwrap()];
+            }),
+            ("numb", |e| e.pain_kinds = vec![PainKind::Numbness]),
+            ("tingle", |e| e.pain_kinds = vec![PainKind::Tingling]),
+            ("leg", |e| {
+                e.regions = vec![RegionPain::parse("leg=5").unwrap()]
+            }),
+            ("knot-leg", |e| {
+                e.knots = vec![Knot::parse("quadratus-lumborum:left:7:leg").unwrap()];
+            }),
+            ("arm", |e| {
+                e.regions = vec![RegionPain::parse("arm=3").unwrap()]
+            }),
+            ("chest", |e| {
+                e.regions = vec![RegionPain::parse("chest=3").unwrap()]
+            }),
+        ];
+        for (day, (id, make)) in kinds.iter().enumerate() {
+            let mut e = entry(id, &format!("2026-03-0{}T09:00:00+00:00[UTC]", day + 1), 4);
+            make(&mut e);
+            store.insert_entry(&e).await.unwrap();
+            all.push(e);
+        }
+        let since = Timestamp::from_second(0).unwrap();
+        let found = store.sign_entries_since(since).await.unwrap();
+        let ids: Vec<&str> = found.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["numb", "tingle", "leg", "knot-leg", "arm", "chest"],
+            "{}",
+            db.label
+        );
+        let base = Answers::default();
+        assert_eq!(from_entries(&base, &all), from_entries(&base, &found));
+    }
+}
