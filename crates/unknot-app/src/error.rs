@@ -151,6 +151,14 @@ impl AppError {
         }
     }
 
+    /// The database server is out of reach (answered 503 with `Retry-After` on the web).
+    pub fn unreachable(reason: impl Into<String>) -> AppError {
+        AppError::Store(StoreError::Unavailable {
+            reason: reason.into(),
+            unreachable: true,
+        })
+    }
+
     /// An internal error from anything displayable.
     pub fn internal(e: impl std::fmt::Display) -> AppError {
         AppError::Internal(e.to_string())

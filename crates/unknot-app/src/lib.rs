@@ -196,6 +196,18 @@ impl App {
         &self.shared.content
     }
 
+    /// Whether the database answers now (one trivial query): the clinic server's breaker
+    /// checks this before letting requests through again after an outage.
+    pub async fn ping(&self) -> AppResult<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// True when the records live on a PostgreSQL server (which can be out of reach as a
+    /// whole), false for an SQLite file.
+    pub fn on_database_server(&self) -> bool {
+        self.store.engine() == unknot_store::Engine::Postgres
+    }
+
     /// Forgets this person's loaded library, after their own exercises changed.
     pub fn library_changed(&self) {
         self.shared.libraries.forget(self.store.user());

@@ -84,13 +84,12 @@ async fn with_breaker(
     match b.admit(now_ms()) {
         Admit::Go => {}
         Admit::Refuse => {
-            let e = crate::WebError::Store(unknot_store::StoreError::Unavailable {
-                reason: "the database server is out of reach; it is being checked".into(),
-                unreachable: true,
-            });
-            return crate::respond_error(&path, e);
+            let e = unknot_app::AppError::unreachable(
+                "the database server is out of reach; it is being checked",
+            );
+            return crate::respond_error(&path, e.into());
         }
-        Admit::Probe => match state.app().store().ping().await {
+        Admit::Probe => match state.app().ping().await {
             Ok(()) => b.reached(),
             Err(e) => {
                 b.unreachable(now_ms());

@@ -64,8 +64,7 @@ struct Inner {
 impl AppState {
     /// The database circuit breaker, on a clinic server over PostgreSQL (`None` otherwise).
     pub(crate) fn breaker(&self) -> Option<&crate::breaker::Breaker> {
-        (self.inner.clinic.is_some()
-            && self.inner.app.store().engine() == unknot_store::Engine::Postgres)
+        (self.inner.clinic.is_some() && self.inner.app.on_database_server())
             .then_some(&self.inner.breaker)
     }
 
