@@ -624,6 +624,52 @@ pub struct Assessment {
     pub answers: Answers,
 }
 
+/// Every field of [`Answers`], in one list, handed to `$cb` after its other arguments:
+/// [`Answers::updated_by`] lays each given (`Some`) field of a later answer over the earlier
+/// one. A test checks the list against the struct's fields, so a new field cannot be left out
+/// of the merge unnoticed.
+macro_rules! with_answer_fields {
+    ($cb:ident ! ($($args:tt)*)) => {
+        $cb!($($args)* [
+            age, regions, pain_now, pain_worst, onset_days, onset, causes, radiation,
+            both_legs, numbness_tingling, leg_weakness, saddle_numbness, bladder_bowel_change,
+            sexual_function_change, fever, unexplained_weight_loss, cancer_history, trauma,
+            osteoporosis_or_steroids, night_pain, immunosuppressed_or_iv_drug_use,
+            chest_pain_or_breathless, worsening_despite_self_care, limits_daily_activities,
+            feeling_very_unwell, sudden_tearing_pain_or_faint, pain_with_sweating_or_sickness,
+            lump_or_swelling, recent_spinal_procedure, morning_stiffness_over_30_min,
+            better_with_movement_not_rest, wakes_second_half_of_night,
+            hand_clumsiness_or_unsteady_walking, dizziness_double_vision_or_speech,
+            pregnant_with_warning_signs, on_blood_thinners_or_bleeding_disorder,
+            minutes_per_day, equipment, sitting_hours, knots, other_cautions, goals, peg_pain,
+            peg_enjoyment, peg_activity, psfs, habits
+        ])
+    };
+}
+
+/// `lay_over!(out, later, [fields])`: each listed field `later` gives replaces `out`'s.
+macro_rules! lay_over {
+    ($out:ident, $later:ident, [$($f:ident),* $(,)?]) => {
+        $(
+            if $later.$f.is_some() {
+                $out.$f = $later.$f.clone();
+            }
+        )*
+    };
+}
+
+/// The listed fields' names.
+#[cfg(test)]
+macro_rules! field_names {
+    ([$($f:ident),* $(,)?]) => {
+        &[$(stringify!($f)),*]
+    };
+}
+
+/// The names of every field [`Answers::updated_by`] merges.
+#[cfg(test)]
+pub(crate) const MERGED_FIELDS: &[&str] = with_answer_fields!(field_names!());
+
 impl Answers {
     /// These answers with a check-in's answers laid over them: every field the check-in gave
     /// replaces the intake's, so a warning sign reported later counts (and one that has gone
@@ -631,17 +677,10 @@ impl Answers {
     /// `cancer_history` or `osteoporosis_or_steroids` is kept whatever a later answer says, and
     /// `trauma` keeps the more serious of the two.
     pub fn updated_by(&self, later: &Answers) -> Answers {
-        let mut out = serde_json::to_value(self).unwrap_or_default();
-        if let (Some(base), Ok(serde_json::Value::Object(newer))) =
-            (out.as_object_mut(), serde_json::to_value(later))
-        {
-            for (k, v) in newer {
-                if !v.is_null() {
-                    base.insert(k, v);
-                }
-            }
-        }
-        let mut merged: Answers = serde_json::from_value(out).unwrap_or_else(|_| self.clone());
+        // Field by field rather than through JSON: the dashboard folds every check-in of every
+        // patient this way, and three JSON conversions per check-in were most of its time.
+        let mut merged = self.clone();
+        with_answer_fields!(lay_over!(merged, later,));
         for (kept, field) in [
             (self.cancer_history, &mut merged.cancer_history),
             (
@@ -685,3 +724,73 @@ pub const MAX_GOALS: usize = 10;
 pub const MAX_TEXT_CHARS: usize = 200;
 /// Most items in one of the answers' lists (regions, causes, equipment, knots, cautions).
 pub const MAX_LIST_ITEMS: usize = 64;
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+
+    /// The merge as it was written first, through JSON: the reference the field-by-field one
+    /// must agree with.
+    fn through_json(base: &Answers, later: &Answers) -> Answers {
+        let mut out = serde_json::to_value(base).unwrap();
+        let newer = serde_json::to_value(later).unwrap();
+        for (k, v) in newer.as_object().unwrap() {
+            if !v.is_null() {
+                out.as_object_mut().unwrap().insert(k.clone(), v.clone());
+            }
+        }
+        let mut merged: Answers = serde_json::from_value(out).unwrap();
+        if base.cancer_history == Some(true) {
+            merged.cancer_history = Some(true);
+        }
+        if base.osteoporosis_or_steroids == Some(true) {
+            merged.osteoporosis_or_steroids = Some(true);
+        }
+        merged.trauma = base.trauma.max(merged.trauma);
+        merged
+    }
+
+    #[test]
+    fn the_merged_field_list_is_every_field_of_the_answers() {
+        let value = serde_json::to_value(Answers::default()).unwrap();
+        let mut fields: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        fields.sort_unstable();
+        let mut listed = MERGED_FIELDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(fields, listed);
+    }
+
+    #[test]
+    fn the_field_by_field_merge_agrees_with_the_json_one() {
+        let intake = Answers::from_json(
+            r#"{"age": 44, "regions": ["upper_back", "lower_back"], "pain_now": 6, "onset": "sudden",
+                "causes": ["prolonged_sitting"], "radiation": "below_knee", "leg_weakness": "stable",
+                "trauma": "major", "saddle_numbness": false, "cancer_history": true,
+                "equipment": ["mat"], "knots": ["rhomboids"], "peg_pain": 7,
+                "psfs": [{"activity": "gardening", "score": 4}],
+                "habits": {"screen_at_eye_level": false}}"#,
+        )
+        .unwrap();
+        let checkins = [
+            r#"{"pain_now": 3, "saddle_numbness": true, "trauma": "minor", "cancer_history": false}"#,
+            r#"{"radiation": "none", "psfs": [{"activity": "gardening", "score": 7}], "peg_pain": 4}"#,
+            r#"{"habits": {"chair_supports_lower_back": true}, "equipment": [], "sitting_hours": 6.5}"#,
+            r#"{}"#,
+        ];
+        let mut acc = intake.clone();
+        let mut reference = intake;
+        for c in checkins {
+            let later = Answers::from_json(c).unwrap();
+            acc = acc.updated_by(&later);
+            reference = through_json(&reference, &later);
+            assert_eq!(acc, reference, "after {c}");
+        }
+        assert_eq!(acc.cancer_history, Some(true), "history is kept");
+        assert_eq!(acc.saddle_numbness, Some(true), "a later sign counts");
+    }
+}
