@@ -34,6 +34,7 @@ async fn schema_is_the_same_on_every_engine_and_sqlite_is_durable() {
             "auth_sessions",
             "breaks",
             "care",
+            "clinic_exercises",
             "clinics",
             "custom_exercises",
             "entries",
