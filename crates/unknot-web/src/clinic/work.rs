@@ -184,7 +184,7 @@ struct CarePage {
     /// The library's names of the programme's exercises, by id.
     names: Vec<(String, String)>,
     /// The patient's pain by day over 30 days, as their Today draws it.
-    pain_chart: String,
+    chart30: String,
     /// Where their knots came over 90 days (empty without any), with the muscles most often.
     heat_map: String,
     top_muscles: Vec<(String, usize)>,
@@ -283,7 +283,7 @@ async fn care(
         "schedule" => "Questionnaire schedule saved.".to_string(),
         _ => "Answer marked as an error: the questionnaire is asked again.".to_string(),
     });
-    let (pain_chart, heat_map, top_muscles) = charts(&view.app).await?;
+    let (chart30, heat_map, top_muscles) = charts(&view.app).await?;
     let programme = app.patient_programme(who, &clinic, &patient).await?;
     let names = programme
         .as_ref()
@@ -308,7 +308,7 @@ async fn care(
         signals,
         answers,
         message,
-        pain_chart,
+        chart30,
         heat_map,
         top_muscles,
     }))
@@ -325,22 +325,7 @@ async fn charts(
         .unwrap_or(today);
     let entries = patient.entries_on_days(since, today).await?;
     let chart = crate::pages::today::pain_chart("Pain by day, last 30 days", &entries, 30, today);
-    let counts = unknot_core::trends::knot_counts(&entries);
-    let heat = if counts.is_empty() {
-        String::new()
-    } else {
-        unknot_export::bodymap::svg(unknot_export::bodymap::Mode::Heat { counts: &counts })
-    };
-    let options = unknot_core::trends::TrendOptions {
-        weeks: 1,
-        months: 1,
-    };
-    let top = unknot_core::trends::compute(&entries, today, options)
-        .muscles
-        .iter()
-        .take(5)
-        .map(|m| (m.muscle.label().to_string(), m.count))
-        .collect();
+    let (heat, top) = crate::pages::today::knot_map(&entries, today);
     Ok((chart, heat, top))
 }
 

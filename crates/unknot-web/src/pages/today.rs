@@ -196,6 +196,30 @@ fn step(next: NextStep, t: &unknot_core::today::Today) -> Step {
     }
 }
 
+/// Where knots came in `entries` as a heat map of the body (empty without any knots), and the
+/// five muscles named most often with their counts: Today's card, and the clinician's view of
+/// it on the care page.
+pub(crate) fn knot_map(
+    entries: &[unknot_core::journal::Entry],
+    today: jiff::civil::Date,
+) -> (String, Vec<(String, usize)>) {
+    let counts = trends::knot_counts(entries);
+    if counts.is_empty() {
+        return (String::new(), Vec::new());
+    }
+    let options = TrendOptions {
+        weeks: 1,
+        months: 1,
+    };
+    let top = trends::compute(entries, today, options)
+        .muscles
+        .iter()
+        .take(5)
+        .map(|m| (m.muscle.label().to_string(), m.count))
+        .collect();
+    (bodymap::svg(bodymap::Mode::Heat { counts: &counts }), top)
+}
+
 /// Average pain by day over the `days` ending `end`, as the chart Today draws (also on the
 /// clinician's care page, so both see the same figure).
 pub(crate) fn pain_chart(
@@ -228,12 +252,7 @@ pub(crate) async fn today(Me(state): Me) -> PageResult {
     let t = app.today().await?;
     let since = now.date().checked_sub(89.days()).unwrap_or(now.date());
     let entries = app.entries_on_days(since, now.date()).await?;
-    let options = TrendOptions {
-        weeks: 1,
-        months: 1,
-    };
-    let summary = trends::compute(&entries, now.date(), options);
-    let counts = trends::knot_counts(&entries);
+    let (heat_map, top_muscles) = knot_map(&entries, now.date());
     let (programme, asked, unread) = from_the_clinic(&state).await?;
     // With a programme in force its card leads the page, and "do today's routine" (which now
     // plays the programme) is not offered twice.
@@ -263,17 +282,8 @@ pub(crate) async fn today(Me(state): Me) -> PageResult {
         break_every: t.break_every_minutes,
         streak: t.streak_days,
         has_entries: !entries.is_empty(),
-        heat_map: if counts.is_empty() {
-            String::new()
-        } else {
-            bodymap::svg(bodymap::Mode::Heat { counts: &counts })
-        },
-        top_muscles: summary
-            .muscles
-            .iter()
-            .take(5)
-            .map(|m| (m.muscle.label().to_string(), m.count))
-            .collect(),
+        heat_map,
+        top_muscles,
         chart30: pain_chart("Pain by day, last 30 days", &entries, 30, now.date()),
         chart90: pain_chart("Pain by day, last 90 days", &entries, 90, now.date()),
         programme,
