@@ -7,6 +7,7 @@ use serde::Serialize;
 use unknot_core::adapt::{self, History, Review, ReviewInput};
 use unknot_core::body::Muscle;
 use unknot_core::catalogue::Catalogue;
+use unknot_core::folded::Folded;
 use unknot_core::habits::{self, HabitChange};
 use unknot_core::intake::{Answers, Assessment, AssessmentKind, Habits};
 use unknot_core::outcomes::Change;
@@ -176,40 +177,47 @@ impl App {
     /// the journal and the guided sessions' feedback have shown since the intake (see
     /// `signs::check_now`). `None` before the first safety check.
     pub async fn watch(&self) -> AppResult<Option<Watch>> {
-        let all = self.store().assessments().await?;
-        self.watch_over(&all).await
+        // The fold kept beside the assessments (see `Store::answer_summary`): one row, not
+        // every check-in, on each page that shows the triage.
+        let summary = self.store().answer_summary().await?;
+        self.watch_folded(summary.folded.as_ref()).await
     }
 
+    /// [`App::watch`] over assessments already read (a check-in's answer uses the list as it
+    /// stood when the check-in was stored).
     async fn watch_over(&self, all: &[Assessment]) -> AppResult<Option<Watch>> {
-        let Some((intake_at, _)) = signs::as_given(all) else {
+        self.watch_folded(Folded::of(all).as_ref()).await
+    }
+
+    async fn watch_folded(&self, folded: Option<&Folded>) -> AppResult<Option<Watch>> {
+        let Some(folded) = folded else {
             return Ok(None);
         };
         // Only entries and sessions that may carry a warning sign: the rest cannot change the
         // outcome, and reading every one since the intake grew with the journal (years of
         // entries on each page view; see docs/PERFORMANCE.md, "The clinic at size").
-        let entries = self.store().sign_entries_since(intake_at).await?;
-        let sessions = self.store().sign_sessions_since(intake_at).await?;
-        Ok(signs::check_now(
-            all,
+        let entries = self.store().sign_entries_since(folded.intake_at).await?;
+        let sessions = self.store().sign_sessions_since(folded.intake_at).await?;
+        Ok(Some(signs::check_folded(
+            folded,
             &entries,
             &sessions,
             self.clock().now(),
-        ))
+        )))
     }
 
     /// The answers in force and their triage, or `None` before the first safety check.
     pub async fn standing(&self) -> AppResult<Option<Standing>> {
-        let all = self.store().assessments().await?;
-        let Some(watch) = self.watch_over(&all).await? else {
+        let summary = self.store().answer_summary().await?;
+        let Some(watch) = self.watch_folded(summary.folded.as_ref()).await? else {
             return Ok(None);
         };
-        let latest = all.last();
         Ok(Some(Standing {
             answers: watch.answers,
             triage: watch.triage,
             signs: watch.signs,
-            latest_scores: latest.map(|a| scores(&a.answers)).unwrap_or_default(),
-            last_check: latest.map_or(watch.intake_at, |a| a.at.timestamp()),
+            latest_scores: summary.newest.map(|(_, s)| s).unwrap_or_default(),
+            last_check: summary.newest.map_or(watch.intake_at, |(t, _)| t),
         }))
     }
 
@@ -437,14 +445,14 @@ impl App {
         let now = self.now().await?;
         let store = self.store();
         let since = today::lookback(&now);
-        let assessments = store.assessments().await?;
-        let watch = self.watch_over(&assessments).await?;
+        let summary = store.answer_summary().await?;
+        let watch = self.watch_folded(summary.folded.as_ref()).await?;
         let plan = store.plans().await?.pop();
         let sessions = store.sessions_since(since).await?;
         let journal_days = store.active_days_since(since, &now).await?;
         Ok(today::decide(&TodayInput {
             now: &now,
-            assessments: &assessments,
+            last_check: summary.newest.map(|(t, _)| t),
             triage: watch.as_ref().map(|w| &w.triage),
             plan: plan.as_ref(),
             sessions: &sessions,

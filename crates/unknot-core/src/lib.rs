@@ -18,6 +18,7 @@ pub mod catalogue;
 pub mod clinic;
 pub mod error;
 pub mod figure;
+pub mod folded;
 pub mod habits;
 mod ids;
 pub mod intake;

@@ -5,13 +5,13 @@
 //! Today, the check-in, the plan, the visit summary and the clinic's dashboard all read these,
 //! so they are computed here once rather than by each caller.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::intake::{Answers, Assessment};
 use crate::outcomes::{self, Change, Instrument};
 
 /// Scores derived from one set of answers (pain now, PEG, PSFS); absent when not asked.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scores {
     /// Pain now, 0-10.

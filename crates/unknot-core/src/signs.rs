@@ -16,8 +16,9 @@ use serde_json::Value;
 use crate::adapt::SessionRecord;
 use crate::body::Region;
 use crate::error::InputError;
+use crate::folded::Folded;
 use crate::intake::questions::{Kind, Question, Stage, question, stage};
-use crate::intake::{Answers, Assessment, AssessmentKind, Radiation};
+use crate::intake::{Answers, Assessment, Radiation};
 use crate::journal::{Entry, PainKind};
 use crate::triage::{Triage, triage};
 
@@ -40,27 +41,14 @@ pub struct Watch {
 /// not aged, and when the intake was made. This is what a plan review takes (it ages them
 /// itself). `None` when there is no intake yet.
 pub fn as_given(all: &[Assessment]) -> Option<(Timestamp, Answers)> {
-    let pos = all.iter().rposition(|a| a.kind == AssessmentKind::Intake)?;
-    let answers = all[pos + 1..]
-        .iter()
-        .fold(all[pos].answers.clone(), |acc, c| {
-            acc.updated_by(&c.answers)
-        });
-    Some((all[pos].at.timestamp(), answers))
+    Folded::of(all).map(|f| (f.intake_at, f.answers))
 }
 
 /// The answers of the latest intake with every later assessment laid over it (see
 /// [`Answers::updated_by`]), each aged from its own time to `now` (see [`Answers::as_of`]).
 /// `all` is every assessment, oldest first. `None` when there is no intake yet.
 pub fn current_answers(all: &[Assessment], now: Timestamp) -> Option<(Timestamp, Answers)> {
-    let pos = all.iter().rposition(|a| a.kind == AssessmentKind::Intake)?;
-    let intake_at = all[pos].at.timestamp();
-    let answers = all[pos + 1..]
-        .iter()
-        .fold(all[pos].answers.as_of(intake_at, now), |acc, later| {
-            acc.updated_by(&later.answers.as_of(later.at.timestamp(), now))
-        });
-    Some((intake_at, answers))
+    Folded::of(all).map(|f| (f.intake_at, f.as_of(now)))
 }
 
 /// The one call for every place that shows or acts on the triage level: check-in, weekly
@@ -73,7 +61,19 @@ pub fn check_now(
     sessions: &[SessionRecord],
     now: Timestamp,
 ) -> Option<Watch> {
-    let (intake_at, answers) = current_answers(all, now)?;
+    Folded::of(all).map(|f| check_folded(&f, entries, sessions, now))
+}
+
+/// [`check_now`] from assessments folded already (see [`Folded`]): what pages that keep the
+/// fold call, so every check-in is not read again on each view.
+pub fn check_folded(
+    folded: &Folded,
+    entries: &[Entry],
+    sessions: &[SessionRecord],
+    now: Timestamp,
+) -> Watch {
+    let intake_at = folded.intake_at;
+    let answers = folded.as_of(now);
     let recent: Vec<Entry> = entries
         .iter()
         .filter(|e| e.at.timestamp() >= intake_at)
@@ -87,12 +87,12 @@ pub fn check_now(
         .collect();
     let (answers, more) = from_sessions(&answers, &recent);
     signs.extend(more);
-    Some(Watch {
+    Watch {
         triage: triage(&answers),
         answers,
         signs,
         intake_at,
-    })
+    }
 }
 
 /// The warning signs journal entries show, added to `answers`, with what was seen and when:

@@ -9,7 +9,6 @@ use jiff::{ToSpan, Zoned};
 use serde::Serialize;
 
 use crate::adapt::{ItemOutcome, ItemStatus, SessionRecord};
-use crate::intake::Assessment;
 use crate::planner::StoredPlan;
 use crate::triage::{Triage, Urgency};
 
@@ -81,8 +80,8 @@ pub enum NextStep {
 pub struct TodayInput<'a> {
     /// Now, in the user's time zone.
     pub now: &'a Zoned,
-    /// Every assessment and check-in, oldest first.
-    pub assessments: &'a [Assessment],
+    /// When the latest assessment or check-in was made, if any.
+    pub last_check: Option<jiff::Timestamp>,
     /// The safety check as it stands now (see `signs::check_now`), once assessed.
     pub triage: Option<&'a Triage>,
     /// The current plan version, if any.
@@ -148,9 +147,8 @@ pub fn decide(input: &TodayInput) -> Today {
     let mut active = counted;
     active.extend_from_slice(input.journal_days);
     let last_check = input
-        .assessments
-        .last()
-        .map(|a| (now.timestamp().as_second() - a.at.timestamp().as_second()) / 86_400);
+        .last_check
+        .map(|t| (now.timestamp().as_second() - t.as_second()) / 86_400);
     let checkin_due = last_check.is_some_and(|d| d >= CHECKIN_EVERY_DAYS);
     let plan = input.plan.filter(|_| plan_allowed);
     let routine_due = plan.is_some_and(|p| !p.plan.routine.is_empty()) && sessions_today == 0;

@@ -377,18 +377,34 @@ pub fn compute_facts<'a>(
 /// Mean pain per local day from `start` to `end` (inclusive), one value per day, absent on days
 /// with no rating. Entries must carry the time zone the days are counted in.
 pub fn daily_pain(entries: &[Entry], start: Date, end: Date) -> (Vec<Date>, Vec<Option<f64>>) {
+    daily_means(
+        entries
+            .iter()
+            .filter_map(|e| Some((e.at.date(), e.pain?.get()))),
+        start,
+        end,
+    )
+}
+
+/// [`daily_pain`] from (local date, pain) pairs: for callers that read only the ratings, not
+/// whole entries.
+pub fn daily_means(
+    points: impl IntoIterator<Item = (Date, u8)>,
+    start: Date,
+    end: Date,
+) -> (Vec<Date>, Vec<Option<f64>>) {
     let days = start.until(end).map_or(0, |s| s.get_days()).max(0) + 1;
     let dates: Vec<Date> = (0..days)
         .filter_map(|i| start.checked_add(i64::from(i).days()).ok())
         .collect();
     let mut sums = vec![(0.0f64, 0u32); dates.len()];
-    for e in entries {
-        if let (Some(p), Ok(span)) = (e.pain, start.until(e.at.date()))
+    for (day, p) in points {
+        if let Ok(span) = start.until(day)
             && let Some(slot) = usize::try_from(span.get_days())
                 .ok()
                 .and_then(|i| sums.get_mut(i))
         {
-            slot.0 += f64::from(p.get());
+            slot.0 += f64::from(p);
             slot.1 += 1;
         }
     }

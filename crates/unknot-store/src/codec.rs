@@ -83,6 +83,12 @@ pub(crate) fn encode(entry: &Entry) -> Result<EntryRow, StoreError> {
 }
 
 pub(crate) fn decode(row: &AnyRow) -> Result<Entry, StoreError> {
+    decode_with(row, &mut ZoneCache::default())
+}
+
+/// [`decode`] for one of many rows: `zones` keeps the time zones already read, as a list
+/// query's decoding does (reading a fixed offset's name each row was a tenth of a dashboard).
+pub(crate) fn decode_with(row: &AnyRow, zones: &mut ZoneCache) -> Result<Entry, StoreError> {
     let id: String = row.try_get(0)?;
     let details: String = row.try_get(4)?;
     let details: DetailsIn = serde_json::from_str(&details).map_err(|e| StoreError::Corrupt {
@@ -97,7 +103,7 @@ pub(crate) fn decode(row: &AnyRow) -> Result<Entry, StoreError> {
         note: row.try_get(5)?,
         id: Cow::Owned(id),
     };
-    parts.into_entry(&mut ZoneCache::default())
+    parts.into_entry(zones)
 }
 
 /// One entry as the list query's JSON array carries it: `[id, at_ms, zone, pain, details, note]`.
@@ -117,6 +123,18 @@ pub(crate) struct Parts<'a> {
 #[derive(Default)]
 pub(crate) struct ZoneCache(HashMap<String, TimeZone>);
 
+impl ZoneCache {
+    /// The zone a stored name gives, read once per name.
+    pub(crate) fn zone(&mut self, name: &str) -> Result<TimeZone, String> {
+        if let Some(tz) = self.0.get(name) {
+            return Ok(tz.clone());
+        }
+        let tz = zone_from_name(name)?;
+        self.0.insert(name.to_string(), tz.clone());
+        Ok(tz)
+    }
+}
+
 impl Parts<'_> {
     pub(crate) fn into_entry(self, zones: &mut ZoneCache) -> Result<Entry, StoreError> {
         let id = self.id.into_owned();
@@ -125,14 +143,7 @@ impl Parts<'_> {
             reason,
         };
         let ts = Timestamp::from_millisecond(self.at_ms).map_err(|e| corrupt(e.to_string()))?;
-        let tz = match zones.0.get(self.zone.as_ref()) {
-            Some(tz) => tz.clone(),
-            None => {
-                let tz = zone_from_name(&self.zone).map_err(corrupt)?;
-                zones.0.insert(self.zone.into_owned(), tz.clone());
-                tz
-            }
-        };
+        let tz = zones.zone(&self.zone).map_err(corrupt)?;
         let pain = self
             .pain
             .map(|p| Score::new(p, "pain"))

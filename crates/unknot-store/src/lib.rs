@@ -20,9 +20,10 @@ mod journal;
 mod library;
 mod open;
 mod plans;
+mod summaries;
 pub mod zones;
 
-pub use clinic::{Caseload, LibraryStamp, Limited, StoredPasskey};
+pub use clinic::{Caseload, LibraryStamp, Limited, PainPoint, SessionMark, StoredPasskey};
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary, Inserted};
 pub use library::CustomExercise;

@@ -17,6 +17,7 @@ use crate::codec::zone_name;
 use crate::error::StoreError;
 use crate::journal::Inserted;
 use crate::open::Store;
+use crate::summaries::assessments_changed;
 
 fn to_json<T: Serialize>(id: &str, value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
@@ -195,7 +196,10 @@ impl Store {
 
     /// Records an assessment (intake or check-in).
     pub async fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
-        insert(&self.pool, &self.user, a, false).await?;
+        let mut tx = self.write_tx().await?;
+        insert(&mut *tx, &self.user, a, false).await?;
+        assessments_changed(&mut *tx, &self.user).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -209,6 +213,7 @@ impl Store {
     ) -> Result<Inserted<Assessment>, StoreError> {
         let mut tx = self.write_tx().await?;
         if insert(&mut *tx, &self.user, a, true).await? > 0 {
+            assessments_changed(&mut *tx, &self.user).await?;
             tx.commit().await?;
             return Ok(Inserted::Added);
         }
@@ -369,7 +374,11 @@ pub(crate) async fn insert_documents(
     user: &str,
     extras: &unknot_core::backup::Extras,
 ) -> Result<usize, StoreError> {
-    let added = insert_new(tx, user, &extras.assessments).await?
+    let assessments = insert_new(tx, user, &extras.assessments).await?;
+    if assessments > 0 {
+        assessments_changed(&mut **tx, user).await?;
+    }
+    let added = assessments
         + insert_new(tx, user, &extras.plans).await?
         + insert_new(tx, user, &extras.sessions).await?
         + insert_new(tx, user, &extras.breaks).await?;

@@ -10,17 +10,15 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
-use unknot_core::adapt::{ItemStatus, SessionRecord};
+use unknot_core::adapt::ItemStatus;
 use unknot_core::clinic::access::{Action, Actor, Facts, Role, may};
 use unknot_core::clinic::model::{CareLink, ProgrammeVersion};
 use unknot_core::clinic::signals::{self, BASELINE_DAYS, RECENT_DAYS, Signals};
-use unknot_core::intake::Assessment;
-use unknot_core::journal::Entry;
-use unknot_core::progress::scores;
+use unknot_core::folded::AnswerSummary;
 use unknot_core::signs;
-use unknot_core::trends::daily_pain;
+use unknot_core::trends::daily_means;
 use unknot_core::triage::Triage;
-use unknot_store::{Caseload, EntryRange};
+use unknot_store::{Caseload, EntryRange, PainPoint, SessionMark};
 
 use super::auth::origin_of;
 use super::{ClinicApp, PatientRow, Principal, decide};
@@ -172,38 +170,46 @@ impl ClinicApp {
     }
 }
 
+/// The summary of a patient with no assessments yet.
+static NO_ASSESSMENTS: AnswerSummary = AnswerSummary {
+    folded: None,
+    newest: None,
+    newest_counted: None,
+    score_ends: Vec::new(),
+};
+
 /// One patient's records that the signals read: from a caseload read for the dashboard, or
 /// read for one patient's page. Lists may hold more than the windows (the caseload reads wide
 /// windows for every time zone); [`facts_of`] picks the exact days.
 struct Records<'a> {
     zone: TimeZone,
     now: Timestamp,
-    sessions: &'a [SessionRecord],
-    assessments: &'a [Assessment],
-    errors: &'a [String],
-    entries: &'a [Entry],
+    sessions: &'a [SessionMark],
+    summary: &'a AnswerSummary,
+    pain: &'a [PainPoint],
     latest_entry: Option<Timestamp>,
     triage: Option<Triage>,
 }
 
 impl<'a> Records<'a> {
     fn from_caseload(c: &'a Caseload, id: &str, zone: TimeZone, now: Timestamp) -> Records<'a> {
-        let all = c.assessments.get(id).map_or(&[][..], Vec::as_slice);
+        let summary = c.summaries.get(id).unwrap_or(&NO_ASSESSMENTS);
         // The safety net as `App::watch` works it out, over the same candidate rows.
-        let triage = signs::check_now(
-            all,
-            c.sign_entries.get(id).map_or(&[][..], Vec::as_slice),
-            c.sign_sessions.get(id).map_or(&[][..], Vec::as_slice),
-            now,
-        )
-        .map(|w| w.triage);
+        let triage = summary.folded.as_ref().map(|f| {
+            signs::check_folded(
+                f,
+                c.sign_entries.get(id).map_or(&[][..], Vec::as_slice),
+                c.sign_sessions.get(id).map_or(&[][..], Vec::as_slice),
+                now,
+            )
+            .triage
+        });
         Records {
             zone,
             now,
             sessions: c.sessions.get(id).map_or(&[][..], Vec::as_slice),
-            assessments: all,
-            errors: c.errors.get(id).map_or(&[][..], Vec::as_slice),
-            entries: c.entries.get(id).map_or(&[][..], Vec::as_slice),
+            summary,
+            pain: c.pain.get(id).map_or(&[][..], Vec::as_slice),
             latest_entry: c.latest_entry.get(id).copied(),
             triage,
         }
@@ -223,11 +229,16 @@ async fn patient_facts(
     let since = link.changed.to_zoned(zone.clone()).date();
     let store = app.store();
     let from = |d: Date| d.to_zoned(zone.clone()).map(|z| z.timestamp());
-    let sessions = store
+    let sessions: Vec<SessionMark> = store
         .sessions_since(from(today.checked_sub(27.days())?)?)
-        .await?;
-    let errors = store.assessment_errors(store.user()).await?;
-    let assessments = store.assessments().await?;
+        .await?
+        .iter()
+        .map(|s| SessionMark {
+            at: s.at.timestamp(),
+            done: s.items.iter().any(|i| i.status == ItemStatus::Done),
+        })
+        .collect();
+    let summary = store.answer_summary().await?;
     let baseline_end = since.checked_add((BASELINE_DAYS - 1).days())?;
     let mut entries = store
         .list_entries(EntryRange {
@@ -246,6 +257,16 @@ async fn patient_facts(
             })
             .await?,
     );
+    let pain: Vec<PainPoint> = entries
+        .into_iter()
+        .filter_map(|e| {
+            Some(PainPoint {
+                pain: e.pain?,
+                at: e.at,
+                id: e.id.as_str().to_string(),
+            })
+        })
+        .collect();
     let latest_entry = store
         .list_entries(EntryRange {
             last: Some(1),
@@ -258,9 +279,8 @@ async fn patient_facts(
         zone,
         now,
         sessions: &sessions,
-        assessments: &assessments,
-        errors: &errors,
-        entries: &entries,
+        summary: &summary,
+        pain: &pain,
         latest_entry,
         triage: app.watch().await?.map(|w| w.triage),
     };
@@ -279,50 +299,51 @@ fn facts_of(
     let since = link.changed.to_zoned(zone.clone()).date();
     let from = |d: Date| d.to_zoned(zone.clone()).map(|z| z.timestamp());
     let window_start = from(today.checked_sub(27.days())?)?;
-    let sessions: Vec<&SessionRecord> = r
-        .sessions
-        .iter()
-        .filter(|s| s.at.timestamp() >= window_start)
-        .collect();
+    let sessions: Vec<&SessionMark> = r.sessions.iter().filter(|s| s.at >= window_start).collect();
     let session_days = sessions
         .iter()
-        .filter(|s| s.items.iter().any(|i| i.status == ItemStatus::Done))
-        .map(|s| s.at.with_time_zone(zone.clone()).date())
-        .collect();
-    let assessments: Vec<&Assessment> = r
-        .assessments
-        .iter()
-        .filter(|a| !r.errors.contains(&a.id))
+        .filter(|s| s.done)
+        .map(|s| s.at.to_zoned(zone.clone()).date())
         .collect();
     let baseline_end = since.checked_add((BASELINE_DAYS - 1).days())?;
     let recent_start = today.checked_sub((RECENT_DAYS - 1).days())?;
     let (base_from, base_until) = (from(since)?, from(baseline_end.checked_add(1.day())?)?);
     let recent_from = from(recent_start)?;
-    let mut pain_entries: Vec<Entry> = r
-        .entries
+    let mut pain_entries: Vec<&PainPoint> = r
+        .pain
         .iter()
         .filter(|e| {
             let t = e.at.timestamp();
             (t >= base_from && t <= base_until) || t >= recent_from
         })
-        .cloned()
         .collect();
     // The two windows may overlap early in care: each entry counts once.
     pain_entries.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
     pain_entries.dedup_by(|a, b| a.id == b.id);
     let last_activity = [
         r.latest_entry.map(|t| t.to_zoned(zone.clone()).date()),
-        sessions
-            .last()
-            .map(|s| s.at.with_time_zone(zone.clone()).date()),
-        assessments
-            .last()
-            .map(|a| a.at.with_time_zone(zone.clone()).date()),
+        sessions.last().map(|s| s.at.to_zoned(zone.clone()).date()),
+        r.summary
+            .newest_counted
+            .map(|t| t.to_zoned(zone.clone()).date()),
     ]
     .into_iter()
     .flatten()
     .max();
-    let (days, values) = daily_pain(&pain_entries, since.min(recent_start), today);
+    // Only the two windows the signals compare (the days between, two years of them for a
+    // patient long in care, are never read).
+    let mut daily: Vec<(Date, f64)> = Vec::new();
+    for (from, to) in [(since, baseline_end), (recent_start, today)] {
+        let points = pain_entries.iter().map(|p| (p.at.date(), p.pain.get()));
+        let (days, values) = daily_means(points, from, to);
+        daily.extend(
+            days.into_iter()
+                .zip(values)
+                .filter_map(|(d, v)| Some((d, v?))),
+        );
+    }
+    daily.sort_by_key(|(d, _)| *d);
+    daily.dedup_by_key(|(d, _)| *d);
     Ok(signals::Facts {
         today: Some(today),
         since: Some(since),
@@ -330,14 +351,14 @@ fn facts_of(
         session_days,
         last_activity,
         triage: r.triage.clone(),
-        daily_pain: days
-            .into_iter()
-            .zip(values)
-            .filter_map(|(d, v)| Some((d, v?)))
-            .collect(),
-        scores: assessments
+        daily_pain: daily,
+        // Each score's first and last value (not those marked as errors): all the change
+        // needs.
+        scores: r
+            .summary
+            .score_ends
             .iter()
-            .map(|a| (a.at.with_time_zone(zone.clone()).date(), scores(&a.answers)))
+            .map(|(t, s)| (t.to_zoned(zone.clone()).date(), *s))
             .collect(),
         unread,
     })

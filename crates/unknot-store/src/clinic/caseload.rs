@@ -5,13 +5,15 @@
 
 use std::collections::HashMap;
 
-use jiff::Timestamp;
+use jiff::{Timestamp, Zoned};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use unknot_core::adapt::SessionRecord;
-use unknot_core::intake::Assessment;
+use unknot_core::adapt::{ItemStatus, SessionRecord};
+use unknot_core::folded::AnswerSummary;
 use unknot_core::journal::Entry;
+use unknot_core::score::Score;
 use unknot_core::settings::Settings;
 
 use super::instant;
@@ -39,21 +41,52 @@ const AFTER_CARE_MS: i64 = 9 * 86_400_000;
 pub struct Caseload {
     /// Saved preferences (a patient who saved none is absent).
     pub settings: HashMap<String, Settings>,
-    /// Sessions at or after the `sessions_since` asked for.
-    pub sessions: HashMap<String, Vec<SessionRecord>>,
+    /// Sessions at or after the `sessions_since` asked for, as marks.
+    pub sessions: HashMap<String, Vec<SessionMark>>,
     /// Sessions whose feedback reported a warning sign, at any time.
     pub sign_sessions: HashMap<String, Vec<SessionRecord>>,
-    /// Every assessment.
-    pub assessments: HashMap<String, Vec<Assessment>>,
-    /// Ids of assessments a clinician marked as errors.
-    pub errors: HashMap<String, Vec<String>>,
-    /// Entries around the day care began (for the baseline) and from `recent_since` on; an
-    /// entry in both appears twice.
-    pub entries: HashMap<String, Vec<Entry>>,
+    /// Each patient's assessments summed up (a patient with none has an empty summary).
+    pub summaries: HashMap<String, AnswerSummary>,
+    /// Rated entries around the day care began (for the baseline) and from `recent_since` on,
+    /// as pain points; an entry in both appears twice.
+    pub pain: HashMap<String, Vec<PainPoint>>,
     /// Entries that may carry a warning sign, at any time.
     pub sign_entries: HashMap<String, Vec<Entry>>,
     /// When each patient's newest entry was made.
     pub latest_entry: HashMap<String, Timestamp>,
+}
+
+/// A rated entry as the pain windows need it: its id, when it was made (in its own time zone)
+/// and the pain. The rest of the entry (regions, knots, notes) is not read.
+#[derive(Debug, Clone)]
+pub struct PainPoint {
+    /// The entry's id.
+    pub id: String,
+    /// When, in the entry's own time zone.
+    pub at: Zoned,
+    /// The pain rating.
+    pub pain: Score,
+}
+
+/// A guided session as adherence needs it: when it started, and whether any exercise of it
+/// was done in full. The rest of the record is skipped when read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionMark {
+    /// When it started.
+    pub at: Timestamp,
+    /// True when at least one exercise was done in full.
+    pub done: bool,
+}
+
+/// The one part of a session's body a mark reads; every other field is skipped, not built.
+#[derive(Deserialize)]
+struct ItemsOnly {
+    items: Vec<StatusOnly>,
+}
+
+#[derive(Deserialize)]
+struct StatusOnly {
+    status: ItemStatus,
 }
 
 fn decode_json<T: DeserializeOwned>(id: &str, text: &str) -> Result<T, StoreError> {
@@ -89,42 +122,29 @@ impl Store {
                 .insert(user, decode_json("settings", &r.try_get::<String, _>(1)?)?);
         }
         let sessions = format!(
-            "SELECT id, body, user_id FROM sessions WHERE user_id IN ({PATIENTS}) \
+            "SELECT id, at_ms, body, user_id FROM sessions WHERE user_id IN ({PATIENTS}) \
              AND at_ms >= $3 ORDER BY at_ms, id"
         );
-        c.sessions = self
-            .documents_by_user(&sessions, clinic, who, Some(sessions_since))
-            .await?;
+        for r in self
+            .caseload_rows(&sessions, clinic, who, Some(sessions_since))
+            .await?
+        {
+            let id: String = r.try_get(0)?;
+            let items: ItemsOnly = decode_json(&id, &r.try_get::<String, _>(2)?)?;
+            let mark = SessionMark {
+                at: instant(r.try_get(1)?)?,
+                done: items.items.iter().any(|i| i.status == ItemStatus::Done),
+            };
+            c.sessions.entry(r.try_get(3)?).or_default().push(mark);
+        }
         let signs = format!(
             "SELECT id, body, user_id FROM sessions WHERE user_id IN ({PATIENTS}) \
              AND body LIKE '%\"warning_signs\"%' ORDER BY at_ms, id"
         );
         c.sign_sessions = self.documents_by_user(&signs, clinic, who, None).await?;
-        // A join from the caseload, each patient's rows through their index, sorted here: an
-        // ORDER BY sorted megabytes of answers on disk, and `IN` let the planner scan the
-        // whole table (see docs/PERFORMANCE.md).
-        let assessments = "SELECT a.id, a.body, a.user_id FROM care c JOIN assessments a \
-             ON a.user_id = c.patient_id WHERE c.clinic_id = $1 AND c.status = 'confirmed' \
-             AND ($2 = '' OR c.clinician_id = $2)";
-        c.assessments = self
-            .documents_by_user(assessments, clinic, who, None)
-            .await?;
-        for list in c.assessments.values_mut() {
-            // As `ORDER BY at_ms, id` would: by the millisecond, then the id.
-            list.sort_by(|a: &Assessment, b| {
-                let ms = |x: &Assessment| x.at.timestamp().as_millisecond();
-                ms(a).cmp(&ms(b)).then_with(|| a.id.cmp(&b.id))
-            });
-            // A patient with two confirmed care rows in the clinic would be joined twice.
-            list.dedup_by(|a, b| a.id == b.id);
-        }
-        let errors = format!(
-            "SELECT assessment_id, user_id FROM assessment_errors WHERE user_id IN ({PATIENTS})"
-        );
-        for r in self.caseload_rows(&errors, clinic, who, None).await? {
-            let user: String = r.try_get(1)?;
-            c.errors.entry(user).or_default().push(r.try_get(0)?);
-        }
+        // Each patient's assessments summed up in one kept row, not every check-in (the
+        // dashboard once decoded 25 MB of answers a view; see docs/PERFORMANCE.md).
+        c.summaries = self.caseload_summaries(clinic, clinician).await?;
         self.caseload_entries(&mut c, clinic, who, recent_since)
             .await?;
         Ok(c)
@@ -139,17 +159,35 @@ impl Store {
     ) -> Result<(), StoreError> {
         // Two index ranges per patient (around the start of care, and recent days), as one
         // statement; an OR of the two made PostgreSQL read every entry of each patient.
+        // Only rated entries, and only the columns the windows need: decoding whole entries
+        // (details and notes) was most of a dashboard view.
         let windows = format!(
-            "{ENTRY_COLUMNS} WHERE user_id IN ({PATIENTS}) AND at_ms >= $3 \
-             UNION ALL SELECT e.id, e.at_ms, e.time_zone, e.pain, e.details, e.note, e.user_id \
+            "SELECT id, at_ms, time_zone, pain, user_id FROM entries \
+             WHERE user_id IN ({PATIENTS}) AND at_ms >= $3 AND pain IS NOT NULL \
+             UNION ALL SELECT e.id, e.at_ms, e.time_zone, e.pain, e.user_id \
              FROM entries e JOIN care c ON c.patient_id = e.user_id AND c.clinic_id = $1 \
              AND c.status = 'confirmed' AND ($2 = '' OR c.clinician_id = $2) \
              WHERE e.at_ms >= c.changed_at_ms - {BEFORE_CARE_MS} \
-             AND e.at_ms < c.changed_at_ms + {AFTER_CARE_MS}"
+             AND e.at_ms < c.changed_at_ms + {AFTER_CARE_MS} AND e.pain IS NOT NULL"
         );
-        c.entries = self
-            .entries_by_user(&windows, clinic, who, Some(recent_since))
-            .await?;
+        let mut zones = codec::ZoneCache::default();
+        for r in self
+            .caseload_rows(&windows, clinic, who, Some(recent_since))
+            .await?
+        {
+            let id: String = r.try_get(0)?;
+            let corrupt = |reason: String| StoreError::Corrupt {
+                id: id.clone(),
+                reason,
+            };
+            let tz = zones.zone(&r.try_get::<String, _>(2)?).map_err(corrupt)?;
+            let at = instant(r.try_get(1)?)?.to_zoned(tz);
+            let pain = Score::new(r.try_get(3)?, "pain").map_err(|e| corrupt(e.to_string()))?;
+            c.pain
+                .entry(r.try_get(4)?)
+                .or_default()
+                .push(PainPoint { id, at, pain });
+        }
         let signs = format!("{ENTRY_COLUMNS} WHERE user_id IN ({PATIENTS}){SIGN_FILTER}");
         c.sign_entries = self.entries_by_user(&signs, clinic, who, None).await?;
         // One index probe per patient for the newest entry.
@@ -208,10 +246,11 @@ impl Store {
         since: Option<Timestamp>,
     ) -> Result<HashMap<String, Vec<Entry>>, StoreError> {
         let mut out: HashMap<String, Vec<Entry>> = HashMap::new();
+        let mut zones = codec::ZoneCache::default();
         for r in self.caseload_rows(sql, clinic, who, since).await? {
             out.entry(r.try_get(6)?)
                 .or_default()
-                .push(codec::decode(&r)?);
+                .push(codec::decode_with(&r, &mut zones)?);
         }
         for list in out.values_mut() {
             list.sort_by(|a, b| {

@@ -29,7 +29,7 @@ fn maybe_instant(row: &AnyRow, col: &str) -> Result<Option<Timestamp>, StoreErro
     row.try_get::<Option<i64>, _>(col)?.map(instant).transpose()
 }
 
-pub use caseload::Caseload;
+pub use caseload::{Caseload, PainPoint, SessionMark};
 pub use exercises::LibraryStamp;
 pub use limits::Limited;
 pub use sessions::StoredPasskey;

@@ -423,6 +423,7 @@ impl Store {
         by: &str,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query(
             "INSERT INTO assessment_errors (assessment_id, user_id, marked_by, at_ms) \
              SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM assessments WHERE id = $1 \
@@ -432,9 +433,14 @@ impl Store {
         .bind(user_id)
         .bind(by)
         .bind(at.as_millisecond())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let marked = done.rows_affected() == 1;
+        if marked {
+            crate::summaries::assessments_changed(&mut *tx, user_id).await?;
+        }
+        tx.commit().await?;
+        Ok(marked)
     }
 
     /// The ids of a patient's assessments marked as errors.

@@ -9,4 +9,5 @@
 mod faults;
 mod roundtrip;
 mod story;
+mod summaries;
 mod support;

@@ -26,6 +26,7 @@ async fn schema_is_the_same_on_every_engine_and_sqlite_is_durable() {
         tables[0],
         vec![
             "accounts",
+            "answer_summaries",
             "api_tokens",
             "assessment_errors",
             "assessments",

@@ -1,0 +1,137 @@
+//! The kept summary of a person's assessments: made on first read, kept, made again after
+//! every write to the assessments or the marks on them (whichever process made the write),
+//! and never trusted while out of date.
+
+use unknot_core::folded::AnswerSummary;
+use unknot_core::intake::{Answers, Assessment, AssessmentKind};
+
+use crate::support::{databases, open};
+
+fn assessment(id: &str, kind: AssessmentKind, day: u8, json: &str) -> Assessment {
+    Assessment {
+        id: id.into(),
+        kind,
+        at: format!("2026-03-{day:02}T09:00:00+01:00[Europe/Paris]")
+            .parse()
+            .unwrap(),
+        answers: Answers::from_json(json).unwrap(),
+    }
+}
+
+/// The kept row's counter and the count its summary was made at.
+async fn counters(url: &str, user: &str) -> (i64, Option<i64>) {
+    use sqlx::{Connection, Row};
+    let mut c = sqlx::AnyConnection::connect(url).await.unwrap();
+    let r = sqlx::query("SELECT version, kept_version FROM answer_summaries WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    (r.try_get(0).unwrap(), r.try_get(1).unwrap())
+}
+
+#[tokio::test]
+async fn the_summary_follows_every_write_made_through_any_store() {
+    for db in databases().await {
+        let one = open(&db).await;
+        // A second store over the same database: another server process, as far as the rows
+        // can tell.
+        let other = open(&db).await;
+        let user = one.user().to_string();
+        assert_eq!(
+            one.answer_summary().await.unwrap(),
+            AnswerSummary::of(&[], &[])
+        );
+
+        let intake = assessment(
+            "i-1",
+            AssessmentKind::Intake,
+            1,
+            r#"{"pain_now": 6, "onset_days": 10, "peg_pain": 6, "peg_enjoyment": 6, "peg_activity": 6}"#,
+        );
+        one.save_assessment(&intake).await.unwrap();
+        let first = other.answer_summary().await.unwrap();
+        assert_eq!(first, AnswerSummary::of(std::slice::from_ref(&intake), &[]));
+        let (v, kept) = counters(&db.url, &user).await;
+        assert_eq!(kept, Some(v), "{}: the summary read is kept", db.label);
+
+        // A check-in through the other store: the first sees it on its next read.
+        let check = assessment(
+            "c-1",
+            AssessmentKind::Checkin,
+            8,
+            r#"{"pain_now": 3, "numbness_tingling": true, "peg_pain": 3, "peg_enjoyment": 3, "peg_activity": 3}"#,
+        );
+        other.insert_assessment_if_absent(&check).await.unwrap();
+        let (v2, kept2) = counters(&db.url, &user).await;
+        assert!(
+            v2 > v && kept2 != Some(v2),
+            "{}: the write marks it out of date",
+            db.label
+        );
+        let both = [intake.clone(), check.clone()];
+        let second = one.answer_summary().await.unwrap();
+        assert_eq!(second, AnswerSummary::of(&both, &[]), "{}", db.label);
+        let folded = second.folded.unwrap();
+        assert_eq!(folded.answers.numbness_tingling, Some(true));
+        assert_eq!(second.score_ends.len(), 2);
+
+        // The check-in marked as entered in error: its scores no longer count, its warning
+        // sign still does.
+        assert!(
+            other
+                .mark_assessment_error(&user, "c-1", &user, jiff::Timestamp::now())
+                .await
+                .unwrap()
+        );
+        let third = one.answer_summary().await.unwrap();
+        assert_eq!(
+            third,
+            AnswerSummary::of(&both, &["c-1".to_string()]),
+            "{}",
+            db.label
+        );
+        assert_eq!(third.newest_counted, Some(intake.at.timestamp()));
+        assert_eq!(third.folded.unwrap().answers.numbness_tingling, Some(true));
+
+        // A kept summary that does not match its counter is made again, not used.
+        use sqlx::Connection;
+        let mut c = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+        sqlx::query(
+            "UPDATE answer_summaries SET body = '{\"folded\": null}', kept_version = version - 1",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        assert_eq!(
+            one.answer_summary().await.unwrap(),
+            AnswerSummary::of(&both, &["c-1".to_string()]),
+            "{}",
+            db.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_restored_backup_marks_the_summary_out_of_date() {
+    for db in databases().await {
+        let store = open(&db).await;
+        assert!(store.answer_summary().await.unwrap().folded.is_none());
+        let extras = unknot_core::backup::Extras {
+            assessments: vec![assessment(
+                "i-9",
+                AssessmentKind::Intake,
+                2,
+                r#"{"pain_now": 4}"#,
+            )],
+            ..Default::default()
+        };
+        store.import_backup(&[], &extras).await.unwrap();
+        let s = store.answer_summary().await.unwrap();
+        assert!(
+            s.folded.is_some(),
+            "{}: the restored intake is folded",
+            db.label
+        );
+    }
+}
