@@ -125,6 +125,13 @@ pub struct Observation {
     note: Vec<Annotation>,
 }
 
+impl Observation {
+    /// The resource id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 #[derive(Serialize)]
 struct HumanName {
     text: String,
