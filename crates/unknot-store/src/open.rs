@@ -33,6 +33,10 @@ pub struct Store {
 /// names the server and the cause.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a PostgreSQL connection may sit idle before it is checked with a ping on its next
+/// use (a busy connection is not).
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 /// How long a request waits for a PostgreSQL connection before it is answered "unavailable":
 /// long enough for a busy pool to free one, short enough to fail fast while the database
 /// server is down (measured with `scripts/fault-pg-restart.py`, docs/PERFORMANCE.md).
@@ -199,8 +203,23 @@ impl Store {
             // The server's queries are short: PostgreSQL's JIT compiler, which starts above a
             // cost estimate rather than a run time, spent 60 ms compiling a 20 ms caseload
             // query (docs/PERFORMANCE.md, "The clinic at size").
+            //
+            // sqlx pings a server connection before every use by default: a second round trip
+            // for each query, a fifth of the server's time on Today under load. Only a
+            // connection that sat idle (where a restarted or cut server is found) is pinged
+            // now; a busy one that has gone fails its query as unavailable (503, and the
+            // breaker), and the pool drops it.
             Engine::Postgres => AnyPoolOptions::new()
                 .max_connections(connections.max(4))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for >= PING_AFTER_IDLE {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("SET jit = off").await?;
