@@ -448,7 +448,7 @@ impl App {
         let summary = store.answer_summary().await?;
         let watch = self.watch_folded(summary.folded.as_ref()).await?;
         let plan = store.plans().await?.pop();
-        let sessions = store.sessions_since(since).await?;
+        let sessions = store.session_statuses_since(since).await?;
         let journal_days = store.active_days_since(since, &now).await?;
         Ok(today::decide(&TodayInput {
             now: &now,

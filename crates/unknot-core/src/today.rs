@@ -35,14 +35,19 @@ pub enum Completion {
 impl Completion {
     /// How a session's outcomes add up.
     pub fn of(items: &[ItemOutcome]) -> Completion {
-        let done = items
-            .iter()
-            .filter(|i| i.status == ItemStatus::Done)
-            .count();
-        let effort = items
-            .iter()
-            .any(|i| i.status == ItemStatus::CutShort && i.seconds >= MEANINGFUL_SECONDS);
-        if !items.is_empty() && done == items.len() {
+        Completion::of_parts(items.iter().map(|i| (i.status, i.seconds)))
+    }
+
+    /// [`Completion::of`] from each outcome's status and seconds, for a reader that decoded
+    /// only those.
+    pub fn of_parts(items: impl IntoIterator<Item = (ItemStatus, u32)>) -> Completion {
+        let (mut count, mut done, mut effort) = (0usize, 0usize, false);
+        for (status, seconds) in items {
+            count += 1;
+            done += usize::from(status == ItemStatus::Done);
+            effort |= status == ItemStatus::CutShort && seconds >= MEANINGFUL_SECONDS;
+        }
+        if count > 0 && done == count {
             Completion::Full
         } else if done > 0 || effort {
             Completion::Partial
@@ -54,6 +59,25 @@ impl Completion {
     /// True when the session counts as exercise (for streaks, "done today" and adherence).
     pub fn counts(self) -> bool {
         self != Completion::Nothing
+    }
+}
+
+/// A guided session as Today counts it: when it started and how much of it was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionStatus {
+    /// When it started.
+    pub at: jiff::Timestamp,
+    /// How much of it was done.
+    pub completion: Completion,
+}
+
+impl SessionStatus {
+    /// The status of a recorded session.
+    pub fn of(s: &SessionRecord) -> SessionStatus {
+        SessionStatus {
+            at: s.at.timestamp(),
+            completion: Completion::of(&s.items),
+        }
     }
 }
 
@@ -87,7 +111,7 @@ pub struct TodayInput<'a> {
     /// The current plan version, if any.
     pub plan: Option<&'a StoredPlan>,
     /// Sessions of the last few hundred days (for the streak and today's sessions).
-    pub sessions: &'a [SessionRecord],
+    pub sessions: &'a [SessionStatus],
     /// Local dates with at least one journal entry (any order, duplicates allowed).
     pub journal_days: &'a [Date],
 }
@@ -139,8 +163,8 @@ pub fn decide(input: &TodayInput) -> Today {
     let counted: Vec<Date> = input
         .sessions
         .iter()
-        .filter(|s| Completion::of(&s.items).counts())
-        .map(|s| s.at.with_time_zone(zone.clone()).date())
+        .filter(|s| s.completion.counts())
+        .map(|s| s.at.to_zoned(zone.clone()).date())
         .collect();
     let sessions_today = counted.iter().filter(|d| **d == now.date()).count();
     let logged_today = input.journal_days.contains(&now.date());

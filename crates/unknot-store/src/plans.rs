@@ -7,11 +7,12 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
-use unknot_core::adapt::SessionRecord;
+use unknot_core::adapt::{ItemStatus, SessionRecord};
 use unknot_core::intake::{Assessment, AssessmentKind};
 use unknot_core::planner::Plan;
 pub use unknot_core::planner::StoredPlan;
 use unknot_core::remind::BreakRecord;
+use unknot_core::today::{Completion, SessionStatus};
 
 use crate::codec::zone_name;
 use crate::error::StoreError;
@@ -341,6 +342,41 @@ impl Store {
         self.documents(Some(since)).await
     }
 
+    /// How each session at or after `since` went, oldest first, read without building the
+    /// sessions: only the start and each exercise's status and seconds are decoded (Today
+    /// reads a year of sessions on every view).
+    pub async fn session_statuses_since(
+        &self,
+        since: Timestamp,
+    ) -> Result<Vec<SessionStatus>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at_ms, body FROM sessions WHERE user_id = $1 AND at_ms >= $2 \
+             ORDER BY at_ms, id",
+        )
+        .bind(&self.user)
+        .bind(since.as_millisecond())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get(0)?;
+                let body: Outcomes = from_json(&id, &r.try_get::<String, _>(2)?)?;
+                let at = Timestamp::from_millisecond(r.try_get(1)?).map_err(|e| {
+                    StoreError::Corrupt {
+                        id,
+                        reason: e.to_string(),
+                    }
+                })?;
+                Ok(SessionStatus {
+                    at,
+                    completion: Completion::of_parts(
+                        body.items.iter().map(|i| (i.status, i.seconds)),
+                    ),
+                })
+            })
+            .collect()
+    }
+
     /// Sessions at or after `since` whose feedback reported a warning sign, oldest first. The
     /// body names `warning_signs` only when there is one (it is left out when empty), so this
     /// is every session that can change what the safety net finds.
@@ -364,6 +400,18 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The part of a session's body its status needs; every other field is skipped, not built.
+#[derive(serde::Deserialize)]
+struct Outcomes {
+    items: Vec<Outcome>,
+}
+
+#[derive(serde::Deserialize)]
+struct Outcome {
+    status: ItemStatus,
+    seconds: u32,
 }
 
 /// Inserts a backup's assessments, plan versions, sessions and breaks inside a transaction.

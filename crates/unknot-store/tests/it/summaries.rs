@@ -135,3 +135,55 @@ async fn a_restored_backup_marks_the_summary_out_of_date() {
         );
     }
 }
+
+#[tokio::test]
+async fn session_statuses_read_lightly_agree_with_the_whole_sessions() {
+    use unknot_core::adapt::{ItemOutcome, ItemStatus, SessionRecord};
+    use unknot_core::today::{Completion, SessionStatus};
+    let item = |status, seconds| ItemOutcome {
+        exercise: "bird-dog".into(),
+        status,
+        seconds,
+    };
+    let kinds = [
+        vec![item(ItemStatus::Done, 120), item(ItemStatus::Done, 60)],
+        vec![item(ItemStatus::Done, 120), item(ItemStatus::Skipped, 0)],
+        vec![item(ItemStatus::CutShort, 45)],
+        vec![item(ItemStatus::CutShort, 5), item(ItemStatus::Skipped, 0)],
+        vec![],
+    ];
+    for db in databases().await {
+        let store = open(&db).await;
+        for (i, items) in kinds.iter().enumerate() {
+            let s = SessionRecord {
+                id: format!("s-{i}"),
+                at: format!("2026-03-0{}T18:00:00+01:00[Europe/Paris]", i + 1)
+                    .parse()
+                    .unwrap(),
+                items: items.clone(),
+                pain_before: None,
+                pain_after: None,
+                warning_signs: vec!["both_legs".into()],
+            };
+            store.save_session(&s).await.unwrap();
+        }
+        let since = jiff::Timestamp::UNIX_EPOCH;
+        let whole: Vec<SessionStatus> = store
+            .sessions_since(since)
+            .await
+            .unwrap()
+            .iter()
+            .map(SessionStatus::of)
+            .collect();
+        let light = store.session_statuses_since(since).await.unwrap();
+        assert_eq!(light, whole, "{}", db.label);
+        let got: Vec<Completion> = light.iter().map(|s| s.completion).collect();
+        use Completion::{Full, Nothing, Partial};
+        assert_eq!(
+            got,
+            [Full, Partial, Partial, Nothing, Nothing],
+            "{}",
+            db.label
+        );
+    }
+}
