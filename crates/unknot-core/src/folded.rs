@@ -80,6 +80,11 @@ pub struct AnswerSummary {
 }
 
 impl AnswerSummary {
+    /// The format of a kept summary: raise it whenever what a summary holds, or how it is
+    /// made (the fold, [`Answers::updated_by`], the scores), changes, so summaries kept by an
+    /// earlier release are made again rather than trusted.
+    pub const FORMAT: i64 = 1;
+
     /// Sums up `all` (every assessment, oldest first); `errors` names those marked as entered
     /// in error, which the fold still reads (a warning sign is never dropped) but the scores
     /// and the newest counted time do not.
@@ -148,8 +153,8 @@ mod tests {
 
     fn answers_json() -> impl Strategy<Value = String> {
         (
-            prop::option::of(18u8..90),
-            prop::option::of(0u32..4000),
+            prop::option::of(18u8..=120),
+            prop::option::of(prop_oneof![0u32..4000, 36_000u32..=36_500]),
             prop::option::of(0u8..=10),
             prop::option::of(any::<bool>()),
             prop::option::of(any::<bool>()),
@@ -232,6 +237,21 @@ mod tests {
                 prop_assert_eq!(full.first(), kept.first());
                 prop_assert_eq!(full.last(), kept.last());
             }
+            let full_ends: Vec<(Timestamp, f64)> = all
+                .iter()
+                .filter(|a| !errors.contains(&a.id))
+                .filter_map(|a| Some((a.at.timestamp(), scores(&a.answers).get(Instrument::Peg)?)))
+                .collect();
+            let kept_ends: Vec<(Timestamp, f64)> = s
+                .score_ends
+                .iter()
+                .filter_map(|(t, x)| Some((*t, x.get(Instrument::Peg)?)))
+                .collect();
+            prop_assert_eq!(full_ends.first(), kept_ends.first());
+            prop_assert_eq!(full_ends.last(), kept_ends.last());
+            // What is kept reads back as it was made.
+            let text = serde_json::to_string(&s).unwrap();
+            prop_assert_eq!(serde_json::from_str::<AnswerSummary>(&text).unwrap(), s.clone());
             let newest = all.iter().rev().find(|a| !errors.contains(&a.id));
             prop_assert_eq!(s.newest_counted, newest.map(|a| a.at.timestamp()));
             prop_assert_eq!(s.newest.map(|(t, _)| t), all.last().map(|a| a.at.timestamp()));

@@ -9,10 +9,17 @@
 //! that lands in between leaves the new summary labelled with the older count: it is made
 //! again on the next read, never trusted while out of date. This works the same with several
 //! servers over one PostgreSQL, and needs no trigger (the migrations are portable SQL).
+//!
+//! Two more checks guard against what the counter cannot see: the summary's format
+//! (`AnswerSummary::FORMAT`, raised when the fold changes), and the number of assessments and
+//! marks it was made from, read in the same statement as the counter (rows are only ever
+//! added, so a writer that does not know the counter, such as a server still running an older
+//! release during an upgrade, still changes a count).
 
 use std::collections::HashMap;
 
 use sqlx::Row;
+use sqlx::any::AnyRow;
 use unknot_core::folded::AnswerSummary;
 use unknot_core::intake::Assessment;
 
@@ -35,38 +42,79 @@ where
     Ok(())
 }
 
-/// A kept row: the counter, and the summary when it was made at that count.
-fn kept(version: Option<i64>, kept: Option<i64>, body: Option<String>) -> KeptRow {
-    let version = version.unwrap_or(0);
-    let summary = match (kept, body) {
-        (Some(k), Some(b)) if k == version => serde_json::from_str(&b).ok(),
-        // An older or unreadable summary is made again, never used.
-        _ => None,
+/// The columns a reader needs from the kept row: the counter, what the kept summary was made
+/// at and from, and the body.
+macro_rules! kept_columns {
+    () => {
+        "s.version, s.kept_version, s.kept_format, s.kept_assessments, s.kept_errors, s.body, "
     };
-    KeptRow { version, summary }
 }
 
+/// Counts of a person's assessments and of the marks on them, for the user id column given.
+macro_rules! counts_of {
+    ($user:literal) => {
+        concat!(
+            "(SELECT COUNT(*) FROM assessments a WHERE a.user_id = ",
+            $user,
+            "), (SELECT COUNT(*) FROM assessment_errors e WHERE e.user_id = ",
+            $user,
+            ")"
+        )
+    };
+}
+
+/// What a reader found: the counter and row counts as read (before any assessment), and the
+/// kept summary when it still holds.
 struct KeptRow {
     version: i64,
+    counts: (i64, i64),
     summary: Option<AnswerSummary>,
+}
+
+/// Reads the kept columns and then the two counts, starting at column `at`.
+fn kept(r: &AnyRow, at: usize) -> Result<KeptRow, StoreError> {
+    let version: Option<i64> = r.try_get(at)?;
+    let made_at: Option<i64> = r.try_get(at + 1)?;
+    let format: Option<i64> = r.try_get(at + 2)?;
+    let made_from: (Option<i64>, Option<i64>) = (r.try_get(at + 3)?, r.try_get(at + 4)?);
+    let body: Option<String> = r.try_get(at + 5)?;
+    let counts: (i64, i64) = (r.try_get(at + 6)?, r.try_get(at + 7)?);
+    let version = version.unwrap_or(0);
+    let holds = made_at == Some(version)
+        && format == Some(AnswerSummary::FORMAT)
+        && made_from == (Some(counts.0), Some(counts.1));
+    // An older, foreign or unreadable summary is made again, never used.
+    let summary = body
+        .filter(|_| holds)
+        .and_then(|b| serde_json::from_str(&b).ok());
+    Ok(KeptRow {
+        version,
+        counts,
+        summary,
+    })
 }
 
 impl Store {
     /// The summary of this user's assessments.
     pub async fn answer_summary(&self) -> Result<AnswerSummary, StoreError> {
-        let row = sqlx::query(
-            "SELECT version, kept_version, body FROM answer_summaries WHERE user_id = $1",
-        )
-        .bind(&self.user)
-        .fetch_optional(&self.pool)
-        .await?;
-        let row = match row {
-            Some(r) => kept(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?),
-            None => kept(None, None, None),
+        let sql = concat!(
+            "SELECT u.id, ",
+            kept_columns!(),
+            counts_of!("u.id"),
+            " FROM users u LEFT JOIN answer_summaries s ON s.user_id = u.id WHERE u.id = $1"
+        );
+        let row = sqlx::query(sql)
+            .bind(&self.user)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            // No such user yet: nothing assessed.
+            return Ok(AnswerSummary::of(&[], &[]));
         };
-        match row.summary {
+        let kept = kept(&row, 1)?;
+        match kept.summary {
             Some(s) => Ok(s),
-            None => self.summarise(&self.user, row.version).await,
+            None => self.summarise(&self.user, kept.version, kept.counts).await,
         }
     }
 
@@ -78,34 +126,43 @@ impl Store {
         clinic: &str,
         clinician: Option<&str>,
     ) -> Result<HashMap<String, AnswerSummary>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT c.patient_id, s.version, s.kept_version, s.body FROM care c \
-             LEFT JOIN answer_summaries s ON s.user_id = c.patient_id \
-             WHERE c.clinic_id = $1 AND c.status = 'confirmed' AND ($2 = '' OR c.clinician_id = $2)",
-        )
-        .bind(clinic)
-        .bind(clinician.unwrap_or_default())
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = concat!(
+            "SELECT c.patient_id, ",
+            kept_columns!(),
+            counts_of!("c.patient_id"),
+            " FROM care c LEFT JOIN answer_summaries s ON s.user_id = c.patient_id ",
+            "WHERE c.clinic_id = $1 AND c.status = 'confirmed' ",
+            "AND ($2 = '' OR c.clinician_id = $2)"
+        );
+        let rows = sqlx::query(sql)
+            .bind(clinic)
+            .bind(clinician.unwrap_or_default())
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = HashMap::new();
         for r in rows {
             let patient: String = r.try_get(0)?;
             if out.contains_key(&patient) {
                 continue;
             }
-            let row = kept(r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
+            let row = kept(&r, 1)?;
             let summary = match row.summary {
                 Some(s) => s,
-                None => self.summarise(&patient, row.version).await?,
+                None => self.summarise(&patient, row.version, row.counts).await?,
             };
             out.insert(patient, summary);
         }
         Ok(out)
     }
 
-    /// Makes `user`'s summary from their assessments and keeps it, labelled with `version`,
-    /// the counter as read before the assessments.
-    async fn summarise(&self, user: &str, version: i64) -> Result<AnswerSummary, StoreError> {
+    /// Makes `user`'s summary from their assessments and keeps it, labelled with `version` and
+    /// `counts`, the counter and row counts as read before the assessments.
+    async fn summarise(
+        &self,
+        user: &str,
+        version: i64,
+        counts: (i64, i64),
+    ) -> Result<AnswerSummary, StoreError> {
         let rows =
             sqlx::query("SELECT id, body FROM assessments WHERE user_id = $1 ORDER BY at_ms, id")
                 .bind(user)
@@ -131,13 +188,18 @@ impl Store {
         // Kept only if no write came since the counter was read. A summary that cannot be kept
         // now (a read-only or full disk) is still right to use, and is made again next time.
         let _ = sqlx::query(
-            "INSERT INTO answer_summaries (user_id, version, kept_version, body) \
-             VALUES ($1, $2, $2, $3) ON CONFLICT (user_id) DO UPDATE \
-             SET kept_version = excluded.kept_version, body = excluded.body \
+            "INSERT INTO answer_summaries (user_id, version, kept_version, kept_format, \
+             kept_assessments, kept_errors, body) VALUES ($1, $2, $2, $3, $4, $5, $6) \
+             ON CONFLICT (user_id) DO UPDATE SET kept_version = excluded.kept_version, \
+             kept_format = excluded.kept_format, kept_assessments = excluded.kept_assessments, \
+             kept_errors = excluded.kept_errors, body = excluded.body \
              WHERE answer_summaries.version = excluded.version",
         )
         .bind(user)
         .bind(version)
+        .bind(AnswerSummary::FORMAT)
+        .bind(counts.0)
+        .bind(counts.1)
         .bind(body)
         .execute(&self.pool)
         .await;

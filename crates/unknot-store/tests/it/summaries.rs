@@ -187,3 +187,67 @@ async fn session_statuses_read_lightly_agree_with_the_whole_sessions() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_kept_summary_is_used_until_a_count_or_the_format_says_otherwise() {
+    use sqlx::Connection;
+    for db in databases().await {
+        let store = open(&db).await;
+        let intake = assessment("i-1", AssessmentKind::Intake, 1, r#"{"pain_now": 6}"#);
+        store.save_assessment(&intake).await.unwrap();
+        let made = store.answer_summary().await.unwrap();
+        let mut c = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+        // A kept body that still holds is read, not made again: one planted by hand is what
+        // the next read returns.
+        let planted = AnswerSummary {
+            newest_counted: None,
+            ..made.clone()
+        };
+        sqlx::query("UPDATE answer_summaries SET body = $1")
+            .bind(serde_json::to_string(&planted).unwrap())
+            .execute(&mut c)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.answer_summary().await.unwrap(),
+            planted,
+            "{}",
+            db.label
+        );
+        // A check-in written without the counter (as a server on an older release would):
+        // the count of assessments no longer matches, so the summary is made again.
+        let check = assessment(
+            "c-1",
+            AssessmentKind::Checkin,
+            8,
+            r#"{"saddle_numbness": true}"#,
+        );
+        sqlx::query(
+            "INSERT INTO assessments (id, user_id, kind, at_ms, time_zone, body) \
+             VALUES ($1, $2, 'checkin', $3, 'Europe/Paris', $4)",
+        )
+        .bind(&check.id)
+        .bind(store.user())
+        .bind(check.at.timestamp().as_millisecond())
+        .bind(serde_json::to_string(&check).unwrap())
+        .execute(&mut c)
+        .await
+        .unwrap();
+        let both = [intake.clone(), check.clone()];
+        let now = store.answer_summary().await.unwrap();
+        assert_eq!(now, AnswerSummary::of(&both, &[]), "{}", db.label);
+        assert_eq!(now.folded.unwrap().answers.saddle_numbness, Some(true));
+        // A summary kept by another format is made again.
+        sqlx::query("UPDATE answer_summaries SET body = $1, kept_format = kept_format + 1")
+            .bind(serde_json::to_string(&planted).unwrap())
+            .execute(&mut c)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.answer_summary().await.unwrap(),
+            AnswerSummary::of(&both, &[]),
+            "{}",
+            db.label
+        );
+    }
+}
