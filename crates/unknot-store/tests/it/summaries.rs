@@ -18,6 +18,15 @@ fn assessment(id: &str, kind: AssessmentKind, day: u8, json: &str) -> Assessment
     }
 }
 
+/// Runs `sql` with `body` as `$1` (a summary planted by hand).
+async fn plant(c: &mut sqlx::AnyConnection, sql: &str, body: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .bind(body.to_string())
+        .execute(c)
+        .await
+        .unwrap();
+}
+
 /// The kept row's counter and the count its summary was made at.
 async fn counters(url: &str, user: &str) -> (i64, Option<i64>) {
     use sqlx::{Connection, Row};
@@ -237,15 +246,49 @@ async fn a_kept_summary_is_used_until_a_count_or_the_format_says_otherwise() {
         let now = store.answer_summary().await.unwrap();
         assert_eq!(now, AnswerSummary::of(&both, &[]), "{}", db.label);
         assert_eq!(now.folded.unwrap().answers.saddle_numbness, Some(true));
-        // A summary kept by another format is made again.
-        sqlx::query("UPDATE answer_summaries SET body = $1, kept_format = kept_format + 1")
-            .bind(serde_json::to_string(&planted).unwrap())
-            .execute(&mut c)
-            .await
-            .unwrap();
+        // A mark written without the counter: the count of marks no longer matches. (The
+        // planted body is read first, so the row is shown to hold until the mark.)
+        let body = serde_json::to_string(&planted).unwrap();
+        plant(&mut c, "UPDATE answer_summaries SET body = $1", &body).await;
         assert_eq!(
             store.answer_summary().await.unwrap(),
-            AnswerSummary::of(&both, &[]),
+            planted,
+            "{}",
+            db.label
+        );
+        sqlx::query(
+            "INSERT INTO assessment_errors (assessment_id, user_id, marked_by, at_ms) \
+             VALUES ('c-1', $1, $1, 0)",
+        )
+        .bind(store.user())
+        .execute(&mut c)
+        .await
+        .unwrap();
+        let marked = AnswerSummary::of(&both, &["c-1".to_string()]);
+        assert_eq!(
+            store.answer_summary().await.unwrap(),
+            marked,
+            "{}",
+            db.label
+        );
+        // A summary kept by another format is made again (the planted body is read first,
+        // so only the format can make the difference).
+        plant(&mut c, "UPDATE answer_summaries SET body = $1", &body).await;
+        assert_eq!(
+            store.answer_summary().await.unwrap(),
+            planted,
+            "{}",
+            db.label
+        );
+        plant(
+            &mut c,
+            "UPDATE answer_summaries SET body = $1, kept_format = kept_format + 1",
+            &body,
+        )
+        .await;
+        assert_eq!(
+            store.answer_summary().await.unwrap(),
+            marked,
             "{}",
             db.label
         );
