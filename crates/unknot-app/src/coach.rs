@@ -233,7 +233,7 @@ impl App {
             // A warning sign (at intake, since, or in the journal) outranks any stored plan.
             return Err(AppError::Withheld(Box::new(t)));
         }
-        let latest = self.store().plans().await?.pop();
+        let latest = self.store().latest_plan().await?;
         let stale = latest
             .as_ref()
             .is_none_or(|p| p.created < watch.intake_at || p.plan.urgency != t.urgency.id());
@@ -447,7 +447,7 @@ impl App {
         let since = today::lookback(&now);
         let summary = store.answer_summary().await?;
         let watch = self.watch_folded(summary.folded.as_ref()).await?;
-        let plan = store.plans().await?.pop();
+        let plan = store.latest_plan().await?;
         let sessions = store.session_statuses_since(since).await?;
         let journal_days = store.active_days_since(since, &now).await?;
         Ok(today::decide(&TodayInput {

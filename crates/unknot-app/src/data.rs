@@ -189,7 +189,7 @@ impl App {
     /// starting on the day the current plan version was made (so the feed is the same whenever
     /// it is fetched).
     pub async fn export_calendar(&self, routine_at: Time) -> AppResult<String> {
-        let Some(plan) = self.store().plans().await?.pop() else {
+        let Some(plan) = self.store().latest_plan().await? else {
             return Err(AppError::Missing(Missing::Plan));
         };
         let now = self.now().await?;

@@ -256,6 +256,22 @@ impl Store {
         self.documents(None).await
     }
 
+    /// The newest plan version, if any: Today and the plan page read only this, and a year of
+    /// weekly reviews makes fifty versions.
+    pub async fn latest_plan(&self) -> Result<Option<StoredPlan>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, body FROM plans WHERE user_id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(&self.user)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let id: String = r.try_get(0)?;
+            from_json(&id, &r.try_get::<String, _>(1)?)
+        })
+        .transpose()
+    }
+
     /// Records a session.
     pub async fn save_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
         insert(&self.pool, &self.user, s, false).await?;

@@ -272,12 +272,14 @@ async fn custom_exercises_are_kept_per_user_and_replaced_by_id() {
 
 #[tokio::test]
 async fn assessments_plans_and_sessions_round_trip() {
+    use sqlx::Connection as _;
     use unknot_core::adapt::{ItemOutcome, ItemStatus, SessionRecord};
     use unknot_core::catalogue::Catalogue;
     use unknot_core::intake::{Answers, Assessment, AssessmentKind};
     use unknot_core::planner::{PlanInput, build};
     for db in databases().await {
         let store = open(&db).await;
+        assert!(store.latest_plan().await.unwrap().is_none());
         let answers = Answers::from_json(
             r#"{"regions": ["lower_back"], "pain_now": 5, "minutes_per_day": 10}"#,
         )
@@ -309,7 +311,22 @@ async fn assessments_plans_and_sessions_round_trip() {
         );
         let mut v2 = plan.clone();
         v2.version = 2;
+        // Saved out of order: the newest is the highest version, not the last written.
+        let mut v10 = plan.clone();
+        v10.version = 10;
+        store.save_plan(&v10, created).await.unwrap();
+        assert_eq!(store.latest_plan().await.unwrap().unwrap().plan.version, 10);
+        sqlx::query("DELETE FROM plans WHERE version = 10")
+            .execute(&mut sqlx::AnyConnection::connect(&db.url).await.unwrap())
+            .await
+            .unwrap();
         store.save_plan(&v2, created).await.unwrap();
+        assert_eq!(
+            store.latest_plan().await.unwrap(),
+            store.plans().await.unwrap().pop(),
+            "{}: the latest plan is the last of all",
+            db.label
+        );
         let plans = store.plans().await.unwrap();
         assert_eq!(
             plans.iter().map(|p| p.plan.version).collect::<Vec<_>>(),
