@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use unknot_core::folded::AnswerSummary;
-use unknot_core::intake::Assessment;
 
 use crate::error::StoreError;
 use crate::open::Store;
@@ -163,22 +162,8 @@ impl Store {
         version: i64,
         counts: (i64, i64),
     ) -> Result<AnswerSummary, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, body FROM assessments WHERE user_id = $1 ORDER BY at_ms, id")
-                .bind(user)
-                .fetch_all(&self.pool)
-                .await?;
-        let all = rows
-            .iter()
-            .map(|r| {
-                let id: String = r.try_get(0)?;
-                let body: String = r.try_get(1)?;
-                serde_json::from_str::<Assessment>(&body).map_err(|e| StoreError::Corrupt {
-                    id,
-                    reason: e.to_string(),
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        // The store's own read of a person's assessments, oldest first.
+        let all = self.for_user(user).assessments().await?;
         let errors = self.assessment_errors(user).await?;
         let summary = AnswerSummary::of(&all, &errors);
         let body = serde_json::to_string(&summary).map_err(|e| StoreError::Corrupt {
