@@ -8,6 +8,7 @@ use unknot_core::backup::Extras;
 use unknot_core::journal::{Entry, EntryId};
 use unknot_core::trends::TrendSample;
 
+use crate::changes::journal_changed;
 use crate::codec;
 use crate::error::StoreError;
 use crate::open::{Engine, Store};
@@ -129,6 +130,7 @@ pub(crate) async fn insert_entry_if_absent_in(
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() > 0 {
+        journal_changed(tx, user).await?;
         return Ok(Inserted::Added);
     }
     let owner = sqlx::query("SELECT user_id FROM entries WHERE id = $1")
@@ -190,16 +192,15 @@ pub(crate) async fn insert_entry_in(
     bind_row(INSERT, row, user, Timestamp::now().as_millisecond())
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    journal_changed(tx, user).await
 }
 
 impl Store {
     /// Stores a new entry. The caller has checked it with [`Entry::check`].
     pub async fn insert_entry(&self, entry: &Entry) -> Result<(), StoreError> {
-        let row = codec::encode(entry)?;
-        bind_row(INSERT, row, &self.user, Timestamp::now().as_millisecond())
-            .execute(&self.pool)
-            .await?;
+        let mut tx = self.write_tx().await?;
+        insert_entry_in(&mut tx, &self.user, entry).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -219,6 +220,7 @@ impl Store {
     /// Replaces an existing entry (same id). Fails with [`StoreError::NotFound`] if it is gone.
     pub async fn update_entry(&self, entry: &Entry) -> Result<(), StoreError> {
         let row = codec::encode(entry)?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query(
             "UPDATE entries SET at_ms = $1, time_zone = $2, pain = $3, details = $4, note = $5, \
              updated_at_ms = $6 WHERE id = $7 AND user_id = $8",
@@ -231,24 +233,29 @@ impl Store {
         .bind(Timestamp::now().as_millisecond())
         .bind(&row.id)
         .bind(&self.user)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(row.id));
         }
+        journal_changed(&mut tx, &self.user).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Removes an entry. Fails with [`StoreError::NotFound`] if there is none with that id.
     pub async fn delete_entry(&self, id: &EntryId) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query("DELETE FROM entries WHERE id = $1 AND user_id = $2")
             .bind(id.as_str())
             .bind(&self.user)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(id.to_string()));
         }
+        journal_changed(&mut tx, &self.user).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -493,6 +500,7 @@ impl Store {
             crate::library::upsert_custom(&mut tx, &self.user, e, now).await?;
         }
         summary.records = crate::plans::insert_documents(&mut tx, &self.user, extras).await?;
+        journal_changed(&mut tx, &self.user).await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -507,6 +515,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        journal_changed(&mut tx, &self.user).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -13,6 +13,7 @@
 // outside the crate can reach is an accident, so say `pub(crate)` for it.
 #![warn(unreachable_pub)]
 
+mod changes;
 mod clinic;
 mod codec;
 mod error;
@@ -23,7 +24,9 @@ mod plans;
 mod summaries;
 pub mod zones;
 
-pub use clinic::{Caseload, LibraryStamp, Limited, PainPoint, SessionMark, StoredPasskey};
+pub use clinic::{
+    CaseListing, CaseRecords, LibraryStamp, Limited, PainPoint, SessionMark, StoredPasskey,
+};
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary, Inserted};
 pub use library::CustomExercise;

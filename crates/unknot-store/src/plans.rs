@@ -14,6 +14,7 @@ pub use unknot_core::planner::StoredPlan;
 use unknot_core::remind::BreakRecord;
 use unknot_core::today::{Completion, SessionStatus};
 
+use crate::changes::journal_changed;
 use crate::codec::zone_name;
 use crate::error::StoreError;
 use crate::journal::Inserted;
@@ -199,7 +200,7 @@ impl Store {
     pub async fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
         insert(&mut *tx, &self.user, a, false).await?;
-        assessments_changed(&mut *tx, &self.user).await?;
+        assessments_changed(&mut tx, &self.user).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -214,7 +215,7 @@ impl Store {
     ) -> Result<Inserted<Assessment>, StoreError> {
         let mut tx = self.write_tx().await?;
         if insert(&mut *tx, &self.user, a, true).await? > 0 {
-            assessments_changed(&mut *tx, &self.user).await?;
+            assessments_changed(&mut tx, &self.user).await?;
             tx.commit().await?;
             return Ok(Inserted::Added);
         }
@@ -274,7 +275,10 @@ impl Store {
 
     /// Records a session.
     pub async fn save_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
-        insert(&self.pool, &self.user, s, false).await?;
+        let mut tx = self.write_tx().await?;
+        insert(&mut *tx, &self.user, s, false).await?;
+        journal_changed(&mut tx, &self.user).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -290,6 +294,7 @@ impl Store {
         if let Some(e) = entry {
             crate::journal::insert_entry_in(&mut tx, &self.user, e).await?;
         }
+        journal_changed(&mut tx, &self.user).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -333,6 +338,7 @@ impl Store {
                 return Ok(Inserted::Taken);
             }
         }
+        journal_changed(&mut tx, &self.user).await?;
         tx.commit().await?;
         Ok(Inserted::Added)
     }
@@ -440,7 +446,7 @@ pub(crate) async fn insert_documents(
 ) -> Result<usize, StoreError> {
     let assessments = insert_new(tx, user, &extras.assessments).await?;
     if assessments > 0 {
-        assessments_changed(&mut **tx, user).await?;
+        assessments_changed(tx, user).await?;
     }
     let added = assessments
         + insert_new(tx, user, &extras.plans).await?
@@ -481,6 +487,7 @@ impl Store {
         settings: &unknot_core::settings::Settings,
     ) -> Result<(), StoreError> {
         let body = to_json("settings", settings)?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO settings (user_id, body, updated_at_ms) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, \
@@ -489,8 +496,10 @@ impl Store {
         .bind(&self.user)
         .bind(body)
         .bind(Timestamp::now().as_millisecond())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        journal_changed(&mut tx, &self.user).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

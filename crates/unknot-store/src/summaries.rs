@@ -22,23 +22,25 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use unknot_core::folded::AnswerSummary;
 
+use crate::clinic::Among;
 use crate::error::StoreError;
 use crate::open::Store;
 
-/// Adds one to `user`'s change counter: call in the transaction of every write to their
-/// assessments or to the marks on them.
-pub(crate) async fn assessments_changed<'e, E>(ex: E, user: &str) -> Result<(), StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+/// Adds one to `user`'s change counter, and to their journal change counter (which covers
+/// assessments too): call in the transaction of every write to their assessments or to the
+/// marks on them.
+pub(crate) async fn assessments_changed(
+    conn: &mut sqlx::AnyConnection,
+    user: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO answer_summaries (user_id, version) VALUES ($1, 1) \
          ON CONFLICT (user_id) DO UPDATE SET version = answer_summaries.version + 1",
     )
     .bind(user)
-    .execute(ex)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::changes::journal_changed(conn, user).await
 }
 
 /// The columns a reader needs from the kept row: the counter, what the kept summary was made
@@ -117,27 +119,24 @@ impl Store {
         }
     }
 
-    /// The summaries of the confirmed patients of `clinic` (only `clinician`'s when given),
-    /// by patient id: one query, and the assessments read again only for those whose kept
-    /// summary is out of date.
-    pub async fn caseload_summaries(
+    /// The summaries of the chunk's patients who are confirmed in its clinic, by patient id:
+    /// one query, and the assessments read again only for those whose kept summary is out of
+    /// date.
+    pub(crate) async fn caseload_summaries(
         &self,
-        clinic: &str,
-        clinician: Option<&str>,
+        among: &Among<'_>,
     ) -> Result<HashMap<String, AnswerSummary>, StoreError> {
-        let sql = concat!(
-            "SELECT c.patient_id, ",
-            kept_columns!(),
-            counts_of!("c.patient_id"),
-            " FROM care c LEFT JOIN answer_summaries s ON s.user_id = c.patient_id ",
-            "WHERE c.clinic_id = $1 AND c.status = 'confirmed' ",
-            "AND ($2 = '' OR c.clinician_id = $2)"
+        let sql = format!(
+            concat!(
+                "SELECT c.patient_id, ",
+                kept_columns!(),
+                counts_of!("c.patient_id"),
+                " FROM care c LEFT JOIN answer_summaries s ON s.user_id = c.patient_id ",
+                "WHERE c.clinic_id = $1 AND c.status = 'confirmed' AND c.patient_id IN ({})"
+            ),
+            among.list()
         );
-        let rows = sqlx::query(sql)
-            .bind(clinic)
-            .bind(clinician.unwrap_or_default())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = among.rows(self, sql, None).await?;
         let mut out = HashMap::new();
         for r in rows {
             let patient: String = r.try_get(0)?;

@@ -5,6 +5,7 @@
 //! it showed.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -18,7 +19,7 @@ use unknot_core::folded::AnswerSummary;
 use unknot_core::signs;
 use unknot_core::trends::daily_means;
 use unknot_core::triage::Triage;
-use unknot_store::{Caseload, EntryRange, PainPoint, SessionMark};
+use unknot_store::{CaseListing, CaseRecords, EntryRange, PainPoint, SessionMark};
 
 use super::auth::origin_of;
 use super::{ClinicApp, PatientRow, Principal, decide};
@@ -50,8 +51,10 @@ pub struct ExerciseTally {
 
 impl ClinicApp {
     /// The dashboard: the confirmed patients the person may see clinically (a clinician's own,
-    /// or every patient for an owner), worst first, then by name. Each kind of record is read
-    /// for the whole list in one query (see `Store::caseload`), not once per patient.
+    /// or every patient for an owner), worst first, then by name. The list comes with each
+    /// patient's journal change counter; the records of those who wrote since this server last
+    /// read them are read for all of them at once (one query per kind, see `Store::caseload`),
+    /// and the rest are the server's kept copies. The signals are worked out afresh each time.
     pub async fn dashboard(&self, who: &Principal, clinic: &str) -> AppResult<Vec<DashboardRow>> {
         let role = who.role_in(clinic);
         let facts = Facts {
@@ -69,28 +72,22 @@ impl ClinicApp {
             .collect();
         let unread = store.unread_from_patients(clinic).await?;
         let now = self.app.clock().now();
-        // Wide enough for every time zone: each patient's exact days are picked below.
-        let caseload = store
-            .caseload(
-                clinic,
-                only,
-                now.checked_sub(SignedDuration::from_hours(24 * 30))?,
-                now.checked_sub(SignedDuration::from_hours(24 * (RECENT_DAYS + 2)))?,
-            )
-            .await?;
+        let listings = store.caseload_patients(clinic, only).await?;
+        let caseload = self.caseload_records(clinic, &listings, now).await?;
         let fallback = crate::system_zone();
         let mut names: HashMap<String, Option<String>> = HashMap::new();
         let mut rows = Vec::new();
-        for (link, account) in store.confirmed_patients_of(clinic, only).await? {
+        for CaseListing { link, account, .. } in &listings {
             let id = link.patient_id.as_str();
             let programme = programmes.get(id);
-            let zone = caseload
+            let kept = caseload.get(id).cloned().unwrap_or_default();
+            let zone = kept
                 .settings
-                .get(id)
+                .as_ref()
                 .map_or_else(|| fallback.clone(), |s| s.zone(&fallback));
-            let records = Records::from_caseload(&caseload, id, zone, now);
+            let records = Records::from_caseload(&kept, zone, now);
             let unread = unread.get(id).copied().unwrap_or(0);
-            let facts = facts_of(&records, &link, programme, unread)?;
+            let facts = facts_of(&records, link, programme, unread)?;
             let clinician = match &link.clinician_id {
                 Some(c) => match names.get(c) {
                     Some(n) => n.clone(),
@@ -135,6 +132,48 @@ impl ClinicApp {
         Ok(rows)
     }
 
+    /// The records of each listed patient: those this server keeps while they still hold, and
+    /// the rest read in one go (one query per kind) and kept.
+    async fn caseload_records(
+        &self,
+        clinic: &str,
+        listings: &[CaseListing],
+        now: Timestamp,
+    ) -> AppResult<HashMap<String, Arc<CaseRecords>>> {
+        let mut out = HashMap::new();
+        let mut missing = Vec::new();
+        for l in listings {
+            match self.caseloads.get(l, now) {
+                Some(r) => {
+                    out.insert(l.link.patient_id.clone(), r);
+                }
+                None => missing.push(l),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        let ids: Vec<String> = missing.iter().map(|l| l.link.patient_id.clone()).collect();
+        // Wide enough for every time zone, and for the kept records' whole life: each
+        // patient's exact days are picked when the signals are worked out.
+        let mut read = self
+            .app
+            .store()
+            .caseload(
+                clinic,
+                &ids,
+                now.checked_sub(SignedDuration::from_hours(24 * 30))?,
+                now.checked_sub(SignedDuration::from_hours(24 * (RECENT_DAYS + 2)))?,
+            )
+            .await?;
+        for l in missing {
+            let records = Arc::new(read.remove(&l.link.patient_id).unwrap_or_default());
+            self.caseloads.keep(l, now, records.clone());
+            out.insert(l.link.patient_id.clone(), records);
+        }
+        Ok(out)
+    }
+
     /// One patient's signals and how each exercise went over the last 28 days, for their page.
     pub async fn patient_signals(
         &self,
@@ -170,14 +209,6 @@ impl ClinicApp {
     }
 }
 
-/// The summary of a patient with no assessments yet.
-static NO_ASSESSMENTS: AnswerSummary = AnswerSummary {
-    folded: None,
-    newest: None,
-    newest_counted: None,
-    score_ends: Vec::new(),
-};
-
 /// One patient's records that the signals read: from a caseload read for the dashboard, or
 /// read for one patient's page. Lists may hold more than the windows (the caseload reads wide
 /// windows for every time zone); [`facts_of`] picks the exact days.
@@ -192,25 +223,20 @@ struct Records<'a> {
 }
 
 impl<'a> Records<'a> {
-    fn from_caseload(c: &'a Caseload, id: &str, zone: TimeZone, now: Timestamp) -> Records<'a> {
-        let summary = c.summaries.get(id).unwrap_or(&NO_ASSESSMENTS);
+    fn from_caseload(c: &'a CaseRecords, zone: TimeZone, now: Timestamp) -> Records<'a> {
+        let summary = &c.summary;
         // The safety net as `App::watch` works it out, over the same candidate rows.
-        let triage = summary.folded.as_ref().map(|f| {
-            signs::check_folded(
-                f,
-                c.sign_entries.get(id).map_or(&[][..], Vec::as_slice),
-                c.sign_sessions.get(id).map_or(&[][..], Vec::as_slice),
-                now,
-            )
-            .triage
-        });
+        let triage = summary
+            .folded
+            .as_ref()
+            .map(|f| signs::check_folded(f, &c.sign_entries, &c.sign_sessions, now).triage);
         Records {
             zone,
             now,
-            sessions: c.sessions.get(id).map_or(&[][..], Vec::as_slice),
+            sessions: &c.sessions,
             summary,
-            pain: c.pain.get(id).map_or(&[][..], Vec::as_slice),
-            latest_entry: c.latest_entry.get(id).copied(),
+            pain: &c.pain,
+            latest_entry: c.latest_entry,
             triage,
         }
     }

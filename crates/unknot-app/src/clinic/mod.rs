@@ -12,6 +12,7 @@ mod exercises;
 pub mod fhir;
 mod handout;
 mod invites;
+mod kept;
 mod messages;
 mod passkeys;
 mod programmes;
@@ -125,6 +126,8 @@ pub struct ClinicApp {
     config: Arc<ClinicConfig>,
     webauthn: Arc<webauthn_rs::Webauthn>,
     decoy: Arc<String>,
+    /// The records this server's dashboards read, kept per patient.
+    caseloads: Arc<kept::KeptCaseloads>,
 }
 
 impl ClinicApp {
@@ -139,6 +142,7 @@ impl ClinicApp {
             config: Arc::new(config),
             webauthn: Arc::new(webauthn),
             decoy: Arc::new(decoy),
+            caseloads: Arc::default(),
         })
     }
 

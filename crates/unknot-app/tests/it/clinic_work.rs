@@ -388,6 +388,82 @@ async fn the_dashboard_and_each_patients_page_agree() {
     }
 }
 
+/// Each server keeps its dashboards' records and reads a patient again once their journal
+/// change counter moves, so a write through another server over the same database shows on
+/// the next view. A write that does not move the counter (a server still on an older release)
+/// shows once the kept records are a minute old. Three patients, so the ids a query binds are
+/// padded.
+#[tokio::test]
+async fn a_write_through_another_server_shows_on_the_next_dashboard() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        w.clock.set(at("2026-06-01T12:00:00Z"));
+        let casey = join_staff(&w, "casey@example.org", Role::Clinician).await;
+        let ann = join_patient(&w, &casey, "Ann One", "ann").await;
+        let ben = join_patient(&w, &casey, "Ben Two", "ben").await;
+        let cat = join_patient(&w, &casey, "Cat Three", "cat").await;
+        intake(&w, &ben, peg(4)).await;
+        intake(&w, &cat, peg(4)).await;
+        w.clock.set(at("2026-06-19T12:30:00Z"));
+        let first = w.c.dashboard(&casey, &w.clinic).await.unwrap();
+        let names: Vec<&str> = first.iter().map(|r| r.patient.name.as_str()).collect();
+        assert_eq!(names, ["Ann One", "Ben Two", "Cat Three"], "{}", db.label);
+        assert!(first.iter().all(|r| {
+            r.signals
+                .alerts
+                .iter()
+                .all(|a| !matches!(a, Alert::RedFlag { .. }))
+        }));
+
+        // The second server: its own process, as far as the database can tell.
+        let other = crate::clinic::clinic_app(&db.url, &w.clock).await;
+        let saddle = Answers::from_json(r#"{"pain_now": 5, "saddle_numbness": true}"#).unwrap();
+        other.own_app(&cat).checkin(saddle).await.unwrap();
+        for (pain, day) in [(3, "01"), (4, "02"), (7, "17"), (8, "18")] {
+            let app = other.own_app(&ann);
+            let mut e = app.new_entry().await.unwrap();
+            e.at = at(&format!("2026-06-{day}T12:00:00Z")).to_zoned(app.zone().await.unwrap());
+            e.pain = Some(Score::new(pain, "pain").unwrap());
+            app.log(e).await.unwrap();
+        }
+        let rows = w.c.dashboard(&casey, &w.clinic).await.unwrap();
+        assert_eq!(rows[0].patient.name, "Cat Three", "{}", db.label);
+        assert!(matches!(rows[0].signals.alerts[0], Alert::RedFlag { .. }));
+        assert_eq!(rows[1].patient.name, "Ann One");
+        assert_eq!(rows[1].signals.pain.unwrap().rise, 4.0, "{}", db.label);
+
+        // A write past the counter: kept records are used until they are a minute old.
+        pain_on(&w, &ben, 9, "2026-06-19T12:00:00Z").await;
+        {
+            use sqlx::Connection;
+            let mut c = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+            sqlx::query("UPDATE journal_changes SET version = version - 1 WHERE user_id = $1")
+                .bind(&ben.account.id)
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+        let ben_of = |rows: &[unknot_app::clinic::DashboardRow]| {
+            rows.iter()
+                .find(|r| r.patient.name == "Ben Two")
+                .unwrap()
+                .signals
+                .inactive_days
+        };
+        w.clock.set(at("2026-06-19T12:30:30Z"));
+        let kept = w.c.dashboard(&casey, &w.clinic).await.unwrap();
+        assert_eq!(ben_of(&kept), Some(18), "{}: kept records used", db.label);
+        w.clock.set(at("2026-06-19T12:31:31Z"));
+        let later = w.c.dashboard(&casey, &w.clinic).await.unwrap();
+        assert_eq!(
+            ben_of(&later),
+            Some(0),
+            "{}: read again after a minute",
+            db.label
+        );
+    }
+}
+
 fn peg(n: u8) -> &'static str {
     match n {
         4 => r#"{"pain_now": 4, "peg_pain": 4, "peg_enjoyment": 4, "peg_activity": 4}"#,

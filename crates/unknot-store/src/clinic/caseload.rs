@@ -1,7 +1,9 @@
-//! What the clinician's dashboard reads for a whole caseload: each kind of record for every
-//! confirmed patient at once, one query per kind, rather than a dozen queries per patient (the
-//! dashboard's 200 patients made 2,400 round trips; see docs/PERFORMANCE.md, "The clinic at
-//! size").
+//! What the clinician's dashboard reads for a caseload: the list of confirmed patients with
+//! each one's journal change counter, and then each kind of record for the patients asked
+//! for, one query per kind for up to [`CHUNK`] patients at once, rather than a dozen queries
+//! per patient (the dashboard's 200 patients made 2,400 round trips; see
+//! docs/PERFORMANCE.md, "The clinic at size"). The counter lets a server keep the records
+//! and ask again only for the patients who wrote since.
 
 use std::collections::HashMap;
 
@@ -11,49 +13,59 @@ use serde::de::DeserializeOwned;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use unknot_core::adapt::{ItemStatus, SessionRecord};
+use unknot_core::clinic::model::{Account, CareLink};
 use unknot_core::folded::AnswerSummary;
 use unknot_core::journal::Entry;
 use unknot_core::score::Score;
 use unknot_core::settings::Settings;
 
+use super::care::patient_row;
 use super::instant;
 use crate::codec;
 use crate::error::StoreError;
 use crate::journal::SIGN_FILTER;
 use crate::open::Store;
 
-/// The patients a caseload covers: confirmed in clinic `$1`, and the clinician `$2`'s when it
-/// is not empty.
-const PATIENTS: &str = "SELECT patient_id FROM care WHERE clinic_id = $1 \
-    AND status = 'confirmed' AND ($2 = '' OR clinician_id = $2)";
-
-/// The entry columns in the order `codec::decode` reads them, then the owner.
-const ENTRY_COLUMNS: &str =
-    "SELECT id, at_ms, time_zone, pain, details, note, user_id FROM entries";
+/// How many patients one query asks about: the ids are bound one parameter each, well under
+/// either engine's limit, and padded to a power of two so few distinct statements are
+/// prepared.
+const CHUNK: usize = 256;
 
 /// How far around the day care began the baseline's entries are read (the exact local days are
 /// picked by the caller): a day before, and nine after (seven days and any time zone).
 const BEFORE_CARE_MS: i64 = 2 * 86_400_000;
 const AFTER_CARE_MS: i64 = 9 * 86_400_000;
 
-/// The records of every patient in a caseload, by patient id; lists are oldest first.
-#[derive(Debug, Default)]
-pub struct Caseload {
-    /// Saved preferences (a patient who saved none is absent).
-    pub settings: HashMap<String, Settings>,
+/// A confirmed patient on a caseload, with their journal change counter as read.
+#[derive(Debug, Clone)]
+pub struct CaseListing {
+    /// The care relationship.
+    pub link: CareLink,
+    /// The patient's account.
+    pub account: Account,
+    /// The patient's journal change counter (0 before their first counted write), read before
+    /// any of their records: records read after it hold while it has not moved.
+    pub version: i64,
+}
+
+/// One patient's records that the dashboard's signals read; lists are oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct CaseRecords {
+    /// Saved preferences (none when the patient saved none).
+    pub settings: Option<Settings>,
     /// Sessions at or after the `sessions_since` asked for, as marks.
-    pub sessions: HashMap<String, Vec<SessionMark>>,
+    pub sessions: Vec<SessionMark>,
     /// Sessions whose feedback reported a warning sign, at any time.
-    pub sign_sessions: HashMap<String, Vec<SessionRecord>>,
-    /// Each patient's assessments summed up (a patient with none has an empty summary).
-    pub summaries: HashMap<String, AnswerSummary>,
+    pub sign_sessions: Vec<SessionRecord>,
+    /// The patient's assessments summed up.
+    pub summary: AnswerSummary,
     /// Rated entries around the day care began (for the baseline) and from `recent_since` on,
     /// as pain points; an entry in both appears twice.
-    pub pain: HashMap<String, Vec<PainPoint>>,
+    pub pain: Vec<PainPoint>,
     /// Entries that may carry a warning sign, at any time.
-    pub sign_entries: HashMap<String, Vec<Entry>>,
-    /// When each patient's newest entry was made.
-    pub latest_entry: HashMap<String, Timestamp>,
+    pub sign_entries: Vec<Entry>,
+    /// When the newest entry was made.
+    pub latest_entry: Option<Timestamp>,
 }
 
 /// A rated entry as the pain windows need it: its id, when it was made (in its own time zone)
@@ -96,85 +108,191 @@ fn decode_json<T: DeserializeOwned>(id: &str, text: &str) -> Result<T, StoreErro
     })
 }
 
+/// One chunk of patients as a query binds them: `$1` is the clinic, `$2` onwards the ids
+/// (padded by repeating the last), and [`Among::since`] the one parameter after them.
+pub(crate) struct Among<'a> {
+    clinic: &'a str,
+    ids: Vec<&'a str>,
+}
+
+impl<'a> Among<'a> {
+    fn new(clinic: &'a str, chunk: &'a [String]) -> Among<'a> {
+        let mut ids: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        if let Some(last) = ids.last().copied() {
+            ids.resize(ids.len().next_power_of_two(), last);
+        }
+        Among { clinic, ids }
+    }
+
+    /// The ids' placeholders, `$2, $3, …`.
+    pub(crate) fn list(&self) -> String {
+        (2..self.ids.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The placeholder of the instant bound after the ids.
+    fn since(&self) -> String {
+        format!("${}", self.ids.len() + 2)
+    }
+
+    /// The chunk's patients who are confirmed in the clinic, as a subquery.
+    fn patients(&self) -> String {
+        format!(
+            "SELECT patient_id FROM care WHERE clinic_id = $1 AND status = 'confirmed' \
+             AND patient_id IN ({})",
+            self.list()
+        )
+    }
+
+    /// Runs one query over the chunk, with the instant `since` bound after the ids if given.
+    pub(crate) async fn rows(
+        &self,
+        store: &Store,
+        sql: String,
+        since: Option<Timestamp>,
+    ) -> Result<Vec<AnyRow>, StoreError> {
+        // Built by this module from its constants and placeholder numbers only: no input
+        // reaches the text.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(self.clinic.to_string());
+        for id in &self.ids {
+            q = q.bind(id.to_string());
+        }
+        if let Some(t) = since {
+            q = q.bind(t.as_millisecond());
+        }
+        Ok(q.fetch_all(&store.pool).await?)
+    }
+}
+
 impl Store {
-    /// Reads a caseload: the confirmed patients of `clinic` (only `clinician`'s when given),
-    /// with sessions from `sessions_since` and pain entries from `recent_since` on.
-    pub async fn caseload(
+    /// The confirmed patients of `clinic` (only `clinician`'s when given), with their accounts
+    /// and journal change counters, by name.
+    pub async fn caseload_patients(
         &self,
         clinic: &str,
         clinician: Option<&str>,
+    ) -> Result<Vec<CaseListing>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            patient_columns!(),
+            ", COALESCE(j.version, 0) AS journal_version FROM care c ",
+            "JOIN accounts a ON a.id = c.patient_id ",
+            "LEFT JOIN journal_changes j ON j.user_id = c.patient_id ",
+            "WHERE c.clinic_id = $1 AND c.status = 'confirmed' ",
+            "AND ($2 = '' OR c.clinician_id = $2) ORDER BY a.display_name, c.id"
+        );
+        let rows = sqlx::query(sql)
+            .bind(clinic)
+            .bind(clinician.unwrap_or_default())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let (link, account) = patient_row(r)?;
+                let version = r.try_get("journal_version")?;
+                Ok(CaseListing {
+                    link,
+                    account,
+                    version,
+                })
+            })
+            .collect()
+    }
+
+    /// Reads the records of `patients` (those confirmed in `clinic`; anyone else gets empty
+    /// records), with sessions from `sessions_since` and pain entries from `recent_since` on.
+    /// Every patient asked for is in the answer.
+    pub async fn caseload(
+        &self,
+        clinic: &str,
+        patients: &[String],
         sessions_since: Timestamp,
         recent_since: Timestamp,
-    ) -> Result<Caseload, StoreError> {
-        let who = clinician.unwrap_or_default();
-        let mut c = Caseload::default();
-        for r in self
-            .caseload_rows(
-                &format!("SELECT user_id, body FROM settings WHERE user_id IN ({PATIENTS})"),
-                clinic,
-                who,
-                None,
-            )
-            .await?
-        {
-            let user: String = r.try_get(0)?;
-            c.settings
-                .insert(user, decode_json("settings", &r.try_get::<String, _>(1)?)?);
+    ) -> Result<HashMap<String, CaseRecords>, StoreError> {
+        let mut out: HashMap<String, CaseRecords> = patients
+            .iter()
+            .map(|p| (p.clone(), CaseRecords::default()))
+            .collect();
+        for chunk in patients.chunks(CHUNK) {
+            let among = Among::new(clinic, chunk);
+            self.caseload_chunk(&among, &mut out, sessions_since, recent_since)
+                .await?;
         }
-        let sessions = format!(
-            "SELECT id, at_ms, body, user_id FROM sessions WHERE user_id IN ({PATIENTS}) \
-             AND at_ms >= $3 ORDER BY at_ms, id"
+        Ok(out)
+    }
+
+    async fn caseload_chunk(
+        &self,
+        among: &Among<'_>,
+        out: &mut HashMap<String, CaseRecords>,
+        sessions_since: Timestamp,
+        recent_since: Timestamp,
+    ) -> Result<(), StoreError> {
+        let patients = among.patients();
+        let sql = format!("SELECT user_id, body FROM settings WHERE user_id IN ({patients})");
+        for r in among.rows(self, sql, None).await? {
+            let settings = decode_json("settings", &r.try_get::<String, _>(1)?)?;
+            records(out, r.try_get(0)?).settings = Some(settings);
+        }
+        let sql = format!(
+            "SELECT id, at_ms, body, user_id FROM sessions WHERE user_id IN ({patients}) \
+             AND at_ms >= {} ORDER BY at_ms, id",
+            among.since()
         );
-        for r in self
-            .caseload_rows(&sessions, clinic, who, Some(sessions_since))
-            .await?
-        {
+        for r in among.rows(self, sql, Some(sessions_since)).await? {
             let id: String = r.try_get(0)?;
             let items: ItemsOnly = decode_json(&id, &r.try_get::<String, _>(2)?)?;
             let mark = SessionMark {
                 at: instant(r.try_get(1)?)?,
                 done: items.items.iter().any(|i| i.status == ItemStatus::Done),
             };
-            c.sessions.entry(r.try_get(3)?).or_default().push(mark);
+            records(out, r.try_get(3)?).sessions.push(mark);
         }
-        let signs = format!(
-            "SELECT id, body, user_id FROM sessions WHERE user_id IN ({PATIENTS}) \
+        let sql = format!(
+            "SELECT id, body, user_id FROM sessions WHERE user_id IN ({patients}) \
              AND body LIKE '%\"warning_signs\"%' ORDER BY at_ms, id"
         );
-        c.sign_sessions = self.documents_by_user(&signs, clinic, who, None).await?;
+        for r in among.rows(self, sql, None).await? {
+            let id: String = r.try_get(0)?;
+            let session = decode_json(&id, &r.try_get::<String, _>(1)?)?;
+            records(out, r.try_get(2)?).sign_sessions.push(session);
+        }
         // Each patient's assessments summed up in one kept row, not every check-in (the
         // dashboard once decoded 25 MB of answers a view; see docs/PERFORMANCE.md).
-        c.summaries = self.caseload_summaries(clinic, clinician).await?;
-        self.caseload_entries(&mut c, clinic, who, recent_since)
-            .await?;
-        Ok(c)
+        for (patient, summary) in self.caseload_summaries(among).await? {
+            records(out, patient).summary = summary;
+        }
+        self.caseload_pain(among, out, recent_since).await?;
+        self.caseload_entries(among, out).await
     }
 
-    async fn caseload_entries(
+    /// Rated entries in the two windows the signals compare, as pain points.
+    async fn caseload_pain(
         &self,
-        c: &mut Caseload,
-        clinic: &str,
-        who: &str,
+        among: &Among<'_>,
+        out: &mut HashMap<String, CaseRecords>,
         recent_since: Timestamp,
     ) -> Result<(), StoreError> {
         // Two index ranges per patient (around the start of care, and recent days), as one
         // statement; an OR of the two made PostgreSQL read every entry of each patient.
         // Only rated entries, and only the columns the windows need: decoding whole entries
         // (details and notes) was most of a dashboard view.
-        let windows = format!(
+        let sql = format!(
             "SELECT id, at_ms, time_zone, pain, user_id FROM entries \
-             WHERE user_id IN ({PATIENTS}) AND at_ms >= $3 AND pain IS NOT NULL \
+             WHERE user_id IN ({patients}) AND at_ms >= {since} AND pain IS NOT NULL \
              UNION ALL SELECT e.id, e.at_ms, e.time_zone, e.pain, e.user_id \
              FROM entries e JOIN care c ON c.patient_id = e.user_id AND c.clinic_id = $1 \
-             AND c.status = 'confirmed' AND ($2 = '' OR c.clinician_id = $2) \
+             AND c.status = 'confirmed' AND c.patient_id IN ({list}) \
              WHERE e.at_ms >= c.changed_at_ms - {BEFORE_CARE_MS} \
-             AND e.at_ms < c.changed_at_ms + {AFTER_CARE_MS} AND e.pain IS NOT NULL"
+             AND e.at_ms < c.changed_at_ms + {AFTER_CARE_MS} AND e.pain IS NOT NULL",
+            patients = among.patients(),
+            since = among.since(),
+            list = among.list(),
         );
         let mut zones = codec::ZoneCache::default();
-        for r in self
-            .caseload_rows(&windows, clinic, who, Some(recent_since))
-            .await?
-        {
+        for r in among.rows(self, sql, Some(recent_since)).await? {
             let id: String = r.try_get(0)?;
             let corrupt = |reason: String| StoreError::Corrupt {
                 id: id.clone(),
@@ -183,82 +301,46 @@ impl Store {
             let tz = zones.zone(&r.try_get::<String, _>(2)?).map_err(corrupt)?;
             let at = instant(r.try_get(1)?)?.to_zoned(tz);
             let pain = Score::new(r.try_get(3)?, "pain").map_err(|e| corrupt(e.to_string()))?;
-            c.pain
-                .entry(r.try_get(4)?)
-                .or_default()
+            records(out, r.try_get(4)?)
+                .pain
                 .push(PainPoint { id, at, pain });
-        }
-        let signs = format!("{ENTRY_COLUMNS} WHERE user_id IN ({PATIENTS}){SIGN_FILTER}");
-        c.sign_entries = self.entries_by_user(&signs, clinic, who, None).await?;
-        // One index probe per patient for the newest entry.
-        let latest = "SELECT c.patient_id, (SELECT MAX(e.at_ms) FROM entries e \
-             WHERE e.user_id = c.patient_id) FROM care c WHERE c.clinic_id = $1 \
-             AND c.status = 'confirmed' AND ($2 = '' OR c.clinician_id = $2)";
-        for r in self.caseload_rows(latest, clinic, who, None).await? {
-            if let Some(ms) = r.try_get::<Option<i64>, _>(1)? {
-                c.latest_entry.insert(r.try_get(0)?, instant(ms)?);
-            }
         }
         Ok(())
     }
 
-    /// Runs one caseload query: `$1` the clinic, `$2` the clinician or '', `$3` an instant.
-    async fn caseload_rows(
+    /// Entries that may carry a warning sign, and each patient's newest entry.
+    async fn caseload_entries(
         &self,
-        sql: &str,
-        clinic: &str,
-        who: &str,
-        since: Option<Timestamp>,
-    ) -> Result<Vec<AnyRow>, StoreError> {
-        // Built by this module from its constants and numbers only: no input reaches the text.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-            .bind(clinic.to_string())
-            .bind(who.to_string());
-        if let Some(t) = since {
-            q = q.bind(t.as_millisecond());
-        }
-        Ok(q.fetch_all(&self.pool).await?)
-    }
-
-    /// JSON documents (`id, body, user_id` rows) grouped by user, in the query's order.
-    async fn documents_by_user<T: DeserializeOwned>(
-        &self,
-        sql: &str,
-        clinic: &str,
-        who: &str,
-        since: Option<Timestamp>,
-    ) -> Result<HashMap<String, Vec<T>>, StoreError> {
-        let mut out: HashMap<String, Vec<T>> = HashMap::new();
-        for r in self.caseload_rows(sql, clinic, who, since).await? {
-            let id: String = r.try_get(0)?;
-            let doc = decode_json(&id, &r.try_get::<String, _>(1)?)?;
-            out.entry(r.try_get(2)?).or_default().push(doc);
-        }
-        Ok(out)
-    }
-
-    /// Entries grouped by user, oldest first (ties by id, as `list_entries` orders them).
-    async fn entries_by_user(
-        &self,
-        sql: &str,
-        clinic: &str,
-        who: &str,
-        since: Option<Timestamp>,
-    ) -> Result<HashMap<String, Vec<Entry>>, StoreError> {
-        let mut out: HashMap<String, Vec<Entry>> = HashMap::new();
+        among: &Among<'_>,
+        out: &mut HashMap<String, CaseRecords>,
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT id, at_ms, time_zone, pain, details, note, user_id FROM entries \
+             WHERE user_id IN ({}){SIGN_FILTER} ORDER BY at_ms, id",
+            among.patients()
+        );
         let mut zones = codec::ZoneCache::default();
-        for r in self.caseload_rows(sql, clinic, who, since).await? {
-            out.entry(r.try_get(6)?)
-                .or_default()
-                .push(codec::decode_with(&r, &mut zones)?);
+        for r in among.rows(self, sql, None).await? {
+            let entry = codec::decode_with(&r, &mut zones)?;
+            records(out, r.try_get(6)?).sign_entries.push(entry);
         }
-        for list in out.values_mut() {
-            list.sort_by(|a, b| {
-                a.at.timestamp()
-                    .cmp(&b.at.timestamp())
-                    .then_with(|| a.id.cmp(&b.id))
-            });
+        // One index probe per patient for the newest entry.
+        let sql = format!(
+            "SELECT c.patient_id, (SELECT MAX(e.at_ms) FROM entries e \
+             WHERE e.user_id = c.patient_id) FROM care c WHERE c.clinic_id = $1 \
+             AND c.status = 'confirmed' AND c.patient_id IN ({})",
+            among.list()
+        );
+        for r in among.rows(self, sql, None).await? {
+            if let Some(ms) = r.try_get::<Option<i64>, _>(1)? {
+                records(out, r.try_get(0)?).latest_entry = Some(instant(ms)?);
+            }
         }
-        Ok(out)
+        Ok(())
     }
+}
+
+/// The records being filled for `patient`.
+fn records(out: &mut HashMap<String, CaseRecords>, patient: String) -> &mut CaseRecords {
+    out.entry(patient).or_default()
 }

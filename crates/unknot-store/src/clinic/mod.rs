@@ -4,6 +4,17 @@
 //! `clinic` module and the operations in `unknot-app`. These tables are shared by every
 //! account, so the methods take the ids they touch rather than the store's own user.
 
+/// The columns of a care relationship (`care c`) and its patient's account (`accounts a`), as
+/// `care::patient_row` reads them.
+macro_rules! patient_columns {
+    () => {
+        "c.id, c.clinic_id, c.patient_id, c.clinician_id, c.status, c.created_at_ms, \
+         c.changed_at_ms, a.email, a.display_name, a.birth_year, a.password_hash, \
+         a.password_changed_at_ms, a.totp_secret, a.totp_enabled, \
+         a.created_at_ms AS account_created, a.erased_at_ms"
+    };
+}
+
 mod accounts;
 mod audit;
 mod care;
@@ -29,7 +40,8 @@ fn maybe_instant(row: &AnyRow, col: &str) -> Result<Option<Timestamp>, StoreErro
     row.try_get::<Option<i64>, _>(col)?.map(instant).transpose()
 }
 
-pub use caseload::{Caseload, PainPoint, SessionMark};
+pub(crate) use caseload::Among;
+pub use caseload::{CaseListing, CaseRecords, PainPoint, SessionMark};
 pub use exercises::LibraryStamp;
 pub use limits::Limited;
 pub use sessions::StoredPasskey;

@@ -437,7 +437,7 @@ impl Store {
         .await?;
         let marked = done.rows_affected() == 1;
         if marked {
-            crate::summaries::assessments_changed(&mut *tx, user_id).await?;
+            crate::summaries::assessments_changed(&mut tx, user_id).await?;
         }
         tx.commit().await?;
         Ok(marked)

@@ -6,6 +6,7 @@
 // Test code may panic on a broken fixture: that is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod changes;
 mod faults;
 mod roundtrip;
 mod story;

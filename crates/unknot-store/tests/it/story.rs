@@ -40,6 +40,7 @@ async fn schema_is_the_same_on_every_engine_and_sqlite_is_durable() {
             "custom_exercises",
             "entries",
             "invitations",
+            "journal_changes",
             "memberships",
             "messages",
             "passkeys",
