@@ -64,22 +64,18 @@ impl ClinicApp {
         decide(may(Actor::Account, Action::ReadDashboard, facts))?;
         let store = self.app.store();
         let only = (role == Some(Role::Clinician)).then_some(who.account.id.as_str());
-        let programmes: HashMap<String, ProgrammeVersion> = store
-            .active_programmes_of(clinic, only)
-            .await?
-            .into_iter()
-            .filter_map(|(p, v)| Some((p.patient_id?, v)))
-            .collect();
-        let unread = store.unread_from_patients(clinic).await?;
+        let unread = store.unread_from_patients(clinic, only).await?;
         let now = self.app.clock().now();
         let listings = store.caseload_patients(clinic, only).await?;
+        let programmes = self.programmes_of(&listings).await?;
         let caseload = self.caseload_records(clinic, &listings, now).await?;
         let fallback = crate::system_zone();
         let mut names: HashMap<String, Option<String>> = HashMap::new();
         let mut rows = Vec::new();
-        for CaseListing { link, account, .. } in &listings {
+        for listing in &listings {
+            let link = &listing.link;
             let id = link.patient_id.as_str();
-            let programme = programmes.get(id);
+            let programme = programmes.get(id).map(AsRef::as_ref);
             let kept = caseload.get(id).cloned().unwrap_or_default();
             let zone = kept
                 .settings
@@ -101,9 +97,9 @@ impl ClinicApp {
             };
             rows.push(DashboardRow {
                 patient: PatientRow {
-                    id: account.id.clone(),
-                    name: account.display_name.clone(),
-                    birth_year: account.birth_year,
+                    id: link.patient_id.clone(),
+                    name: listing.name.clone(),
+                    birth_year: listing.birth_year,
                     status: link.status,
                     clinician,
                     clinician_id: link.clinician_id.clone(),
@@ -130,6 +126,41 @@ impl ClinicApp {
         )
         .await?;
         Ok(rows)
+    }
+
+    /// The programme in force for each listed patient who has one, by patient id: the
+    /// versions this server has read before, and the rest read in one query and kept.
+    async fn programmes_of(
+        &self,
+        listings: &[CaseListing],
+    ) -> AppResult<HashMap<String, Arc<ProgrammeVersion>>> {
+        let mut out = HashMap::new();
+        let mut missing = Vec::new();
+        for l in listings {
+            let Some((id, version)) = &l.programme else {
+                continue;
+            };
+            match self.versions.get(id, *version) {
+                Some(v) => {
+                    out.insert(l.link.patient_id.clone(), v);
+                }
+                None => missing.push((id.clone(), *version)),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        let mut read: HashMap<(String, u32), Arc<ProgrammeVersion>> = HashMap::new();
+        for v in self.app.store().these_programme_versions(&missing).await? {
+            let v = self.versions.keep(v);
+            read.insert((v.programme_id.clone(), v.version), v);
+        }
+        for l in listings {
+            if let Some(v) = l.programme.as_ref().and_then(|key| read.get(key)) {
+                out.insert(l.link.patient_id.clone(), v.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// The records of each listed patient: those this server keeps while they still hold, and
@@ -198,7 +229,7 @@ impl ClinicApp {
             .find(|(p, _)| p.patient_id.as_deref() == Some(patient))
             .map(|(_, v)| v);
         let unread = store
-            .unread_from_patients(clinic)
+            .unread_from_patients(clinic, None)
             .await?
             .get(patient)
             .copied()

@@ -3,17 +3,32 @@
 //! before any record) has not moved and their care began at the same time; a write through
 //! any server moves the counter, so the next view reads that patient again. As a backstop
 //! against a writer that does not move it (a server still on an older release during an
-//! upgrade), nothing is used for longer than [`FRESH_FOR`]: the dashboard then reads the whole
-//! caseload again, once a minute at most.
+//! upgrade), nothing is used for longer than about a minute ([`lifetime`]); each patient's
+//! lifetime differs a little, so a busy dashboard reads a few patients again now and then
+//! rather than its whole caseload at once.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
+use unknot_core::clinic::model::ProgrammeVersion;
 use unknot_store::{CaseListing, CaseRecords};
 
-/// How long kept records are used at most.
-pub(crate) const FRESH_FOR: SignedDuration = SignedDuration::from_secs(60);
+/// The shortest time kept records are used for; each patient's adds up to [`SPREAD_MS`].
+const FRESH_FOR: SignedDuration = SignedDuration::from_secs(45);
+
+/// How far apart patients' lifetimes are spread, in milliseconds.
+const SPREAD_MS: u64 = 30_000;
+
+/// How long a patient's kept records are used: between 45 and 75 seconds, the same for the
+/// same patient, different between patients (from a hash of the id).
+fn lifetime(patient: &str) -> SignedDuration {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    patient.hash(&mut h);
+    let spread = i64::try_from(h.finish() % SPREAD_MS).unwrap_or(0);
+    FRESH_FOR + SignedDuration::from_millis(spread)
+}
 
 /// How many patients' records are kept before the lot is dropped: a bound on memory (a few
 /// kilobytes a patient) that a whole clinic group's caseloads fit under.
@@ -24,7 +39,17 @@ struct Kept {
     version: i64,
     care_changed: Timestamp,
     read_at: Timestamp,
+    /// When they stop being used.
+    until: Timestamp,
     records: Arc<CaseRecords>,
+}
+
+impl Kept {
+    /// Whether the records may still be used at `now`. Records read after `now` (a clock set
+    /// back, in tests) do not reach back far enough.
+    fn fresh(&self, now: Timestamp) -> bool {
+        self.read_at <= now && now < self.until
+    }
 }
 
 /// The records this server keeps, by patient id.
@@ -44,10 +69,9 @@ impl KeptCaseloads {
     pub(crate) fn get(&self, listing: &CaseListing, now: Timestamp) -> Option<Arc<CaseRecords>> {
         let inner = self.inner.lock().ok()?;
         let kept = inner.by_patient.get(&listing.link.patient_id)?;
-        // Records read at a later time than `now` (a clock set back, in tests) do not reach
-        // back far enough: read again.
-        let fresh = kept.read_at <= now && now.duration_since(kept.read_at) < FRESH_FOR;
-        (fresh && kept.version == listing.version && kept.care_changed == listing.link.changed)
+        (kept.fresh(now)
+            && kept.version == listing.version
+            && kept.care_changed == listing.link.changed)
             .then(|| kept.records.clone())
     }
 
@@ -71,6 +95,9 @@ impl KeptCaseloads {
                 version: listing.version,
                 care_changed: listing.link.changed,
                 read_at,
+                until: read_at
+                    .checked_add(lifetime(&listing.link.patient_id))
+                    .unwrap_or(read_at),
                 records,
             },
         );
@@ -79,7 +106,8 @@ impl KeptCaseloads {
 
 impl Inner {
     /// Drops what can no longer be used, at most once per [`FRESH_FOR`]: so the records of a
-    /// patient who left every caseload (or erased their account) do not stay in memory.
+    /// patient who left every caseload (or erased their account) do not stay in memory for
+    /// much longer than two minutes.
     fn sweep(&mut self, now: Timestamp) {
         let due = self
             .swept
@@ -87,8 +115,34 @@ impl Inner {
         if !due {
             return;
         }
-        self.by_patient
-            .retain(|_, k| k.read_at <= now && now.duration_since(k.read_at) < FRESH_FOR);
+        self.by_patient.retain(|_, k| k.fresh(now));
         self.swept = Some(now);
+    }
+}
+
+/// Programme versions this server has read, by programme id and version. A version is never
+/// changed once written (a change is a new version), so a kept one is always right.
+#[derive(Default)]
+pub(crate) struct KeptVersions {
+    map: Mutex<HashMap<(String, u32), Arc<ProgrammeVersion>>>,
+}
+
+impl KeptVersions {
+    /// The kept version, if this server has read it.
+    pub(crate) fn get(&self, id: &str, version: u32) -> Option<Arc<ProgrammeVersion>> {
+        let map = self.map.lock().ok()?;
+        map.get(&(id.to_string(), version)).cloned()
+    }
+
+    /// Keeps a version read from the store.
+    pub(crate) fn keep(&self, v: ProgrammeVersion) -> Arc<ProgrammeVersion> {
+        let v = Arc::new(v);
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= MAX_PATIENTS {
+                map.clear();
+            }
+            map.insert((v.programme_id.clone(), v.version), v.clone());
+        }
+        v
     }
 }

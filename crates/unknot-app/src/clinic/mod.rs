@@ -128,6 +128,8 @@ pub struct ClinicApp {
     decoy: Arc<String>,
     /// The records this server's dashboards read, kept per patient.
     caseloads: Arc<kept::KeptCaseloads>,
+    /// The programme versions this server's dashboards have read.
+    versions: Arc<kept::KeptVersions>,
 }
 
 impl ClinicApp {
@@ -143,6 +145,7 @@ impl ClinicApp {
             webauthn: Arc::new(webauthn),
             decoy: Arc::new(decoy),
             caseloads: Arc::default(),
+            versions: Arc::default(),
         })
     }
 

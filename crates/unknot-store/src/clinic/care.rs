@@ -30,7 +30,7 @@ fn status_id(c: Care) -> &'static str {
     }
 }
 
-fn care(row: &AnyRow) -> Result<CareLink, StoreError> {
+pub(super) fn care(row: &AnyRow) -> Result<CareLink, StoreError> {
     Ok(CareLink {
         id: row.try_get("id")?,
         clinic_id: row.try_get("clinic_id")?,
@@ -309,13 +309,13 @@ impl Store {
 }
 
 /// A care relationship and its patient's account.
-const PATIENT_ROWS: &str = concat!(
-    "SELECT ",
-    patient_columns!(),
-    " FROM care c JOIN accounts a ON a.id = c.patient_id"
-);
+const PATIENT_ROWS: &str = "SELECT c.id, c.clinic_id, c.patient_id, c.clinician_id, c.status, \
+    c.created_at_ms, c.changed_at_ms, a.email, a.display_name, a.birth_year, a.password_hash, \
+    a.password_changed_at_ms, a.totp_secret, a.totp_enabled, \
+    a.created_at_ms AS account_created, a.erased_at_ms \
+    FROM care c JOIN accounts a ON a.id = c.patient_id";
 
-pub(super) fn patient_row(r: &sqlx::any::AnyRow) -> Result<(CareLink, Account), StoreError> {
+fn patient_row(r: &sqlx::any::AnyRow) -> Result<(CareLink, Account), StoreError> {
     let link = care(r)?;
     let account = Account {
         id: link.patient_id.clone(),

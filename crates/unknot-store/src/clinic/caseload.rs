@@ -13,13 +13,13 @@ use serde::de::DeserializeOwned;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use unknot_core::adapt::{ItemStatus, SessionRecord};
-use unknot_core::clinic::model::{Account, CareLink};
+use unknot_core::clinic::model::CareLink;
 use unknot_core::folded::AnswerSummary;
 use unknot_core::journal::Entry;
 use unknot_core::score::Score;
 use unknot_core::settings::Settings;
 
-use super::care::patient_row;
+use super::care::care;
 use super::instant;
 use crate::codec;
 use crate::error::StoreError;
@@ -36,13 +36,18 @@ const CHUNK: usize = 256;
 const BEFORE_CARE_MS: i64 = 2 * 86_400_000;
 const AFTER_CARE_MS: i64 = 9 * 86_400_000;
 
-/// A confirmed patient on a caseload, with their journal change counter as read.
+/// A confirmed patient on a caseload: the care relationship, what the list shows of their
+/// account (nothing secret is read), the programme in force and their journal change counter.
 #[derive(Debug, Clone)]
 pub struct CaseListing {
     /// The care relationship.
     pub link: CareLink,
-    /// The patient's account.
-    pub account: Account,
+    /// The patient's name, as the clinic shows it.
+    pub name: String,
+    /// The patient's birth year, when recorded.
+    pub birth_year: Option<i32>,
+    /// The programme in force in this clinic (one at most), as its id and current version.
+    pub programme: Option<(String, u32)>,
     /// The patient's journal change counter (0 before their first counted write), read before
     /// any of their records: records read after it hold while it has not moved.
     pub version: i64,
@@ -167,38 +172,29 @@ impl<'a> Among<'a> {
 }
 
 impl Store {
-    /// The confirmed patients of `clinic` (only `clinician`'s when given), with their accounts
-    /// and journal change counters, by name.
+    /// The confirmed patients of `clinic` (only `clinician`'s when given), by name, with the
+    /// programme in force and the journal change counter of each.
     pub async fn caseload_patients(
         &self,
         clinic: &str,
         clinician: Option<&str>,
     ) -> Result<Vec<CaseListing>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            patient_columns!(),
-            ", COALESCE(j.version, 0) AS journal_version FROM care c ",
-            "JOIN accounts a ON a.id = c.patient_id ",
-            "LEFT JOIN journal_changes j ON j.user_id = c.patient_id ",
-            "WHERE c.clinic_id = $1 AND c.status = 'confirmed' ",
-            "AND ($2 = '' OR c.clinician_id = $2) ORDER BY a.display_name, c.id"
-        );
+        let sql = "SELECT c.id, c.clinic_id, c.patient_id, c.clinician_id, c.status, \
+            c.created_at_ms, c.changed_at_ms, a.display_name, a.birth_year, \
+            p.id AS programme_id, p.version AS programme_version, \
+            COALESCE(j.version, 0) AS journal_version FROM care c \
+            JOIN accounts a ON a.id = c.patient_id \
+            LEFT JOIN programmes p ON p.patient_id = c.patient_id AND p.clinic_id = c.clinic_id \
+            AND p.kind = 'patient' AND p.active = 1 \
+            LEFT JOIN journal_changes j ON j.user_id = c.patient_id \
+            WHERE c.clinic_id = $1 AND c.status = 'confirmed' \
+            AND ($2 = '' OR c.clinician_id = $2) ORDER BY a.display_name, c.id";
         let rows = sqlx::query(sql)
             .bind(clinic)
             .bind(clinician.unwrap_or_default())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                let (link, account) = patient_row(r)?;
-                let version = r.try_get("journal_version")?;
-                Ok(CaseListing {
-                    link,
-                    account,
-                    version,
-                })
-            })
-            .collect()
+        rows.iter().map(listing).collect()
     }
 
     /// Reads the records of `patients` (those confirmed in `clinic`; anyone else gets empty
@@ -338,6 +334,27 @@ impl Store {
         }
         Ok(())
     }
+}
+
+fn listing(r: &AnyRow) -> Result<CaseListing, StoreError> {
+    let programme = match r.try_get::<Option<String>, _>("programme_id")? {
+        Some(id) => {
+            let version: i64 = r.try_get("programme_version")?;
+            let version = u32::try_from(version).map_err(|e| StoreError::Corrupt {
+                id: id.clone(),
+                reason: e.to_string(),
+            })?;
+            Some((id, version))
+        }
+        None => None,
+    };
+    Ok(CaseListing {
+        link: care(r)?,
+        name: r.try_get("display_name")?,
+        birth_year: r.try_get("birth_year")?,
+        programme,
+        version: r.try_get("journal_version")?,
+    })
 }
 
 /// The records being filled for `patient`.

@@ -4,17 +4,6 @@
 //! `clinic` module and the operations in `unknot-app`. These tables are shared by every
 //! account, so the methods take the ids they touch rather than the store's own user.
 
-/// The columns of a care relationship (`care c`) and its patient's account (`accounts a`), as
-/// `care::patient_row` reads them.
-macro_rules! patient_columns {
-    () => {
-        "c.id, c.clinic_id, c.patient_id, c.clinician_id, c.status, c.created_at_ms, \
-         c.changed_at_ms, a.email, a.display_name, a.birth_year, a.password_hash, \
-         a.password_changed_at_ms, a.totp_secret, a.totp_enabled, \
-         a.created_at_ms AS account_created, a.erased_at_ms"
-    };
-}
-
 mod accounts;
 mod audit;
 mod care;

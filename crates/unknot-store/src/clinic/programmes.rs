@@ -171,6 +171,40 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The versions asked for, as `(programme id, version)`, in no set order; any that do not
+    /// exist are left out. One query for all of them (the dashboard asks for those it has not
+    /// kept yet).
+    pub async fn these_programme_versions(
+        &self,
+        wanted: &[(String, u32)],
+    ) -> Result<Vec<ProgrammeVersion>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in wanted.chunks(256) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // A programme has few versions: all of them are read, the ones asked for kept.
+            let sql = format!(
+                "SELECT programme_id, version, body, changes, author_id, created_at_ms \
+                 FROM programme_versions WHERE programme_id IN ({list})"
+            );
+            // Built from placeholder numbers only: the ids are bound.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, _) in chunk {
+                q = q.bind(id.clone());
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let id: String = r.try_get("programme_id")?;
+                let v: i64 = r.try_get("version")?;
+                if chunk.iter().any(|(p, n)| *p == id && i64::from(*n) == v) {
+                    out.push(version(&r)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// One programme.
     pub async fn programme(&self, id: &str) -> Result<Option<Programme>, StoreError> {
         let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = $1");
@@ -342,16 +376,21 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Unread messages from patients in a clinic, by patient (one query, for the dashboard).
+    /// Unread messages from patients in a clinic, by patient (one query, for the dashboard):
+    /// from every patient, or only from those in `clinician`'s care when given.
     pub async fn unread_from_patients(
         &self,
         clinic_id: &str,
+        clinician: Option<&str>,
     ) -> Result<HashMap<String, u32>, StoreError> {
         let rows = sqlx::query(
             "SELECT patient_id, COUNT(*) AS n FROM messages WHERE clinic_id = $1 \
-             AND from_patient = 1 AND read_at_ms IS NULL GROUP BY patient_id",
+             AND from_patient = 1 AND read_at_ms IS NULL AND ($2 = '' OR patient_id IN \
+             (SELECT patient_id FROM care WHERE clinic_id = $1 AND clinician_id = $2)) \
+             GROUP BY patient_id",
         )
         .bind(clinic_id)
+        .bind(clinician.unwrap_or_default())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
