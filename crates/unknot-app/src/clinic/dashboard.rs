@@ -22,6 +22,7 @@ use unknot_core::triage::Triage;
 use unknot_store::{CaseListing, CaseRecords, EntryRange, PainPoint, SessionMark};
 
 use super::auth::origin_of;
+use super::kept::SignalsKey;
 use super::{ClinicApp, PatientRow, Principal, decide};
 use crate::{App, AppResult};
 
@@ -69,7 +70,6 @@ impl ClinicApp {
         let listings = store.caseload_patients(clinic, only).await?;
         let programmes = self.programmes_of(&listings).await?;
         let caseload = self.caseload_records(clinic, &listings, now).await?;
-        let fallback = crate::system_zone();
         let mut names: HashMap<String, Option<String>> = HashMap::new();
         let mut rows = Vec::new();
         for listing in &listings {
@@ -77,13 +77,8 @@ impl ClinicApp {
             let id = link.patient_id.as_str();
             let programme = programmes.get(id).map(AsRef::as_ref);
             let kept = caseload.get(id).cloned().unwrap_or_default();
-            let zone = kept
-                .settings
-                .as_ref()
-                .map_or_else(|| fallback.clone(), |s| s.zone(&fallback));
-            let records = Records::from_caseload(&kept, zone, now);
             let unread = unread.get(id).copied().unwrap_or(0);
-            let facts = facts_of(&records, link, programme, unread)?;
+            let signals = self.signals_of(listing, &kept, programme, unread, now)?;
             let clinician = match &link.clinician_id {
                 Some(c) => match names.get(c) {
                     Some(n) => n.clone(),
@@ -106,7 +101,7 @@ impl ClinicApp {
                     changed: link.changed,
                 },
                 programme: programme.map(|v| v.body.name.clone()),
-                signals: signals::signals(&facts),
+                signals,
             });
         }
         rows.sort_by(|a, b| {
@@ -126,6 +121,38 @@ impl ClinicApp {
         )
         .await?;
         Ok(rows)
+    }
+
+    /// One listed patient's signals from their records: those this server worked out from the
+    /// same records under the same key (programme, unread count, the patient's date), or
+    /// worked out now and kept with the records.
+    fn signals_of(
+        &self,
+        listing: &CaseListing,
+        kept: &Arc<CaseRecords>,
+        programme: Option<&ProgrammeVersion>,
+        unread: u32,
+        now: Timestamp,
+    ) -> AppResult<Signals> {
+        let fallback = crate::system_zone();
+        let zone = kept
+            .settings
+            .as_ref()
+            .map_or_else(|| fallback.clone(), |s| s.zone(&fallback));
+        let id = listing.link.patient_id.as_str();
+        let key = SignalsKey {
+            programme: listing.programme.clone(),
+            unread,
+            today: now.to_zoned(zone.clone()).date(),
+        };
+        if let Some(s) = self.caseloads.signals(id, kept, &key) {
+            return Ok(s);
+        }
+        let records = Records::from_caseload(kept, zone, now);
+        let facts = facts_of(&records, &listing.link, programme, unread)?;
+        let s = signals::signals(&facts);
+        self.caseloads.remember(id, kept, key, &s);
+        Ok(s)
     }
 
     /// The programme in force for each listed patient who has one, by patient id: the

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
 use unknot_core::clinic::model::ProgrammeVersion;
+use unknot_core::clinic::signals::Signals;
 use unknot_store::{CaseListing, CaseRecords};
 
 /// The shortest time kept records are used for; each patient's adds up to [`SPREAD_MS`].
@@ -42,6 +43,23 @@ struct Kept {
     /// When they stop being used.
     until: Timestamp,
     records: Arc<CaseRecords>,
+    /// The signals last worked out from these records, and what else they were worked out
+    /// from.
+    signals: Option<(SignalsKey, Signals)>,
+}
+
+/// What a patient's signals depend on besides their records (and the time): the programme in
+/// force, the unread count and the patient's date today. Signals kept under the same key are
+/// used until the records they came from stop being used, so a change that time alone makes
+/// (a day passing, an answer ageing) shows within the records' lifetime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SignalsKey {
+    /// The programme in force, as id and version.
+    pub(crate) programme: Option<(String, u32)>,
+    /// Unread messages from the patient.
+    pub(crate) unread: u32,
+    /// The patient's date today.
+    pub(crate) today: jiff::civil::Date,
 }
 
 impl Kept {
@@ -99,8 +117,42 @@ impl KeptCaseloads {
                     .checked_add(lifetime(&listing.link.patient_id))
                     .unwrap_or(read_at),
                 records,
+                signals: None,
             },
         );
+    }
+
+    /// The signals kept with `records` under `key`, if `records` are still the patient's kept
+    /// records.
+    pub(crate) fn signals(
+        &self,
+        patient: &str,
+        records: &Arc<CaseRecords>,
+        key: &SignalsKey,
+    ) -> Option<Signals> {
+        let inner = self.inner.lock().ok()?;
+        let kept = inner.by_patient.get(patient)?;
+        let (k, s) = kept.signals.as_ref()?;
+        (Arc::ptr_eq(&kept.records, records) && k == key).then(|| s.clone())
+    }
+
+    /// Keeps `signals`, worked out from `records` under `key`, unless other records have been
+    /// kept for the patient since (they would not match).
+    pub(crate) fn remember(
+        &self,
+        patient: &str,
+        records: &Arc<CaseRecords>,
+        key: SignalsKey,
+        signals: &Signals,
+    ) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if let Some(kept) = inner.by_patient.get_mut(patient)
+            && Arc::ptr_eq(&kept.records, records)
+        {
+            kept.signals = Some((key, signals.clone()));
+        }
     }
 }
 
