@@ -70,6 +70,8 @@ impl ClinicApp {
         let listings = store.caseload_patients(clinic, only).await?;
         let programmes = self.programmes_of(&listings).await?;
         let caseload = self.caseload_records(clinic, &listings, now).await?;
+        // The zone of a patient who chose none (looked up once: it reads the system's).
+        let fallback = crate::system_zone();
         let mut names: HashMap<String, Option<String>> = HashMap::new();
         let mut rows = Vec::new();
         for listing in &listings {
@@ -78,7 +80,7 @@ impl ClinicApp {
             let programme = programmes.get(id).map(AsRef::as_ref);
             let kept = caseload.get(id).cloned().unwrap_or_default();
             let unread = unread.get(id).copied().unwrap_or(0);
-            let signals = self.signals_of(listing, &kept, programme, unread, now)?;
+            let signals = self.signals_of(listing, &kept, programme, unread, (now, &fallback))?;
             let clinician = match &link.clinician_id {
                 Some(c) => match names.get(c) {
                     Some(n) => n.clone(),
@@ -132,13 +134,12 @@ impl ClinicApp {
         kept: &Arc<CaseRecords>,
         programme: Option<&ProgrammeVersion>,
         unread: u32,
-        now: Timestamp,
+        (now, fallback): (Timestamp, &TimeZone),
     ) -> AppResult<Signals> {
-        let fallback = crate::system_zone();
         let zone = kept
             .settings
             .as_ref()
-            .map_or_else(|| fallback.clone(), |s| s.zone(&fallback));
+            .map_or_else(|| fallback.clone(), |s| s.zone(fallback));
         let id = listing.link.patient_id.as_str();
         let key = SignalsKey {
             programme: listing.programme.clone(),

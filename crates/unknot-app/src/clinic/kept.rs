@@ -176,14 +176,15 @@ impl Inner {
 /// changed once written (a change is a new version), so a kept one is always right.
 #[derive(Default)]
 pub(crate) struct KeptVersions {
-    map: Mutex<HashMap<(String, u32), Arc<ProgrammeVersion>>>,
+    /// The newest version read of each programme, by programme id.
+    map: Mutex<HashMap<String, Arc<ProgrammeVersion>>>,
 }
 
 impl KeptVersions {
     /// The kept version, if this server has read it.
     pub(crate) fn get(&self, id: &str, version: u32) -> Option<Arc<ProgrammeVersion>> {
         let map = self.map.lock().ok()?;
-        map.get(&(id.to_string(), version)).cloned()
+        map.get(id).filter(|v| v.version == version).cloned()
     }
 
     /// Keeps a version read from the store.
@@ -193,7 +194,7 @@ impl KeptVersions {
             if map.len() >= MAX_PATIENTS {
                 map.clear();
             }
-            map.insert((v.programme_id.clone(), v.version), v.clone());
+            map.insert(v.programme_id.clone(), v.clone());
         }
         v
     }
