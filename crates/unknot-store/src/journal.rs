@@ -198,10 +198,13 @@ pub(crate) async fn insert_entry_in(
 impl Store {
     /// Stores a new entry. The caller has checked it with [`Entry::check`].
     pub async fn insert_entry(&self, entry: &Entry) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        insert_entry_in(&mut tx, &self.user, entry).await?;
-        tx.commit().await?;
-        Ok(())
+        let row = codec::encode(entry)?;
+        let now = Timestamp::now().as_millisecond();
+        self.counted_write(async |c| {
+            bind_row(INSERT, row, &self.user, now).execute(c).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Stores a new entry unless one with its id exists, atomically on both engines (a client
@@ -220,43 +223,43 @@ impl Store {
     /// Replaces an existing entry (same id). Fails with [`StoreError::NotFound`] if it is gone.
     pub async fn update_entry(&self, entry: &Entry) -> Result<(), StoreError> {
         let row = codec::encode(entry)?;
-        let mut tx = self.write_tx().await?;
-        let done = sqlx::query(
-            "UPDATE entries SET at_ms = $1, time_zone = $2, pain = $3, details = $4, note = $5, \
-             updated_at_ms = $6 WHERE id = $7 AND user_id = $8",
-        )
-        .bind(row.at_ms)
-        .bind(row.time_zone)
-        .bind(row.pain)
-        .bind(row.details)
-        .bind(row.note)
-        .bind(Timestamp::now().as_millisecond())
-        .bind(&row.id)
-        .bind(&self.user)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(row.id));
-        }
-        journal_changed(&mut tx, &self.user).await?;
-        tx.commit().await?;
-        Ok(())
+        self.counted_write(async |c| {
+            let done = sqlx::query(
+                "UPDATE entries SET at_ms = $1, time_zone = $2, pain = $3, details = $4, \
+                 note = $5, updated_at_ms = $6 WHERE id = $7 AND user_id = $8",
+            )
+            .bind(row.at_ms)
+            .bind(row.time_zone)
+            .bind(row.pain)
+            .bind(row.details)
+            .bind(row.note)
+            .bind(Timestamp::now().as_millisecond())
+            .bind(&row.id)
+            .bind(&self.user)
+            .execute(c)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(row.id.clone()));
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Removes an entry. Fails with [`StoreError::NotFound`] if there is none with that id.
     pub async fn delete_entry(&self, id: &EntryId) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let done = sqlx::query("DELETE FROM entries WHERE id = $1 AND user_id = $2")
-            .bind(id.as_str())
-            .bind(&self.user)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(id.to_string()));
-        }
-        journal_changed(&mut tx, &self.user).await?;
-        tx.commit().await?;
-        Ok(())
+        self.counted_write(async |c| {
+            let done = sqlx::query("DELETE FROM entries WHERE id = $1 AND user_id = $2")
+                .bind(id.as_str())
+                .bind(&self.user)
+                .execute(c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(id.to_string()));
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Finds one entry by its full id, or by the short id `unknot history` shows (any unique

@@ -275,11 +275,11 @@ impl Store {
 
     /// Records a session.
     pub async fn save_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        insert(&mut *tx, &self.user, s, false).await?;
-        journal_changed(&mut tx, &self.user).await?;
-        tx.commit().await?;
-        Ok(())
+        self.counted_write(async |c| {
+            insert(c, &self.user, s, false).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Records a guided session and, when given, the journal entry made for it, in one
@@ -487,19 +487,19 @@ impl Store {
         settings: &unknot_core::settings::Settings,
     ) -> Result<(), StoreError> {
         let body = to_json("settings", settings)?;
-        let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "INSERT INTO settings (user_id, body, updated_at_ms) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, \
-             updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(&self.user)
-        .bind(body)
-        .bind(Timestamp::now().as_millisecond())
-        .execute(&mut *tx)
-        .await?;
-        journal_changed(&mut tx, &self.user).await?;
-        tx.commit().await?;
-        Ok(())
+        self.counted_write(async |c| {
+            sqlx::query(
+                "INSERT INTO settings (user_id, body, updated_at_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, \
+                 updated_at_ms = excluded.updated_at_ms",
+            )
+            .bind(&self.user)
+            .bind(body)
+            .bind(Timestamp::now().as_millisecond())
+            .execute(c)
+            .await?;
+            Ok(())
+        })
+        .await
     }
 }

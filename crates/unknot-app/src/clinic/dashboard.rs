@@ -55,7 +55,8 @@ impl ClinicApp {
     /// or every patient for an owner), worst first, then by name. The list comes with each
     /// patient's journal change counter; the records of those who wrote since this server last
     /// read them are read for all of them at once (one query per kind, see `Store::caseload`),
-    /// and the rest are the server's kept copies. The signals are worked out afresh each time.
+    /// and the rest are the server's kept copies, with the signals worked out from them (see
+    /// `kept.rs` for how long either is used).
     pub async fn dashboard(&self, who: &Principal, clinic: &str) -> AppResult<Vec<DashboardRow>> {
         let role = who.role_in(clinic);
         let facts = Facts {

@@ -111,10 +111,22 @@ async fn each_write_moves_it(store: &Store, url: &str, label: &str) {
     moved(version(url, &user).await, "mark_assessment_error");
 }
 
+/// A clinic patient's store: a user of their own, as the clinic makes for each account.
+async fn patient(db_url: &str, local: &Store) -> Store {
+    use sqlx::Connection;
+    let mut c = sqlx::AnyConnection::connect(db_url).await.unwrap();
+    sqlx::query("INSERT INTO users (id, display_name, created_at_ms) VALUES ('pat', NULL, 0)")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    local.for_user("pat")
+}
+
 #[tokio::test]
 async fn every_write_to_what_a_server_keeps_moves_the_counter() {
     for db in databases().await {
-        let store = open(&db).await;
+        let local = open(&db).await;
+        let store = patient(&db.url, &local).await;
         each_write_moves_it(&store, &db.url, db.label).await;
         // Refused writes leave it alone: nothing changed.
         let before = version(&db.url, store.user()).await;
@@ -131,5 +143,14 @@ async fn every_write_to_what_a_server_keeps_moves_the_counter() {
                 .is_err()
         );
         assert_eq!(version(&db.url, store.user()).await, before, "{}", db.label);
+        // The local journal's one person has no clinic keeping their records: their writes
+        // skip the counter (and the transaction round a single statement).
+        local
+            .insert_entry(&entry("l-1", "2026-03-01T09:00:00+01:00[Europe/Paris]", 2))
+            .await
+            .unwrap();
+        local.save_settings(&Settings::default()).await.unwrap();
+        assert_eq!(version(&db.url, local.user()).await, 0, "{}", db.label);
+        assert_eq!(local.count_entries().await.unwrap(), 1);
     }
 }
