@@ -200,6 +200,7 @@ impl ClinicApp {
         listings: &[CaseListing],
         now: Timestamp,
     ) -> AppResult<HashMap<String, Arc<CaseRecords>>> {
+        self.caseloads.sweep(now);
         let mut out = HashMap::new();
         let mut missing = Vec::new();
         for l in listings {
@@ -216,7 +217,7 @@ impl ClinicApp {
         let ids: Vec<String> = missing.iter().map(|l| l.link.patient_id.clone()).collect();
         // Wide enough for every time zone, and for the kept records' whole life: each
         // patient's exact days are picked when the signals are worked out.
-        let mut read = self
+        let read: HashMap<String, Arc<CaseRecords>> = self
             .app
             .store()
             .caseload(
@@ -225,9 +226,13 @@ impl ClinicApp {
                 now.checked_sub(SignedDuration::from_hours(24 * 30))?,
                 now.checked_sub(SignedDuration::from_hours(24 * (RECENT_DAYS + 2)))?,
             )
-            .await?;
+            .await?
+            .into_iter()
+            .map(|(id, r)| (id, Arc::new(r)))
+            .collect();
         for l in missing {
-            let records = Arc::new(read.remove(&l.link.patient_id).unwrap_or_default());
+            // A patient listed twice (two care rows) shares one copy of their records.
+            let records = read.get(&l.link.patient_id).cloned().unwrap_or_default();
             self.caseloads.keep(l, now, records.clone());
             out.insert(l.link.patient_id.clone(), records);
         }

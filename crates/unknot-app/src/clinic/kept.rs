@@ -103,7 +103,6 @@ impl KeptCaseloads {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        inner.sweep(read_at);
         if inner.by_patient.len() >= MAX_PATIENTS {
             inner.by_patient.clear();
         }
@@ -156,10 +155,19 @@ impl KeptCaseloads {
     }
 }
 
+impl KeptCaseloads {
+    /// Drops what can no longer be used, at most once per [`FRESH_FOR`]; called at the start
+    /// of every dashboard view, so the records of a patient who left every caseload (or erased
+    /// their account) stay in memory until the next view after their lifetime, not for good.
+    /// (A server that shows no dashboard at all keeps what it has until it does.)
+    pub(crate) fn sweep(&self, now: Timestamp) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.sweep(now);
+        }
+    }
+}
+
 impl Inner {
-    /// Drops what can no longer be used, at most once per [`FRESH_FOR`]: so the records of a
-    /// patient who left every caseload (or erased their account) do not stay in memory for
-    /// much longer than two minutes.
     fn sweep(&mut self, now: Timestamp) {
         let due = self
             .swept
@@ -176,7 +184,8 @@ impl Inner {
 /// changed once written (a change is a new version), so a kept one is always right.
 #[derive(Default)]
 pub(crate) struct KeptVersions {
-    /// The newest version read of each programme, by programme id.
+    /// The version of each programme read last, by programme id (looked up by id and version,
+    /// so an older one read late is only read again).
     map: Mutex<HashMap<String, Arc<ProgrammeVersion>>>,
 }
 

@@ -188,13 +188,24 @@ impl Store {
             AND p.kind = 'patient' AND p.active = 1 \
             LEFT JOIN journal_changes j ON j.user_id = c.patient_id \
             WHERE c.clinic_id = $1 AND c.status = 'confirmed' \
-            AND ($2 = '' OR c.clinician_id = $2) ORDER BY a.display_name, c.id";
+            AND ($2 = '' OR c.clinician_id = $2) \
+            ORDER BY a.display_name, c.id, p.changed_at_ms DESC, p.id";
         let rows = sqlx::query(sql)
             .bind(clinic)
             .bind(clinician.unwrap_or_default())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(listing).collect()
+        let mut out: Vec<CaseListing> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let l = listing(r)?;
+            // One line per care relationship: should two programmes be active at once (two
+            // prescriptions racing on PostgreSQL), the newest one is the one in force.
+            if out.last().is_some_and(|last| last.link.id == l.link.id) {
+                continue;
+            }
+            out.push(l);
+        }
+        Ok(out)
     }
 
     /// Reads the records of `patients` (those confirmed in `clinic`; anyone else gets empty
