@@ -70,7 +70,9 @@ impl ClinicApp {
         let now = self.app.clock().now();
         let listings = store.caseload_patients(clinic, only).await?;
         let programmes = self.programmes_of(&listings).await?;
-        let caseload = self.caseload_records(clinic, &listings, now).await?;
+        let caseload = self
+            .caseload_records((clinic, only), &listings, now)
+            .await?;
         // The zone of a patient who chose none (looked up once: it reads the system's).
         let fallback = crate::system_zone();
         let mut names: HashMap<String, Option<String>> = HashMap::new();
@@ -196,21 +198,23 @@ impl ClinicApp {
     /// the rest read in one go (one query per kind) and kept.
     async fn caseload_records(
         &self,
-        clinic: &str,
+        (clinic, clinician): (&str, Option<&str>),
         listings: &[CaseListing],
         now: Timestamp,
     ) -> AppResult<HashMap<String, Arc<CaseRecords>>> {
         self.caseloads.sweep(now);
         let mut out = HashMap::new();
-        let mut missing = Vec::new();
-        for l in listings {
-            match self.caseloads.get(l, now) {
-                Some(r) => {
-                    out.insert(l.link.patient_id.clone(), r);
-                }
-                None => missing.push(l),
-            }
+        let mut missing = self.kept_records(listings.iter(), now, &mut out);
+        if missing.is_empty() {
+            return Ok(out);
         }
+        // One view of a caseload reads what is missing at a time; one that waited finds
+        // most of it kept by then.
+        let turn = self
+            .caseloads
+            .turn(&format!("{clinic}\u{1f}{}", clinician.unwrap_or("*")));
+        let _turn = turn.lock().await;
+        missing = self.kept_records(missing.into_iter(), now, &mut out);
         if missing.is_empty() {
             return Ok(out);
         }
@@ -237,6 +241,25 @@ impl ClinicApp {
             out.insert(l.link.patient_id.clone(), records);
         }
         Ok(out)
+    }
+
+    /// Puts the kept records of the `listings` that have them in `out`; returns the rest.
+    fn kept_records<'l>(
+        &self,
+        listings: impl Iterator<Item = &'l CaseListing>,
+        now: Timestamp,
+        out: &mut HashMap<String, Arc<CaseRecords>>,
+    ) -> Vec<&'l CaseListing> {
+        let mut missing = Vec::new();
+        for l in listings {
+            match self.caseloads.get(l, now) {
+                Some(r) => {
+                    out.insert(l.link.patient_id.clone(), r);
+                }
+                None => missing.push(l),
+            }
+        }
+        missing
     }
 
     /// One patient's signals and how each exercise went over the last 28 days, for their page.

@@ -74,6 +74,10 @@ impl Kept {
 #[derive(Default)]
 pub(crate) struct KeptCaseloads {
     inner: Mutex<Inner>,
+    /// One turn per caseload for reading records that are not kept: views of the same
+    /// caseload that miss at the same moment (a server just started, many tabs) read once and
+    /// share, instead of each reading the whole caseload.
+    turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Default)]
@@ -156,6 +160,18 @@ impl KeptCaseloads {
 }
 
 impl KeptCaseloads {
+    /// The turn for reading `caseload`'s missing records (hold it while reading them).
+    pub(crate) fn turn(&self, caseload: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let Ok(mut turns) = self.turns.lock() else {
+            // Nobody to share with: a turn of its own.
+            return Arc::default();
+        };
+        if turns.len() >= MAX_PATIENTS {
+            turns.clear();
+        }
+        turns.entry(caseload.to_string()).or_default().clone()
+    }
+
     /// Drops what can no longer be used, at most once per [`FRESH_FOR`]; called at the start
     /// of every dashboard view, so the records of a patient who left every caseload (or erased
     /// their account) stay in memory until the next view after their lifetime, not for good.
