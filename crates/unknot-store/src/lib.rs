@@ -33,6 +33,15 @@ pub use library::CustomExercise;
 pub use open::{Engine, POSTGRES_WAIT, Store, redact_url, sqlite_url_for};
 pub use plans::StoredPlan;
 
+/// `count` numbered placeholders from `$first` on, as a list for SQL: `$3, $4, $5`. Only
+/// numbers reach the text; the values are bound.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A fresh id for a new record: a UUIDv7, so ids sort by creation time and index well.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

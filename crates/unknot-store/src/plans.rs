@@ -139,13 +139,10 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let names = D::COLUMNS.join(", ");
-    let params: Vec<String> = (3..=D::COLUMNS.len() + 3)
-        .map(|i| format!("${i}"))
-        .collect();
     let sql = format!(
         "INSERT INTO {} (id, user_id, {names}, body) VALUES ($1, $2, {}){}",
         D::TABLE,
-        params.join(", "),
+        crate::placeholders(3, D::COLUMNS.len() + 1),
         if keep_existing {
             " ON CONFLICT DO NOTHING"
         } else {

@@ -131,10 +131,7 @@ impl<'a> Among<'a> {
 
     /// The ids' placeholders, `$2, $3, …`.
     pub(crate) fn list(&self) -> String {
-        (2..self.ids.len() + 2)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::placeholders(2, self.ids.len())
     }
 
     /// The placeholder of the instant bound after the ids.

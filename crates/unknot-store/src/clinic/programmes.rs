@@ -180,10 +180,7 @@ impl Store {
     ) -> Result<Vec<ProgrammeVersion>, StoreError> {
         let mut out = Vec::new();
         for chunk in wanted.chunks(256) {
-            let list = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = crate::placeholders(1, chunk.len());
             // A programme has few versions: all of them are read, the ones asked for kept.
             let sql = format!(
                 "SELECT programme_id, version, body, changes, author_id, created_at_ms \
