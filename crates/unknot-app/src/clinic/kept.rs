@@ -174,8 +174,8 @@ impl KeptCaseloads {
 
     /// Drops what can no longer be used, at most once per [`FRESH_FOR`]; called at the start
     /// of every dashboard view, so the records of a patient who left every caseload (or erased
-    /// their account) stay in memory until the next view after their lifetime, not for good.
-    /// (A server that shows no dashboard at all keeps what it has until it does.)
+    /// their account) stay in memory until the first sweep after their lifetime, not for
+    /// good. (A server that shows no dashboard at all keeps what it has until it does.)
     pub(crate) fn sweep(&self, now: Timestamp) {
         if let Ok(mut inner) = self.inner.lock() {
             inner.sweep(now);
