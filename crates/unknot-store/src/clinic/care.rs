@@ -288,24 +288,6 @@ impl Store {
         .await?;
         rows.iter().map(patient_row).collect()
     }
-
-    /// A clinic's confirmed patients, with their accounts, by name: all of them, or only those
-    /// of one named clinician (the dashboard's list, read without the rest of the clinic).
-    pub async fn confirmed_patients_of(
-        &self,
-        clinic_id: &str,
-        clinician: Option<&str>,
-    ) -> Result<Vec<(CareLink, Account)>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{PATIENT_ROWS} WHERE c.clinic_id = $1 AND c.status = 'confirmed' \
-             AND ($2 = '' OR c.clinician_id = $2) ORDER BY a.display_name, c.id"
-        )))
-        .bind(clinic_id)
-        .bind(clinician.unwrap_or_default())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(patient_row).collect()
-    }
 }
 
 /// A care relationship and its patient's account.

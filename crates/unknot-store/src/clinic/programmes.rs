@@ -248,29 +248,16 @@ impl Store {
         rows.iter().map(programme).collect()
     }
 
-    /// The active programmes of a clinic's patients with their latest versions (one query,
-    /// for the dashboard).
+    /// The active programmes of a clinic's patients with their latest versions (one query).
     pub async fn active_programmes_in(
         &self,
         clinic_id: &str,
-    ) -> Result<Vec<(Programme, ProgrammeVersion)>, StoreError> {
-        self.active_programmes_of(clinic_id, None).await
-    }
-
-    /// The active programmes of a clinic's patients, or only of those in one clinician's care
-    /// when `clinician` is given (the dashboard's caseload, without the rest of the clinic).
-    pub async fn active_programmes_of(
-        &self,
-        clinic_id: &str,
-        clinician: Option<&str>,
     ) -> Result<Vec<(Programme, ProgrammeVersion)>, StoreError> {
         let sql = format!(
             "SELECT {}, v.programme_id, v.body, v.changes, v.author_id, \
              v.created_at_ms AS v_created FROM programmes p JOIN programme_versions v \
              ON v.programme_id = p.id AND v.version = p.version \
-             WHERE p.clinic_id = $1 AND p.kind = 'patient' AND p.active = 1 \
-             AND ($2 = '' OR p.patient_id IN (SELECT patient_id FROM care \
-             WHERE clinic_id = $1 AND clinician_id = $2))",
+             WHERE p.clinic_id = $1 AND p.kind = 'patient' AND p.active = 1",
             PROGRAMME_COLUMNS
                 .split(", ")
                 .map(|c| format!("p.{c}"))
@@ -279,7 +266,6 @@ impl Store {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(clinic_id)
-            .bind(clinician.unwrap_or_default())
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
