@@ -3,14 +3,13 @@
 //! own transaction, so a server that kept the records sees on its next read that they are out
 //! of date. A write that is refused leaves it where it was.
 
-use unknot_core::adapt::{ItemOutcome, ItemStatus, SessionRecord};
 use unknot_core::backup::Extras;
 use unknot_core::intake::{Answers, Assessment, AssessmentKind};
 use unknot_core::journal::EntryId;
 use unknot_core::settings::Settings;
 use unknot_store::Store;
 
-use crate::support::{databases, entry, open};
+use crate::support::{databases, entry, open, session};
 
 /// The counter as stored (0 before the first counted write).
 async fn version(url: &str, user: &str) -> i64 {
@@ -22,21 +21,6 @@ async fn version(url: &str, user: &str) -> i64 {
         .await
         .unwrap();
     r.map_or(0, |r| r.try_get(0).unwrap())
-}
-
-fn session(id: &str) -> SessionRecord {
-    SessionRecord {
-        id: id.into(),
-        at: "2026-03-02T18:00:00+01:00[Europe/Paris]".parse().unwrap(),
-        items: vec![ItemOutcome {
-            exercise: "bird-dog".into(),
-            status: ItemStatus::Done,
-            seconds: 120,
-        }],
-        pain_before: None,
-        pain_after: None,
-        warning_signs: Vec::new(),
-    }
 }
 
 fn check_in(id: &str) -> Assessment {

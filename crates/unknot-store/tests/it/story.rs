@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use unknot_core::journal::{Activity, Knot, PainKind, Professional, RegionPain};
 use unknot_store::{EntryRange, StoreError};
 
-use crate::support::{databases, entry, open};
+use crate::support::{databases, entry, open, session};
 
 #[tokio::test]
 async fn schema_is_the_same_on_every_engine_and_sqlite_is_durable() {
@@ -274,7 +274,6 @@ async fn custom_exercises_are_kept_per_user_and_replaced_by_id() {
 #[tokio::test]
 async fn assessments_plans_and_sessions_round_trip() {
     use sqlx::Connection as _;
-    use unknot_core::adapt::{ItemOutcome, ItemStatus, SessionRecord};
     use unknot_core::catalogue::Catalogue;
     use unknot_core::intake::{Answers, Assessment, AssessmentKind};
     use unknot_core::planner::{PlanInput, build};
@@ -335,18 +334,7 @@ async fn assessments_plans_and_sessions_round_trip() {
         );
         assert_eq!(plans[0].plan, plan);
 
-        let s = SessionRecord {
-            id: "s-1".into(),
-            at: "2026-03-02T18:00:00+01:00[Europe/Paris]".parse().unwrap(),
-            items: vec![ItemOutcome {
-                exercise: "bird-dog".into(),
-                status: ItemStatus::Done,
-                seconds: 120,
-            }],
-            pain_before: None,
-            pain_after: None,
-            warning_signs: Vec::new(),
-        };
+        let s = session("s-1");
         store.save_session(&s).await.unwrap();
         assert_eq!(store.sessions_since(created).await.unwrap(), vec![s]);
         assert!(

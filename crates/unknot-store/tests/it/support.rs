@@ -85,3 +85,20 @@ pub fn entry(id: &str, at: &str, pain: i64) -> Entry {
     e.pain = Some(Score::new(pain, "pain").unwrap());
     e
 }
+
+/// A guided session on 2 March 2026 with one exercise (bird dog) done in full for two minutes.
+pub fn session(id: &str) -> unknot_core::adapt::SessionRecord {
+    use unknot_core::adapt::{ItemOutcome, ItemStatus, SessionRecord};
+    SessionRecord {
+        id: id.into(),
+        at: "2026-03-02T18:00:00+01:00[Europe/Paris]".parse().unwrap(),
+        items: vec![ItemOutcome {
+            exercise: "bird-dog".into(),
+            status: ItemStatus::Done,
+            seconds: 120,
+        }],
+        pain_before: None,
+        pain_after: None,
+        warning_signs: Vec::new(),
+    }
+}
