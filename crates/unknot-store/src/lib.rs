@@ -4,7 +4,8 @@
 //! `unknot-app`; this crate only loads and saves.
 //!
 //! One implementation over sqlx's `Any` driver serves both engines: runtime queries with `$1`
-//! placeholders and one folder of portable, forward-only migrations that run on open. It speaks
+//! placeholders and one folder of portable, forward-only migrations that run on open (a
+//! journal runs only those its own tables need, a clinic all of them: see `schema`). It speaks
 //! only in `unknot-core` types; input is validated in core before it reaches a method here.
 
 #![forbid(unsafe_code)]
@@ -21,6 +22,7 @@ mod journal;
 mod library;
 mod open;
 mod plans;
+mod schema;
 mod summaries;
 pub mod zones;
 

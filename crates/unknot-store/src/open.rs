@@ -9,8 +9,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 use crate::error::StoreError;
-
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+use crate::schema::{self, Schema};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +26,8 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) engine: Engine,
     pub(crate) user: String,
+    /// Whether the clinic's tables are there: a journal's own reads skip them when not.
+    pub(crate) clinic_tables: bool,
 }
 
 /// How long a first connection to a database server may take before opening gives up and
@@ -159,6 +160,16 @@ impl Store {
     /// Like [`Store::open`], with up to `connections` pooled connections: the web server reads
     /// from several at once (SQLite's WAL lets readers run beside the one writer).
     pub async fn open_with(url: &str, connections: u32) -> Result<Store, StoreError> {
+        Store::open_schema(url, connections, Schema::Journal).await
+    }
+
+    /// Like [`Store::open_with`], for a clinic: the clinic's tables are made too.
+    pub async fn open_clinic(url: &str, connections: u32) -> Result<Store, StoreError> {
+        Store::open_schema(url, connections, Schema::Clinic).await
+    }
+
+    /// Opens the database and brings it up to `schema`.
+    async fn open_schema(url: &str, connections: u32, schema: Schema) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let connections = connections.max(1);
         let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
@@ -249,13 +260,12 @@ impl Store {
             }
             Err(e) => return Err(open_err(e)),
         };
-        if !schema_is_current(&pool).await {
-            MIGRATOR.run(&pool).await?;
-        }
+        let clinic_tables = schema::bring_up_to_date(&pool, schema).await?;
         Ok(Store {
             pool,
             engine,
             user: crate::LOCAL_USER.to_string(),
+            clinic_tables,
         })
     }
 
@@ -266,7 +276,14 @@ impl Store {
             pool: self.pool.clone(),
             engine: self.engine,
             user: user.into(),
+            clinic_tables: self.clinic_tables,
         }
+    }
+
+    /// Whether the database has the clinic's tables: a journal's own (`Store::open`) has not,
+    /// unless it was once opened as a clinic's.
+    pub fn has_clinic_tables(&self) -> bool {
+        self.clinic_tables
     }
 
     /// The user this store reads and writes for.
@@ -363,26 +380,6 @@ impl Store {
         rows.iter()
             .map(|r| Ok(r.try_get::<String, _>(0)?))
             .collect()
-    }
-}
-
-/// True when the migrations table already records every embedded migration as applied, so
-/// opening can skip sqlx's migrator (a lock and several queries) on every command. Anything
-/// unexpected, including a missing table, answers false and the migrator runs as usual.
-async fn schema_is_current(pool: &AnyPool) -> bool {
-    use sqlx::Row;
-    let expected = MIGRATOR.iter().count() as i64;
-    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-    let row = sqlx::query("SELECT COUNT(*), MAX(version) FROM _sqlx_migrations WHERE success")
-        .fetch_one(pool)
-        .await;
-    match row {
-        Ok(r) => {
-            let count: i64 = r.try_get(0).unwrap_or(-1);
-            let max: Option<i64> = r.try_get(1).unwrap_or(None);
-            count == expected && max == Some(latest)
-        }
-        Err(_) => false,
     }
 }
 

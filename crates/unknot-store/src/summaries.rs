@@ -51,7 +51,8 @@ macro_rules! kept_columns {
     };
 }
 
-/// Counts of a person's assessments and of the marks on them, for the user id column given.
+/// Counts of a person's assessments and of the marks on them, for the user id column given;
+/// with `no_marks`, for a journal without the clinic's tables (where nobody can mark one).
 macro_rules! counts_of {
     ($user:literal) => {
         concat!(
@@ -60,6 +61,13 @@ macro_rules! counts_of {
             "), (SELECT COUNT(*) FROM assessment_errors e WHERE e.user_id = ",
             $user,
             ")"
+        )
+    };
+    ($user:literal, no_marks) => {
+        concat!(
+            "(SELECT COUNT(*) FROM assessments a WHERE a.user_id = ",
+            $user,
+            "), CAST(0 AS BIGINT)"
         )
     };
 }
@@ -98,12 +106,21 @@ fn kept(r: &AnyRow, at: usize) -> Result<KeptRow, StoreError> {
 impl Store {
     /// The summary of this user's assessments.
     pub async fn answer_summary(&self) -> Result<AnswerSummary, StoreError> {
-        let sql = concat!(
-            "SELECT u.id, ",
-            kept_columns!(),
-            counts_of!("u.id"),
-            " FROM users u LEFT JOIN answer_summaries s ON s.user_id = u.id WHERE u.id = $1"
-        );
+        macro_rules! own {
+            ($($counts:tt)*) => {
+                concat!(
+                    "SELECT u.id, ",
+                    kept_columns!(),
+                    counts_of!($($counts)*),
+                    " FROM users u LEFT JOIN answer_summaries s ON s.user_id = u.id WHERE u.id = $1"
+                )
+            };
+        }
+        let sql = if self.clinic_tables {
+            own!("u.id")
+        } else {
+            own!("u.id", no_marks)
+        };
         let row = sqlx::query(sql)
             .bind(&self.user)
             .fetch_optional(&self.pool)

@@ -75,6 +75,10 @@ impl App {
     /// prescribed one), with the exercises ready for the player. `None` when nobody prescribed.
     pub async fn prescribed(&self) -> AppResult<Option<(Programme, ProgrammeVersion)>> {
         let store = self.store();
+        if !store.has_clinic_tables() {
+            // A journal of one's own: no clinic to prescribe.
+            return Ok(None);
+        }
         for p in store.programmes_of(store.user()).await? {
             if !p.active {
                 continue;

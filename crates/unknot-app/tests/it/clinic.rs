@@ -25,7 +25,7 @@ pub(crate) fn token_of(link: &str) -> String {
 }
 
 pub(crate) async fn clinic_app(url: &str, clock: &Clock) -> ClinicApp {
-    let store = unknot_store::Store::open(url).await.unwrap();
+    let store = unknot_store::Store::open_clinic(url, 1).await.unwrap();
     let app = App::new(
         store,
         vec![unknot_core::catalogue::builtin()],

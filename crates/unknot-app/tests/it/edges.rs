@@ -31,6 +31,7 @@ const ALLOWED_STORE: &[&str] = &[
     "unknot_store::Store;",
     "Store::open(",
     "unknot_store::Store::open_with(",
+    "unknot_store::Store::open_clinic(",
     "unknot_store::sqlite_url_for(",
     "unknot_store::StoreError;",
 ];

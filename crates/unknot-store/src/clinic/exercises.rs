@@ -30,6 +30,13 @@ impl Store {
         .bind(&self.user)
         .fetch_one(&self.pool)
         .await?;
+        if !self.clinic_tables {
+            // A journal without a clinic's tables: only the person's own exercises.
+            return Ok(LibraryStamp {
+                own: (own.try_get(0)?, own.try_get(1)?),
+                clinics: Vec::new(),
+            });
+        }
         let clinics = sqlx::query(
             "SELECT id, library_version FROM clinics WHERE id IN ( \
                SELECT clinic_id FROM memberships WHERE account_id = $1 \

@@ -467,6 +467,10 @@ impl Store {
 
     /// The ids of a patient's assessments marked as errors.
     pub async fn assessment_errors(&self, user_id: &str) -> Result<Vec<String>, StoreError> {
+        if !self.clinic_tables {
+            // Only a clinician marks answers, and a journal has no clinic.
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query("SELECT assessment_id FROM assessment_errors WHERE user_id = $1")
             .bind(user_id)
             .fetch_all(&self.pool)

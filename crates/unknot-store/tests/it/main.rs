@@ -9,6 +9,7 @@
 mod changes;
 mod faults;
 mod roundtrip;
+mod schema;
 mod story;
 mod summaries;
 mod support;

@@ -74,8 +74,9 @@ fn uuid_simple() -> String {
     unknot_store::new_id().replace('-', "")
 }
 
+/// The store over `db` with every table, the clinic's too: most tests here reach both.
 pub async fn open(db: &TestDb) -> Store {
-    Store::open(&db.url)
+    Store::open_clinic(&db.url, 1)
         .await
         .unwrap_or_else(|e| panic!("{}: open failed: {e}", db.label))
 }

@@ -107,7 +107,7 @@ async fn clinic() -> Clinic {
     let base = format!("http://localhost:{port}");
     let dir = tempfile::tempdir().unwrap();
     let url = unknot_store::sqlite_url_for(&dir.path().join("clinic.db"));
-    let store = unknot_store::Store::open_with(&url, 4).await.unwrap();
+    let store = unknot_store::Store::open_clinic(&url, 4).await.unwrap();
     let app = App::new(
         store,
         vec![unknot_core::catalogue::builtin()],

@@ -222,7 +222,7 @@ async fn served() -> Served {
     let base = format!("http://localhost:{}", proxy.port);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("clinic.db");
-    let store = unknot_store::Store::open_with(&unknot_store::sqlite_url_for(&db), 4)
+    let store = unknot_store::Store::open_clinic(&unknot_store::sqlite_url_for(&db), 4)
         .await
         .unwrap();
     let app = App::new(

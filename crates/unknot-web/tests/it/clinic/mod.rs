@@ -168,7 +168,7 @@ pub async fn server(url: &str) -> (ClinicApp, Router, Clock) {
 
 /// [`server`], reached at `public_url`.
 pub async fn server_at(url: &str, public_url: &str) -> (ClinicApp, Router, Clock) {
-    let store = unknot_store::Store::open_with(url, 4).await.unwrap();
+    let store = unknot_store::Store::open_clinic(url, 4).await.unwrap();
     let clock = Clock::fixed(NOW.parse().unwrap());
     let app = App::new(
         store,

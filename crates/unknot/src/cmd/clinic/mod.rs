@@ -95,7 +95,7 @@ async fn open(
     settings: &Settings,
     connections: u32,
 ) -> Result<unknot_app::clinic::ClinicApp> {
-    let store = unknot_store::Store::open_with(&settings.database_url, connections)
+    let store = unknot_store::Store::open_clinic(&settings.database_url, connections)
         .await
         .with_context(|| "could not open the clinic's database".to_string())?;
     let app = data.app_over(store)?;
