@@ -53,8 +53,7 @@ impl ClinicApp {
             address: from.address.clone(),
             outcome: outcome.to_string(),
         };
-        self.app.store().append_audit(e).await?;
-        Ok(())
+        self.appends.append(self.app.store(), e).await
     }
 
     /// Checks the whole chain; on success, the number of records and the newest hash (worth

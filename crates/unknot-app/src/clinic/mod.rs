@@ -4,6 +4,7 @@
 //! `unknot_core::clinic::access`, the audit log, and a patient's rights (download, erase,
 //! move). The web edge calls these; it never touches the tables.
 
+mod appends;
 mod audit;
 mod auth;
 mod care;
@@ -130,6 +131,8 @@ pub struct ClinicApp {
     caseloads: Arc<kept::KeptCaseloads>,
     /// The programme versions this server's dashboards have read.
     versions: Arc<kept::KeptVersions>,
+    /// Audit events waiting to be written together.
+    appends: Arc<appends::Appends>,
 }
 
 impl ClinicApp {
@@ -146,6 +149,7 @@ impl ClinicApp {
             decoy: Arc::new(decoy),
             caseloads: Arc::default(),
             versions: Arc::default(),
+            appends: Arc::default(),
         })
     }
 

@@ -214,6 +214,48 @@ async fn access_rules_hold_and_every_look_is_logged() {
 }
 
 #[tokio::test]
+async fn looks_at_the_same_moment_through_two_servers_are_each_logged_once() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        let pat = join_patient(&w, &w.owner, "Pat Able", "pat").await;
+        // A second server over the same database, with its own queue of audit events.
+        let other = clinic_app(&db.url, &w.clock).await;
+        let (before, _) = w.c.verify_audit().await.unwrap().unwrap();
+        let mut reads = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let c = if i % 2 == 0 {
+                w.c.clone()
+            } else {
+                other.clone()
+            };
+            let (owner, clinic, id) = (w.owner.clone(), w.clinic.clone(), pat.account.id.clone());
+            reads.spawn(async move {
+                c.patient(
+                    &owner,
+                    &clinic,
+                    &id,
+                    Action::ReadPatient,
+                    &format!("look {i}"),
+                )
+                .await
+                .map(|_| ())
+            });
+        }
+        while let Some(done) = reads.join_next().await {
+            done.unwrap().unwrap();
+        }
+        let (after, _) = w.c.verify_audit().await.unwrap().unwrap();
+        assert_eq!(after, before + 40, "{}", db.label);
+        let records = w.c.audit_records().await.unwrap();
+        for i in 0..40 {
+            let target = format!("look {i}");
+            let n = records.iter().filter(|r| r.event.target == target).count();
+            assert_eq!(n, 1, "{}: {target}", db.label);
+        }
+    }
+}
+
+#[tokio::test]
 async fn sign_in_needs_the_second_factor_once_set_and_codes_work_once() {
     for db in support::databases().await {
         let w = world(&db.url).await;

@@ -11,6 +11,39 @@ use crate::open::{Engine, Store};
 /// The PostgreSQL advisory lock that orders appends (SQLite's write lock does on its own).
 const AUDIT_LOCK: i64 = 0x756e_6b6e_6f74;
 
+/// Rows per insert statement: 11 parameters each, well under either engine's limit.
+const INSERT_ROWS: usize = 64;
+
+/// Inserts `records` in one statement.
+async fn insert(conn: &mut sqlx::AnyConnection, records: &[Record]) -> Result<(), StoreError> {
+    let rows: Vec<String> = (0..records.len())
+        .map(|i| format!("({})", crate::placeholders(i * 11 + 1, 11)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO audit_log (seq, at_ms, actor, clinic_id, patient_id, action, target, \
+         address, outcome, prev_hash, hash) VALUES {}",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for r in records {
+        let e = &r.event;
+        q = q
+            .bind(e.seq)
+            .bind(e.at_ms)
+            .bind(e.actor.clone())
+            .bind(e.clinic.clone())
+            .bind(e.patient.clone())
+            .bind(e.action.clone())
+            .bind(e.target.clone())
+            .bind(e.address.clone())
+            .bind(e.outcome.clone())
+            .bind(r.prev_hash.clone())
+            .bind(r.hash.clone());
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
 fn record(row: &AnyRow) -> Result<Record, StoreError> {
     Ok(Record {
         event: Event {
@@ -32,6 +65,16 @@ fn record(row: &AnyRow) -> Result<Record, StoreError> {
 impl Store {
     /// Appends an event to the chain and returns the stored record.
     pub async fn append_audit(&self, event: Event) -> Result<Record, StoreError> {
+        let mut records = self.append_audits(vec![event]).await?;
+        records.pop().ok_or_else(|| StoreError::Corrupt {
+            id: "audit log".into(),
+            reason: "an append stored nothing".into(),
+        })
+    }
+
+    /// Appends events to the chain in the order given, in one transaction (one turn of the
+    /// lock and one commit for all), and returns the stored records.
+    pub async fn append_audits(&self, events: Vec<Event>) -> Result<Vec<Record>, StoreError> {
         let mut tx = self.write_tx().await?;
         if self.engine == Engine::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -42,28 +85,18 @@ impl Store {
         let last = sqlx::query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&mut *tx)
             .await?;
-        let last = last.as_ref().map(record).transpose()?;
-        let r = audit::append(last.as_ref(), event);
-        let e = &r.event;
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at_ms, actor, clinic_id, patient_id, action, target, \
-             address, outcome, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(e.seq)
-        .bind(e.at_ms)
-        .bind(&e.actor)
-        .bind(&e.clinic)
-        .bind(&e.patient)
-        .bind(&e.action)
-        .bind(&e.target)
-        .bind(&e.address)
-        .bind(&e.outcome)
-        .bind(&r.prev_hash)
-        .bind(&r.hash)
-        .execute(&mut *tx)
-        .await?;
+        let mut prev = last.as_ref().map(record).transpose()?;
+        let mut records = Vec::with_capacity(events.len());
+        for event in events {
+            let r = audit::append(prev.as_ref(), event);
+            prev = Some(r.clone());
+            records.push(r);
+        }
+        for chunk in records.chunks(INSERT_ROWS) {
+            insert(&mut tx, chunk).await?;
+        }
         tx.commit().await?;
-        Ok(r)
+        Ok(records)
     }
 
     /// The whole chain, oldest first (for verifying and exporting).
