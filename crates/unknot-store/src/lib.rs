@@ -21,6 +21,7 @@ mod error;
 mod journal;
 mod library;
 mod open;
+mod paging;
 mod plans;
 mod schema;
 mod summaries;
@@ -33,6 +34,7 @@ pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary, Inserted};
 pub use library::CustomExercise;
 pub use open::{Engine, POSTGRES_WAIT, Store, redact_url, sqlite_url_for};
+pub use paging::EntryPage;
 pub use plans::StoredPlan;
 
 /// `count` numbered placeholders from `$first` on, as a list for SQL: `$3, $4, $5`. Only

@@ -18,6 +18,7 @@
 //! Every resource with patient data that a member of staff receives is written to the audit
 //! log, one event per patient and request, as opening the patient's record in the app is.
 
+mod paged;
 mod search;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -847,15 +848,13 @@ impl ClinicApp {
                 }
             }
         }
-        let mut matched = self.run(rt, &scope, &search).await?;
-        matched.sort_by_key(Item::key);
-        let total = matched.len();
-        let start = search
-            .after
-            .as_ref()
-            .map_or(0, |after| matched.partition_point(|i| i.key() <= *after));
-        let mut page: Vec<Item> = matched.into_iter().skip(start).take(search.count).collect();
-        let more = start + page.len() < total && search.count > 0;
+        let paged = match self.observations_paged(kind, &scope, &search).await? {
+            Some(p) => p,
+            None => self.everything(rt, &scope, &search).await?,
+        };
+        let more = paged.after.len() > search.count && search.count > 0;
+        let total = paged.total;
+        let mut page: Vec<Item> = paged.after.into_iter().take(search.count).collect();
         let next = match page.last() {
             Some(last) if more => {
                 let mut pairs = search.pairs.clone();
@@ -893,6 +892,26 @@ impl ClinicApp {
             base: self.fhir_base(),
         };
         Ok(server::searchset(&set, self.now()))
+    }
+
+    /// Every match of a search, read by the type's handler, from the cursor on.
+    async fn everything(
+        &self,
+        rt: &ResourceType,
+        scope: &Scope,
+        search: &Search,
+    ) -> AppResult<paged::Paged> {
+        let mut matched = self.run(rt, scope, search).await?;
+        matched.sort_by_key(Item::key);
+        let total = matched.len();
+        let start = search
+            .after
+            .as_ref()
+            .map_or(0, |after| matched.partition_point(|i| i.key() <= *after));
+        Ok(paged::Paged {
+            after: matched.split_off(start),
+            total,
+        })
     }
 
     /// Runs a type's handler and keeps what passes the search's filters.

@@ -368,6 +368,102 @@ async fn searches_page_by_cursor_filter_by_date_and_stay_valid() {
     assert!(read.1["meta"]["lastUpdated"].is_string());
 }
 
+/// Every page of `query` (followed through link[next]): the Observation ids of each page, and
+/// the total each page gave.
+async fn pages_of(w: &World, token: &str, query: &str) -> Vec<(Vec<String>, u64)> {
+    let mut url = format!("/fhir/Observation?{query}");
+    let mut out = Vec::new();
+    loop {
+        let page = fhir(w, Some(token), &url, "*/*").await;
+        assert_eq!(page.0, StatusCode::OK, "{url}: {}", page.2.body);
+        out.push((
+            ids(&page.1, "Observation"),
+            page.1["total"].as_u64().unwrap(),
+        ));
+        let next = page.1["link"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["relation"] == "next")
+            .map(|l| l["url"].as_str().unwrap().to_string());
+        match next {
+            Some(n) => {
+                url = n
+                    .strip_prefix(&format!("https://{HOST}"))
+                    .unwrap()
+                    .to_string()
+            }
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_patients_observations_page_alike_read_a_page_at_a_time_or_all_at_once() {
+    for db in db::databases().await {
+        let w = world(db).await;
+        fill_journal(&w).await;
+        let patient = w.accounts[&Who::PatientA].clone();
+        let journal = w.clinic.app().for_user(&patient);
+        // Entries that give no Observation (a knot alone), one each (pain alone), and several
+        // (regions), some at the same instant, so pages are cut inside an instant.
+        for (i, (pain, regions)) in [
+            (None, ""),
+            (Some(3), ""),
+            (Some(5), "neck=2,lower-back=6"),
+            (None, "upper-back=4"),
+            (Some(7), "neck=3"),
+        ]
+        .iter()
+        .cycle()
+        .take(23)
+        .enumerate()
+        {
+            let mut e = journal.new_entry().await.unwrap();
+            e.at = format!("2026-05-1{}T07:00:00+02:00[Europe/Paris]", i / 4)
+                .parse()
+                .unwrap();
+            e.pain = pain.map(|p| Score::new(p, "pain").unwrap());
+            e.regions = regions
+                .split(',')
+                .filter(|r| !r.is_empty())
+                .map(|r| unknot_core::journal::RegionPain::parse(r).unwrap())
+                .collect();
+            if e.pain.is_none() && e.regions.is_empty() {
+                e.knots = vec![unknot_core::journal::Knot::parse("rhomboids:left:5").unwrap()];
+            }
+            journal.log(e).await.unwrap();
+        }
+        let t = w.fhir_token(Who::ClinicianA).await;
+        for count in [1, 3, 7, 50] {
+            // A second filter that every Observation passes sends the search the general way.
+            let paged = pages_of(&w, &t, &format!("patient={patient}&_count={count}")).await;
+            let whole = pages_of(
+                &w,
+                &t,
+                &format!("patient={patient}&status=final&_count={count}"),
+            )
+            .await;
+            assert_eq!(paged, whole, "_count={count}");
+            let all: Vec<_> = paged.iter().flat_map(|(ids, _)| ids.clone()).collect();
+            assert_eq!(
+                all.len() as u64,
+                paged[0].1,
+                "every match once, as the total says"
+            );
+        }
+        let with_patient = fhir(
+            &w,
+            Some(&t),
+            &format!("/fhir/Observation?patient={patient}&_count=2&_include=Observation:patient"),
+            "*/*",
+        )
+        .await;
+        assert_eq!(ids(&with_patient.1, "Patient"), vec![patient.clone()]);
+        assert_eq!(ids(&with_patient.1, "Observation").len(), 2);
+    }
+}
+
 /// Patient A's journal: ratings on six days (some with a region), and a safety check with PEG
 /// and PSFS scores.
 async fn fill_journal(w: &World) {

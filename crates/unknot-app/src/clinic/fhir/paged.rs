@@ -1,0 +1,113 @@
+//! The FHIR search a client makes most, one patient's Observations a page at a time, answered
+//! from a page of their entries rather than from every entry they ever wrote: two years in, a
+//! patient has about 2,600 Observations and a page shows 50 (docs/PERFORMANCE.md, "FHIR pages
+//! read in the database"). The total comes from a count in the database; the page and its
+//! order are the same as the general search gives, which a test checks page by page.
+
+use jiff::{SignedDuration, Timestamp};
+use unknot_export::fhir;
+
+use super::search::{Search, Test};
+use super::{Field, Item, Scope, observation};
+use crate::AppResult;
+use crate::clinic::ClinicApp;
+
+/// The matches from the search's cursor on, in order, at least one more than the page when
+/// there are more; and how many match in all.
+pub(super) struct Paged {
+    pub(super) after: Vec<Item>,
+    pub(super) total: usize,
+}
+
+/// The patient of a search that names one and nothing else to filter on; paging and
+/// includes may be asked for.
+fn sole_patient<'s>(kind: &str, search: &'s Search) -> Option<&'s str> {
+    let [only] = search.filters.as_slice() else {
+        return None;
+    };
+    match (kind, only.field, only.any_of.as_slice()) {
+        ("Observation", Field::Patient, [Test::Reference(k, id)])
+            if k.as_deref().is_none_or(|k| k == "Patient") =>
+        {
+            Some(id)
+        }
+        _ => None,
+    }
+}
+
+impl ClinicApp {
+    /// One visible patient's Observations (`Observation?patient=…`), read a page at a time;
+    /// `None` for any other search, which the handlers answer by reading everything.
+    pub(super) async fn observations_paged(
+        &self,
+        kind: &str,
+        scope: &Scope,
+        search: &Search,
+    ) -> AppResult<Option<Paged>> {
+        let Some(patient) = sole_patient(kind, search) else {
+            return Ok(None);
+        };
+        if !scope.patients.iter().any(|s| s.account.id == patient) {
+            return Ok(None);
+        }
+        let app = self.app.for_user(patient);
+        let store = app.store();
+        let subject = format!("Patient/{patient}");
+        let beyond = |i: &Item| search.after.as_ref().is_none_or(|a| i.key() > *a);
+        let mut found = Vec::new();
+        // The PEG scores of check-ins: a few a month, read whole.
+        let mut total = 0;
+        for a in store.assessments().await? {
+            if let Some(o) = fhir::peg_observation_of(&a, &subject) {
+                total += 1;
+                let t = a.at.timestamp();
+                let item = observation(o, patient, fhir::PEG_LOINC, t, Some(t))?;
+                if beyond(&item) {
+                    found.push(item);
+                }
+            }
+        }
+        total += usize::try_from(store.pain_rating_count().await?).unwrap_or(usize::MAX);
+        // Entries from the cursor on, more each time, until the page is full among the
+        // Observations up to the last instant read (later ones may still sort before a
+        // check-in's): every entry at that instant is read, so none is cut off.
+        let want = search.count.saturating_add(1);
+        let mut since = search
+            .after
+            .as_ref()
+            .and_then(|(ms, _)| Timestamp::from_millisecond(*ms).ok())
+            .unwrap_or(Timestamp::MIN);
+        let mut batch = u32::try_from(want).unwrap_or(u32::MAX);
+        let complete_to = loop {
+            let page = store.entries_from(since, batch).await?;
+            for (e, written) in &page.entries {
+                let written = Timestamp::from_millisecond(*written).ok();
+                for o in fhir::pain_observations_of(e, &subject) {
+                    let felt = e.at.timestamp();
+                    let item = observation(o, patient, fhir::PAIN_LOINC, felt, written)?;
+                    if beyond(&item) {
+                        found.push(item);
+                    }
+                }
+            }
+            let Some(last) = page.more_after else {
+                break None;
+            };
+            let in_order = found.iter().filter(|i| i.date <= Some(last)).count();
+            if in_order >= want {
+                break Some(last);
+            }
+            since = last.saturating_add(SignedDuration::from_millis(1))?;
+            batch = batch.saturating_mul(2);
+        };
+        if let Some(last) = complete_to {
+            found.retain(|i| i.date <= Some(last));
+        }
+        found.retain(|i| search.matches(i));
+        found.sort_by_key(Item::key);
+        Ok(Some(Paged {
+            after: found,
+            total,
+        }))
+    }
+}
