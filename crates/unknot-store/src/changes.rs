@@ -35,6 +35,19 @@ pub(crate) async fn journal_changed(
 }
 
 impl Store {
+    /// This user's journal change counter (0 before their first counted write).
+    pub async fn journal_version(&self) -> Result<i64, StoreError> {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT version FROM journal_changes WHERE user_id = $1")
+            .bind(&self.user)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+            .unwrap_or(0))
+    }
+
     /// Runs `write` for this store's user and moves their counter in the same transaction;
     /// for the local journal's user, runs it alone, with no transaction round it. An error
     /// from `write` leaves nothing written.

@@ -239,6 +239,11 @@ impl Store {
         self.documents(None).await
     }
 
+    /// The assessments at or after `since`, oldest first.
+    pub async fn assessments_since(&self, since: Timestamp) -> Result<Vec<Assessment>, StoreError> {
+        self.documents(Some(since)).await
+    }
+
     /// Stores a plan version. Versions are unique per user: saving one twice is an error.
     pub async fn save_plan(&self, plan: &Plan, created: Timestamp) -> Result<(), StoreError> {
         let stored = StoredPlan {

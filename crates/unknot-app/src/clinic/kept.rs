@@ -224,3 +224,70 @@ impl KeptVersions {
         v
     }
 }
+
+/// How many Observations a patient's journal gives the FHIR API: pain ratings (each entry's
+/// overall one and each rated region) and PEG scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ObservationCounts {
+    /// Pain ratings.
+    pub(crate) ratings: usize,
+    /// Check-ins with all three PEG answers.
+    pub(crate) pegs: usize,
+}
+
+/// One patient's counts, with the journal change counter they were counted at.
+struct Counted {
+    version: i64,
+    read_at: Timestamp,
+    until: Timestamp,
+    counts: ObservationCounts,
+}
+
+/// Each server's count of each patient's Observations, for a FHIR search's `total`. Counting
+/// reads every entry's regions and every check-in, which was the largest part of a search for
+/// one page; the count holds while the patient's journal change counter has not moved, and,
+/// like the dashboard's records, for about a minute at most ([`lifetime`]).
+#[derive(Default)]
+pub(crate) struct KeptCounts {
+    map: Mutex<HashMap<String, Counted>>,
+}
+
+impl KeptCounts {
+    /// The patient's kept counts, if they were counted at `version` and still hold at `now`.
+    pub(crate) fn get(
+        &self,
+        patient: &str,
+        version: i64,
+        now: Timestamp,
+    ) -> Option<ObservationCounts> {
+        let map = self.map.lock().ok()?;
+        let c = map.get(patient)?;
+        (c.version == version && c.read_at <= now && now < c.until).then_some(c.counts)
+    }
+
+    /// Keeps `counts`, counted at `read_at` after the counter was read as `version`.
+    pub(crate) fn keep(
+        &self,
+        patient: &str,
+        version: i64,
+        read_at: Timestamp,
+        counts: ObservationCounts,
+    ) {
+        let Ok(mut map) = self.map.lock() else {
+            return;
+        };
+        if map.len() >= MAX_PATIENTS {
+            map.clear();
+        }
+        let until = read_at.checked_add(lifetime(patient)).unwrap_or(read_at);
+        map.insert(
+            patient.to_string(),
+            Counted {
+                version,
+                read_at,
+                until,
+                counts,
+            },
+        );
+    }
+}

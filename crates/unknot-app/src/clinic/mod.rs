@@ -133,6 +133,8 @@ pub struct ClinicApp {
     versions: Arc<kept::KeptVersions>,
     /// Audit events waiting to be written together.
     appends: Arc<appends::Appends>,
+    /// Each patient's Observation counts, for FHIR totals.
+    counts: Arc<kept::KeptCounts>,
 }
 
 impl ClinicApp {
@@ -150,6 +152,7 @@ impl ClinicApp {
             caseloads: Arc::default(),
             versions: Arc::default(),
             appends: Arc::default(),
+            counts: Arc::default(),
         })
     }
 

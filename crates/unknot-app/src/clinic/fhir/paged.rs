@@ -1,16 +1,20 @@
 //! The FHIR search a client makes most, one patient's Observations a page at a time, answered
 //! from a page of their entries rather than from every entry they ever wrote: two years in, a
 //! patient has about 2,600 Observations and a page shows 50 (docs/PERFORMANCE.md, "FHIR pages
-//! read in the database"). The total comes from a count in the database; the page and its
-//! order are the same as the general search gives, which a test checks page by page.
+//! read in the database"). The total comes from a count in the database, kept per server while
+//! the patient's journal does not change; the page and its order are the same as the general
+//! search gives, which a test checks page by page.
 
 use jiff::{SignedDuration, Timestamp};
 use unknot_export::fhir;
 
 use super::search::{Search, Test};
 use super::{Field, Item, Scope, observation};
+use unknot_store::Store;
+
 use crate::AppResult;
 use crate::clinic::ClinicApp;
+use crate::clinic::kept::ObservationCounts;
 
 /// The matches from the search's cursor on, in order, at least one more than the page when
 /// there are more; and how many match in all.
@@ -53,30 +57,19 @@ impl ClinicApp {
         let app = self.app.for_user(patient);
         let store = app.store();
         let subject = format!("Patient/{patient}");
+        let counts = self.observation_counts(store, patient, &subject).await?;
         let beyond = |i: &Item| search.after.as_ref().is_none_or(|a| i.key() > *a);
         let mut found = Vec::new();
-        // The PEG scores of check-ins: a few a month, read whole.
-        let mut total = 0;
-        for a in store.assessments().await? {
-            if let Some(o) = fhir::peg_observation_of(&a, &subject) {
-                total += 1;
-                let t = a.at.timestamp();
-                let item = observation(o, patient, fhir::PEG_LOINC, t, Some(t))?;
-                if beyond(&item) {
-                    found.push(item);
-                }
-            }
-        }
-        total += usize::try_from(store.pain_rating_count().await?).unwrap_or(usize::MAX);
         // Entries from the cursor on, more each time, until the page is full among the
-        // Observations up to the last instant read (later ones may still sort before a
-        // check-in's): every entry at that instant is read, so none is cut off.
+        // Observations up to the last instant read (later ones cannot sort before them):
+        // every entry at that instant is read, so none is cut off.
         let want = search.count.saturating_add(1);
-        let mut since = search
+        let from = search
             .after
             .as_ref()
             .and_then(|(ms, _)| Timestamp::from_millisecond(*ms).ok())
             .unwrap_or(Timestamp::MIN);
+        let mut since = from;
         let mut batch = u32::try_from(want).unwrap_or(u32::MAX);
         let complete_to = loop {
             let page = store.entries_from(since, batch).await?;
@@ -93,21 +86,55 @@ impl ClinicApp {
             let Some(last) = page.more_after else {
                 break None;
             };
-            let in_order = found.iter().filter(|i| i.date <= Some(last)).count();
-            if in_order >= want {
+            if found.len() >= want {
                 break Some(last);
             }
             since = last.saturating_add(SignedDuration::from_millis(1))?;
             batch = batch.saturating_mul(2);
         };
-        if let Some(last) = complete_to {
-            found.retain(|i| i.date <= Some(last));
+        // The PEG scores of the check-ins in the same stretch of time.
+        for a in store.assessments_since(from).await? {
+            let t = a.at.timestamp();
+            if complete_to.is_some_and(|last| t > last) {
+                break;
+            }
+            if let Some(o) = fhir::peg_observation_of(&a, &subject) {
+                let item = observation(o, patient, fhir::PEG_LOINC, t, Some(t))?;
+                if beyond(&item) {
+                    found.push(item);
+                }
+            }
         }
         found.retain(|i| search.matches(i));
         found.sort_by_key(Item::key);
         Ok(Some(Paged {
             after: found,
-            total,
+            total: counts.ratings + counts.pegs,
         }))
+    }
+
+    /// How many Observations `patient`'s journal gives: kept by this server while their
+    /// journal change counter (read first, so a write in between is counted again next time)
+    /// has not moved, counted in the database otherwise.
+    async fn observation_counts(
+        &self,
+        store: &Store,
+        patient: &str,
+        subject: &str,
+    ) -> AppResult<ObservationCounts> {
+        let version = store.journal_version().await?;
+        let now = self.now();
+        if let Some(c) = self.counts.get(patient, version, now) {
+            return Ok(c);
+        }
+        let ratings = usize::try_from(store.pain_rating_count().await?).unwrap_or(usize::MAX);
+        let assessments = store.assessments().await?;
+        let pegs = assessments
+            .iter()
+            .filter(|a| fhir::peg_observation_of(a, subject).is_some())
+            .count();
+        let counts = ObservationCounts { ratings, pegs };
+        self.counts.keep(patient, version, now, counts);
+        Ok(counts)
     }
 }

@@ -461,6 +461,15 @@ async fn a_patients_observations_page_alike_read_a_page_at_a_time_or_all_at_once
         .await;
         assert_eq!(ids(&with_patient.1, "Patient"), vec![patient.clone()]);
         assert_eq!(ids(&with_patient.1, "Observation").len(), 2);
+        // A write moves the total on the next search (the count is kept per server, with the
+        // journal counter it was made at).
+        let total = with_patient.1["total"].as_u64().unwrap();
+        let mut e = journal.new_entry().await.unwrap();
+        e.pain = Some(Score::new(2, "pain").unwrap());
+        e.regions = vec![unknot_core::journal::RegionPain::parse("neck=1").unwrap()];
+        journal.log(e).await.unwrap();
+        let after = pages_of(&w, &t, &format!("patient={patient}&_count=50")).await;
+        assert_eq!(after[0].1, total + 2);
     }
 }
 
