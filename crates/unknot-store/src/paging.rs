@@ -1,6 +1,6 @@
 //! A person's entries a page at a time, and the count of their pain ratings, so the FHIR API
 //! answers a search for one patient's Observations without reading every entry they ever wrote
-//! (docs/PERFORMANCE.md, "FHIR pages read in the database").
+//! (docs/PERFORMANCE.md, "The journal's own tables, audit appends together, FHIR pages").
 
 use jiff::Timestamp;
 use sqlx::Row;

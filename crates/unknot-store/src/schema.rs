@@ -4,8 +4,8 @@
 //! only the ones its tables need ([`JOURNAL_MIGRATIONS`]); a clinic runs them all. The split
 //! is about speed: SQLite reads and parses every table and index in a file before its first
 //! statement, and in a journal that also held the clinic's 20 tables and 30 indexes this was a
-//! third of the instructions of `unknot log` (docs/PERFORMANCE.md, "The local journal's
-//! schema").
+//! third of the instructions of `unknot log` (docs/PERFORMANCE.md, "The journal's
+//! own tables, audit appends together, FHIR pages").
 //!
 //! A journal opened later as a clinic's database gets the clinic's migrations then, the ones it
 //! lacks run in number order: none of them needs a table the journal left out beyond the
@@ -51,7 +51,7 @@ impl Schema {
 /// several queries) when nothing is missing. A migration this release does not know means a
 /// later release wrote the database: refused, as the migrator would.
 pub(crate) async fn bring_up_to_date(pool: &AnyPool, schema: Schema) -> Result<bool, StoreError> {
-    let applied = applied(pool).await;
+    let applied = applied(pool).await?;
     if let Some(v) = applied.iter().find(|v| !MIGRATOR.version_exists(**v)) {
         return Err(MigrateError::VersionMissing(*v).into());
     }
@@ -81,15 +81,25 @@ fn migrator(schema: Schema) -> Migrator {
     }
 }
 
-/// The migrations recorded as applied; none when the table is missing (a new database) or
-/// cannot be read (the migrator then runs and reports why).
-async fn applied(pool: &AnyPool) -> HashSet<i64> {
+/// The migrations recorded as applied; none when the table is missing (a new database). Any
+/// other failure to read it is reported, not taken for a new database.
+async fn applied(pool: &AnyPool) -> Result<HashSet<i64>, StoreError> {
     use sqlx::Row;
-    let rows = sqlx::query("SELECT version FROM _sqlx_migrations WHERE success")
+    let rows = match sqlx::query("SELECT version FROM _sqlx_migrations WHERE success")
         .fetch_all(pool)
         .await
-        .unwrap_or_default();
-    rows.iter()
-        .filter_map(|r| r.try_get::<i64, _>(0).ok())
-        .collect()
+    {
+        Ok(rows) => rows,
+        Err(e) if missing_table(&e) => return Ok(HashSet::new()),
+        Err(e) => return Err(e.into()),
+    };
+    rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
+}
+
+/// Whether `e` says the table does not exist: SQLite's "no such table", PostgreSQL's
+/// `undefined_table` (42P01).
+fn missing_table(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| {
+        d.code().as_deref() == Some("42P01") || d.message().contains("no such table")
+    })
 }

@@ -2,8 +2,8 @@
 //!
 //! Every request a clinic server answers appends to one hash chain, and each append holds the
 //! chain's lock from reading its end to committing: one at a time for the whole database, so
-//! dashboards and writes queued on it (docs/PERFORMANCE.md, "One audit append for many
-//! requests"). Here the requests of one server take turns, and the one whose turn it is
+//! dashboards and writes queued on it (docs/PERFORMANCE.md, "The journal's own tables,
+//! audit appends together, FHIR pages"). Here the requests of one server take turns, and the one whose turn it is
 //! writes every event waiting by then in one transaction. The chain itself, its format and its
 //! check are unchanged; each request still returns only once its own event is committed.
 
@@ -32,43 +32,49 @@ impl Appends {
     pub(crate) async fn append(&self, store: &Store, event: Event) -> AppResult<()> {
         let (tell, mut told) = oneshot::channel();
         let own = event.clone();
-        let queued = match self.waiting.lock() {
-            Ok(mut w) => {
-                w.push((event, tell));
-                true
-            }
-            Err(_) => false,
+        self.waiting().push((event, tell));
+        // Written by another request's turn, or this request's turn to write: whichever comes
+        // first (a request whose event is committed does not wait for the next turn).
+        let turn = tokio::select! {
+            biased;
+            outcome = &mut told => return Self::after(store, outcome.ok(), own).await,
+            turn = self.turn.lock() => turn,
         };
-        if !queued {
-            // A request panicked while holding the list: write alone.
-            return Ok(store.append_audit(own).await.map(|_| ())?);
+        if let Ok(outcome) = told.try_recv() {
+            return Self::after(store, Some(outcome), own).await;
         }
-        let _turn = self.turn.lock().await;
-        match told.try_recv() {
-            // An earlier turn wrote it.
-            Ok(None) => return Ok(()),
-            // An earlier turn failed: alone now, so the error reported is this one's own.
-            Ok(Some(event)) => return Ok(store.append_audit(event).await.map(|_| ())?),
-            // The request whose turn it was went away mid-write, so whether the event was
-            // committed is unknown: written again, as one record too many beats one missing.
-            Err(oneshot::error::TryRecvError::Closed) => {
-                return Ok(store.append_audit(own).await.map(|_| ())?);
-            }
-            // Still waiting: this turn writes it.
-            Err(oneshot::error::TryRecvError::Empty) => {}
-        }
-        let batch = self
-            .waiting
-            .lock()
-            .map(|mut w| std::mem::take(&mut *w))
-            .unwrap_or_default();
+        let batch = std::mem::take(&mut *self.waiting());
         let events: Vec<Event> = batch.iter().map(|(e, _)| e.clone()).collect();
         let result = store.append_audits(events).await;
         for (event, tell) in batch {
             // A request that went away no longer listens; its event is written all the same.
             let _ = tell.send(result.is_err().then_some(event));
         }
+        // Only now: a request whose event this batch held must find the answer when its turn
+        // comes, not take the turn with its event gone from the list.
+        drop(turn);
         result?;
         Ok(())
+    }
+
+    /// The waiting list. A request that panicked while holding it cannot have left it half
+    /// changed (a push or a take), so it is used as it is.
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        self.waiting
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// What a request learns when another request's turn took its event: written (`None`
+    /// inside), or given back because that batch failed, in which case it is written alone so
+    /// the error reported is this request's own. When the writing request went away mid-write
+    /// (nothing learnt), whether the event was committed is unknown: it is written again, as
+    /// one record too many beats one missing.
+    async fn after(store: &Store, outcome: Option<Option<Event>>, own: Event) -> AppResult<()> {
+        match outcome {
+            Some(None) => Ok(()),
+            Some(Some(event)) => Ok(store.append_audit(event).await.map(|_| ())?),
+            None => Ok(store.append_audit(own).await.map(|_| ())?),
+        }
     }
 }

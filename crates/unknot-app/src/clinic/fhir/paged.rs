@@ -1,7 +1,7 @@
 //! The FHIR search a client makes most, one patient's Observations a page at a time, answered
 //! from a page of their entries rather than from every entry they ever wrote: two years in, a
-//! patient has about 2,600 Observations and a page shows 50 (docs/PERFORMANCE.md, "FHIR pages
-//! read in the database"). The total comes from a count in the database, kept per server while
+//! patient has about 2,600 Observations and a page shows 50 (docs/PERFORMANCE.md, "The
+//! journal's own tables, audit appends together, FHIR pages"). The total comes from a count in the database, kept per server while
 //! the patient's journal does not change; the page and its order are the same as the general
 //! search gives, which a test checks page by page.
 
@@ -95,7 +95,9 @@ impl ClinicApp {
         // The PEG scores of the check-ins in the same stretch of time.
         for a in store.assessments_since(from).await? {
             let t = a.at.timestamp();
-            if complete_to.is_some_and(|last| t > last) {
+            // Compared in whole milliseconds, as entries are stored and items sorted: a
+            // check-in within the last entry's millisecond belongs to the same stretch.
+            if complete_to.is_some_and(|last| t.as_millisecond() > last.as_millisecond()) {
                 break;
             }
             if let Some(o) = fhir::peg_observation_of(&a, &subject) {

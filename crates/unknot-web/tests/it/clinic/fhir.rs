@@ -434,6 +434,24 @@ async fn a_patients_observations_page_alike_read_a_page_at_a_time_or_all_at_once
             }
             journal.log(e).await.unwrap();
         }
+        // Check-ins within the millisecond of an instant of four entries (six ratings): stored
+        // and sorted by the millisecond, they belong among them, and here their ids sort
+        // before two of the six, so a page cut at that instant must hold them.
+        for n in 1..=3 {
+            let answers = serde_json::from_value(serde_json::json!({
+                "peg_pain": 5, "peg_enjoyment": 5, "peg_activity": n,
+            }))
+            .unwrap();
+            let checkin = unknot_core::intake::Assessment {
+                id: format!("checkin-within-a-millisecond-{n}"),
+                kind: unknot_core::intake::AssessmentKind::Checkin,
+                at: format!("2026-05-11T07:00:00.000{n}+02:00[Europe/Paris]")
+                    .parse()
+                    .unwrap(),
+                answers,
+            };
+            journal.store().save_assessment(&checkin).await.unwrap();
+        }
         let t = w.fhir_token(Who::ClinicianA).await;
         for count in [1, 3, 7, 50] {
             // A second filter that every Observation passes sends the search the general way.
