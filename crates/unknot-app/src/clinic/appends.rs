@@ -8,6 +8,7 @@
 //! check are unchanged; each request still returns only once its own event is committed.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::oneshot;
 use unknot_core::clinic::audit::Event;
@@ -15,15 +16,17 @@ use unknot_store::Store;
 
 use crate::AppResult;
 
-/// An event waiting for its turn, and where to say how it went: `None` once written, or the
-/// event given back when its batch failed.
-type Waiting = (Event, oneshot::Sender<Option<Event>>);
+/// An event waiting for its turn: its ticket, the event, and where to say how it went
+/// (`None` once written, or the event given back when its batch failed).
+type Waiting = (u64, Event, oneshot::Sender<Option<Event>>);
 
 /// The events waiting to be written, and the turn to write them.
 #[derive(Default)]
 pub(crate) struct Appends {
     waiting: Mutex<Vec<Waiting>>,
     turn: tokio::sync::Mutex<()>,
+    /// The next ticket: tells a request whether the batch it takes holds its own event.
+    tickets: AtomicU64,
 }
 
 impl Appends {
@@ -32,7 +35,8 @@ impl Appends {
     pub(crate) async fn append(&self, store: &Store, event: Event) -> AppResult<()> {
         let (tell, mut told) = oneshot::channel();
         let own = event.clone();
-        self.waiting().push((event, tell));
+        let ticket = self.tickets.fetch_add(1, Ordering::Relaxed);
+        self.waiting().push((ticket, event, tell));
         // Written by another request's turn, or this request's turn to write: whichever comes
         // first (a request whose event is committed does not wait for the next turn).
         let turn = tokio::select! {
@@ -44,15 +48,25 @@ impl Appends {
             return Self::after(store, Some(outcome), own).await;
         }
         let batch = std::mem::take(&mut *self.waiting());
-        let events: Vec<Event> = batch.iter().map(|(e, _)| e.clone()).collect();
-        let result = store.append_audits(events).await;
-        for (event, tell) in batch {
+        let mine = batch.iter().any(|(t, _, _)| *t == ticket);
+        let events: Vec<Event> = batch.iter().map(|(_, e, _)| e.clone()).collect();
+        let result = if events.is_empty() {
+            Ok(Vec::new())
+        } else {
+            store.append_audits(events).await
+        };
+        for (_, event, tell) in batch {
             // A request that went away no longer listens; its event is written all the same.
             let _ = tell.send(result.is_err().then_some(event));
         }
         // Only now: a request whose event this batch held must find the answer when its turn
         // comes, not take the turn with its event gone from the list.
         drop(turn);
+        if !mine {
+            // An earlier turn took this event and had not told yet (its request went away
+            // mid-write and is being dropped): its word comes at once.
+            return Self::after(store, told.await.ok(), own).await;
+        }
         result?;
         Ok(())
     }
