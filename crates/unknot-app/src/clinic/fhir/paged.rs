@@ -39,6 +39,48 @@ fn sole_patient<'s>(kind: &str, search: &'s Search) -> Option<&'s str> {
     }
 }
 
+/// Whether `item` comes after the search's cursor.
+fn beyond(search: &Search, item: &Item) -> bool {
+    search.after.as_ref().is_none_or(|a| item.key() > *a)
+}
+
+/// The pain ratings of entries from `from` on that come after the cursor: read more each time
+/// until the page is full among the Observations up to the last instant read (later ones
+/// cannot sort before them; every entry at that instant is read, so none is cut off). Returns
+/// them with that instant, or `None` when the journal ended first.
+async fn rated_from(
+    store: &Store,
+    patient: &str,
+    subject: &str,
+    search: &Search,
+    from: Timestamp,
+) -> AppResult<(Vec<Item>, Option<Timestamp>)> {
+    let want = search.count.saturating_add(1);
+    let mut found = Vec::new();
+    let mut since = from;
+    let mut batch = u32::try_from(want).unwrap_or(u32::MAX);
+    loop {
+        let page = store.entries_from(since, batch).await?;
+        for (e, written) in &page.entries {
+            let written = Timestamp::from_millisecond(*written).ok();
+            for o in fhir::pain_observations_of(e, subject) {
+                let item = observation(o, patient, fhir::PAIN_LOINC, e.at.timestamp(), written)?;
+                if beyond(search, &item) {
+                    found.push(item);
+                }
+            }
+        }
+        let Some(last) = page.more_after else {
+            return Ok((found, None));
+        };
+        if found.len() >= want {
+            return Ok((found, Some(last)));
+        }
+        since = last.saturating_add(SignedDuration::from_millis(1))?;
+        batch = batch.saturating_mul(2);
+    }
+}
+
 impl ClinicApp {
     /// One visible patient's Observations (`Observation?patient=…`), read a page at a time;
     /// `None` for any other search, which the handlers answer by reading everything.
@@ -58,40 +100,12 @@ impl ClinicApp {
         let store = app.store();
         let subject = format!("Patient/{patient}");
         let counts = self.observation_counts(store, patient, &subject).await?;
-        let beyond = |i: &Item| search.after.as_ref().is_none_or(|a| i.key() > *a);
-        let mut found = Vec::new();
-        // Entries from the cursor on, more each time, until the page is full among the
-        // Observations up to the last instant read (later ones cannot sort before them):
-        // every entry at that instant is read, so none is cut off.
-        let want = search.count.saturating_add(1);
         let from = search
             .after
             .as_ref()
             .and_then(|(ms, _)| Timestamp::from_millisecond(*ms).ok())
             .unwrap_or(Timestamp::MIN);
-        let mut since = from;
-        let mut batch = u32::try_from(want).unwrap_or(u32::MAX);
-        let complete_to = loop {
-            let page = store.entries_from(since, batch).await?;
-            for (e, written) in &page.entries {
-                let written = Timestamp::from_millisecond(*written).ok();
-                for o in fhir::pain_observations_of(e, &subject) {
-                    let felt = e.at.timestamp();
-                    let item = observation(o, patient, fhir::PAIN_LOINC, felt, written)?;
-                    if beyond(&item) {
-                        found.push(item);
-                    }
-                }
-            }
-            let Some(last) = page.more_after else {
-                break None;
-            };
-            if found.len() >= want {
-                break Some(last);
-            }
-            since = last.saturating_add(SignedDuration::from_millis(1))?;
-            batch = batch.saturating_mul(2);
-        };
+        let (mut found, complete_to) = rated_from(store, patient, &subject, search, from).await?;
         // The PEG scores of the check-ins in the same stretch of time.
         for a in store.assessments_since(from).await? {
             let t = a.at.timestamp();
@@ -102,7 +116,7 @@ impl ClinicApp {
             }
             if let Some(o) = fhir::peg_observation_of(&a, &subject) {
                 let item = observation(o, patient, fhir::PEG_LOINC, t, Some(t))?;
-                if beyond(&item) {
+                if beyond(search, &item) {
                     found.push(item);
                 }
             }
