@@ -290,34 +290,15 @@ async fn searches_page_by_cursor_filter_by_date_and_stay_valid() {
     }
     let t = w.fhir_token(Who::ClinicianA).await;
     // Ten ratings in all (the world's entry and nine more), three a page.
-    let mut url = "/fhir/Observation?_count=3".to_string();
     let mut seen = Vec::new();
-    let mut pages = 0;
-    loop {
-        let page = fhir(&w, Some(&t), &url, "*/*").await;
-        assert_eq!(page.0, StatusCode::OK, "{}", page.2.body);
-        valid(&page.1, &v);
-        assert_eq!(page.1["type"], "searchset");
-        assert_eq!(page.1["total"], 10);
-        seen.extend(ids(&page.1, "Observation"));
-        pages += 1;
-        let next = page.1["link"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["relation"] == "next")
-            .map(|l| l["url"].as_str().unwrap().to_string());
-        match next {
-            Some(n) => {
-                url = n
-                    .strip_prefix(&format!("https://{HOST}"))
-                    .unwrap()
-                    .to_string()
-            }
-            None => break,
-        }
+    let pages = pages_of(&w, &t, "_count=3").await;
+    for page in &pages {
+        valid(page, &v);
+        assert_eq!(page["type"], "searchset");
+        assert_eq!(page["total"], 10);
+        seen.extend(ids(page, "Observation"));
     }
-    assert_eq!(pages, 4);
+    assert_eq!(pages.len(), 4);
     let unique: std::collections::BTreeSet<_> = seen.iter().collect();
     assert_eq!((seen.len(), unique.len()), (10, 10));
 
@@ -368,24 +349,20 @@ async fn searches_page_by_cursor_filter_by_date_and_stay_valid() {
     assert!(read.1["meta"]["lastUpdated"].is_string());
 }
 
-/// Every page of `query` (followed through link[next]): the Observation ids of each page, and
-/// the total each page gave.
-async fn pages_of(w: &World, token: &str, query: &str) -> Vec<(Vec<String>, u64)> {
+/// Every page of `query` (followed through link[next]), as the Bundles answered.
+async fn pages_of(w: &World, token: &str, query: &str) -> Vec<Value> {
     let mut url = format!("/fhir/Observation?{query}");
     let mut out = Vec::new();
     loop {
         let page = fhir(w, Some(token), &url, "*/*").await;
         assert_eq!(page.0, StatusCode::OK, "{url}: {}", page.2.body);
-        out.push((
-            ids(&page.1, "Observation"),
-            page.1["total"].as_u64().unwrap(),
-        ));
         let next = page.1["link"]
             .as_array()
             .unwrap()
             .iter()
             .find(|l| l["relation"] == "next")
             .map(|l| l["url"].as_str().unwrap().to_string());
+        out.push(page.1);
         match next {
             Some(n) => {
                 url = n
@@ -396,6 +373,15 @@ async fn pages_of(w: &World, token: &str, query: &str) -> Vec<(Vec<String>, u64)
             None => return out,
         }
     }
+}
+
+/// The Observation ids of each page, and the total each page gave.
+async fn ids_and_totals(w: &World, token: &str, query: &str) -> Vec<(Vec<String>, u64)> {
+    pages_of(w, token, query)
+        .await
+        .iter()
+        .map(|b| (ids(b, "Observation"), b["total"].as_u64().unwrap()))
+        .collect()
 }
 
 #[tokio::test]
@@ -455,8 +441,8 @@ async fn a_patients_observations_page_alike_read_a_page_at_a_time_or_all_at_once
         let t = w.fhir_token(Who::ClinicianA).await;
         for count in [1, 3, 7, 50] {
             // A second filter that every Observation passes sends the search the general way.
-            let paged = pages_of(&w, &t, &format!("patient={patient}&_count={count}")).await;
-            let whole = pages_of(
+            let paged = ids_and_totals(&w, &t, &format!("patient={patient}&_count={count}")).await;
+            let whole = ids_and_totals(
                 &w,
                 &t,
                 &format!("patient={patient}&status=final&_count={count}"),
@@ -486,7 +472,7 @@ async fn a_patients_observations_page_alike_read_a_page_at_a_time_or_all_at_once
         e.pain = Some(Score::new(2, "pain").unwrap());
         e.regions = vec![unknot_core::journal::RegionPain::parse("neck=1").unwrap()];
         journal.log(e).await.unwrap();
-        let after = pages_of(&w, &t, &format!("patient={patient}&_count=50")).await;
+        let after = ids_and_totals(&w, &t, &format!("patient={patient}&_count=50")).await;
         assert_eq!(after[0].1, total + 2);
     }
 }
