@@ -10,7 +10,7 @@ What it does:
      clinician, a programme, messages) and Y years of their journal: 2 entries a day (one of
      them a session's entry on session days), a session every other day, an intake and a
      weekly check-in, built from the templates with new ids, times and pain values;
-  4. indexes are built after the load, then ANALYZE.
+  4. indexes are built after the load, then VACUUM ANALYZE (as autovacuum would).
 
 Every patient and clinician gets a personal API token (read and write), written to --tokens as
 `role,account_id,token,clinic_id` lines for the load scripts; every patient's password is the
@@ -399,8 +399,10 @@ def fill(db, args, clinic_id, owner_id, tpl):
                      "ALTER TABLE sessions ADD PRIMARY KEY (id); "
                      "CREATE INDEX sessions_by_user_time ON sessions (user_id, at_ms); "
                      "ALTER TABLE assessments ADD PRIMARY KEY (id); "
-                     "CREATE INDEX assessments_by_user_time ON assessments (user_id, at_ms); "
-                     "ANALYZE")
+                     "CREATE INDEX assessments_by_user_time ON assessments (user_id, at_ms)")
+    # VACUUM as autovacuum would after a load this size (its insert threshold): it sets the
+    # visibility map, so index-only scans (Today's entry times) need not visit the table.
+    cluster.psql(db, "VACUUM ANALYZE")
     # Everything here is in memory or on an SSD: PostgreSQL's default random_page_cost (4,
     # for spinning disks) made it scan every patient's assessments rather than use the index
     # for a caseload of 200 (docs/PERFORMANCE.md, "The clinic at size").

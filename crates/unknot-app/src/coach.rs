@@ -196,12 +196,11 @@ impl App {
         // Only entries and sessions that may carry a warning sign: the rest cannot change the
         // outcome, and reading every one since the intake grew with the journal (years of
         // entries on each page view; see docs/PERFORMANCE.md, "The clinic at size").
-        let entries = self.store().sign_entries_since(folded.intake_at).await?;
-        let sessions = self.store().sign_sessions_since(folded.intake_at).await?;
+        let found = self.store().signs_since(folded.intake_at).await?;
         Ok(Some(signs::check_folded(
             folded,
-            &entries,
-            &sessions,
+            &found.entries,
+            &found.sessions,
             self.clock().now(),
         )))
     }
@@ -447,16 +446,14 @@ impl App {
         let since = today::lookback(&now);
         let summary = store.answer_summary().await?;
         let watch = self.watch_folded(summary.folded.as_ref()).await?;
-        let plan = store.latest_plan().await?;
-        let sessions = store.session_statuses_since(since).await?;
-        let journal_days = store.active_days_since(since, &now).await?;
+        let records = store.today_records(since, now.time_zone()).await?;
         Ok(today::decide(&TodayInput {
             now: &now,
             last_check: summary.newest.map(|(t, _)| t),
             triage: watch.as_ref().map(|w| &w.triage),
-            plan: plan.as_ref(),
-            sessions: &sessions,
-            journal_days: &journal_days,
+            plan: records.plan.as_ref(),
+            sessions: &records.sessions,
+            journal_days: &records.journal_days,
         }))
     }
 }

@@ -48,13 +48,13 @@ macro_rules! select_entries {
     };
 }
 
-const LIST_SQLITE: &str = "SELECT '[' || COALESCE(group_concat('[\"' || id || '\",' || at_ms || ',\"' \
+pub(crate) const LIST_SQLITE: &str = "SELECT '[' || COALESCE(group_concat('[\"' || id || '\",' || at_ms || ',\"' \
     || time_zone || '\",' || COALESCE(pain, 'null') || ',' || details || ',' || json_quote(note) || ']', ','), '') \
     || ']' FROM entries WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3";
 const LIST_LAST_SQLITE: &str = "SELECT COALESCE(json_group_array(json_array(id, at_ms, time_zone, pain, \
     json(details), note)), '[]') FROM (SELECT * FROM entries \
     WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3 ORDER BY at_ms DESC, id DESC LIMIT $4)";
-const LIST_POSTGRES: &str = "SELECT COALESCE(json_agg(json_build_array(id, at_ms, time_zone, pain, \
+pub(crate) const LIST_POSTGRES: &str = "SELECT COALESCE(json_agg(json_build_array(id, at_ms, time_zone, pain, \
     details::json, note))::text, '[]') FROM entries \
     WHERE user_id = $1 AND at_ms >= $2 AND at_ms <= $3";
 const LIST_LAST_POSTGRES: &str = "SELECT COALESCE(json_agg(json_build_array(id, at_ms, time_zone, pain, \
@@ -344,31 +344,6 @@ impl Store {
         Ok(entries)
     }
 
-    /// Entries at or after `since` that may carry a warning sign (see `SIGN_FILTER`), oldest
-    /// first. Entries outside this set cannot change what the safety net finds.
-    pub async fn sign_entries_since(&self, since: Timestamp) -> Result<Vec<Entry>, StoreError> {
-        let base = match self.engine {
-            Engine::Sqlite => LIST_SQLITE,
-            Engine::Postgres => LIST_POSTGRES,
-        };
-        // Built from two constants: no input reaches the text.
-        let sql = format!("{base}{SIGN_FILTER}");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&self.user)
-            .bind(since.as_millisecond())
-            .bind(i64::MAX)
-            .fetch_one(&self.pool)
-            .await?;
-        let json: &str = row.try_get(0)?;
-        let mut entries = codec::decode_list(json)?;
-        entries.sort_by(|a, b| {
-            a.at.timestamp()
-                .cmp(&b.at.timestamp())
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        Ok(entries)
-    }
-
     /// What trends read from every entry (its local date, pain, context and knots), in no
     /// particular order: a narrow read for long journals, where decoding whole entries (ids,
     /// regions, notes, treatments) was most of the time `unknot trends` took.
@@ -403,29 +378,6 @@ impl Store {
             row.try_get(2)?,
             row.try_get(3)?,
         )
-    }
-
-    /// The local dates (in `now`'s time zone) that have at least one entry since `since`.
-    pub async fn active_days_since(
-        &self,
-        since: Timestamp,
-        now: &jiff::Zoned,
-    ) -> Result<Vec<jiff::civil::Date>, StoreError> {
-        let rows = sqlx::query("SELECT at_ms FROM entries WHERE user_id = $1 AND at_ms >= $2")
-            .bind(&self.user)
-            .bind(since.as_millisecond())
-            .fetch_all(&self.pool)
-            .await?;
-        let zone = now.time_zone().clone();
-        let mut days = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let ms: i64 = r.try_get(0)?;
-            if let Ok(t) = Timestamp::from_millisecond(ms) {
-                days.push(t.to_zoned(zone.clone()).date());
-            }
-        }
-        days.dedup();
-        Ok(days)
     }
 
     /// How many entries the user has.

@@ -25,6 +25,7 @@ mod paging;
 mod plans;
 mod schema;
 mod summaries;
+mod together;
 pub mod zones;
 
 pub use clinic::{
@@ -36,6 +37,7 @@ pub use library::CustomExercise;
 pub use open::{Engine, POSTGRES_WAIT, Store, redact_url, sqlite_url_for};
 pub use paging::EntryPage;
 pub use plans::StoredPlan;
+pub use together::{Signs, TodayRecords};
 
 /// `count` numbered placeholders from `$first` on, as a list for SQL: `$3, $4, $5`. Only
 /// numbers reach the text; the values are bound.

@@ -28,7 +28,7 @@ fn to_json<T: Serialize>(id: &str, value: &T) -> Result<String, StoreError> {
     })
 }
 
-fn from_json<T: DeserializeOwned>(id: &str, text: &str) -> Result<T, StoreError> {
+pub(crate) fn from_json<T: DeserializeOwned>(id: &str, text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
         id: id.to_string(),
         reason: e.to_string(),
@@ -365,65 +365,25 @@ impl Store {
     pub async fn sessions_since(&self, since: Timestamp) -> Result<Vec<SessionRecord>, StoreError> {
         self.documents(Some(since)).await
     }
+}
 
-    /// How each session at or after `since` went, oldest first, read without building the
-    /// sessions: only the start and each exercise's status and seconds are decoded (Today
-    /// reads a year of sessions on every view).
-    pub async fn session_statuses_since(
-        &self,
-        since: Timestamp,
-    ) -> Result<Vec<SessionStatus>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, at_ms, body FROM sessions WHERE user_id = $1 AND at_ms >= $2 \
-             ORDER BY at_ms, id",
-        )
-        .bind(&self.user)
-        .bind(since.as_millisecond())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get(0)?;
-                let body: Outcomes = from_json(&id, &r.try_get::<String, _>(2)?)?;
-                let at = Timestamp::from_millisecond(r.try_get(1)?).map_err(|e| {
-                    StoreError::Corrupt {
-                        id,
-                        reason: e.to_string(),
-                    }
-                })?;
-                Ok(SessionStatus {
-                    at,
-                    completion: Completion::of_parts(
-                        body.items.iter().map(|i| (i.status, i.seconds)),
-                    ),
-                })
-            })
-            .collect()
-    }
-
-    /// Sessions at or after `since` whose feedback reported a warning sign, oldest first. The
-    /// body names `warning_signs` only when there is one (it is left out when empty), so this
-    /// is every session that can change what the safety net finds.
-    pub async fn sign_sessions_since(
-        &self,
-        since: Timestamp,
-    ) -> Result<Vec<SessionRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, body FROM sessions WHERE user_id = $1 AND at_ms >= $2 \
-             AND body LIKE '%\"warning_signs\"%' ORDER BY at_ms, id",
-        )
-        .bind(&self.user)
-        .bind(since.as_millisecond())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get(0)?;
-                let body: String = r.try_get(1)?;
-                from_json(&id, &body)
-            })
-            .collect()
-    }
+/// How a stored session went, from its start and body, without building the session: only
+/// each exercise's status and seconds are decoded (Today reads a year of sessions on every
+/// view).
+pub(crate) fn session_status(
+    id: &str,
+    at_ms: i64,
+    body: &str,
+) -> Result<SessionStatus, StoreError> {
+    let body: Outcomes = from_json(id, body)?;
+    let at = Timestamp::from_millisecond(at_ms).map_err(|e| StoreError::Corrupt {
+        id: id.to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(SessionStatus {
+        at,
+        completion: Completion::of_parts(body.items.iter().map(|i| (i.status, i.seconds))),
+    })
 }
 
 /// The part of a session's body its status needs; every other field is skipped, not built.

@@ -280,11 +280,11 @@ impl ClinicApp {
         address: &str,
     ) -> AppResult<Option<Principal>> {
         let store = self.app.store();
-        let Some(account) = store.account(account_id).await? else {
+        let Some((account, roles)) = store.account_with_memberships(account_id).await? else {
             return Ok(None);
         };
         Ok(Some(Principal {
-            roles: store.memberships_of(&account.id).await?,
+            roles,
             account,
             session,
             scopes,

@@ -13,6 +13,15 @@ use crate::open::Store;
 const ACCOUNT_COLUMNS: &str = "id, email, display_name, birth_year, password_hash, \
     password_changed_at_ms, totp_secret, totp_enabled, created_at_ms, erased_at_ms";
 
+/// The account columns as read through the alias `alias` (`a.id, a.email, …`), for joins.
+fn account_columns_of(alias: &str) -> String {
+    ACCOUNT_COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn account(row: &AnyRow) -> Result<Account, StoreError> {
     Ok(Account {
         id: row.try_get("id")?,
@@ -124,6 +133,42 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(account).transpose()
+    }
+
+    /// One account by id with its memberships (by clinic), in one statement: every signed-in
+    /// request needs both.
+    pub async fn account_with_memberships(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Account, Vec<Membership>)>, StoreError> {
+        let sql = format!(
+            "SELECT {}, m.clinic_id AS member_of, m.role AS member_as FROM accounts a \
+             LEFT JOIN memberships m ON m.account_id = a.id WHERE a.id = $1 ORDER BY m.clinic_id",
+            account_columns_of("a")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let found = account(first)?;
+        let mut memberships = Vec::new();
+        for r in &rows {
+            let (Some(clinic_id), Some(role)) = (
+                r.try_get::<Option<String>, _>("member_of")?,
+                r.try_get::<Option<String>, _>("member_as")?,
+            ) else {
+                continue;
+            };
+            memberships.push(Membership {
+                clinic_id,
+                account_id: found.id.clone(),
+                role: role_of(&role)?,
+            });
+        }
+        Ok(Some((found, memberships)))
     }
 
     /// One account by email (lower case).
@@ -299,11 +344,7 @@ impl Store {
         let sql = format!(
             "SELECT m.clinic_id, m.account_id, m.role, {} FROM memberships m \
              JOIN accounts a ON a.id = m.account_id WHERE m.clinic_id = $1 ORDER BY a.display_name",
-            ACCOUNT_COLUMNS
-                .split(", ")
-                .map(|c| format!("a.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            account_columns_of("a")
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(clinic_id)
@@ -320,10 +361,15 @@ fn membership(row: &AnyRow) -> Result<Membership, StoreError> {
     Ok(Membership {
         clinic_id: row.try_get("clinic_id")?,
         account_id: row.try_get("account_id")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt {
-            id: "membership".into(),
-            reason: format!("unknown role '{role}'"),
-        })?,
+        role: role_of(&role)?,
+    })
+}
+
+/// A stored role; an unknown one is a corrupt record.
+fn role_of(role: &str) -> Result<Role, StoreError> {
+    Role::parse(role).ok_or_else(|| StoreError::Corrupt {
+        id: "membership".into(),
+        reason: format!("unknown role '{role}'"),
     })
 }
 

@@ -316,6 +316,11 @@ async fn assessments_plans_and_sessions_round_trip() {
         v10.version = 10;
         store.save_plan(&v10, created).await.unwrap();
         assert_eq!(store.latest_plan().await.unwrap().unwrap().plan.version, 10);
+        let today = store
+            .today_records(created, &jiff::tz::TimeZone::UTC)
+            .await
+            .unwrap();
+        assert_eq!(today.plan.map(|p| p.plan.version), Some(10), "{}", db.label);
         sqlx::query("DELETE FROM plans WHERE version = 10")
             .execute(&mut sqlx::AnyConnection::connect(&db.url).await.unwrap())
             .await
@@ -435,7 +440,7 @@ async fn entries_that_may_carry_a_warning_sign_are_all_found() {
             all.push(e);
         }
         let since = Timestamp::from_second(0).unwrap();
-        let found = store.sign_entries_since(since).await.unwrap();
+        let found = store.signs_since(since).await.unwrap().entries;
         let ids: Vec<&str> = found.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(
             ids,

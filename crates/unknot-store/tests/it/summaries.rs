@@ -172,7 +172,12 @@ async fn session_statuses_read_lightly_agree_with_the_whole_sessions() {
                 items: items.clone(),
                 pain_before: None,
                 pain_after: None,
-                warning_signs: vec!["both_legs".into()],
+                // Every other session reports a warning sign: the safety net reads only those.
+                warning_signs: if i % 2 == 0 {
+                    vec!["both_legs".into()]
+                } else {
+                    Vec::new()
+                },
             };
             store.save_session(&s).await.unwrap();
         }
@@ -184,13 +189,74 @@ async fn session_statuses_read_lightly_agree_with_the_whole_sessions() {
             .iter()
             .map(SessionStatus::of)
             .collect();
-        let light = store.session_statuses_since(since).await.unwrap();
+        let light = store
+            .today_records(since, &jiff::tz::TimeZone::UTC)
+            .await
+            .unwrap()
+            .sessions;
         assert_eq!(light, whole, "{}", db.label);
         let got: Vec<Completion> = light.iter().map(|s| s.completion).collect();
         use Completion::{Full, Nothing, Partial};
         assert_eq!(
             got,
             [Full, Partial, Partial, Nothing, Nothing],
+            "{}",
+            db.label
+        );
+        let signs = store.signs_since(since).await.unwrap();
+        let ids: Vec<&str> = signs.sessions.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["s-0", "s-2", "s-4"], "{}", db.label);
+        assert!(signs.entries.is_empty(), "{}", db.label);
+        let later = "2026-03-03T00:00:00Z".parse().unwrap();
+        let ids: Vec<String> = store
+            .signs_since(later)
+            .await
+            .unwrap()
+            .sessions
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, ["s-2", "s-4"], "{} from a later time", db.label);
+    }
+}
+
+/// Today's one read gives the newest plan, the sessions since the time and each local day
+/// with an entry once, in the zone asked for.
+#[tokio::test]
+async fn todays_records_come_in_one_read_with_days_in_the_zone_asked_for() {
+    use crate::support::{entry, session};
+    use jiff::tz::TimeZone;
+    for db in databases().await {
+        let store = open(&db).await;
+        let since: jiff::Timestamp = "2026-03-01T00:00:00Z".parse().unwrap();
+        let nothing = store.today_records(since, &TimeZone::UTC).await.unwrap();
+        assert_eq!(nothing.plan, None, "{}", db.label);
+        assert!(nothing.sessions.is_empty() && nothing.journal_days.is_empty());
+        // Three entries on two UTC days; in Tokyo the late one is the next day. One entry
+        // before `since` is left out, and two on one day count once.
+        for (id, at) in [
+            ("old", "2026-02-27T10:00:00+00:00[UTC]"),
+            ("a", "2026-03-02T20:00:00+00:00[UTC]"),
+            ("b", "2026-03-02T08:00:00+00:00[UTC]"),
+            ("c", "2026-03-04T16:00:00+00:00[UTC]"),
+        ] {
+            store.insert_entry(&entry(id, at, 3)).await.unwrap();
+        }
+        store.save_session(&session("s-1")).await.unwrap();
+        let utc = store.today_records(since, &TimeZone::UTC).await.unwrap();
+        let day = |d: &str| d.parse::<jiff::civil::Date>().unwrap();
+        assert_eq!(
+            utc.journal_days,
+            [day("2026-03-02"), day("2026-03-04")],
+            "{}",
+            db.label
+        );
+        assert_eq!(utc.sessions.len(), 1, "{}", db.label);
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        let there = store.today_records(since, &tokyo).await.unwrap();
+        assert_eq!(
+            there.journal_days,
+            [day("2026-03-02"), day("2026-03-03"), day("2026-03-05")],
             "{}",
             db.label
         );
