@@ -169,7 +169,7 @@ impl App {
     /// A FHIR R4 Bundle of the records in `period`, as pretty JSON ending in a newline.
     pub async fn export_fhir(&self, period: Period) -> AppResult<Vec<u8>> {
         let b = self.backup_within(period).await?;
-        let name = self.store().settings().await?.name;
+        let name = self.settings().await?.name;
         let now = self.now().await?;
         let bundle = fhir::bundle(
             &fhir::Input {

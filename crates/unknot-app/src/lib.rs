@@ -26,6 +26,7 @@ pub mod journal;
 mod libraries;
 pub mod library;
 pub mod report;
+mod request;
 pub mod session;
 pub mod settings;
 pub mod therapy;
@@ -41,6 +42,7 @@ use libraries::Kept;
 
 pub use clock::{Clock, Ids};
 pub use error::{AppError, AppResult, Missing};
+pub use request::one_request;
 
 /// The computer's time zone, as `jiff::tz::TimeZone::system` finds it but without listing the
 /// whole zone database first (see `unknot_store::zones`).
@@ -143,7 +145,7 @@ impl App {
 
     /// The person's time zone: the one chosen in the settings, else the computer's.
     pub async fn zone(&self) -> AppResult<TimeZone> {
-        let settings = self.store().settings().await?;
+        let settings = self.settings().await?;
         // The chosen zone through the store's quick lookup (as `Settings::zone` would find it).
         Ok(settings
             .time_zone

@@ -61,7 +61,7 @@ impl App {
         let last_check = assessments
             .last()
             .map(|a| a.at.with_time_zone(zone.clone()).date());
-        let name = self.store().settings().await?.name;
+        let name = self.settings().await?.name;
         let catalogue = self.catalogue().await?;
         let watch = self.watch().await?;
         Ok(report::build(&Input {

@@ -9,13 +9,22 @@ use crate::{App, AppResult};
 impl App {
     /// The settings, or the defaults when none were saved.
     pub async fn settings(&self) -> AppResult<Settings> {
-        Ok(self.store().settings().await?)
+        // Read once per request: a page asks for the time zone through many use cases.
+        if let Some(s) = crate::request::settings_seen(self.user()) {
+            return Ok(s);
+        }
+        let s = self.store().settings().await?;
+        crate::request::saw_settings(self.user(), &s);
+        Ok(s)
     }
 
     /// Checks and saves the settings.
     pub async fn save_settings(&self, settings: &Settings) -> AppResult<()> {
         settings.check()?;
-        self.store().save_settings(settings).await?;
+        let saved = self.store().save_settings(settings).await;
+        // Whatever the outcome, the next read in this request asks the database again.
+        crate::request::forget_settings(self.user());
+        saved?;
         Ok(())
     }
 

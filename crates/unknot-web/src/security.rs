@@ -59,10 +59,14 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
         return with_headers(e.into_response());
     }
     let asset = req.uri().path().starts_with("/assets/");
-    let res = match state.breaker().filter(|_| !asset) {
-        Some(b) => with_breaker(&state, b, req, next).await,
-        None => next.run(req).await,
-    };
+    // A person's settings are read once per request, however many use cases ask for them.
+    let res = unknot_app::one_request(async {
+        match state.breaker().filter(|_| !asset) {
+            Some(b) => with_breaker(&state, b, req, next).await,
+            None => next.run(req).await,
+        }
+    })
+    .await;
     let res = with_headers(res);
     match state.clinic() {
         Some(clinic) => clinic_headers(res, clinic.config().public_url.scheme() == "https", asset),

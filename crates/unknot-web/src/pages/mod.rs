@@ -15,7 +15,7 @@ pub(crate) mod today;
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use unknot_core::triage::Urgency;
+use unknot_core::triage::{Triage, Urgency};
 
 use crate::{AppState, WebError};
 
@@ -123,10 +123,21 @@ impl Layout {
 
     /// The layout for a page, with the open advice looked up.
     pub async fn new(state: &AppState, title: &str, nav: &'static str) -> Result<Layout, WebError> {
-        let standing = state.app().standing().await?;
-        let open = standing
-            .map(|s| s.triage)
-            .filter(|t| t.urgency > Urgency::SelfCare);
+        let triage = state.app().standing().await?.map(|s| s.triage);
+        let unread = unread(state).await?;
+        Layout::with_triage(state, title, nav, triage, unread).await
+    }
+
+    /// The layout for a page that has already worked out the triage and the patient's unread
+    /// count for its own content (Today): neither is read again.
+    pub async fn with_triage(
+        state: &AppState,
+        title: &str,
+        nav: &'static str,
+        triage: Option<Triage>,
+        unread: Option<u32>,
+    ) -> Result<Layout, WebError> {
+        let open = triage.filter(|t| t.urgency > Urgency::SelfCare);
         Ok(Layout {
             title: title.to_string(),
             nav,
@@ -138,7 +149,7 @@ impl Layout {
             who: who_of(state),
             clinic_mode: state.clinic().is_some(),
             preview: state.preview_of().map(String::from),
-            unread: unread(state).await?,
+            unread,
             rendered_ms: jiff::Timestamp::now().as_millisecond(),
         })
     }

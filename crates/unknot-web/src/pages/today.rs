@@ -264,7 +264,14 @@ pub(crate) async fn today(Me(state): Me) -> PageResult {
     let date = now.strftime("%A %-d %B %Y").to_string();
     let page = TodayPage {
         // The window's title carries the date as well ("Today, Monday 1 June 2026").
-        layout: Layout::new(&state, &format!("Today, {date}"), "today").await?,
+        layout: Layout::with_triage(
+            &state,
+            &format!("Today, {date}"),
+            "today",
+            t.triage.clone(),
+            unread,
+        )
+        .await?,
         date,
         first: steps.next(),
         rest: steps.collect(),
