@@ -75,7 +75,11 @@ impl ClinicApp {
             .await?;
         // The zone of a patient who chose none (looked up once: it reads the system's).
         let fallback = crate::system_zone();
-        let mut names: HashMap<String, Option<String>> = HashMap::new();
+        // The viewer's own name is known: a clinician's caseload is all theirs.
+        let mut names: HashMap<String, Option<String>> = HashMap::from([(
+            who.account.id.clone(),
+            Some(who.account.display_name.clone()),
+        )]);
         let mut rows = Vec::new();
         for listing in &listings {
             let link = &listing.link;
