@@ -9,7 +9,6 @@ use unknot_core::clinic::access::{Action, Care, Decision};
 use unknot_core::clinic::model::{CareLink, Message};
 use unknot_core::clinic::questionnaires::{self, Due, QuestionnairePlan};
 use unknot_core::outcomes::Instrument;
-use unknot_core::progress::scores;
 
 use super::auth::origin_of;
 use super::{ClinicApp, Principal};
@@ -252,16 +251,14 @@ impl ClinicApp {
     pub async fn questionnaires_due(&self, who: &Principal) -> AppResult<Vec<Asked>> {
         let app = self.own_app(who);
         let store = app.store();
-        let zone = app.zone().await?;
-        let today = app.now().await?.date();
-        let errors = store.assessment_errors(&who.account.id).await?;
+        let now = app.now().await?;
+        let (zone, today) = (now.time_zone().clone(), now.date());
+        // What is due turns on the last day each instrument was answered (not counting answers
+        // marked as errors), and the kept summary holds each score's last answer: one kept row
+        // rather than every check-in decoded on each Today.
         let mut answered = Vec::new();
-        for a in store.assessments().await? {
-            if errors.contains(&a.id) {
-                continue;
-            }
-            let day = a.at.with_time_zone(zone.clone()).date();
-            let s = scores(&a.answers);
+        for (at, s) in store.answer_summary().await?.score_ends {
+            let day = at.to_zoned(zone.clone()).date();
             for (i, given) in [
                 (Instrument::Peg, s.peg.is_some()),
                 (Instrument::Psfs, s.psfs.is_some()),

@@ -65,7 +65,8 @@ pub struct Due {
 }
 
 /// The questionnaires due on `today` for care that began on `start`, given the days each was
-/// answered (answers marked as errors left out by the caller).
+/// answered (answers marked as errors left out by the caller). Only each instrument's latest
+/// day counts, so a caller may pass just those (the app passes the kept summary's score ends).
 pub fn due(
     plan: &QuestionnairePlan,
     start: Date,
@@ -115,6 +116,30 @@ mod tests {
     use jiff::civil::date;
 
     const START: Date = date(2026, 11, 2);
+
+    proptest::proptest! {
+        /// Only each instrument's latest answer matters: the app passes the kept summary's
+        /// first and last answer of each rather than every check-in.
+        #[test]
+        fn each_instruments_last_answer_decides(
+            days in proptest::collection::vec((0i64..200, proptest::bool::ANY), 0..12),
+            today in 0i64..220,
+        ) {
+            let p = QuestionnairePlan::default();
+            let day = |n: i64| START.checked_add(n.days()).unwrap();
+            let all: Vec<(Date, Instrument)> = days
+                .iter()
+                .map(|(n, peg)| (day(*n), if *peg { Instrument::Peg } else { Instrument::Psfs }))
+                .collect();
+            let mut ends = Vec::new();
+            for i in [Instrument::Peg, Instrument::Psfs] {
+                let of = all.iter().filter(|(_, x)| *x == i);
+                ends.extend(of.clone().min_by_key(|(d, _)| *d).copied());
+                ends.extend(of.max_by_key(|(d, _)| *d).copied());
+            }
+            proptest::prop_assert_eq!(due(&p, START, &all, day(today)), due(&p, START, &ends, day(today)));
+        }
+    }
 
     #[test]
     fn both_are_due_at_the_start() {
