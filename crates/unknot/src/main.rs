@@ -20,6 +20,11 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
+/// mimalloc for the clinic server, the system's allocator for every other command (chosen
+/// before `main` from the command line; see `unknot-alloc`).
+#[global_allocator]
+static ALLOCATOR: unknot_alloc::PerProcess = unknot_alloc::PerProcess;
+
 fn main() -> ExitCode {
     // `unknot history | head` should end quietly, as other Unix tools do, not panic.
     sigpipe::reset();

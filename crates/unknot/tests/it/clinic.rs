@@ -108,6 +108,43 @@ fn clinic_init_and_serve_in_two_commands() {
     }
 }
 
+/// The second line `unknot clinic serve` prints (the allocator it chose), with `env` added.
+fn allocator_line(sb: &Sandbox, env: &[(&str, &str)]) -> String {
+    let mut child = sb
+        .cmd()
+        .args([
+            "clinic",
+            "serve",
+            "--database-url",
+            &db_url(sb),
+            "--port",
+            "0",
+        ])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = [String::new(), String::new()];
+    for line in &mut lines {
+        out.read_line(line).unwrap();
+    }
+    let _server = Server(child);
+    lines[1].trim_end().to_string()
+}
+
+#[test]
+fn the_clinic_server_chooses_mimalloc_unless_told_not_to() {
+    let sb = Sandbox::sqlite();
+    init(&sb, "http://localhost:7879/");
+    assert_eq!(allocator_line(&sb, &[]), "memory allocator: mimalloc");
+    assert_eq!(
+        allocator_line(&sb, &[("UNKNOT_ALLOCATOR", "system")]),
+        "memory allocator: system"
+    );
+}
+
 #[test]
 fn plain_http_off_loopback_is_refused() {
     let sb = Sandbox::sqlite();

@@ -101,6 +101,8 @@ pub async fn run(data: &DataOptions, common: &Common, args: ServeArgs) -> Result
         "unknot clinic server at {}  (listening on {how}://{bound}; Ctrl-C to stop)",
         settings.public_url
     );
+    // Said once for the operator: which allocator this process chose before `main`.
+    println!("memory allocator: {}", unknot_alloc::PerProcess::name());
     unknot_web::serve::run(
         router,
         listener,
