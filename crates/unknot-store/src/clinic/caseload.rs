@@ -168,6 +168,25 @@ impl<'a> Among<'a> {
     }
 }
 
+/// The caseload list's statement, with `$filter` added to its `WHERE` clause.
+macro_rules! caseload_list {
+    ($filter:literal) => {
+        concat!(
+            "SELECT c.id, c.clinic_id, c.patient_id, c.clinician_id, c.status, \
+             c.created_at_ms, c.changed_at_ms, a.display_name, a.birth_year, \
+             p.id AS programme_id, p.version AS programme_version, \
+             COALESCE(j.version, 0) AS journal_version FROM care c \
+             JOIN accounts a ON a.id = c.patient_id \
+             LEFT JOIN programmes p ON p.patient_id = c.patient_id \
+             AND p.clinic_id = c.clinic_id AND p.kind = 'patient' AND p.active = 1 \
+             LEFT JOIN journal_changes j ON j.user_id = c.patient_id \
+             WHERE c.clinic_id = $1 AND c.status = 'confirmed' ",
+            $filter,
+            " ORDER BY a.display_name, c.id, p.changed_at_ms DESC, p.id"
+        )
+    };
+}
+
 impl Store {
     /// The confirmed patients of `clinic` (only `clinician`'s when given), by name, with the
     /// programme in force and the journal change counter of each.
@@ -176,22 +195,16 @@ impl Store {
         clinic: &str,
         clinician: Option<&str>,
     ) -> Result<Vec<CaseListing>, StoreError> {
-        let sql = "SELECT c.id, c.clinic_id, c.patient_id, c.clinician_id, c.status, \
-            c.created_at_ms, c.changed_at_ms, a.display_name, a.birth_year, \
-            p.id AS programme_id, p.version AS programme_version, \
-            COALESCE(j.version, 0) AS journal_version FROM care c \
-            JOIN accounts a ON a.id = c.patient_id \
-            LEFT JOIN programmes p ON p.patient_id = c.patient_id AND p.clinic_id = c.clinic_id \
-            AND p.kind = 'patient' AND p.active = 1 \
-            LEFT JOIN journal_changes j ON j.user_id = c.patient_id \
-            WHERE c.clinic_id = $1 AND c.status = 'confirmed' \
-            AND ($2 = '' OR c.clinician_id = $2) \
-            ORDER BY a.display_name, c.id, p.changed_at_ms DESC, p.id";
-        let rows = sqlx::query(sql)
-            .bind(clinic)
-            .bind(clinician.unwrap_or_default())
-            .fetch_all(&self.pool)
-            .await?;
+        // Two statements, not one with `($2 = '' OR c.clinician_id = $2)`: PostgreSQL's
+        // generic plan for a prepared statement cannot use `care_by_clinician` for such a
+        // condition and scanned the whole clinic's care rows on every dashboard view.
+        let query = match clinician {
+            Some(c) => sqlx::query(caseload_list!("AND c.clinician_id = $2"))
+                .bind(clinic)
+                .bind(c),
+            None => sqlx::query(caseload_list!("")).bind(clinic),
+        };
+        let rows = query.fetch_all(&self.pool).await?;
         let mut out: Vec<CaseListing> = Vec::with_capacity(rows.len());
         for r in &rows {
             let l = listing(r)?;

@@ -366,16 +366,19 @@ impl Store {
         clinic_id: &str,
         clinician: Option<&str>,
     ) -> Result<HashMap<String, u32>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT patient_id, COUNT(*) AS n FROM messages WHERE clinic_id = $1 \
-             AND from_patient = 1 AND read_at_ms IS NULL AND ($2 = '' OR patient_id IN \
-             (SELECT patient_id FROM care WHERE clinic_id = $1 AND clinician_id = $2)) \
-             GROUP BY patient_id",
-        )
-        .bind(clinic_id)
-        .bind(clinician.unwrap_or_default())
-        .fetch_all(&self.pool)
-        .await?;
+        // Two statements rather than `($2 = '' OR …)`, which a generic plan cannot use an
+        // index for (see `Store::caseload_patients`).
+        const ALL: &str = "SELECT patient_id, COUNT(*) AS n FROM messages WHERE clinic_id = $1 \
+             AND from_patient = 1 AND read_at_ms IS NULL GROUP BY patient_id";
+        const CLINICIANS: &str = "SELECT patient_id, COUNT(*) AS n FROM messages \
+             WHERE clinic_id = $1 AND from_patient = 1 AND read_at_ms IS NULL AND patient_id IN \
+             (SELECT patient_id FROM care WHERE clinic_id = $1 AND clinician_id = $2) \
+             GROUP BY patient_id";
+        let query = match clinician {
+            Some(c) => sqlx::query(CLINICIANS).bind(clinic_id).bind(c),
+            None => sqlx::query(ALL).bind(clinic_id),
+        };
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let n: i64 = r.try_get("n")?;
