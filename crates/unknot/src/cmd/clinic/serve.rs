@@ -97,12 +97,14 @@ pub async fn run(data: &DataOptions, common: &Common, args: ServeArgs) -> Result
     })?;
     let bound = listener.local_addr()?;
     let how = if tls.is_some() { "https" } else { "http" };
+    // One line: scripts read it for the address and may close the pipe after it. It names the
+    // allocator this process chose before `main`, for the operator.
     println!(
-        "unknot clinic server at {}  (listening on {how}://{bound}; Ctrl-C to stop)",
-        settings.public_url
+        "unknot clinic server at {}  (listening on {how}://{bound}; memory allocator {}; \
+         Ctrl-C to stop)",
+        settings.public_url,
+        unknot_alloc::PerProcess::name()
     );
-    // Said once for the operator: which allocator this process chose before `main`.
-    println!("memory allocator: {}", unknot_alloc::PerProcess::name());
     unknot_web::serve::run(
         router,
         listener,
