@@ -29,7 +29,7 @@ mod together;
 pub mod zones;
 
 pub use clinic::{
-    CaseListing, CaseRecords, LibraryStamp, Limited, PainPoint, SessionMark, StoredPasskey,
+    CaseListing, CaseRecords, Holder, LibraryStamp, Limited, PainPoint, SessionMark, StoredPasskey,
 };
 pub use error::StoreError;
 pub use journal::{EntryRange, ImportSummary, Inserted};

@@ -630,3 +630,44 @@ async fn guesses_at_the_code_are_counted_per_account_from_any_address() {
     }
     assert!(limited, "25 guesses in an hour were all allowed");
 }
+
+#[tokio::test]
+async fn a_token_signs_in_as_its_account_with_its_roles_and_settings() {
+    for db in support::databases().await {
+        let w = world(&db.url).await;
+        let (token, made) = w.c.create_token(&w.owner, "script", false).await.unwrap();
+        // One statement reads the token, the account, its roles and its settings; what it
+        // gives is what the session's separate reads gave.
+        let by_token = w.c.from_token(&token, "10.0.0.2").await.unwrap().unwrap();
+        assert_eq!(by_token.account.id, w.owner.account.id);
+        assert_eq!(by_token.account.display_name, w.owner.account.display_name);
+        assert_eq!(by_token.roles.len(), 1);
+        assert_eq!(by_token.roles[0].clinic_id, w.clinic);
+        assert_eq!(by_token.roles[0].role, w.owner.roles[0].role);
+        assert_eq!(by_token.scopes, Some(vec!["read".to_string()]));
+        assert!(by_token.session.is_none());
+        // The settings read with the token are the ones saved, and the request's use cases
+        // get them without reading them again.
+        let app = w.c.app().for_user(&w.owner.account.id);
+        let saved = unknot_core::settings::Settings {
+            name: Some("Ana".into()),
+            ..Default::default()
+        };
+        app.save_settings(&saved).await.unwrap();
+        let seen = unknot_app::one_request(async {
+            assert!(w.c.from_token(&token, "10.0.0.2").await.unwrap().is_some());
+            app.settings().await.unwrap()
+        })
+        .await;
+        assert_eq!(seen, saved);
+        // A revoked token, and one never made, sign nobody in.
+        w.c.revoke_token(&w.owner, &made.id).await.unwrap();
+        assert!(w.c.from_token(&token, "10.0.0.2").await.unwrap().is_none());
+        assert!(
+            w.c.from_token("no-such-token", "10.0.0.2")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}

@@ -4,11 +4,14 @@ use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use unknot_core::clinic::access::Role;
-use unknot_core::clinic::model::{Account, Clinic, Membership};
+use unknot_core::clinic::model::{Account, ApiToken, Clinic, Membership};
+use unknot_core::settings::Settings;
 
+use super::sessions::token_named;
 use super::{instant, maybe_instant};
 use crate::error::StoreError;
 use crate::open::Store;
+use crate::plans::from_json;
 
 const ACCOUNT_COLUMNS: &str = "id, email, display_name, birth_year, password_hash, \
     password_changed_at_ms, totp_secret, totp_enabled, created_at_ms, erased_at_ms";
@@ -37,6 +40,41 @@ fn account(row: &AnyRow) -> Result<Account, StoreError> {
         created: instant(row.try_get("created_at_ms")?)?,
         erased: maybe_instant(row, "erased_at_ms")?,
     })
+}
+
+/// The account of the first row, with the memberships of every row (`member_of`, `member_as`;
+/// a row without one is an account in no clinic).
+fn with_memberships(rows: &[AnyRow]) -> Result<Option<(Account, Vec<Membership>)>, StoreError> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let found = account(first)?;
+    let mut memberships = Vec::new();
+    for r in rows {
+        let (Some(clinic_id), Some(role)) = (
+            r.try_get::<Option<String>, _>("member_of")?,
+            r.try_get::<Option<String>, _>("member_as")?,
+        ) else {
+            continue;
+        };
+        memberships.push(Membership {
+            clinic_id,
+            account_id: found.id.clone(),
+            role: role_of(&role)?,
+        });
+    }
+    Ok(Some((found, memberships)))
+}
+
+/// The holder of an API token as one statement reads it.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    /// The account.
+    pub account: Account,
+    /// Its staff memberships, by clinic.
+    pub memberships: Vec<Membership>,
+    /// Its saved settings (the defaults when it saved none).
+    pub settings: Settings,
 }
 
 fn clinic(row: &AnyRow) -> Result<Clinic, StoreError> {
@@ -150,25 +188,53 @@ impl Store {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
+        with_memberships(&rows)
+    }
+
+    /// An API token (revoked ones included: the caller checks) and, when its account is still
+    /// there, the account with its memberships and saved settings, in one statement: every
+    /// request made with a token needs them all, and the settings then need not be read again
+    /// (see `unknot_app::one_request`).
+    pub async fn api_token_holder(
+        &self,
+        hash: &str,
+    ) -> Result<Option<(ApiToken, Option<Holder>)>, StoreError> {
+        let sql = format!(
+            "SELECT t.id AS t_id, t.token_hash AS t_token_hash, t.account_id AS t_account_id, \
+             t.name AS t_name, t.scopes AS t_scopes, t.created_at_ms AS t_created_at_ms, \
+             t.last_used_ms AS t_last_used_ms, t.revoked_at_ms AS t_revoked_at_ms, {}, \
+             m.clinic_id AS member_of, m.role AS member_as, s.body AS settings_body \
+             FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id \
+             LEFT JOIN memberships m ON m.account_id = a.id \
+             LEFT JOIN settings s ON s.user_id = a.id \
+             WHERE t.token_hash = $1 ORDER BY m.clinic_id",
+            account_columns_of("a")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(hash)
+            .fetch_all(&self.pool)
+            .await?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let found = account(first)?;
-        let mut memberships = Vec::new();
-        for r in &rows {
-            let (Some(clinic_id), Some(role)) = (
-                r.try_get::<Option<String>, _>("member_of")?,
-                r.try_get::<Option<String>, _>("member_as")?,
-            ) else {
-                continue;
-            };
-            memberships.push(Membership {
-                clinic_id,
-                account_id: found.id.clone(),
-                role: role_of(&role)?,
-            });
+        let token = token_named(first, "t_")?;
+        if first.try_get::<Option<String>, _>("id")?.is_none() {
+            return Ok(Some((token, None)));
         }
-        Ok(Some((found, memberships)))
+        let settings = match first.try_get::<Option<String>, _>("settings_body")? {
+            Some(body) => from_json("settings", &body)?,
+            None => Settings::default(),
+        };
+        Ok(with_memberships(&rows)?.map(|(account, memberships)| {
+            (
+                token,
+                Some(Holder {
+                    account,
+                    memberships,
+                    settings,
+                }),
+            )
+        }))
     }
 
     /// One account by email (lower case).

@@ -29,6 +29,7 @@ fn maybe_instant(row: &AnyRow, col: &str) -> Result<Option<Timestamp>, StoreErro
     row.try_get::<Option<i64>, _>(col)?.map(instant).transpose()
 }
 
+pub use accounts::Holder;
 pub(crate) use caseload::Among;
 pub use caseload::{CaseListing, CaseRecords, PainPoint, SessionMark};
 pub use exercises::LibraryStamp;

@@ -25,19 +25,26 @@ fn session(row: &AnyRow) -> Result<AuthSession, StoreError> {
 }
 
 fn token(row: &AnyRow) -> Result<ApiToken, StoreError> {
+    token_named(row, "")
+}
+
+/// A token from columns whose names start with `prefix` (`t_id`, `t_scopes`… in a join whose
+/// other tables have an `id` and a `created_at_ms` of their own).
+pub(crate) fn token_named(row: &AnyRow, prefix: &str) -> Result<ApiToken, StoreError> {
+    let col = |c: &str| format!("{prefix}{c}");
     Ok(ApiToken {
-        id: row.try_get("id")?,
-        token_hash: row.try_get("token_hash")?,
-        account_id: row.try_get("account_id")?,
-        name: row.try_get("name")?,
+        id: row.try_get(col("id").as_str())?,
+        token_hash: row.try_get(col("token_hash").as_str())?,
+        account_id: row.try_get(col("account_id").as_str())?,
+        name: row.try_get(col("name").as_str())?,
         scopes: row
-            .try_get::<String, _>("scopes")?
+            .try_get::<String, _>(col("scopes").as_str())?
             .split_whitespace()
             .map(String::from)
             .collect(),
-        created: instant(row.try_get("created_at_ms")?)?,
-        last_used: maybe_instant(row, "last_used_ms")?,
-        revoked: maybe_instant(row, "revoked_at_ms")?,
+        created: instant(row.try_get(col("created_at_ms").as_str())?)?,
+        last_used: maybe_instant(row, &col("last_used_ms"))?,
+        revoked: maybe_instant(row, &col("revoked_at_ms"))?,
     })
 }
 
@@ -216,15 +223,6 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
-    }
-
-    /// The API token a hash names (revoked ones included: the caller checks).
-    pub async fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>, StoreError> {
-        let row = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1")
-            .bind(hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(token).transpose()
     }
 
     /// An account's API tokens, newest first.
