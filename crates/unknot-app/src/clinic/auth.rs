@@ -250,7 +250,8 @@ impl ClinicApp {
     /// end, and used within the idle timeout. A live session's last use is moved on.
     pub async fn from_session(&self, token: &str, address: &str) -> AppResult<Option<Principal>> {
         let store = self.app.store();
-        let Some(session) = store.session_by_hash(&token_hash(token)).await? else {
+        // The session, its account, memberships and settings in one statement.
+        let Some((session, holder)) = store.session_holder(&token_hash(token)).await? else {
             return Ok(None);
         };
         let now = self.now();
@@ -265,31 +266,7 @@ impl ClinicApp {
         if now.duration_since(session.last_seen) > SignedDuration::from_mins(1) {
             store.touch_session(&session.id_hash, now).await?;
         }
-        let account_id = session.account_id.clone();
-        self.principal(&account_id, Some(session), None, address)
-            .await
-    }
-
-    /// The signed-in person for an account, with how they signed in; `None` once the account
-    /// is gone (erased while a session or token was still held).
-    async fn principal(
-        &self,
-        account_id: &str,
-        session: Option<AuthSession>,
-        scopes: Option<Vec<String>>,
-        address: &str,
-    ) -> AppResult<Option<Principal>> {
-        let store = self.app.store();
-        let Some((account, roles)) = store.account_with_memberships(account_id).await? else {
-            return Ok(None);
-        };
-        Ok(Some(Principal {
-            roles,
-            account,
-            session,
-            scopes,
-            address: address.to_string(),
-        }))
+        Ok(holder.map(|h| signed_in(h, Some(session), None, address)))
     }
 
     /// Signs out one session.
@@ -545,19 +522,26 @@ impl ClinicApp {
         {
             store.touch_api_token(&t.id, now).await?;
         }
-        // The account is gone (erased while the token was still held): nobody.
-        let Some(holder) = holder else {
-            return Ok(None);
-        };
-        // Read with the token: the request's use cases need not read them again.
-        crate::request::saw_settings(&holder.account.id, &holder.settings);
-        Ok(Some(Principal {
-            roles: holder.memberships,
-            account: holder.account,
-            session: None,
-            scopes: Some(t.scopes),
-            address: address.to_string(),
-        }))
+        Ok(holder.map(|h| signed_in(h, None, Some(t.scopes), address)))
+    }
+}
+
+/// The person a live session or token belongs to, read with it. No holder (the account was
+/// erased while the session or token was still held) signs nobody in. The settings read with
+/// them are kept for the rest of the request, whose use cases then need not read them again.
+fn signed_in(
+    holder: unknot_store::Holder,
+    session: Option<AuthSession>,
+    scopes: Option<Vec<String>>,
+    address: &str,
+) -> Principal {
+    crate::request::saw_settings(&holder.account.id, &holder.settings);
+    Principal {
+        roles: holder.memberships,
+        account: holder.account,
+        session,
+        scopes,
+        address: address.to_string(),
     }
 }
 

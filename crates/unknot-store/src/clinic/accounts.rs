@@ -4,10 +4,10 @@ use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use unknot_core::clinic::access::Role;
-use unknot_core::clinic::model::{Account, ApiToken, Clinic, Membership};
+use unknot_core::clinic::model::{Account, ApiToken, AuthSession, Clinic, Membership};
 use unknot_core::settings::Settings;
 
-use super::sessions::token_named;
+use super::sessions::{session_named, token_named};
 use super::{instant, maybe_instant};
 use crate::error::StoreError;
 use crate::open::Store;
@@ -66,7 +66,54 @@ fn with_memberships(rows: &[AnyRow]) -> Result<Option<(Account, Vec<Membership>)
     Ok(Some((found, memberships)))
 }
 
-/// The holder of an API token as one statement reads it.
+/// An API token's columns, as `Store::with_holder` reads them.
+const TOKEN_COLUMNS: &[&str] = &[
+    "id",
+    "token_hash",
+    "account_id",
+    "name",
+    "scopes",
+    "created_at_ms",
+    "last_used_ms",
+    "revoked_at_ms",
+];
+
+/// A sign-in session's columns, as `Store::with_holder` reads them.
+const SESSION_COLUMNS: &[&str] = &[
+    "id_hash",
+    "account_id",
+    "created_at_ms",
+    "last_seen_ms",
+    "expires_at_ms",
+    "second_factor",
+    "csrf",
+    "address",
+    "agent",
+];
+
+/// The holder `Store::with_holder` read: `None` when the account is gone (erased while a
+/// session or token was still held).
+fn holder_of(rows: &[AnyRow]) -> Result<Option<Holder>, StoreError> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    if first.try_get::<Option<String>, _>("id")?.is_none() {
+        return Ok(None);
+    }
+    let settings = match first.try_get::<Option<String>, _>("settings_body")? {
+        Some(body) => from_json("settings", &body)?,
+        None => Settings::default(),
+    };
+    Ok(
+        with_memberships(rows)?.map(|(account, memberships)| Holder {
+            account,
+            memberships,
+            settings,
+        }),
+    )
+}
+
+/// The holder of an API token or a session, as one statement reads it.
 #[derive(Debug, Clone)]
 pub struct Holder {
     /// The account.
@@ -173,24 +220,6 @@ impl Store {
         row.as_ref().map(account).transpose()
     }
 
-    /// One account by id with its memberships (by clinic), in one statement: every signed-in
-    /// request needs both.
-    pub async fn account_with_memberships(
-        &self,
-        id: &str,
-    ) -> Result<Option<(Account, Vec<Membership>)>, StoreError> {
-        let sql = format!(
-            "SELECT {}, m.clinic_id AS member_of, m.role AS member_as FROM accounts a \
-             LEFT JOIN memberships m ON m.account_id = a.id WHERE a.id = $1 ORDER BY m.clinic_id",
-            account_columns_of("a")
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-        with_memberships(&rows)
-    }
-
     /// An API token (revoked ones included: the caller checks) and, when its account is still
     /// there, the account with its memberships and saved settings, in one statement: every
     /// request made with a token needs them all, and the settings then need not be read again
@@ -199,42 +228,55 @@ impl Store {
         &self,
         hash: &str,
     ) -> Result<Option<(ApiToken, Option<Holder>)>, StoreError> {
-        let sql = format!(
-            "SELECT t.id AS t_id, t.token_hash AS t_token_hash, t.account_id AS t_account_id, \
-             t.name AS t_name, t.scopes AS t_scopes, t.created_at_ms AS t_created_at_ms, \
-             t.last_used_ms AS t_last_used_ms, t.revoked_at_ms AS t_revoked_at_ms, {}, \
-             m.clinic_id AS member_of, m.role AS member_as, s.body AS settings_body \
-             FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id \
-             LEFT JOIN memberships m ON m.account_id = a.id \
-             LEFT JOIN settings s ON s.user_id = a.id \
-             WHERE t.token_hash = $1 ORDER BY m.clinic_id",
-            account_columns_of("a")
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(hash)
-            .fetch_all(&self.pool)
+        let rows = self
+            .with_holder(TOKEN_COLUMNS, "api_tokens", "token_hash", hash)
             .await?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let token = token_named(first, "t_")?;
-        if first.try_get::<Option<String>, _>("id")?.is_none() {
-            return Ok(Some((token, None)));
-        }
-        let settings = match first.try_get::<Option<String>, _>("settings_body")? {
-            Some(body) => from_json("settings", &body)?,
-            None => Settings::default(),
+        Ok(Some((token_named(first, "h_")?, holder_of(&rows)?)))
+    }
+
+    /// A sign-in session and, when its account is still there, the account with its
+    /// memberships and saved settings, in one statement (as [`Store::api_token_holder`]).
+    pub async fn session_holder(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<(AuthSession, Option<Holder>)>, StoreError> {
+        let rows = self
+            .with_holder(SESSION_COLUMNS, "auth_sessions", "id_hash", id_hash)
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
         };
-        Ok(with_memberships(&rows)?.map(|(account, memberships)| {
-            (
-                token,
-                Some(Holder {
-                    account,
-                    memberships,
-                    settings,
-                }),
-            )
-        }))
+        Ok(Some((session_named(first, "h_")?, holder_of(&rows)?)))
+    }
+
+    /// The row of `table` whose `key` is `value`, its `columns` read as `h_…`, with its
+    /// holder's account, memberships (one row each) and settings.
+    async fn with_holder(
+        &self,
+        columns: &[&str],
+        table: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<AnyRow>, StoreError> {
+        let head: Vec<String> = columns.iter().map(|c| format!("h.{c} AS h_{c}")).collect();
+        // Built from this module's constants only: no input reaches the text.
+        let sql = format!(
+            "SELECT {}, {}, m.clinic_id AS member_of, m.role AS member_as, \
+             st.body AS settings_body FROM {table} h \
+             LEFT JOIN accounts a ON a.id = h.account_id \
+             LEFT JOIN memberships m ON m.account_id = a.id \
+             LEFT JOIN settings st ON st.user_id = a.id \
+             WHERE h.{key} = $1 ORDER BY m.clinic_id",
+            head.join(", "),
+            account_columns_of("a")
+        );
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(value)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// One account by email (lower case).

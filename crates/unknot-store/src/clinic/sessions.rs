@@ -11,16 +11,22 @@ use crate::error::StoreError;
 use crate::open::Store;
 
 fn session(row: &AnyRow) -> Result<AuthSession, StoreError> {
+    session_named(row, "")
+}
+
+/// A session from columns whose names start with `prefix` (see [`token_named`]).
+pub(crate) fn session_named(row: &AnyRow, prefix: &str) -> Result<AuthSession, StoreError> {
+    let col = |c: &str| format!("{prefix}{c}");
     Ok(AuthSession {
-        id_hash: row.try_get("id_hash")?,
-        account_id: row.try_get("account_id")?,
-        created: instant(row.try_get("created_at_ms")?)?,
-        last_seen: instant(row.try_get("last_seen_ms")?)?,
-        expires: instant(row.try_get("expires_at_ms")?)?,
-        second_factor: row.try_get::<i64, _>("second_factor")? != 0,
-        csrf: row.try_get("csrf")?,
-        address: row.try_get("address")?,
-        agent: row.try_get("agent")?,
+        id_hash: row.try_get(col("id_hash").as_str())?,
+        account_id: row.try_get(col("account_id").as_str())?,
+        created: instant(row.try_get(col("created_at_ms").as_str())?)?,
+        last_seen: instant(row.try_get(col("last_seen_ms").as_str())?)?,
+        expires: instant(row.try_get(col("expires_at_ms").as_str())?)?,
+        second_factor: row.try_get::<i64, _>(col("second_factor").as_str())? != 0,
+        csrf: row.try_get(col("csrf").as_str())?,
+        address: row.try_get(col("address").as_str())?,
+        agent: row.try_get(col("agent").as_str())?,
     })
 }
 
