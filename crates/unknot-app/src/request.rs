@@ -6,9 +6,10 @@
 //! PostgreSQL: eight reads of the same row for one Today page (docs/PERFORMANCE.md, "Fewer
 //! round trips"). The web server runs each request inside [`one_request`], and
 //! [`App::settings`](crate::App::settings) keeps what it read there for the rest of that
-//! request. A request made with an API token has them already: they are read with the token
-//! and its account in one statement (`Store::api_token_holder`). A save through the app
-//! forgets them, so a request that changes the settings reads the new ones back. Outside a request (the terminal, background work) nothing is kept.
+//! request. A signed-in request on the clinic server has them from the start: they are read
+//! with its session or API token and the account in one statement (`Store::session_holder`,
+//! `Store::api_token_holder`). A save through the app forgets them, so a request that changes
+//! the settings reads the new ones back. Outside a request (the terminal, background work) nothing is kept.
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -535,7 +535,9 @@ fn signed_in(
     scopes: Option<Vec<String>>,
     address: &str,
 ) -> Principal {
-    crate::request::saw_settings(&holder.account.id, &holder.settings);
+    if let Some(settings) = &holder.settings {
+        crate::request::saw_settings(&holder.account.id, settings);
+    }
     Principal {
         roles: holder.memberships,
         account: holder.account,

@@ -654,12 +654,39 @@ async fn a_token_signs_in_as_its_account_with_its_roles_and_settings() {
             ..Default::default()
         };
         app.save_settings(&saved).await.unwrap();
+        // Settings saved by another request after this one signed in are not what this one
+        // sees: it kept those read with its token (or session). The next request sees them.
+        let later = unknot_core::settings::Settings {
+            name: Some("Bea".into()),
+            ..Default::default()
+        };
         let seen = unknot_app::one_request(async {
             assert!(w.c.from_token(&token, "10.0.0.2").await.unwrap().is_some());
+            save_elsewhere(&app, &later).await;
             app.settings().await.unwrap()
         })
         .await;
-        assert_eq!(seen, saved);
+        assert_eq!(seen, saved, "kept from the token's statement");
+        let Login::SecondFactor { pending } =
+            w.c.login("owner@example.org", GOOD, &from("10.0.0.2"))
+                .await
+                .unwrap()
+        else {
+            panic!("the owner has a second factor")
+        };
+        let session =
+            w.c.login_second_factor(&pending, &w.recovery[0], &from("10.0.0.2"))
+                .await
+                .unwrap();
+        let seen = unknot_app::one_request(async {
+            let by_session = w.c.from_session(&session.token, "10.0.0.2").await.unwrap();
+            assert_eq!(by_session.unwrap().roles.len(), 1);
+            save_elsewhere(&app, &saved).await;
+            app.settings().await.unwrap()
+        })
+        .await;
+        assert_eq!(seen, later, "kept from the session's statement");
+        assert_eq!(app.settings().await.unwrap(), saved);
         // A revoked token, and one never made, sign nobody in.
         w.c.revoke_token(&w.owner, &made.id).await.unwrap();
         assert!(w.c.from_token(&token, "10.0.0.2").await.unwrap().is_none());
@@ -670,4 +697,13 @@ async fn a_token_signs_in_as_its_account_with_its_roles_and_settings() {
                 .is_none()
         );
     }
+}
+
+/// Saves `settings` for `app`'s person from another task, outside the running request's scope,
+/// as another request would.
+async fn save_elsewhere(app: &App, settings: &unknot_core::settings::Settings) {
+    let (app, settings) = (app.clone(), settings.clone());
+    tokio::spawn(async move { app.save_settings(&settings).await.unwrap() })
+        .await
+        .unwrap();
 }

@@ -100,9 +100,12 @@ fn holder_of(rows: &[AnyRow]) -> Result<Option<Holder>, StoreError> {
     if first.try_get::<Option<String>, _>("id")?.is_none() {
         return Ok(None);
     }
+    // Settings that do not read (written by a newer release, say) must not stop the person
+    // signing in: they are left out, and the use cases that need them read them, and report
+    // the error, as they would without this join.
     let settings = match first.try_get::<Option<String>, _>("settings_body")? {
-        Some(body) => from_json("settings", &body)?,
-        None => Settings::default(),
+        Some(body) => from_json("settings", &body).ok(),
+        None => Some(Settings::default()),
     };
     Ok(
         with_memberships(rows)?.map(|(account, memberships)| Holder {
@@ -120,8 +123,9 @@ pub struct Holder {
     pub account: Account,
     /// Its staff memberships, by clinic.
     pub memberships: Vec<Membership>,
-    /// Its saved settings (the defaults when it saved none).
-    pub settings: Settings,
+    /// Its saved settings (the defaults when it saved none; `None` when the stored ones do not
+    /// read).
+    pub settings: Option<Settings>,
 }
 
 fn clinic(row: &AnyRow) -> Result<Clinic, StoreError> {

@@ -34,7 +34,7 @@ fn token(row: &AnyRow) -> Result<ApiToken, StoreError> {
     token_named(row, "")
 }
 
-/// A token from columns whose names start with `prefix` (`t_id`, `t_scopes`… in a join whose
+/// A token from columns whose names start with `prefix` (`h_id`, `h_scopes`… in a join whose
 /// other tables have an `id` and a `created_at_ms` of their own).
 pub(crate) fn token_named(row: &AnyRow, prefix: &str) -> Result<ApiToken, StoreError> {
     let col = |c: &str| format!("{prefix}{c}");
