@@ -27,8 +27,8 @@ fn db_url(sb: &Sandbox) -> String {
         .unwrap_or_else(|| format!("sqlite://{}", sb.dir.path().join("clinic.db").display()))
 }
 
-/// `unknot clinic serve` with `args`; the server and the port it listens on.
-fn serve(sb: &Sandbox, args: &[&str]) -> (Server, u16) {
+/// `unknot clinic serve` with `args` and `env` added; the server and its start-up line.
+fn start(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> (Server, String) {
     let mut child = sb
         .cmd()
         .args([
@@ -40,6 +40,7 @@ fn serve(sb: &Sandbox, args: &[&str]) -> (Server, u16) {
             "0",
         ])
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -48,6 +49,12 @@ fn serve(sb: &Sandbox, args: &[&str]) -> (Server, u16) {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
+    (Server(child), line)
+}
+
+/// `unknot clinic serve` with `args`; the server and the port it listens on.
+fn serve(sb: &Sandbox, args: &[&str]) -> (Server, u16) {
+    let (server, line) = start(sb, args, &[]);
     let port = line
         .split("listening on ")
         .nth(1)
@@ -58,7 +65,7 @@ fn serve(sb: &Sandbox, args: &[&str]) -> (Server, u16) {
                 .ok()
         })
         .unwrap_or_else(|| panic!("no address in {line:?}"));
-    (Server(child), port)
+    (server, port)
 }
 
 /// `unknot clinic init` on the sandbox's database; the set-up link's path.
@@ -110,26 +117,7 @@ fn clinic_init_and_serve_in_two_commands() {
 
 /// The allocator `unknot clinic serve` says it chose on its first line, with `env` added.
 fn allocator_named(sb: &Sandbox, env: &[(&str, &str)]) -> String {
-    let mut child = sb
-        .cmd()
-        .args([
-            "clinic",
-            "serve",
-            "--database-url",
-            &db_url(sb),
-            "--port",
-            "0",
-        ])
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _server = Server(child);
+    let (_server, line) = start(sb, &[], env);
     line.split("memory allocator ")
         .nth(1)
         .and_then(|rest| rest.split(';').next())
