@@ -62,11 +62,20 @@ pub(crate) struct SignalsKey {
     pub(crate) today: jiff::civil::Date,
 }
 
+/// How long after a view's `now` records may have been read and still be used by it. Views
+/// run side by side, each with the time it started: records a view kept a few milliseconds
+/// after another view started are as good for that one (the read window has days to spare),
+/// and refusing them made every view that waited for another's read read the caseload again.
+/// A clock set back further (in tests) still reads again.
+const READ_LATER_BY: SignedDuration = SignedDuration::from_secs(5);
+
 impl Kept {
-    /// Whether the records may still be used at `now`. Records read after `now` (a clock set
-    /// back, in tests) do not reach back far enough.
+    /// Whether the records may still be used at `now`: read no later than [`READ_LATER_BY`]
+    /// after it, and not yet past their lifetime.
     fn fresh(&self, now: Timestamp) -> bool {
-        self.read_at <= now && now < self.until
+        now.checked_add(READ_LATER_BY)
+            .is_ok_and(|latest| self.read_at <= latest)
+            && now < self.until
     }
 }
 
@@ -185,9 +194,11 @@ impl KeptCaseloads {
 
 impl Inner {
     fn sweep(&mut self, now: Timestamp) {
-        let due = self
-            .swept
-            .is_none_or(|t| t > now || now.duration_since(t) >= FRESH_FOR);
+        // A view that started before the last sweep's does not sweep again: with its older
+        // `now` it would only drop what the views after it have just kept.
+        let due = self.swept.is_none_or(|t| {
+            now.duration_since(t) >= FRESH_FOR || t.duration_since(now) > READ_LATER_BY
+        });
         if !due {
             return;
         }
@@ -262,7 +273,10 @@ impl KeptCounts {
     ) -> Option<ObservationCounts> {
         let map = self.map.lock().ok()?;
         let c = map.get(patient)?;
-        (c.version == version && c.read_at <= now && now < c.until).then_some(c.counts)
+        let read_in_time = now
+            .checked_add(READ_LATER_BY)
+            .is_ok_and(|latest| c.read_at <= latest);
+        (c.version == version && read_in_time && now < c.until).then_some(c.counts)
     }
 
     /// Keeps `counts`, counted at `read_at` after the counter was read as `version`.
@@ -289,5 +303,51 @@ impl KeptCounts {
                 counts,
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn kept(read_at: Timestamp) -> Kept {
+        Kept {
+            version: 1,
+            care_changed: read_at,
+            read_at,
+            until: read_at.checked_add(lifetime("p")).unwrap(),
+            records: Arc::default(),
+            signals: None,
+        }
+    }
+
+    #[test]
+    fn records_kept_just_after_a_view_began_serve_it_but_not_a_clock_set_back() {
+        let read = at("2026-06-01T12:00:00.020Z");
+        let k = kept(read);
+        assert!(k.fresh(at("2026-06-01T12:00:00.000Z")), "read 20 ms later");
+        assert!(k.fresh(at("2026-06-01T12:00:40Z")));
+        assert!(!k.fresh(at("2026-06-01T11:59:50Z")), "read 10 s later");
+        assert!(!k.fresh(at("2026-06-01T12:01:20Z")), "past the lifetime");
+    }
+
+    #[test]
+    fn a_view_that_began_before_the_last_sweep_keeps_what_others_just_kept() {
+        let mut inner = Inner::default();
+        let first = at("2026-06-01T12:00:00.050Z");
+        inner.sweep(first);
+        inner.by_patient.insert("p".into(), kept(first));
+        // A view that started 30 ms before the sweep reaches its own only now.
+        inner.sweep(at("2026-06-01T12:00:00.020Z"));
+        assert!(
+            inner.by_patient.contains_key("p"),
+            "not swept by an older view"
+        );
+        inner.sweep(at("2026-06-01T12:02:00Z"));
+        assert!(inner.by_patient.is_empty(), "swept once past its lifetime");
     }
 }
