@@ -85,22 +85,36 @@ macro_rules! id_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let raw = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                // Stored data must use the exact id; forgiving spelling is for typing only.
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.id() == raw)
-                    .ok_or_else(|| {
-                        serde::de::Error::custom(
-                            $crate::error::InputError::UnknownId {
-                                kind: $what,
-                                value: $crate::error::shown(&raw),
-                                suggestions: $crate::suggest::nearest(&raw, Self::ids()),
-                                choices: Vec::new(),
-                            },
-                        )
-                    })
+                /// Compares the id where the reader holds it: serde's `Cow<str>` always made a
+                /// `String`, one allocation per id in every list read.
+                struct Id;
+
+                impl serde::de::Visitor<'_> for Id {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+
+                    fn visit_str<E: serde::de::Error>(self, raw: &str) -> Result<$name, E> {
+                        // Stored data must use the exact id; forgiving spelling is for typing
+                        // only.
+                        $name::ALL
+                            .iter()
+                            .copied()
+                            .find(|v| v.id() == raw)
+                            .ok_or_else(|| {
+                                E::custom($crate::error::InputError::UnknownId {
+                                    kind: $what,
+                                    value: $crate::error::shown(raw),
+                                    suggestions: $crate::suggest::nearest(raw, $name::ids()),
+                                    choices: Vec::new(),
+                                })
+                            })
+                    }
+                }
+
+                deserializer.deserialize_str(Id)
             }
         }
     };
