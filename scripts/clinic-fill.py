@@ -293,7 +293,7 @@ def fill(db, args, clinic_id, owner_id, tpl):
     # names the treatments done.
     entry_tpl = rows_of(db, f"SELECT time_zone, details, note FROM entries WHERE user_id = '{tpl}' "
                             "AND details LIKE '%knots%'")[0]
-    session_entry = rows_of(db, f"SELECT e.details, e.note, s.body FROM entries e, sessions s "
+    session_entry = rows_of(db, f"SELECT e.details, e.note, s.body, e.trend_facts FROM entries e, sessions s "
                                 f"WHERE e.user_id = '{tpl}' AND s.user_id = '{tpl}' "
                                 "AND e.details LIKE '%treatments%'")[0]
     intake = rows_of(db, f"SELECT body FROM assessments WHERE user_id = '{tpl}' AND kind = 'intake'")[0][0]
@@ -313,8 +313,15 @@ def fill(db, args, clinic_id, owner_id, tpl):
                 r["pain"] = pain
             for kn in d.get("knots", []):
                 kn["muscle"], kn["side"], kn["tenderness"] = muscle, side, min(10, pain + 1)
-            detail_by[(pain, k)] = copy_text(json.dumps(d, separators=(",", ":")))
+            # What the app copies into trend_facts: the knots without where they spread, and
+            # the context (migration 0016).
+            facts = {k: v for k, v in (
+                ("knots", [{f: kn[f] for f in ("muscle", "side", "tenderness")} for kn in d.get("knots", [])]),
+                ("context", d.get("context") or {})) if v}
+            detail_by[(pain, k)] = (copy_text(json.dumps(d, separators=(",", ":"))),
+                                    copy_text(json.dumps(facts, separators=(",", ":"))))
     s_details, s_note, s_body = copy_text(session_entry[0]), session_entry[1], json.loads(session_entry[2])
+    s_details = (s_details, copy_text(session_entry[3]))
     intake_doc, checkin_doc = json.loads(intake), json.loads(checkin)
     note = copy_text(entry_tpl[2])
     tokens = open(args.tokens, "w")
@@ -341,7 +348,7 @@ def fill(db, args, clinic_id, owner_id, tpl):
                                             "from_patient", "body", "at_ms", "read_at_ms"]),
         "plans": Copier(db, "plans", ["id", "user_id", "version", "created_at_ms", "body"]),
         "entries": Copier(db, "entries", ["id", "user_id", "at_ms", "time_zone", "pain", "details", "note",
-                                          "created_at_ms", "updated_at_ms"]),
+                                          "created_at_ms", "updated_at_ms", "local_day", "trend_facts"]),
         "sessions": Copier(db, "sessions", ["id", "user_id", "at_ms", "time_zone", "body"]),
         "assessments": Copier(db, "assessments", ["id", "user_id", "kind", "at_ms", "time_zone", "body"]),
     }
@@ -421,12 +428,23 @@ def journal(c, rng, pid, start_day, days, now_ms, tz, zone_name, detail_by, note
     zone = copy_text(zone_name)
     uid = pid
     e = c["entries"]
+    days_of = {}
+
+    def local_day(at):
+        """The entry's date in its zone as the app stores it (yyyymmdd), by quarter hour: every
+        zone's offset is a whole number of quarter hours."""
+        q = at // 900_000
+        if q not in days_of:
+            days_of[q] = datetime.datetime.fromtimestamp(q * 900, tz).strftime("%Y%m%d")
+        return days_of[q]
+
     for d in range(days - stopped):
         day_ms = (start_day + d) * DAY_MS
         pain = max(0, min(10, round(base + drift * d / days + rng.uniform(-1.5, 1.5))))
         at = day_ms + 8 * 3_600_000 + rng.randrange(3_600_000)
-        e.raw(f"{uuid7(at, rng)}\t{uid}\t{at}\t{zone}\t{pain}\t{detail_by[(pain, d % 3)]}\t"
-              f"{note if d % 5 == 0 else chr(92) + 'N'}\t{at}\t{at}")
+        details, facts = detail_by[(pain, d % 3)]
+        e.raw(f"{uuid7(at, rng)}\t{uid}\t{at}\t{zone}\t{pain}\t{details}\t"
+              f"{note if d % 5 == 0 else chr(92) + 'N'}\t{at}\t{at}\t{local_day(at)}\t{facts}")
         at2 = day_ms + 18 * 3_600_000 + rng.randrange(3_600_000)
         if at2 > now_ms:
             at2 = now_ms - 60_000
@@ -438,11 +456,13 @@ def journal(c, rng, pid, start_day, days, now_ms, tz, zone_name, detail_by, note
             if "pain_before" in body:
                 body["pain_before"], body["pain_after"] = pain, max(0, pain - 1)
             c["sessions"].row(sid, uid, at2, zone_name, json.dumps(body, separators=(",", ":")))
-            e.raw(f"{sid}\t{uid}\t{at2}\t{zone}\t{max(0, pain - 1)}\t{s_details}\t{copy_text(s_note)}\t{at2}\t{at2}")
+            e.raw(f"{sid}\t{uid}\t{at2}\t{zone}\t{max(0, pain - 1)}\t{s_details[0]}\t{copy_text(s_note)}\t"
+                  f"{at2}\t{at2}\t{local_day(at2)}\t{s_details[1]}")
         else:
             pain2 = max(0, min(10, pain + rng.choice((-1, 0, 0, 1))))
-            e.raw(f"{uuid7(at2, rng)}\t{uid}\t{at2}\t{zone}\t{pain2}\t{detail_by[(pain2, (d + 1) % 3)]}\t"
-                  f"\\N\t{at2}\t{at2}")
+            details, facts = detail_by[(pain2, (d + 1) % 3)]
+            e.raw(f"{uuid7(at2, rng)}\t{uid}\t{at2}\t{zone}\t{pain2}\t{details}\t"
+                  f"\\N\t{at2}\t{at2}\t{local_day(at2)}\t{facts}")
         if d == 0 or d % 7 == 0:
             doc = json.loads(json.dumps(intake_doc if d == 0 else checkin_doc))
             aid = uuid7(at + 1, rng)

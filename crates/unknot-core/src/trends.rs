@@ -198,7 +198,7 @@ pub struct TrendSample {
     pub pain: Option<Score>,
     /// Circumstances.
     pub context: Context,
-    /// Knots found.
+    /// Knots found (the store leaves out where their pain travels: trends do not read it).
     pub knots: Vec<Knot>,
 }
 

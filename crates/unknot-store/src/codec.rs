@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,47 @@ pub(crate) struct EntryRow {
     pub pain: Option<i64>,
     pub details: String,
     pub note: Option<String>,
+    /// The entry's local date as a number ([`day_number`]), for trends.
+    pub local_day: Option<i64>,
+    /// Its knots and context as JSON, for trends ([`TrendFactsOut`]).
+    pub trend_facts: String,
+}
+
+/// What trends count from an entry besides its date and pain, kept in `trend_facts`: the
+/// same field names as in `details`, so [`TrendDetailsIn`] reads either.
+#[derive(Serialize)]
+struct TrendFactsOut<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    knots: Vec<KnotFactOut<'a>>,
+    #[serde(skip_serializing_if = "Context::is_empty")]
+    context: &'a Context,
+}
+
+/// A knot as trends count it: where the pain travels is left out (trends do not read it, and
+/// [`Knot`] reads it as none).
+#[derive(Serialize)]
+struct KnotFactOut<'a> {
+    muscle: &'a unknot_core::body::Muscle,
+    side: &'a unknot_core::body::Side,
+    tenderness: &'a Score,
+}
+
+/// A date as the number `yyyymmdd` (20260301), or `None` outside years 1 to 9999, where that
+/// form would not read back (such rows are dated from their time and zone instead).
+pub(crate) fn day_number(d: Date) -> Option<i64> {
+    let year = i64::from(d.year());
+    (1..=9999)
+        .contains(&year)
+        .then(|| year * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day()))
+}
+
+/// Reads back what [`day_number`] wrote.
+fn day_from_number(n: i64) -> Result<Date, StoreError> {
+    let part = |v: i64| i8::try_from(v).unwrap_or(0);
+    i16::try_from(n / 10_000)
+        .ok()
+        .and_then(|y| Date::new(y, part(n / 100 % 100), part(n % 100)).ok())
+        .ok_or_else(|| trend_corrupt(format!("{n} is not a date")))
 }
 
 pub(crate) fn encode(entry: &Entry) -> Result<EntryRow, StoreError> {
@@ -71,6 +113,22 @@ pub(crate) fn encode(entry: &Entry) -> Result<EntryRow, StoreError> {
         id: entry.id.to_string(),
         reason: e.to_string(),
     })?;
+    let trend_facts = serde_json::to_string(&TrendFactsOut {
+        knots: entry
+            .knots
+            .iter()
+            .map(|k| KnotFactOut {
+                muscle: &k.muscle,
+                side: &k.side,
+                tenderness: &k.tenderness,
+            })
+            .collect(),
+        context: &entry.context,
+    })
+    .map_err(|e| StoreError::Corrupt {
+        id: entry.id.to_string(),
+        reason: e.to_string(),
+    })?;
     let ts = entry.at.timestamp();
     Ok(EntryRow {
         id: entry.id.to_string(),
@@ -79,6 +137,8 @@ pub(crate) fn encode(entry: &Entry) -> Result<EntryRow, StoreError> {
         pain: entry.pain.map(|p| i64::from(p.get())),
         details,
         note: entry.note.clone(),
+        local_day: day_number(entry.at.date()),
+        trend_facts,
     })
 }
 
@@ -207,73 +267,117 @@ pub(crate) fn trend_details(json: &str) -> Result<TrendDetailsIn, StoreError> {
 #[derive(Default)]
 pub(crate) struct LastZone(Option<(String, TimeZone)>);
 
+/// Where a sample's date comes from: the stored `local_day`, or (a row without one) its time
+/// and zone.
+pub(crate) enum Dated<'a> {
+    /// `local_day` as stored.
+    Day(i64),
+    /// `at_ms` and `time_zone`.
+    At(i64, &'a str),
+}
+
 /// One sample from its row values, dated in the entry's own time zone.
 pub(crate) fn sample(
-    at_ms: i64,
-    zone: &str,
+    dated: Dated<'_>,
     pain: Option<i64>,
     details: TrendDetailsIn,
     last: &mut LastZone,
 ) -> Result<TrendSample, StoreError> {
-    let tz = match &last.0 {
-        Some((name, tz)) if name == zone => tz.clone(),
-        _ => {
-            let tz = zone_from_name(zone).map_err(trend_corrupt)?;
-            last.0 = Some((zone.to_string(), tz.clone()));
-            tz
+    let day = match dated {
+        Dated::Day(n) => day_from_number(n)?,
+        Dated::At(at_ms, zone) => {
+            let tz = match &last.0 {
+                Some((name, tz)) if name == zone => tz.clone(),
+                _ => {
+                    let tz = zone_from_name(zone).map_err(trend_corrupt)?;
+                    last.0 = Some((zone.to_string(), tz.clone()));
+                    tz
+                }
+            };
+            let ts =
+                Timestamp::from_millisecond(at_ms).map_err(|e| trend_corrupt(e.to_string()))?;
+            tz.to_datetime(ts).date()
         }
     };
-    let ts = Timestamp::from_millisecond(at_ms).map_err(|e| trend_corrupt(e.to_string()))?;
     let pain = pain
         .map(|p| Score::new(p, "pain"))
         .transpose()
         .map_err(|e| trend_corrupt(e.to_string()))?;
+    let mut knots = details.knots;
+    // Where a knot's pain travels is not kept in `trend_facts`: left out of every sample alike.
+    for k in &mut knots {
+        k.refers_to.clear();
+    }
     Ok(TrendSample {
-        day: tz.to_datetime(ts).date(),
+        day,
         pain,
         context: details.context,
-        knots: details.knots,
+        knots,
     })
 }
 
-/// Decodes the four lists of SQLite's trends query: JSON arrays of times and pain ratings,
-/// the zones separated by commas, and the details one JSON object per line (read one after
-/// another, never gathered into a list of their own).
-pub(crate) fn decode_samples(
-    at_ms: &str,
-    zones: &str,
-    pains: &str,
-    details: &str,
+/// Decodes the two lists of SQLite's trends query: lines of `LOCAL_DAY PAIN FACTS` for rows
+/// with the trend columns, and lines of `AT_MS ZONE PAIN DETAILS` for rows without (`PAIN` is
+/// `-` when unrated).
+pub(crate) fn decode_sample_lines(
+    dated: &str,
+    undated: &str,
 ) -> Result<Vec<TrendSample>, StoreError> {
-    let at_ms: Vec<i64> = serde_json::from_str(at_ms).map_err(|e| trend_corrupt(e.to_string()))?;
-    let pains: Vec<Option<i64>> =
-        serde_json::from_str(pains).map_err(|e| trend_corrupt(e.to_string()))?;
-    let n = at_ms.len();
-    let zone_count = if zones.is_empty() {
-        0
-    } else {
-        zones.split(',').count()
-    };
-    if pains.len() != n || zone_count != n {
-        return Err(trend_corrupt(format!(
-            "{n} times, {zone_count} zones and {} ratings do not match",
-            pains.len()
-        )));
-    }
-    let mut details = serde_json::Deserializer::from_str(details).into_iter::<TrendDetailsIn>();
+    let mut out =
+        Vec::with_capacity(dated.matches('\n').count() + undated.matches('\n').count() + 2);
     let mut last = LastZone::default();
-    let mut out = Vec::with_capacity(n);
-    for ((ms, zone), pain) in at_ms.into_iter().zip(zones.split(',')).zip(pains) {
-        let d = details
-            .next()
-            .ok_or_else(|| trend_corrupt(format!("details for {} of {n} entries", out.len())))?
-            .map_err(|e| trend_corrupt(e.to_string()))?;
-        out.push(sample(ms, zone, pain, d, &mut last)?);
+    for line in lines(dated) {
+        let [day, pain, facts] = fields(line)?;
+        let day = Dated::Day(number(day)?);
+        out.push(sample(
+            day,
+            rating(pain)?,
+            trend_details(facts)?,
+            &mut last,
+        )?);
     }
-    if details.next().is_some() {
-        return Err(trend_corrupt(format!("more details than {n} entries")));
+    for line in lines(undated) {
+        let [at, rest] = fields(line)?;
+        let [zone, pain, details] = fields(rest)?;
+        let at = Dated::At(number(at)?, zone);
+        out.push(sample(
+            at,
+            rating(pain)?,
+            trend_details(details)?,
+            &mut last,
+        )?);
     }
     Ok(out)
+}
+
+/// The lines of one list.
+fn lines(list: &str) -> impl Iterator<Item = &str> {
+    list.split('\n').filter(|l| !l.is_empty())
+}
+
+/// The first `N - 1` space-separated fields of a line and the rest.
+fn fields<const N: usize>(line: &str) -> Result<[&str; N], StoreError> {
+    let mut parts = line.splitn(N, ' ');
+    let mut out = [""; N];
+    for slot in &mut out {
+        *slot = parts
+            .next()
+            .ok_or_else(|| trend_corrupt(format!("a line of trend data is short: {line:.40}")))?;
+    }
+    Ok(out)
+}
+
+fn number(s: &str) -> Result<i64, StoreError> {
+    s.parse()
+        .map_err(|_| trend_corrupt(format!("'{s:.20}' is not a number")))
+}
+
+fn rating(s: &str) -> Result<Option<i64>, StoreError> {
+    if s == "-" {
+        Ok(None)
+    } else {
+        number(s).map(Some)
+    }
 }
 
 /// The IANA name of a zone, or its offset at `ts` when it has none (a fixed-offset zone).
@@ -294,4 +398,24 @@ pub(crate) fn zone_from_name(name: &str) -> Result<TimeZone, String> {
             .map_err(|_| format!("unreadable offset '{name}'"));
     }
     crate::zones::named(name).map_err(|e| format!("unknown time zone '{name}': {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_number_reads_back_as_its_date_and_years_it_cannot_hold_have_none() {
+        for d in ["2026-03-01", "0001-01-01", "9999-12-31", "2024-02-29"] {
+            let date: Date = d.parse().unwrap();
+            let n = day_number(date).unwrap();
+            assert_eq!(day_from_number(n).unwrap(), date, "{d}");
+        }
+        assert_eq!(day_number("2026-03-01".parse().unwrap()), Some(20_260_301));
+        assert_eq!(day_number(Date::new(-1, 6, 1).unwrap()), None);
+        assert_eq!(day_number("0000-06-01".parse().unwrap()), None);
+        for bad in [20_260_230, 20_261_301, 0, -20_260_301] {
+            assert!(day_from_number(bad).is_err(), "{bad}");
+        }
+    }
 }

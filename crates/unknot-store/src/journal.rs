@@ -74,30 +74,45 @@ pub(crate) const SIGN_FILTER: &str = " AND (details LIKE '%numbness%' OR details
 /// one JSON array of rows (no per-row concatenation), and ids and notes are not read at all.
 /// (Sending `{}` for details without knots or context was tried: SQLite's `instr` over every
 /// row cost more than decoding them saved.)
-const TRENDS_SQLITE: &str = "SELECT '[' || COALESCE(group_concat(at_ms), '') || ']', \
-    COALESCE(group_concat(time_zone), ''), '[' || COALESCE(group_concat(COALESCE(pain, 'null')), '') || ']', \
-    COALESCE(group_concat(details, char(10)), '') FROM entries WHERE user_id = $1";
+/// SQLite's trends query: one line per entry, in two lists (one statement, so both see the
+/// same rows). Rows written by this release give `LOCAL_DAY PAIN FACTS` from `local_day`,
+/// `pain` (`-` when unrated) and `trend_facts`; any without those columns (see migration
+/// 0016: written before them, or by a bulk load) give `AT_MS ZONE PAIN DETAILS`, and are
+/// found through the partial index that holds only them. Neither JSON document can hold a
+/// raw line break, and zone names have no spaces.
+const TRENDS_SQLITE: &str = "SELECT \
+    (SELECT group_concat(local_day || ' ' || COALESCE(pain, '-') || ' ' || trend_facts, char(10)) \
+     FROM entries WHERE user_id = $1 AND local_day IS NOT NULL AND trend_facts IS NOT NULL), \
+    (SELECT group_concat(at_ms || ' ' || time_zone || ' ' || COALESCE(pain, '-') || ' ' || details, \
+     char(10)) FROM entries WHERE user_id = $1 AND (local_day IS NULL OR trend_facts IS NULL))";
 /// PostgreSQL sends rows without a per-row hand-off between threads, so rows are simplest.
-const TRENDS_POSTGRES: &str =
-    "SELECT at_ms, time_zone, pain, details FROM entries WHERE user_id = $1";
+const TRENDS_POSTGRES: &str = "SELECT local_day, at_ms, time_zone, pain, \
+    CASE WHEN local_day IS NULL OR trend_facts IS NULL THEN details ELSE trend_facts END \
+    FROM entries WHERE user_id = $1";
 
-const UPSERT: &str = "INSERT INTO entries \
-    (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-    ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms, time_zone = excluded.time_zone, \
+/// The columns every insert writes, in the order [`bind_row`] binds them.
+macro_rules! insert_columns {
+    () => {
+        "INSERT INTO entries (id, user_id, at_ms, time_zone, pain, details, note, local_day, \
+         trend_facts, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         $10, $10)"
+    };
+}
+
+const UPSERT: &str = concat!(
+    insert_columns!(),
+    " ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms, time_zone = excluded.time_zone, \
     pain = excluded.pain, details = excluded.details, note = excluded.note, \
+    local_day = excluded.local_day, trend_facts = excluded.trend_facts, \
     updated_at_ms = excluded.updated_at_ms \
-    WHERE entries.user_id = excluded.user_id";
+    WHERE entries.user_id = excluded.user_id"
+);
 
-const INSERT: &str = "INSERT INTO entries \
-    (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+const INSERT: &str = insert_columns!();
 
 /// The INSERT that leaves a row with the same id alone (a client's retry, or an id that is
 /// taken): `rows_affected` says which happened.
-const INSERT_IF_ABSENT: &str = "INSERT INTO entries \
-    (id, user_id, at_ms, time_zone, pain, details, note, created_at_ms, updated_at_ms) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (id) DO NOTHING";
+const INSERT_IF_ABSENT: &str = concat!(insert_columns!(), " ON CONFLICT (id) DO NOTHING");
 
 /// What an insert that keeps existing rows found.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,6 +194,8 @@ fn bind_row<'q>(
         .bind(row.pain)
         .bind(row.details)
         .bind(row.note)
+        .bind(row.local_day)
+        .bind(row.trend_facts)
         .bind(now)
 }
 
@@ -226,13 +243,16 @@ impl Store {
         self.counted_write(async |c| {
             let done = sqlx::query(
                 "UPDATE entries SET at_ms = $1, time_zone = $2, pain = $3, details = $4, \
-                 note = $5, updated_at_ms = $6 WHERE id = $7 AND user_id = $8",
+                 note = $5, local_day = $6, trend_facts = $7, updated_at_ms = $8 \
+                 WHERE id = $9 AND user_id = $10",
             )
             .bind(row.at_ms)
             .bind(row.time_zone)
             .bind(row.pain)
             .bind(row.details)
             .bind(row.note)
+            .bind(row.local_day)
+            .bind(row.trend_facts)
             .bind(Timestamp::now().as_millisecond())
             .bind(&row.id)
             .bind(&self.user)
@@ -346,7 +366,9 @@ impl Store {
 
     /// What trends read from every entry (its local date, pain, context and knots), in no
     /// particular order: a narrow read for long journals, where decoding whole entries (ids,
-    /// regions, notes, treatments) was most of the time `unknot trends` took.
+    /// regions, notes, treatments) was most of the time `unknot trends` took. Rows carry their
+    /// date and those parts in columns of their own (`local_day`, `trend_facts`); a row
+    /// without them is dated from its time and zone and read from its details.
     pub async fn trend_samples(&self) -> Result<Vec<TrendSample>, StoreError> {
         if self.engine == Engine::Postgres {
             let rows = sqlx::query(TRENDS_POSTGRES)
@@ -357,13 +379,12 @@ impl Store {
             return rows
                 .iter()
                 .map(|r| {
-                    codec::sample(
-                        r.try_get(0)?,
-                        r.try_get(1)?,
-                        r.try_get(2)?,
-                        codec::trend_details(r.try_get(3)?)?,
-                        &mut zones,
-                    )
+                    let dated = match r.try_get::<Option<i64>, _>(0)? {
+                        Some(day) => codec::Dated::Day(day),
+                        None => codec::Dated::At(r.try_get(1)?, r.try_get(2)?),
+                    };
+                    let facts = codec::trend_details(r.try_get(4)?)?;
+                    codec::sample(dated, r.try_get(3)?, facts, &mut zones)
                 })
                 .collect();
         }
@@ -371,12 +392,10 @@ impl Store {
             .bind(&self.user)
             .fetch_one(&self.pool)
             .await?;
-        // Borrowed: the details can be megabytes.
-        codec::decode_samples(
-            row.try_get(0)?,
-            row.try_get(1)?,
-            row.try_get(2)?,
-            row.try_get(3)?,
+        // Borrowed: the lists can be megabytes.
+        codec::decode_sample_lines(
+            row.try_get::<Option<&str>, _>(0)?.unwrap_or_default(),
+            row.try_get::<Option<&str>, _>(1)?.unwrap_or_default(),
         )
     }
 

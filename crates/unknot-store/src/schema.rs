@@ -22,11 +22,11 @@ use crate::error::StoreError;
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// The migrations a journal runs: its own tables (entries, exercises, assessments, plans,
-/// sessions, breaks, settings), the summary of its assessments, which Today reads, and the
+/// sessions, breaks, settings), the summary of its assessments, which Today reads, the
 /// change counter that writes by anyone but the local person move (one small table, so a
-/// write never depends on which schema it finds). The others make the clinic's tables and the
-/// indexes only a clinic's dashboard needs.
-const JOURNAL_MIGRATIONS: [i64; 7] = [1, 2, 3, 4, 5, 14, 15];
+/// write never depends on which schema it finds), and the entries' columns for trends. The
+/// others make the clinic's tables and the indexes only a clinic's dashboard needs.
+const JOURNAL_MIGRATIONS: [i64; 8] = [1, 2, 3, 4, 5, 14, 15, 16];
 
 /// Which tables a store needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -386,7 +386,15 @@ async fn trend_samples_carry_what_trends_read_from_whole_entries() {
                 day: e.at.date(),
                 pain: e.pain,
                 context: e.context.clone(),
-                knots: e.knots.clone(),
+                // Trends do not read where a knot's pain travels; samples leave it out.
+                knots: e
+                    .knots
+                    .iter()
+                    .map(|k| Knot {
+                        refers_to: Vec::new(),
+                        ..k.clone()
+                    })
+                    .collect(),
             })
             .collect();
         got.sort_by_key(key);
@@ -396,6 +404,37 @@ async fn trend_samples_carry_what_trends_read_from_whole_entries() {
         assert!(
             got.iter()
                 .any(|s| s.day.to_string() == "2026-03-01" && s.knots.len() == 1)
+        );
+
+        // Rows without the trend columns (written before them, or by a bulk load), a day
+        // without its facts, and an entry moved to another day: the same samples.
+        {
+            use sqlx::Connection;
+            let mut c = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+            for sql in [
+                "UPDATE entries SET local_day = NULL, trend_facts = NULL \
+                 WHERE id IN ('t-1', 't-3')",
+                "UPDATE entries SET trend_facts = NULL WHERE id = 't-2'",
+            ] {
+                sqlx::query(sql).execute(&mut c).await.unwrap();
+            }
+        }
+        let mut mixed = store.trend_samples().await.unwrap();
+        mixed.sort_by_key(key);
+        assert_eq!(mixed, want, "{}: rows without trend columns", db.label);
+        odd.at = "2026-03-09T23:30:00-04:00[America/New_York]"
+            .parse()
+            .unwrap();
+        store.update_entry(&odd).await.unwrap();
+        let moved = store.trend_samples().await.unwrap();
+        assert_eq!(
+            moved
+                .iter()
+                .filter(|s| s.day.to_string() == "2026-03-09")
+                .count(),
+            1,
+            "{}: an edit moves its day",
+            db.label
         );
     }
 }
