@@ -1,7 +1,7 @@
 -- wrk script for scripts/clinic-load.py: one kind of request per run (or a mix for the soak),
 -- each request signed in with a personal API token from the tokens file that
 -- scripts/clinic-fill.py wrote. Arguments after `--`: KIND TOKENS_FILE HOST.
---   dashboard  GET /clinic/{clinic}/dashboard as each clinician in turn (session cookie)
+--   dashboard  GET /clinic/{clinic}/dashboard as a clinician picked at random (session cookie)
 --   today      GET / (the patient's Today page) as each patient in turn
 --   api-today  GET /api/v1/today as each patient in turn
 --   write      POST /api/v1/entries (a new id each time) as each patient in turn
@@ -63,7 +63,11 @@ end
 local function one(k)
   counter = counter + 1
   if k == "dashboard" then
-    local c = clinicians[counter % #clinicians + 1]
+    -- Chosen at random, not in turn: in turn, with HAProxy's round robin alternating per
+    -- request, each clinician kept landing on the same one of the two servers, and a new wrk
+    -- process could flip them all to the other one, whose memory of their caseload was cold
+    -- (a burst of slow views at the start of each run, not a cost real use would see).
+    local c = clinicians[math.random(1, #clinicians)]
     return wrk.format("GET", "/clinic/" .. c.clinic .. "/dashboard", {
       ["Host"] = host,
       ["Cookie"] = "__Host-unknot-session=" .. c.cookie,
