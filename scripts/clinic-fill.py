@@ -301,6 +301,12 @@ def fill(db, args, clinic_id, owner_id, tpl):
     plan = rows_of(db, f"SELECT body FROM plans WHERE user_id = '{tpl}' ORDER BY version LIMIT 1")
     zone_name = entry_tpl[0]
     tz = zoneinfo.ZoneInfo(zone_name if "/" in zone_name or zone_name == "UTC" else "UTC")
+    try:
+        # The zone the app dates entries in (a fixed offset such as +02:00 is not one Python
+        # names: those rows are written without a date, and the app works it out).
+        day_tz = zoneinfo.ZoneInfo(zone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        day_tz = None
     details = json.loads(entry_tpl[1])
     # Pre-rendered details and session bodies for each pain value: the rows differ in ids,
     # times and pain, as a real journal's do.
@@ -348,7 +354,8 @@ def fill(db, args, clinic_id, owner_id, tpl):
                                             "from_patient", "body", "at_ms", "read_at_ms"]),
         "plans": Copier(db, "plans", ["id", "user_id", "version", "created_at_ms", "body"]),
         "entries": Copier(db, "entries", ["id", "user_id", "at_ms", "time_zone", "pain", "details", "note",
-                                          "created_at_ms", "updated_at_ms", "local_day", "trend_facts"]),
+                                          "created_at_ms", "updated_at_ms", "local_day", "trend_facts",
+                                          "facts_at_ms"]),
         "sessions": Copier(db, "sessions", ["id", "user_id", "at_ms", "time_zone", "body"]),
         "assessments": Copier(db, "assessments", ["id", "user_id", "kind", "at_ms", "time_zone", "body"]),
     }
@@ -394,8 +401,8 @@ def fill(db, args, clinic_id, owner_id, tpl):
             c["messages"].row(uuid7(at, rng), care_id, clinic_id, pid, pid, 1,
                               "Is it normal that the bird-dog pulls a little?", at,
                               None if k == 0 else at + 60_000)
-        journal(c, rng, pid, start_day, days, now_ms, tz, zone_name, detail_by, note, s_details, s_note,
-                s_body, intake_doc, checkin_doc, n)
+        journal(c, rng, pid, start_day, days, now_ms, tz, day_tz, zone_name, detail_by, note, s_details,
+                s_note, s_body, intake_doc, checkin_doc, n)
         if n % 500 == 499:
             print(f"  {n + 1} patients, {c['entries'].rows} entries", flush=True)
     tokens.close()
@@ -416,8 +423,8 @@ def fill(db, args, clinic_id, owner_id, tpl):
     cluster.psql(db, f"ALTER DATABASE {args.database} SET random_page_cost = 1.1")
 
 
-def journal(c, rng, pid, start_day, days, now_ms, tz, zone_name, detail_by, note, s_details, s_note,
-            s_body, intake_doc, checkin_doc, n):
+def journal(c, rng, pid, start_day, days, now_ms, tz, day_tz, zone_name, detail_by, note, s_details,
+            s_note, s_body, intake_doc, checkin_doc, n):
     """One patient's journal: two entries a day (the evening one a session's on session days),
     a session every other day, an intake on the first day and a check-in each week. Pain drifts
     from a baseline; one patient in ten gets worse (an alert), one in twenty has stopped
@@ -432,10 +439,13 @@ def journal(c, rng, pid, start_day, days, now_ms, tz, zone_name, detail_by, note
 
     def local_day(at):
         """The entry's date in its zone as the app stores it (yyyymmdd), by quarter hour: every
-        zone's offset is a whole number of quarter hours."""
+        zone's offset is a whole number of quarter hours. Unknown (NULL, so the app dates the
+        row from its time and zone) when the template's zone is not one Python can read."""
+        if day_tz is None:
+            return "\\N"
         q = at // 900_000
         if q not in days_of:
-            days_of[q] = datetime.datetime.fromtimestamp(q * 900, tz).strftime("%Y%m%d")
+            days_of[q] = datetime.datetime.fromtimestamp(q * 900, day_tz).strftime("%Y%m%d")
         return days_of[q]
 
     for d in range(days - stopped):
@@ -444,7 +454,7 @@ def journal(c, rng, pid, start_day, days, now_ms, tz, zone_name, detail_by, note
         at = day_ms + 8 * 3_600_000 + rng.randrange(3_600_000)
         details, facts = detail_by[(pain, d % 3)]
         e.raw(f"{uuid7(at, rng)}\t{uid}\t{at}\t{zone}\t{pain}\t{details}\t"
-              f"{note if d % 5 == 0 else chr(92) + 'N'}\t{at}\t{at}\t{local_day(at)}\t{facts}")
+              f"{note if d % 5 == 0 else chr(92) + 'N'}\t{at}\t{at}\t{local_day(at)}\t{facts}\t{at}")
         at2 = day_ms + 18 * 3_600_000 + rng.randrange(3_600_000)
         if at2 > now_ms:
             at2 = now_ms - 60_000
@@ -457,12 +467,12 @@ def journal(c, rng, pid, start_day, days, now_ms, tz, zone_name, detail_by, note
                 body["pain_before"], body["pain_after"] = pain, max(0, pain - 1)
             c["sessions"].row(sid, uid, at2, zone_name, json.dumps(body, separators=(",", ":")))
             e.raw(f"{sid}\t{uid}\t{at2}\t{zone}\t{max(0, pain - 1)}\t{s_details[0]}\t{copy_text(s_note)}\t"
-                  f"{at2}\t{at2}\t{local_day(at2)}\t{s_details[1]}")
+                  f"{at2}\t{at2}\t{local_day(at2)}\t{s_details[1]}\t{at2}")
         else:
             pain2 = max(0, min(10, pain + rng.choice((-1, 0, 0, 1))))
             details, facts = detail_by[(pain2, (d + 1) % 3)]
             e.raw(f"{uuid7(at2, rng)}\t{uid}\t{at2}\t{zone}\t{pain2}\t{details}\t"
-                  f"\\N\t{at2}\t{at2}\t{local_day(at2)}\t{facts}")
+                  f"\\N\t{at2}\t{at2}\t{local_day(at2)}\t{facts}\t{at2}")
         if d == 0 or d % 7 == 0:
             doc = json.loads(json.dumps(intake_doc if d == 0 else checkin_doc))
             aid = uuid7(at + 1, rng)

@@ -68,34 +68,53 @@ const LIST_LAST_POSTGRES: &str = "SELECT COALESCE(json_agg(json_build_array(id, 
 pub(crate) const SIGN_FILTER: &str = " AND (details LIKE '%numbness%' OR details LIKE '%tingling%' \
     OR details LIKE '%\"leg\"%' OR details LIKE '%\"arm\"%' OR details LIKE '%\"chest\"%')";
 
-/// The parts of every entry that trends read, as four lists in one row: times, zones, pain
-/// ratings, and details one per line. SQLite feeds the rows to every aggregate of a query in
-/// the same order, so the n-th items belong together; four plain lists cost it far less than
-/// one JSON array of rows (no per-row concatenation), and ids and notes are not read at all.
-/// (Sending `{}` for details without knots or context was tried: SQLite's `instr` over every
-/// row cost more than decoding them saved.)
+/// Whether a row's copies of what trends count (`local_day`, `trend_facts`) may be used: they
+/// are there and were written with the row's latest change (migration 0016).
+macro_rules! facts_current {
+    () => {
+        "local_day IS NOT NULL AND trend_facts IS NOT NULL AND facts_at_ms = updated_at_ms"
+    };
+}
+
+/// The opposite of [`facts_current`], word for word the condition of the partial index
+/// `entries_without_trend_facts`, so SQLite reads only those rows through it.
+macro_rules! facts_missing {
+    () => {
+        "(local_day IS NULL OR trend_facts IS NULL OR facts_at_ms IS NULL \
+         OR facts_at_ms <> updated_at_ms)"
+    };
+}
+
 /// SQLite's trends query: one line per entry, in two lists (one statement, so both see the
-/// same rows). Rows written by this release give `LOCAL_DAY PAIN FACTS` from `local_day`,
-/// `pain` (`-` when unrated) and `trend_facts`; any without those columns (see migration
-/// 0016: written before them, or by a bulk load) give `AT_MS ZONE PAIN DETAILS`, and are
-/// found through the partial index that holds only them. Neither JSON document can hold a
-/// raw line break, and zone names have no spaces.
-const TRENDS_SQLITE: &str = "SELECT \
-    (SELECT group_concat(local_day || ' ' || COALESCE(pain, '-') || ' ' || trend_facts, char(10)) \
-     FROM entries WHERE user_id = $1 AND local_day IS NOT NULL AND trend_facts IS NOT NULL), \
-    (SELECT group_concat(at_ms || ' ' || time_zone || ' ' || COALESCE(pain, '-') || ' ' || details, \
-     char(10)) FROM entries WHERE user_id = $1 AND (local_day IS NULL OR trend_facts IS NULL))";
-/// PostgreSQL sends rows without a per-row hand-off between threads, so rows are simplest.
-const TRENDS_POSTGRES: &str = "SELECT local_day, at_ms, time_zone, pain, \
-    CASE WHEN local_day IS NULL OR trend_facts IS NULL THEN details ELSE trend_facts END \
-    FROM entries WHERE user_id = $1";
+/// same rows). Rows whose copies are current give `LOCAL_DAY PAIN FACTS` from `local_day`,
+/// `pain` (`-` when unrated) and `trend_facts`; the others give `AT_MS ZONE PAIN DETAILS`,
+/// with the details made compact by `json()` so that no line break from a hand-made load can
+/// split a line (the app's own JSON never holds one, and zone names have no spaces).
+const TRENDS_SQLITE: &str = concat!(
+    "SELECT (SELECT group_concat(local_day || ' ' || COALESCE(pain, '-') || ' ' || trend_facts, \
+     char(10)) FROM entries WHERE user_id = $1 AND ",
+    facts_current!(),
+    "), (SELECT group_concat(at_ms || ' ' || time_zone || ' ' || COALESCE(pain, '-') || ' ' \
+     || json(details), char(10)) FROM entries WHERE user_id = $1 AND ",
+    facts_missing!(),
+    ")"
+);
+/// PostgreSQL sends rows without a per-row hand-off between threads, so rows are simplest: the
+/// day and the facts when current, otherwise no day and the whole details.
+const TRENDS_POSTGRES: &str = concat!(
+    "SELECT CASE WHEN ",
+    facts_current!(),
+    " THEN local_day END, at_ms, time_zone, pain, CASE WHEN ",
+    facts_current!(),
+    " THEN trend_facts ELSE details END FROM entries WHERE user_id = $1"
+);
 
 /// The columns every insert writes, in the order [`bind_row`] binds them.
 macro_rules! insert_columns {
     () => {
         "INSERT INTO entries (id, user_id, at_ms, time_zone, pain, details, note, local_day, \
-         trend_facts, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-         $10, $10)"
+         trend_facts, created_at_ms, updated_at_ms, facts_at_ms) VALUES ($1, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10, $10, $10)"
     };
 }
 
@@ -104,7 +123,7 @@ const UPSERT: &str = concat!(
     " ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms, time_zone = excluded.time_zone, \
     pain = excluded.pain, details = excluded.details, note = excluded.note, \
     local_day = excluded.local_day, trend_facts = excluded.trend_facts, \
-    updated_at_ms = excluded.updated_at_ms \
+    updated_at_ms = excluded.updated_at_ms, facts_at_ms = excluded.facts_at_ms \
     WHERE entries.user_id = excluded.user_id"
 );
 
@@ -243,8 +262,8 @@ impl Store {
         self.counted_write(async |c| {
             let done = sqlx::query(
                 "UPDATE entries SET at_ms = $1, time_zone = $2, pain = $3, details = $4, \
-                 note = $5, local_day = $6, trend_facts = $7, updated_at_ms = $8 \
-                 WHERE id = $9 AND user_id = $10",
+                 note = $5, local_day = $6, trend_facts = $7, updated_at_ms = $8, \
+                 facts_at_ms = $8 WHERE id = $9 AND user_id = $10",
             )
             .bind(row.at_ms)
             .bind(row.time_zone)
@@ -368,7 +387,8 @@ impl Store {
     /// particular order: a narrow read for long journals, where decoding whole entries (ids,
     /// regions, notes, treatments) was most of the time `unknot trends` took. Rows carry their
     /// date and those parts in columns of their own (`local_day`, `trend_facts`); a row
-    /// without them is dated from its time and zone and read from its details.
+    /// whose copies are missing or older than its last change is dated from its time and zone
+    /// and read from its details.
     pub async fn trend_samples(&self) -> Result<Vec<TrendSample>, StoreError> {
         if self.engine == Engine::Postgres {
             let rows = sqlx::query(TRENDS_POSTGRES)

@@ -376,30 +376,38 @@ async fn trend_samples_carry_what_trends_read_from_whole_entries() {
         }
 
         let key = |s: &TrendSample| format!("{s:?}");
-        let mut got = store.trend_samples().await.unwrap();
-        let mut want: Vec<TrendSample> = store
-            .list_entries(EntryRange::default())
-            .await
-            .unwrap()
-            .iter()
-            .map(|e| TrendSample {
-                day: e.at.date(),
-                pain: e.pain,
-                context: e.context.clone(),
-                // Trends do not read where a knot's pain travels; samples leave it out.
-                knots: e
-                    .knots
-                    .iter()
-                    .map(|k| Knot {
-                        refers_to: Vec::new(),
-                        ..k.clone()
-                    })
-                    .collect(),
-            })
-            .collect();
-        got.sort_by_key(key);
-        want.sort_by_key(key);
-        assert_eq!(got, want, "{}", db.label);
+        // The samples whole entries give (trends do not read where a knot's pain travels, and
+        // samples leave it out).
+        let whole = async || {
+            let mut want: Vec<TrendSample> = store
+                .list_entries(EntryRange::default())
+                .await
+                .unwrap()
+                .iter()
+                .map(|e| TrendSample {
+                    day: e.at.date(),
+                    pain: e.pain,
+                    context: e.context.clone(),
+                    knots: e
+                        .knots
+                        .iter()
+                        .map(|k| Knot {
+                            refers_to: Vec::new(),
+                            ..k.clone()
+                        })
+                        .collect(),
+                })
+                .collect();
+            want.sort_by_key(key);
+            want
+        };
+        let samples = async || {
+            let mut got = store.trend_samples().await.unwrap();
+            got.sort_by_key(key);
+            got
+        };
+        let got = samples().await;
+        assert_eq!(got, whole().await, "{}", db.label);
         assert_eq!(got.len(), 4);
         assert!(
             got.iter()
@@ -407,34 +415,51 @@ async fn trend_samples_carry_what_trends_read_from_whole_entries() {
         );
 
         // Rows without the trend columns (written before them, or by a bulk load), a day
-        // without its facts, and an entry moved to another day: the same samples.
+        // without its facts, and a row changed by a writer that does not know the columns (a
+        // server on an older release: it moves updated_at_ms and leaves the copies stale).
         {
             use sqlx::Connection;
             let mut c = sqlx::AnyConnection::connect(&db.url).await.unwrap();
             for sql in [
-                "UPDATE entries SET local_day = NULL, trend_facts = NULL \
-                 WHERE id IN ('t-1', 't-3')",
+                "UPDATE entries SET local_day = NULL, trend_facts = NULL WHERE id = 't-1'",
+                "UPDATE entries SET facts_at_ms = NULL WHERE id = 't-3'",
                 "UPDATE entries SET trend_facts = NULL WHERE id = 't-2'",
+                "UPDATE entries SET at_ms = at_ms + 86400000, \
+                 details = '{\"knots\":[{\"muscle\":\"piriformis\",\"side\":\"right\",\
+                 \"tenderness\":5}]}', updated_at_ms = updated_at_ms + 1 WHERE id = 't-4'",
             ] {
                 sqlx::query(sql).execute(&mut c).await.unwrap();
             }
         }
-        let mut mixed = store.trend_samples().await.unwrap();
-        mixed.sort_by_key(key);
-        assert_eq!(mixed, want, "{}: rows without trend columns", db.label);
+        let mixed = samples().await;
+        assert_eq!(
+            mixed,
+            whole().await,
+            "{}: rows without current columns",
+            db.label
+        );
+        assert!(mixed.iter().any(|s| s.day.to_string() == "2026-03-04"));
+
+        // An edit and an import through the store write the columns again.
         odd.at = "2026-03-09T23:30:00-04:00[America/New_York]"
             .parse()
             .unwrap();
+        odd.knots = vec![Knot::parse("levator-scapulae:both:4").unwrap()];
         store.update_entry(&odd).await.unwrap();
-        let moved = store.trend_samples().await.unwrap();
+        busy.context.stress = Some(unknot_core::score::Score::new(8, "stress").unwrap());
+        busy.knots = vec![Knot::parse("rhomboids:right:3").unwrap()];
+        store.import_entries(&[busy.clone()]).await.unwrap();
         assert_eq!(
-            moved
-                .iter()
-                .filter(|s| s.day.to_string() == "2026-03-09")
-                .count(),
-            1,
-            "{}: an edit moves its day",
+            samples().await,
+            whole().await,
+            "{}: after an edit",
             db.label
+        );
+        assert!(
+            samples()
+                .await
+                .iter()
+                .any(|s| s.day.to_string() == "2026-03-09" && s.knots.len() == 1)
         );
     }
 }
