@@ -667,17 +667,7 @@ async fn a_token_signs_in_as_its_account_with_its_roles_and_settings() {
         })
         .await;
         assert_eq!(seen, saved, "kept from the token's statement");
-        let Login::SecondFactor { pending } =
-            w.c.login("owner@example.org", GOOD, &from("10.0.0.2"))
-                .await
-                .unwrap()
-        else {
-            panic!("the owner has a second factor")
-        };
-        let session =
-            w.c.login_second_factor(&pending, &w.recovery[0], &from("10.0.0.2"))
-                .await
-                .unwrap();
+        let session = second_step(&w, &w.recovery[0]).await.unwrap();
         let seen = unknot_app::one_request(async {
             let by_session = w.c.from_session(&session.token, "10.0.0.2").await.unwrap();
             assert_eq!(by_session.unwrap().roles.len(), 1);
